@@ -1,0 +1,49 @@
+/** Dependency rules from ../shared/STYLE.md §2, enforced by `npm run check`. */
+const leaf = (from, allowed, reason) => ({
+  name: `${from}-deps`,
+  comment: reason,
+  severity: "error",
+  from: { path: `^src/${from}/` },
+  to: { path: "^src/", pathNot: [`^src/${from}/`, ...allowed.map((a) => `^src/${a}/`)] },
+});
+const kinds = ["events", "images", "volumes", "networks", "containers", "builder", "system"];
+/** A kind may import only the kinds to its left (STYLE.md §2); one rule per kind. */
+function engineOrder() {
+  return kinds.slice(0, -1).map((kind, i) => ({
+    name: `engine-order-${kind}`,
+    comment: `engine/${kind} may not import kinds to its right: ${kinds.slice(i + 1).join(", ")}`,
+    severity: "error",
+    from: { path: `^src/engine/${kind}/` },
+    to: { path: `^src/engine/(${kinds.slice(i + 1).join("|")})/` },
+  }));
+}
+module.exports = {
+  forbidden: [
+    { name: "no-circular", comment: "cycles make wiring order undefined", severity: "error", from: {}, to: { circular: true } },
+    leaf("api", [], "api holds wire types only and must stay importable from anywhere"),
+    leaf("oci", [], "oci is the pure OCI model with no IO"),
+    leaf("util", [], "util is generic helpers on Node builtins only"),
+    leaf("storage", ["oci", "util"], "storage knows blobs and layers, not containers or HTTP"),
+    leaf("runtime", ["oci", "util"], "the runtime adapter is dumb: no engine state (Podman's rule)"),
+    leaf("server", ["api", "util"], "routes declare Backend interfaces; only daemon/ wires services in"),
+    leaf("engine", ["runtime", "storage", "registry/client", "oci", "api", "util"], "engine services sit below the server"),
+    leaf("client", ["api", "util"], "the typed client speaks only the wire API"),
+    leaf("compose", ["client", "api", "util"], "compose is a client of the Engine API, as Docker Compose is"),
+    leaf("cli", ["client", "compose", "api", "util"], "the CLI talks to wharfd only through the client"),
+    leaf("daemon", ["server", "engine", "runtime", "storage", "registry", "api", "oci", "util"], "daemon is the only composition root"),
+    ...engineOrder(),
+    {
+      name: "engine-no-deep-imports",
+      comment: "another engine kind is reached only through its index.ts",
+      severity: "error",
+      from: { path: "^src/engine/([^/]+)/" },
+      to: { path: "^src/engine/([^/]+)/(?!index\\.ts$)", pathNot: "^src/engine/$1/" },
+    },
+  ],
+  options: {
+    doNotFollow: { path: "node_modules" },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.json" },
+    exclude: { path: "\\.test\\.ts$" },
+  },
+};

@@ -1,0 +1,19 @@
+// Bundles the entry points with esbuild into dist/*.cjs. Native packages stay external.
+import { build } from "esbuild";
+
+const entries = { wharfd: "src/bin/daemon.ts", wharf: "src/bin/cli.ts" };
+await Promise.all(
+  Object.entries(entries).map(([name, entry]) =>
+    build({
+      entryPoints: [entry],
+      outfile: `dist/${name}.cjs`,
+      bundle: true,
+      platform: "node",
+      target: "node20",
+      format: "cjs",
+      sourcemap: "linked",
+      external: ["koffi", "node-unix-socket"],
+      logLevel: "warning",
+    }),
+  ),
+);

@@ -1,0 +1,2 @@
+/** The body of every Engine API error response. */
+export type ErrorResponse = { message: string };

@@ -1,0 +1,70 @@
+import type { EventMessage } from "../../api/events.ts";
+import { InvalidArgumentError } from "../../util/errors.ts";
+
+const known = new Set(["container", "image", "volume", "network", "daemon", "plugin", "event", "type", "label", "scope", "node", "service", "secret", "config"]);
+
+/**
+ * True when the event passes Docker's /events filters: values within one key
+ * are ORed, keys are ANDed. Throws InvalidArgumentError for an unknown key.
+ */
+export function matchesEventFilters(event: EventMessage, filters: Record<string, string[]>): boolean {
+  for (const [key, values] of Object.entries(filters)) {
+    if (!known.has(key)) throw new InvalidArgumentError(`invalid filter '${key}'`);
+    if (values.length === 0) continue;
+    const ok = values.some((v) => matchOne(event, key, v));
+    if (!ok) return false;
+  }
+  return true;
+}
+
+function matchOne(event: EventMessage, key: string, value: string): boolean {
+  const attrs = event.Actor.Attributes;
+  switch (key) {
+    case "type":
+      return event.Type === value;
+    case "event":
+      // compat: exec events carry the command after a colon ("exec_start: sh"); the filter matches the prefix.
+      return event.Action === value || event.Action.startsWith(value + ":");
+    case "scope":
+      return value === "local";
+    case "label": {
+      const eq = value.indexOf("=");
+      return eq < 0 ? value in attrs : attrs[value.slice(0, eq)] === value.slice(eq + 1);
+    }
+    case "container":
+    case "image":
+    case "volume":
+    case "network":
+    case "plugin":
+    case "daemon":
+      if (event.Type !== key) return false;
+      return event.Actor.ID === value || event.Actor.ID.startsWith(value) || attrs.name === value || (key === "image" && attrs.name?.split(":")[0] === value);
+    default:
+      return false;
+  }
+}
+
+/**
+ * Parses a since/until value as Docker does: seconds (with optional
+ * fraction) since the epoch, an RFC 3339 time, or a Go duration relative to
+ * now ("10m", "1h30m"). Returns nanoseconds since the epoch.
+ */
+export function parseEventTime(value: string, now = Date.now()): number {
+  if (/^\d+(\.\d+)?$/.test(value)) {
+    const [sec, frac = ""] = value.split(".");
+    return Number(sec) * 1e9 + Number((frac + "000000000").slice(0, 9));
+  }
+  const dur = /^(\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/.test(value) ? parseDuration(value) : undefined;
+  if (dur !== undefined) return (now - dur) * 1e6;
+  const t = Date.parse(value);
+  if (Number.isNaN(t)) throw new InvalidArgumentError(`invalid value for since/until: ${value}`);
+  return t * 1e6;
+}
+
+/** Parses a Go duration string into milliseconds. */
+function parseDuration(value: string): number {
+  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1e3, m: 60e3, h: 3600e3 };
+  let total = 0;
+  for (const m of value.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) total += Number(m[1]) * units[m[2]!]!;
+  return total;
+}

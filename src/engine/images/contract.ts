@@ -1,0 +1,57 @@
+/**
+ * What the rest of the engine (containers, builder, system) needs from
+ * images. ImageService implements it; engine kinds to the right of images
+ * depend on this interface only, through images/index.ts.
+ */
+
+/** The runtime part of an image config, with Docker's field names. */
+export type ImageRuntimeConfig = {
+  User?: string;
+  ExposedPorts?: Record<string, object>;
+  Env?: string[];
+  Entrypoint?: string[] | null;
+  Cmd?: string[] | null;
+  Volumes?: Record<string, object>;
+  WorkingDir?: string;
+  Labels?: Record<string, string>;
+  StopSignal?: string;
+  Shell?: string[];
+  Healthcheck?: { Test?: string[]; Interval?: number; Timeout?: number; StartPeriod?: number; StartInterval?: number; Retries?: number };
+  OnBuild?: string[] | null;
+};
+
+/** An image as containers see it. */
+export type ResolvedImage = {
+  /** "sha256:<64 hex>": the digest of the image config. */
+  id: string;
+  repoTags: string[];
+  config: ImageRuntimeConfig;
+  /** Chain id of the top layer, undefined for an image with no layers. */
+  topChainId: string | undefined;
+};
+
+/** Paths of a container's overlay rootfs, for inspect's GraphDriver. */
+export type RootfsPaths = { lowerDir: string; upperDir: string; workDir: string; mergedDir: string };
+
+/**
+ * The image-side contract used by containers. Keys are container ids.
+ * All methods throw taxonomy errors from util/errors.ts.
+ */
+export interface ImageProvider {
+  /** Resolves a reference, full or short id. Throws NotFoundError("No such image: <ref>"). */
+  resolve(ref: string): Promise<ResolvedImage>;
+  /** Creates the writable layer for key on top of the image. Idempotent for an existing key. */
+  prepareRootfs(key: string, imageId: string): Promise<RootfsPaths>;
+  /** Mounts the overlay for key (no-op if mounted); returns the merged dir. */
+  mountRootfs(key: string): Promise<string>;
+  /** Unmounts key's overlay; no-op if not mounted. */
+  unmountRootfs(key: string): Promise<void>;
+  /** Unmounts and removes key's writable layer; no-op if unknown. */
+  removeRootfs(key: string): Promise<void>;
+  /** Bytes used by key's writable layer (for ps -s / SizeRw). */
+  rootfsUsage(key: string): Promise<number>;
+  /** Paths of key's layer, or undefined when unknown. */
+  rootfsPaths(key: string): Promise<RootfsPaths | undefined>;
+  /** Registers who uses images, so rmi refuses an image a container uses. */
+  setUsageCheck(check: (imageId: string) => { id: string; running: boolean } | undefined): void;
+}

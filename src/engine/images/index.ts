@@ -1,0 +1,1 @@
+export type { ImageProvider, ImageRuntimeConfig, ResolvedImage, RootfsPaths } from "./contract.ts";
