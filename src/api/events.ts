@@ -1,6 +1,13 @@
 /** One event as /events streams it (Docker's events.Message). */
 export type EventMessage = {
-  Type: "container" | "image" | "volume" | "network" | "daemon" | "plugin" | "builder";
+  Type:
+    | "container"
+    | "image"
+    | "volume"
+    | "network"
+    | "daemon"
+    | "plugin"
+    | "builder";
   Action: string;
   Actor: { ID: string; Attributes: Record<string, string> };
   scope: "local";

@@ -57,7 +57,13 @@ export class RequestContext {
     const v = this.query.get(name);
     if (v === null) return fallback;
     const s = v.trim().toLowerCase();
-    return !(s === "" || s === "0" || s === "no" || s === "false" || s === "none");
+    return !(
+      s === "" ||
+      s === "0" ||
+      s === "no" ||
+      s === "false" ||
+      s === "none"
+    );
   }
 
   /** An integer query value; throws InvalidArgumentError for a non-number. */
@@ -65,7 +71,8 @@ export class RequestContext {
     const v = this.query.get(name);
     if (v === null || v === "") return undefined;
     const n = Number(v);
-    if (!Number.isInteger(n)) throw new InvalidArgumentError(`invalid value for ${name}: ${v}`);
+    if (!Number.isInteger(n))
+      throw new InvalidArgumentError(`invalid value for ${name}: ${v}`);
     return n;
   }
 
@@ -79,7 +86,8 @@ export class RequestContext {
     } catch {
       throw new InvalidArgumentError(`invalid filter: ${raw}`);
     }
-    if (typeof parsed !== "object" || parsed === null) throw new InvalidArgumentError("invalid filter");
+    if (typeof parsed !== "object" || parsed === null)
+      throw new InvalidArgumentError("invalid filter");
     const out: Record<string, string[]> = {};
     for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) {
       // compat: old clients send {"name": {"x": true}}; new ones {"name": ["x"]}.
@@ -152,15 +160,31 @@ export class RequestContext {
   }
 
   /** Sends a JSON body with a status. */
-  send(status: number, body: unknown, headers: Record<string, string> = {}): void {
+  send(
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): void {
     const text = JSON.stringify(body) + "\n";
-    this.#writeHead(status, { "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(text)), ...headers });
+    this.#writeHead(status, {
+      "Content-Type": "application/json",
+      "Content-Length": String(Buffer.byteLength(text)),
+      ...headers,
+    });
     this.#end(text);
   }
 
   /** Sends a plain text body (e.g. `/_ping`'s "OK"). */
-  text(status: number, text: string, headers: Record<string, string> = {}): void {
-    this.#writeHead(status, { "Content-Type": "text/plain; charset=utf-8", "Content-Length": String(Buffer.byteLength(text)), ...headers });
+  text(
+    status: number,
+    text: string,
+    headers: Record<string, string> = {},
+  ): void {
+    this.#writeHead(status, {
+      "Content-Type": "text/plain; charset=utf-8",
+      "Content-Length": String(Buffer.byteLength(text)),
+      ...headers,
+    });
     this.#end(text);
   }
 
@@ -175,7 +199,11 @@ export class RequestContext {
    * waits for the headers of /wait before it calls /start). Returns a
    * writable that ends the response when ended.
    */
-  stream(status: number, contentType: string, headers: Record<string, string> = {}): NodeJS.WritableStream & { flush?: () => void } {
+  stream(
+    status: number,
+    contentType: string,
+    headers: Record<string, string> = {},
+  ): NodeJS.WritableStream & { flush?: () => void } {
     if (this.res) {
       this.res.writeHead(status, { "Content-Type": contentType, ...headers });
       this.res.flushHeaders();
@@ -183,9 +211,20 @@ export class RequestContext {
     }
     // An upgrade request answered with a normal streaming response: chunked by hand.
     const socket = this.socket!;
-    socket.write(rawHead(status, { "Content-Type": contentType, "Transfer-Encoding": "chunked", ...headers }));
+    socket.write(
+      rawHead(status, {
+        "Content-Type": contentType,
+        "Transfer-Encoding": "chunked",
+        ...headers,
+      }),
+    );
     const out = new PassThrough();
-    out.on("data", (c: Buffer) => socket.write(`${c.length.toString(16)}\r\n${c.toString("latin1")}\r\n`, "latin1"));
+    out.on("data", (c: Buffer) =>
+      socket.write(
+        `${c.length.toString(16)}\r\n${c.toString("latin1")}\r\n`,
+        "latin1",
+      ),
+    );
     out.on("end", () => socket.end("0\r\n\r\n"));
     return out;
   }
@@ -199,9 +238,17 @@ export class RequestContext {
   hijack(multiplexed: boolean): Duplex {
     if (this.#hijacked) throw new Error("already hijacked");
     this.#hijacked = true;
-    const type = multiplexed ? "application/vnd.docker.multiplexed-stream" : "application/vnd.docker.raw-stream";
+    const type = multiplexed
+      ? "application/vnd.docker.multiplexed-stream"
+      : "application/vnd.docker.raw-stream";
     if (this.socket) {
-      this.socket.write(rawHead(101, { "Content-Type": type, Connection: "Upgrade", Upgrade: "tcp" }, "UPGRADED"));
+      this.socket.write(
+        rawHead(
+          101,
+          { "Content-Type": type, Connection: "Upgrade", Upgrade: "tcp" },
+          "UPGRADED",
+        ),
+      );
       if (this.#head.length) {
         this.socket.unshift(this.#head);
         this.#head = Buffer.alloc(0);
@@ -246,8 +293,16 @@ const reasons: Record<number, string> = {
   501: "Not Implemented",
 };
 
-function rawHead(status: number, headers: Record<string, string>, reason?: string): string {
+function rawHead(
+  status: number,
+  headers: Record<string, string>,
+  reason?: string,
+): string {
   const lines = [`HTTP/1.1 ${status} ${reason ?? reasons[status] ?? "Status"}`];
-  for (const [k, v] of Object.entries({ Date: new Date().toUTCString(), ...headers })) lines.push(`${k}: ${v}`);
+  for (const [k, v] of Object.entries({
+    Date: new Date().toUTCString(),
+    ...headers,
+  }))
+    lines.push(`${k}: ${v}`);
   return lines.join("\r\n") + "\r\n\r\n";
 }

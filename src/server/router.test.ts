@@ -16,19 +16,29 @@ test("match() strips the /v1.NN prefix and reports the version", () => {
 test("match() keeps slashes in greedy parameters such as image names", () => {
   const r = new Router();
   r.add([{ method: "GET", path: "/images/{name*}/json", handler: noop }]);
-  assert.deepEqual(r.match("GET", "/images/localhost:5000/a/b:1/json").params, { name: "localhost:5000/a/b:1" });
+  assert.deepEqual(r.match("GET", "/images/localhost:5000/a/b:1/json").params, {
+    name: "localhost:5000/a/b:1",
+  });
 });
 
 test("match() refuses versions outside 1.24..1.50 with Docker's wording", () => {
   const r = new Router();
   r.add([{ method: "GET", path: "/info", handler: noop }]);
-  assert.throws(() => r.match("GET", "/v1.12/info"), (e: unknown) => e instanceof InvalidArgumentError && /too old/.test(e.message));
+  assert.throws(
+    () => r.match("GET", "/v1.12/info"),
+    (e: unknown) =>
+      e instanceof InvalidArgumentError && /too old/.test(e.message),
+  );
   assert.throws(() => r.match("GET", "/v1.99/info"), /too new/);
 });
 
 test("match() answers unknown paths with page not found", () => {
   const r = new Router();
-  assert.throws(() => r.match("GET", "/nope"), (e: unknown) => e instanceof NotFoundError && e.message === "page not found");
+  assert.throws(
+    () => r.match("GET", "/nope"),
+    (e: unknown) =>
+      e instanceof NotFoundError && e.message === "page not found",
+  );
 });
 
 test("match() lets HEAD use a GET route", () => {

@@ -1,4 +1,8 @@
-import { API_VERSION, MIN_API_VERSION, compareVersions } from "../api/version.ts";
+import {
+  API_VERSION,
+  MIN_API_VERSION,
+  compareVersions,
+} from "../api/version.ts";
 import { InvalidArgumentError, NotFoundError } from "../util/errors.ts";
 import type { RequestContext } from "./http.ts";
 
@@ -15,7 +19,11 @@ export type Route = { method: string; path: string; handler: Handler };
 type Compiled = Route & { regex: RegExp; names: string[] };
 
 /** The result of matching a request line. */
-export type Match = { handler: Handler; params: Record<string, string>; version: string };
+export type Match = {
+  handler: Handler;
+  params: Record<string, string>;
+  version: string;
+};
 
 /**
  * Holds the route table and matches requests against it, stripping the
@@ -46,7 +54,9 @@ export class Router {
           `client version ${version} is too old. Minimum supported API version is ${MIN_API_VERSION}, please upgrade your client to a newer version`,
         );
       if (compareVersions(version, API_VERSION) > 0)
-        throw new InvalidArgumentError(`client version ${version} is too new. Maximum supported API version is ${API_VERSION}`);
+        throw new InvalidArgumentError(
+          `client version ${version} is too new. Maximum supported API version is ${API_VERSION}`,
+        );
     }
     const head = method === "HEAD";
     for (const r of this.#routes) {
@@ -54,7 +64,9 @@ export class Router {
       const found = r.regex.exec(path);
       if (!found) continue;
       const params: Record<string, string> = {};
-      r.names.forEach((name, i) => (params[name] = decodeURIComponent(found[i + 1]!)));
+      r.names.forEach(
+        (name, i) => (params[name] = decodeURIComponent(found[i + 1]!)),
+      );
       return { handler: r.handler, params, version };
     }
     // compat: moby answers unknown paths with 404 {"message":"page not found"}.
@@ -64,9 +76,12 @@ export class Router {
 
 function compile(route: Route): Compiled {
   const names: string[] = [];
-  const pattern = route.path.replace(/\{(\w+)(\*?)\}/g, (_all, name: string, star: string) => {
-    names.push(name);
-    return star ? "(.+)" : "([^/]+)";
-  });
+  const pattern = route.path.replace(
+    /\{(\w+)(\*?)\}/g,
+    (_all, name: string, star: string) => {
+      names.push(name);
+      return star ? "(.+)" : "([^/]+)";
+    },
+  );
   return { ...route, regex: new RegExp(`^${pattern}/?$`), names };
 }

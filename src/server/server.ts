@@ -1,4 +1,9 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import type { Duplex } from "node:stream";
 import { chmod, chown, mkdir, rm } from "node:fs/promises";
 import { dirname } from "node:path";
@@ -9,20 +14,33 @@ import { statusOf } from "./errors.ts";
 import type { Router } from "./router.ts";
 
 /** Where to listen: a UNIX socket path or a TCP host:port. */
-export type Listen = { kind: "unix"; path: string; mode: number; gid?: number } | { kind: "tcp"; host: string; port: number };
+export type Listen =
+  | { kind: "unix"; path: string; mode: number; gid?: number }
+  | { kind: "tcp"; host: string; port: number };
 
 /**
  * Parses one `-H/--host` value as dockerd does: unix:///path, tcp://host:port,
  * fd:// is not supported. A bare path is a UNIX socket.
  */
 export function parseHost(value: string): Listen {
-  if (value.startsWith("unix://")) return { kind: "unix", path: value.slice(7) || "/run/wharf/wharf.sock", mode: 0o660 };
+  if (value.startsWith("unix://"))
+    return {
+      kind: "unix",
+      path: value.slice(7) || "/run/wharf/wharf.sock",
+      mode: 0o660,
+    };
   if (value.startsWith("/")) return { kind: "unix", path: value, mode: 0o660 };
   if (value.startsWith("tcp://")) {
     const u = new URL(value.replace(/^tcp:/, "http:"));
-    return { kind: "tcp", host: u.hostname.replace(/^\[|\]$/g, "") || "127.0.0.1", port: Number(u.port || 2375) };
+    return {
+      kind: "tcp",
+      host: u.hostname.replace(/^\[|\]$/g, "") || "127.0.0.1",
+      port: Number(u.port || 2375),
+    };
   }
-  throw new Error(`invalid host address ${JSON.stringify(value)}: use unix:///path or tcp://host:port`);
+  throw new Error(
+    `invalid host address ${JSON.stringify(value)}: use unix:///path or tcp://host:port`,
+  );
 }
 
 /**
@@ -43,12 +61,24 @@ export class ApiServer {
   /** Starts listening on every address; resolves when all are bound. */
   async listen(addresses: Listen[]): Promise<void> {
     for (const addr of addresses) {
-      const server = createServer({ requestTimeout: 0, headersTimeout: 0, keepAliveTimeout: 60_000 });
+      const server = createServer({
+        requestTimeout: 0,
+        headersTimeout: 0,
+        keepAliveTimeout: 60_000,
+      });
       // Uploads of build contexts and image loads can take minutes.
       server.requestTimeout = 0;
       server.timeout = 0;
-      server.on("request", (req: IncomingMessage, res: ServerResponse) => void this.#dispatch(req, res, undefined, undefined));
-      server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.#dispatch(req, undefined, socket, head));
+      server.on(
+        "request",
+        (req: IncomingMessage, res: ServerResponse) =>
+          void this.#dispatch(req, res, undefined, undefined),
+      );
+      server.on(
+        "upgrade",
+        (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+          void this.#dispatch(req, undefined, socket, head),
+      );
       server.on("clientError", (_err, socket: Duplex) => socket.destroy());
       if (addr.kind === "unix") {
         await mkdir(dirname(addr.path), { recursive: true });
@@ -79,7 +109,12 @@ export class ApiServer {
     await Promise.all(this.#sockets.map((p) => rm(p, { force: true })));
   }
 
-  async #dispatch(req: IncomingMessage, res: ServerResponse | undefined, socket: Duplex | undefined, head: Buffer | undefined): Promise<void> {
+  async #dispatch(
+    req: IncomingMessage,
+    res: ServerResponse | undefined,
+    socket: Duplex | undefined,
+    head: Buffer | undefined,
+  ): Promise<void> {
     const url = new URL(req.url ?? "/", "http://wharf");
     let ctx: RequestContext | undefined;
     try {
@@ -96,13 +131,32 @@ export class ApiServer {
       await match.handler(ctx);
     } catch (err) {
       const status = statusOf(err);
-      if (status >= 500) this.#log.error("handler failed", { method: req.method, path: url.pathname, error: errorMessage(err), stack: (err as Error).stack });
-      else this.#log.debug("request refused", { method: req.method, path: url.pathname, status, error: errorMessage(err) });
+      if (status >= 500)
+        this.#log.error("handler failed", {
+          method: req.method,
+          path: url.pathname,
+          error: errorMessage(err),
+          stack: (err as Error).stack,
+        });
+      else
+        this.#log.debug("request refused", {
+          method: req.method,
+          path: url.pathname,
+          status,
+          error: errorMessage(err),
+        });
       this.#fail(ctx, req, res, socket, status, errorMessage(err));
     }
   }
 
-  #fail(ctx: RequestContext | undefined, req: IncomingMessage, res: ServerResponse | undefined, socket: Duplex | undefined, status: number, message: string): void {
+  #fail(
+    ctx: RequestContext | undefined,
+    req: IncomingMessage,
+    res: ServerResponse | undefined,
+    socket: Duplex | undefined,
+    status: number,
+    message: string,
+  ): void {
     if (ctx?.answered) {
       // Headers are out: the best we can do is end the stream.
       if (res) res.destroy();
@@ -111,15 +165,25 @@ export class ApiServer {
     }
     if (status === 304) {
       if (res) res.writeHead(304).end();
-      else socket?.end("HTTP/1.1 304 Not Modified\r\nContent-Length: 0\r\n\r\n");
+      else
+        socket?.end("HTTP/1.1 304 Not Modified\r\nContent-Length: 0\r\n\r\n");
       return;
     }
     const body = JSON.stringify({ message }) + "\n";
     if (res) {
-      if (req.method === "HEAD") res.writeHead(status, { "Content-Type": "application/json" }).end();
-      else res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) }).end(body);
+      if (req.method === "HEAD")
+        res.writeHead(status, { "Content-Type": "application/json" }).end();
+      else
+        res
+          .writeHead(status, {
+            "Content-Type": "application/json",
+            "Content-Length": Buffer.byteLength(body),
+          })
+          .end(body);
     } else {
-      socket?.end(`HTTP/1.1 ${status} Error\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      socket?.end(
+        `HTTP/1.1 ${status} Error\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
     }
   }
 }

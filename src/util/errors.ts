@@ -47,5 +47,9 @@ export function errorMessage(err: unknown): string {
 
 /** True when err is a Node system error with the given code (ENOENT, EEXIST, …). */
 export function isErrno(err: unknown, code: string): boolean {
-  return typeof err === "object" && err !== null && (err as { code?: unknown }).code === code;
+  return (
+    typeof err === "object" &&
+    err !== null &&
+    (err as { code?: unknown }).code === code
+  );
 }

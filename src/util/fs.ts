@@ -7,7 +7,11 @@ import { isErrno } from "./errors.ts";
  * Writes a file atomically: temp file in the same directory, fsync, rename,
  * fsync of the directory. A crash leaves either the old or the new content.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  mode = 0o644,
+): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
   const tmp = join(dir, `.tmp-${randomBytes(6).toString("hex")}`);
@@ -28,12 +32,17 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
 }
 
 /** Writes JSON atomically (see writeFileAtomic). */
-export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
+export async function writeJsonAtomic(
+  path: string,
+  value: unknown,
+): Promise<void> {
   await writeFileAtomic(path, JSON.stringify(value));
 }
 
 /** Reads and parses a JSON file; returns undefined when it does not exist. */
-export async function readJsonIfExists<T>(path: string): Promise<T | undefined> {
+export async function readJsonIfExists<T>(
+  path: string,
+): Promise<T | undefined> {
   try {
     return JSON.parse(await readFile(path, "utf8")) as T;
   } catch (err) {

@@ -29,7 +29,8 @@ export class EventBus {
   /** Publishes one event to history and to every listener; returns it. */
   publish(input: EventInput): EventMessage {
     // Strictly increasing timestamps keep since/until filtering stable.
-    let nano = BigInt(Date.now()) * 1_000_000n + process.hrtime.bigint() % 1_000_000n;
+    let nano =
+      BigInt(Date.now()) * 1_000_000n + (process.hrtime.bigint() % 1_000_000n);
     if (nano <= this.#lastNano) nano = this.#lastNano + 1n;
     this.#lastNano = nano;
     const event: EventMessage = {
@@ -43,11 +44,13 @@ export class EventBus {
     if (input.type === "container" || input.type === "image") {
       event.status = input.action;
       event.id = input.id;
-      const from = input.type === "container" ? input.attributes?.image : undefined;
+      const from =
+        input.type === "container" ? input.attributes?.image : undefined;
       if (from !== undefined) event.from = from;
     }
     this.#history.push(event);
-    if (this.#history.length > this.#capacity) this.#history.splice(0, this.#history.length - this.#capacity);
+    if (this.#history.length > this.#capacity)
+      this.#history.splice(0, this.#history.length - this.#capacity);
     for (const l of this.#listeners) l(event);
     return event;
   }

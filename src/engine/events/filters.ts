@@ -1,15 +1,34 @@
 import type { EventMessage } from "../../api/events.ts";
 import { InvalidArgumentError } from "../../util/errors.ts";
 
-const known = new Set(["container", "image", "volume", "network", "daemon", "plugin", "event", "type", "label", "scope", "node", "service", "secret", "config"]);
+const known = new Set([
+  "container",
+  "image",
+  "volume",
+  "network",
+  "daemon",
+  "plugin",
+  "event",
+  "type",
+  "label",
+  "scope",
+  "node",
+  "service",
+  "secret",
+  "config",
+]);
 
 /**
  * True when the event passes Docker's /events filters: values within one key
  * are ORed, keys are ANDed. Throws InvalidArgumentError for an unknown key.
  */
-export function matchesEventFilters(event: EventMessage, filters: Record<string, string[]>): boolean {
+export function matchesEventFilters(
+  event: EventMessage,
+  filters: Record<string, string[]>,
+): boolean {
   for (const [key, values] of Object.entries(filters)) {
-    if (!known.has(key)) throw new InvalidArgumentError(`invalid filter '${key}'`);
+    if (!known.has(key))
+      throw new InvalidArgumentError(`invalid filter '${key}'`);
     if (values.length === 0) continue;
     const ok = values.some((v) => matchOne(event, key, v));
     if (!ok) return false;
@@ -29,7 +48,9 @@ function matchOne(event: EventMessage, key: string, value: string): boolean {
       return value === "local";
     case "label": {
       const eq = value.indexOf("=");
-      return eq < 0 ? value in attrs : attrs[value.slice(0, eq)] === value.slice(eq + 1);
+      return eq < 0
+        ? value in attrs
+        : attrs[value.slice(0, eq)] === value.slice(eq + 1);
     }
     case "container":
     case "image":
@@ -38,7 +59,12 @@ function matchOne(event: EventMessage, key: string, value: string): boolean {
     case "plugin":
     case "daemon":
       if (event.Type !== key) return false;
-      return event.Actor.ID === value || event.Actor.ID.startsWith(value) || attrs.name === value || (key === "image" && attrs.name?.split(":")[0] === value);
+      return (
+        event.Actor.ID === value ||
+        event.Actor.ID.startsWith(value) ||
+        attrs.name === value ||
+        (key === "image" && attrs.name?.split(":")[0] === value)
+      );
     default:
       return false;
   }
@@ -54,17 +80,29 @@ export function parseEventTime(value: string, now = Date.now()): number {
     const [sec, frac = ""] = value.split(".");
     return Number(sec) * 1e9 + Number((frac + "000000000").slice(0, 9));
   }
-  const dur = /^(\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/.test(value) ? parseDuration(value) : undefined;
+  const dur = /^(\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/.test(value)
+    ? parseDuration(value)
+    : undefined;
   if (dur !== undefined) return (now - dur) * 1e6;
   const t = Date.parse(value);
-  if (Number.isNaN(t)) throw new InvalidArgumentError(`invalid value for since/until: ${value}`);
+  if (Number.isNaN(t))
+    throw new InvalidArgumentError(`invalid value for since/until: ${value}`);
   return t * 1e6;
 }
 
 /** Parses a Go duration string into milliseconds. */
 function parseDuration(value: string): number {
-  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1e3, m: 60e3, h: 3600e3 };
+  const units: Record<string, number> = {
+    ns: 1e-6,
+    us: 1e-3,
+    µs: 1e-3,
+    ms: 1,
+    s: 1e3,
+    m: 60e3,
+    h: 3600e3,
+  };
   let total = 0;
-  for (const m of value.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) total += Number(m[1]) * units[m[2]!]!;
+  for (const m of value.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g))
+    total += Number(m[1]) * units[m[2]!]!;
   return total;
 }

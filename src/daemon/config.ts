@@ -1,0 +1,223 @@
+import { readFile } from "node:fs/promises";
+import { InvalidArgumentError, isErrno } from "../util/errors.ts";
+import { isLogLevel, type LogLevel } from "../util/log.ts";
+
+/**
+ * wharfd's configuration: dockerd's flag names and daemon.json keys.
+ * Layout of a daemon.json:
+ *   { "data-root": "/var/lib/wharf", "exec-root": "/run/wharf",
+ *     "log-level": "info", "hosts": ["unix:///run/wharf/wharf.sock"] }
+ */
+export type DaemonConfig = {
+  dataRoot: string;
+  execRoot: string;
+  logLevel: LogLevel;
+  hosts: string[];
+  pidfile: string;
+  group: string;
+  configFile: string;
+  runtime: string;
+};
+
+/** The result of parsing argv: run the daemon, or print something and exit. */
+export type ParsedArgs =
+  | { action: "run"; flags: Partial<DaemonConfig> }
+  | { action: "help" }
+  | { action: "version" }
+  | { action: "validate"; flags: Partial<DaemonConfig> };
+
+/** Defaults as dockerd's, under wharf's own paths. */
+export const defaultConfig: DaemonConfig = {
+  dataRoot: "/var/lib/wharf",
+  execRoot: "/run/wharf",
+  logLevel: "info",
+  hosts: [],
+  pidfile: "",
+  group: "wharf",
+  configFile: "/etc/wharf/daemon.json",
+  runtime: "crun",
+};
+
+type Key = keyof DaemonConfig;
+/** daemon.json key → config field. Every key listed here is supported. */
+const fileKeys: Record<string, Key> = {
+  "data-root": "dataRoot",
+  "exec-root": "execRoot",
+  "log-level": "logLevel",
+  hosts: "hosts",
+  pidfile: "pidfile",
+  group: "group",
+  "default-runtime": "runtime",
+};
+/** Flag spellings → config field (long and short forms, as dockerd's). */
+const flagKeys: Record<string, Key> = {
+  "-H": "hosts",
+  "--host": "hosts",
+  "--data-root": "dataRoot",
+  "--exec-root": "execRoot",
+  "--config-file": "configFile",
+  "-l": "logLevel",
+  "--log-level": "logLevel",
+  "-p": "pidfile",
+  "--pidfile": "pidfile",
+  "-G": "group",
+  "--group": "group",
+  "--default-runtime": "runtime",
+};
+
+/** Usage text for `wharfd --help`. */
+export const usage = `Usage:	wharfd [OPTIONS]
+
+A Docker-compatible container engine
+
+Options:
+      --config-file string      Daemon configuration file (default "/etc/wharf/daemon.json")
+      --data-root string        Root directory of persistent wharf state (default "/var/lib/wharf")
+  -D, --debug                   Enable debug mode
+      --default-runtime string  Default OCI runtime for containers: crun or runc (default "crun")
+      --exec-root string        Root directory for execution state files (default "/run/wharf")
+  -G, --group string            Group for the unix socket (default "wharf")
+  -h, --help                    Print usage
+  -H, --host list               Daemon socket(s) to connect to (default unix:///run/wharf/wharf.sock)
+  -l, --log-level string        Set the logging level ("debug"|"info"|"warn"|"error"|"fatal") (default "info")
+  -p, --pidfile string          Path to use for daemon PID file (default "<exec-root>/wharfd.pid")
+      --validate                Validate daemon configuration and exit
+  -v, --version                 Print version information and quit
+`;
+
+/** Parses wharfd's argv. Throws InvalidArgumentError for unknown flags or missing values. */
+export function parseArgs(argv: string[]): ParsedArgs {
+  const flags: Partial<DaemonConfig> = {};
+  let validate = false;
+  for (let i = 0; i < argv.length; i++) {
+    let arg = argv[i]!;
+    let value: string | undefined;
+    const eq = arg.indexOf("=");
+    if (arg.startsWith("-") && eq > 0) {
+      value = arg.slice(eq + 1);
+      arg = arg.slice(0, eq);
+    }
+    if (arg === "-h" || arg === "--help") return { action: "help" };
+    if (arg === "-v" || arg === "--version") return { action: "version" };
+    if (arg === "-D" || arg === "--debug") {
+      flags.logLevel = "debug";
+      continue;
+    }
+    if (arg === "--validate") {
+      validate = true;
+      continue;
+    }
+    const key = flagKeys[arg];
+    if (!key)
+      throw new InvalidArgumentError(
+        `unknown flag: ${arg}\nSee 'wharfd --help'.`,
+      );
+    if (value === undefined) {
+      value = argv[++i];
+      if (value === undefined)
+        throw new InvalidArgumentError(`flag needs an argument: ${arg}`);
+    }
+    if (key === "hosts") flags.hosts = [...(flags.hosts ?? []), value];
+    else setField(flags, key, value);
+  }
+  return validate ? { action: "validate", flags } : { action: "run", flags };
+}
+
+/**
+ * Reads the config file (missing is fine unless it was named explicitly),
+ * rejects unknown keys, and lays flags over it: flags win.
+ */
+export async function loadConfig(
+  flags: Partial<DaemonConfig>,
+): Promise<DaemonConfig> {
+  const configFile = flags.configFile ?? defaultConfig.configFile;
+  let text: string | undefined;
+  try {
+    text = await readFile(configFile, "utf8");
+  } catch (err) {
+    if (!isErrno(err, "ENOENT") || flags.configFile !== undefined)
+      throw new InvalidArgumentError(
+        `unable to read configuration file ${configFile}: ${(err as Error).message}`,
+      );
+  }
+  const fromFile = text === undefined ? {} : parseConfigFile(text, configFile);
+  const config: DaemonConfig = {
+    ...defaultConfig,
+    ...fromFile,
+    ...flags,
+    configFile,
+  };
+  // The default socket lives in the exec root, so instances with their own exec roots never collide.
+  if (config.hosts.length === 0)
+    config.hosts = [`unix://${config.execRoot}/wharf.sock`];
+  if (!config.pidfile) config.pidfile = `${config.execRoot}/wharfd.pid`;
+  if (!isLogLevel(config.logLevel))
+    throw new InvalidArgumentError(
+      `unable to parse logging level: ${String(config.logLevel)}`,
+    );
+  if (config.runtime !== "crun" && config.runtime !== "runc")
+    throw new InvalidArgumentError(
+      `unknown runtime ${config.runtime}: use crun or runc`,
+    );
+  return config;
+}
+
+/** Parses daemon.json text. Throws InvalidArgumentError naming unknown keys, as dockerd does. */
+export function parseConfigFile(
+  text: string,
+  path: string,
+): Partial<DaemonConfig> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new InvalidArgumentError(
+      `unable to configure the wharf daemon with file ${path}: ${(err as Error).message}`,
+    );
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw))
+    throw new InvalidArgumentError(
+      `unable to configure the wharf daemon with file ${path}: not a JSON object`,
+    );
+  const unknown = Object.keys(raw).filter(
+    (k) => !(k in fileKeys) && k !== "debug",
+  );
+  if (unknown.length)
+    throw new InvalidArgumentError(
+      `unable to configure the wharf daemon with file ${path}: the following directives don't match any configuration option: ${unknown.join(", ")}`,
+    );
+  const out: Partial<DaemonConfig> = {};
+  for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+    if (k === "debug") {
+      if (v === true) out.logLevel = "debug";
+      continue;
+    }
+    const key = fileKeys[k]!;
+    if (key === "hosts") {
+      if (!Array.isArray(v) || !v.every((h) => typeof h === "string"))
+        throw new InvalidArgumentError(
+          `invalid value for "hosts" in ${path}: must be a list of strings`,
+        );
+      out.hosts = v;
+    } else {
+      if (typeof v !== "string")
+        throw new InvalidArgumentError(
+          `invalid value for "${k}" in ${path}: must be a string`,
+        );
+      setField(out, key, v);
+    }
+  }
+  return out;
+}
+
+function setField(
+  target: Partial<DaemonConfig>,
+  key: Exclude<Key, "hosts">,
+  value: string,
+): void {
+  if (key === "logLevel") {
+    if (!isLogLevel(value))
+      throw new InvalidArgumentError(`unable to parse logging level: ${value}`);
+    target.logLevel = value;
+  } else target[key] = value;
+}

@@ -1,0 +1,98 @@
+import { readFile, rm, writeFile, mkdir } from "node:fs/promises";
+import { dirname } from "node:path";
+import { getgrnam } from "./groups.ts";
+import { ApiServer, parseHost, type Listen } from "../server/server.ts";
+import { errorMessage, isErrno } from "../util/errors.ts";
+import { Logger } from "../util/log.ts";
+import { WHARF_VERSION } from "../engine/system/index.ts";
+import { loadConfig, parseArgs, usage } from "./config.ts";
+import { wire } from "./wire.ts";
+
+/**
+ * wharfd's entry: parse flags and config, take the pidfile, wire services,
+ * restore state, listen. SIGTERM/SIGINT stop the API; containers live on
+ * (conmon is double-forked) and are picked up again at the next start.
+ * Returns the process exit code.
+ */
+export async function main(argv: string[]): Promise<number> {
+  const log = new Logger("info");
+  let parsed;
+  try {
+    parsed = parseArgs(argv);
+  } catch (err) {
+    process.stderr.write(`${errorMessage(err)}\n`);
+    return 125;
+  }
+  if (parsed.action === "help") {
+    process.stdout.write(usage);
+    return 0;
+  }
+  if (parsed.action === "version") {
+    process.stdout.write(`wharfd version ${WHARF_VERSION}\n`);
+    return 0;
+  }
+  let config;
+  try {
+    config = await loadConfig(parsed.flags);
+  } catch (err) {
+    process.stderr.write(`${errorMessage(err)}\n`);
+    return 1;
+  }
+  if (parsed.action === "validate") {
+    process.stdout.write("configuration OK\n");
+    return 0;
+  }
+  log.setLevel(config.logLevel);
+  try {
+    await takePidfile(config.pidfile);
+  } catch (err) {
+    log.error(errorMessage(err));
+    return 1;
+  }
+  const warnings: string[] = [];
+  const daemon = await wire(config, log, warnings);
+  const gid = await getgrnam(config.group);
+  const addresses: Listen[] = config.hosts.map((h) => {
+    const a = parseHost(h);
+    return a.kind === "unix" && gid !== undefined ? { ...a, gid } : a;
+  });
+  const server = new ApiServer(daemon.router, log);
+  await server.listen(addresses);
+  log.info("API listen on " + config.hosts.join(", "), {
+    version: WHARF_VERSION,
+    pid: process.pid,
+  });
+  await new Promise<void>((resolve) => {
+    process.once("SIGTERM", resolve);
+    process.once("SIGINT", resolve);
+  });
+  log.info("shutting down: containers keep running");
+  await server.close();
+  await daemon.close();
+  await rm(config.pidfile, { force: true });
+  return 0;
+}
+
+/** Writes our pid, refusing when another live wharfd holds the file (dockerd's pidfile rule). */
+async function takePidfile(path: string): Promise<void> {
+  try {
+    const pid = Number((await readFile(path, "utf8")).trim());
+    if (pid > 0 && pid !== process.pid && alive(pid))
+      throw new Error(
+        `pid file found, ensure wharfd is not running or delete ${path}`,
+      );
+  } catch (err) {
+    if (!isErrno(err, "ENOENT")) throw err;
+  }
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, `${process.pid}\n`);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

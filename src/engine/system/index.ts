@@ -1,0 +1,6 @@
+export {
+  SystemService,
+  WHARF_VERSION,
+  type SystemSources,
+  type SystemSetup,
+} from "./service.ts";

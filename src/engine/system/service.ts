@@ -1,0 +1,183 @@
+import { readFile } from "node:fs/promises";
+import { cpus, totalmem, release, hostname, arch } from "node:os";
+import { randomUUID } from "node:crypto";
+import { API_VERSION, MIN_API_VERSION } from "../../api/version.ts";
+import { readJsonIfExists, writeJsonAtomic } from "../../util/fs.ts";
+import { join } from "node:path";
+
+/** wharf's own version, reported as the Engine version. */
+export const WHARF_VERSION = "0.1.0";
+
+/** Counts the system service asks of the other services (wired by the daemon). */
+export type SystemSources = {
+  containerCounts: () => {
+    total: number;
+    running: number;
+    paused: number;
+    stopped: number;
+  };
+  imageCount: () => number;
+  /** Listeners on /events right now. */
+  eventListeners: () => number;
+};
+
+/** Static facts about the daemon's set-up, fixed at start. */
+export type SystemSetup = {
+  dataRoot: string;
+  execRoot: string;
+  runtime: string;
+  cgroupVersion: "1" | "2";
+  warnings: string[];
+};
+
+const goArch: Record<string, string> = {
+  x64: "amd64",
+  arm64: "arm64",
+  arm: "arm",
+  ia32: "386",
+};
+
+/**
+ * Serves /version and /info. Holds the daemon's persistent id (in
+ * <data-root>/engine-id.json) and the machine facts read once at start.
+ */
+export class SystemService {
+  #sources: SystemSources;
+  #setup: SystemSetup;
+  #id = "";
+  #osName = "Linux";
+
+  constructor(options: { sources: SystemSources; setup: SystemSetup }) {
+    this.#sources = options.sources;
+    this.#setup = options.setup;
+  }
+
+  /** Loads or creates the engine id and reads /etc/os-release. Idempotent. */
+  async init(): Promise<void> {
+    const file = join(this.#setup.dataRoot, "engine-id.json");
+    const saved = await readJsonIfExists<{ id: string }>(file);
+    this.#id = saved?.id ?? randomUUID();
+    if (!saved) await writeJsonAtomic(file, { id: this.#id });
+    try {
+      const osr = await readFile("/etc/os-release", "utf8");
+      this.#osName = /^PRETTY_NAME="?([^"\n]*)"?/m.exec(osr)?.[1] ?? "Linux";
+    } catch {
+      // No os-release: keep "Linux", as Docker does.
+    }
+  }
+
+  /** The body of GET /version (Docker's SystemVersion). */
+  version(): Record<string, unknown> {
+    const details = {
+      ApiVersion: API_VERSION,
+      Arch: goArch[arch()] ?? arch(),
+      BuildTime: "",
+      Experimental: "false",
+      GitCommit: "",
+      GoVersion: process.version,
+      KernelVersion: release(),
+      MinAPIVersion: MIN_API_VERSION,
+      Os: "linux",
+    };
+    return {
+      Platform: { Name: "wharf Engine" },
+      Components: [
+        { Name: "Engine", Version: WHARF_VERSION, Details: details },
+      ],
+      Version: WHARF_VERSION,
+      ApiVersion: API_VERSION,
+      MinAPIVersion: MIN_API_VERSION,
+      GitCommit: "",
+      GoVersion: process.version,
+      Os: "linux",
+      Arch: details.Arch,
+      KernelVersion: release(),
+      BuildTime: "",
+    };
+  }
+
+  /** The body of GET /info (Docker's SystemInfo). */
+  info(): Record<string, unknown> {
+    const c = this.#sources.containerCounts();
+    const runtimes = { crun: { path: "crun" }, runc: { path: "runc" } };
+    return {
+      ID: this.#id,
+      Containers: c.total,
+      ContainersRunning: c.running,
+      ContainersPaused: c.paused,
+      ContainersStopped: c.stopped,
+      Images: this.#sources.imageCount(),
+      Driver: "overlay2",
+      DriverStatus: [
+        ["Backing Filesystem", "extfs"],
+        ["Supports d_type", "true"],
+        ["Using metacopy", "false"],
+        ["Native Overlay Diff", "true"],
+      ],
+      Plugins: {
+        Volume: ["local"],
+        Network: ["host", "null"],
+        Authorization: null,
+        Log: ["k8s-file"],
+      },
+      MemoryLimit: true,
+      SwapLimit: false,
+      CpuCfsPeriod: true,
+      CpuCfsQuota: true,
+      CPUShares: true,
+      CPUSet: true,
+      PidsLimit: true,
+      IPv4Forwarding: true,
+      Debug: false,
+      NFd: 0,
+      OomKillDisable: false,
+      NGoroutines: 0,
+      SystemTime: new Date().toISOString(),
+      LoggingDriver: "k8s-file",
+      CgroupDriver: "cgroupfs",
+      CgroupVersion: this.#setup.cgroupVersion,
+      NEventsListener: this.#sources.eventListeners(),
+      KernelVersion: release(),
+      OperatingSystem: this.#osName,
+      OSVersion: "",
+      OSType: "linux",
+      Architecture: arch() === "x64" ? "x86_64" : arch(),
+      IndexServerAddress: "https://index.docker.io/v1/",
+      RegistryConfig: {
+        IndexConfigs: {},
+        InsecureRegistryCIDRs: ["127.0.0.0/8", "::1/128"],
+        Mirrors: [],
+      },
+      NCPU: cpus().length,
+      MemTotal: totalmem(),
+      GenericResources: null,
+      DockerRootDir: this.#setup.dataRoot,
+      HttpProxy: "",
+      HttpsProxy: "",
+      NoProxy: "",
+      Name: hostname(),
+      Labels: [],
+      ExperimentalBuild: false,
+      ServerVersion: WHARF_VERSION,
+      Runtimes: runtimes,
+      DefaultRuntime: this.#setup.runtime,
+      Swarm: {
+        NodeID: "",
+        NodeAddr: "",
+        LocalNodeState: "inactive",
+        ControlAvailable: false,
+        Error: "",
+        RemoteManagers: null,
+      },
+      LiveRestoreEnabled: true,
+      Isolation: "",
+      InitBinary: "tini",
+      ContainerdCommit: { ID: "" },
+      RuncCommit: { ID: "" },
+      InitCommit: { ID: "" },
+      SecurityOptions: ["name=cgroupns"],
+      CDISpecDirs: [],
+      Warnings: this.#setup.warnings.length ? this.#setup.warnings : null,
+    };
+  }
+}
