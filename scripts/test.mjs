@@ -15,9 +15,18 @@ function find(dir, out = []) {
 }
 const kind = process.argv[2] ?? "all";
 const only = process.argv.slice(3);
-const roots = kind === "unit" ? ["src"] : kind === "integration" ? ["test"] : ["src", "test"];
+const roots =
+  kind === "unit"
+    ? ["src"]
+    : kind === "integration"
+      ? ["test"]
+      : ["src", "test"];
 let files = roots.flatMap((r) => find(r)).sort();
 if (only.length) files = files.filter((f) => only.some((o) => f.includes(o)));
 const concurrency = kind === "unit" ? [] : ["--test-concurrency=1"];
-const r = spawnSync(process.execPath, ["--import", "tsx", "--test", ...concurrency, ...files], { stdio: "inherit" });
+const r = spawnSync(
+  process.execPath,
+  ["--import", "tsx", "--test", ...concurrency, ...files],
+  { stdio: "inherit" },
+);
 process.exit(r.status ?? 1);

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what wharf needs on Debian 12 (idempotent; fast when all is there):
+# Debian packages, npm dependencies, the esbuild bundles, and wharf/wharfd on PATH.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(crun conmon runc busybox-static iproute2 nftables tini procps util-linux tar gzip curl)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "==> installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >/dev/null
+  apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+command -v node >/dev/null || { echo "wharf needs Node.js 20 or newer on PATH" >&2; exit 1; }
+node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' || { echo "wharf needs Node.js 20 or newer (found $(node --version))" >&2; exit 1; }
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "==> npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+echo "==> building"
+npm run -s build
+ln -sf "$PWD/bin/wharf" /usr/local/bin/wharf
+ln -sf "$PWD/bin/wharfd" /usr/local/bin/wharfd
