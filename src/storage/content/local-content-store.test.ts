@@ -1,0 +1,67 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { sha256Digest } from "../../oci/digest.ts";
+import { InvalidArgumentError, NotFoundError } from "../../util/errors.ts";
+import { LocalContentStore } from "./local-content-store.ts";
+
+async function withStore(
+  fn: (s: LocalContentStore) => Promise<void>,
+): Promise<void> {
+  const root = await mkdtemp(join(tmpdir(), "wharf-content-"));
+  const store = new LocalContentStore({ root });
+  await store.init();
+  try {
+    await fn(store);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+test("put() stores a blob under its sha256 and read() returns the same bytes", () =>
+  withStore(async (s) => {
+    const info = await s.put(Buffer.from("hello"));
+    assert.equal(info.digest, sha256Digest("hello"));
+    assert.equal(info.size, 5);
+    assert.equal((await s.read(info.digest)).toString(), "hello");
+    assert.deepEqual(await s.info(info.digest), info);
+    assert.equal(await s.exists(sha256Digest("other")), false);
+  }));
+
+test("putStream() with a wrong expected digest fails and leaves no blob or temp file", () =>
+  withStore(async (s) => {
+    await assert.rejects(
+      s.putStream([Buffer.from("a"), Buffer.from("b")], sha256Digest("xx")),
+      InvalidArgumentError,
+    );
+    assert.equal(await s.exists(sha256Digest("ab")), false);
+    assert.deepEqual(await readdir(join(s.root, "ingest")), []);
+  }));
+
+test("walk() lists blobs and remove() deletes them idempotently", () =>
+  withStore(async (s) => {
+    const a = await s.put(Buffer.from("a"));
+    const b = await s.put(Buffer.from("bb"));
+    await s.put(Buffer.from("a"));
+    const seen = [];
+    for await (const i of s.walk()) seen.push(i.digest);
+    assert.deepEqual(seen.sort(), [a.digest, b.digest].sort());
+    await s.remove(a.digest);
+    await s.remove(a.digest);
+    await assert.rejects(s.read(a.digest), NotFoundError);
+    await assert.rejects(s.readStream(a.digest), NotFoundError);
+  }));
+
+test("cleanIngest() removes temp files left by a crash", () =>
+  withStore(async (s) => {
+    await writeFile(join(s.root, "ingest", "half"), "x");
+    assert.equal(await s.cleanIngest(), 1);
+    assert.deepEqual(await readdir(join(s.root, "ingest")), []);
+  }));
+
+test("a malformed digest is refused before touching the disk", () =>
+  withStore(async (s) => {
+    await assert.rejects(s.info("sha256:../../etc/passwd"), /invalid digest/);
+  }));
