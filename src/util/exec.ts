@@ -34,6 +34,8 @@ export function execFile(
         stderr: Buffer.concat(err).toString(),
       }),
     );
+    // A child that exits without reading its input makes the write fail with EPIPE: not our error.
+    child.stdin.on("error", () => undefined);
     child.stdin.end(options.input ?? "");
   });
 }

@@ -8,6 +8,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import {
   existsSync,
   mkdtempSync,
+  openSync,
   readFileSync,
   rmSync,
   mkdirSync,
@@ -67,12 +68,31 @@ export class TestDaemon {
     ];
     if (!existsSync(join(this.dir, "daemon.json")))
       spawnSync("sh", ["-c", `echo '{}' > ${join(this.dir, "daemon.json")}`]);
-    const log = await import("node:fs").then((fs) =>
-      fs.openSync(this.logFile, "a"),
-    );
-    this.#child = spawn(process.execPath, ["--enable-source-maps", ...args], {
-      stdio: ["ignore", log, log],
-    });
+    const log = openSync(this.logFile, "a");
+    if (process.env.TARGET === "docker") {
+      // The oracle: the same cases against Debian's dockerd on private roots, no networking.
+      const r = join(this.dir, "run");
+      const dockerArgs = [
+        "--data-root",
+        join(this.dir, "data"),
+        "--exec-root",
+        r,
+        "-H",
+        `unix://${this.socket}`,
+        "--pidfile",
+        join(r, "docker.pid"),
+        "--bridge=none",
+        "--iptables=false",
+
+        "--ip-masq=false",
+      ];
+      this.#child = spawn("/usr/sbin/dockerd", dockerArgs, {
+        stdio: ["ignore", log, log],
+      });
+    } else
+      this.#child = spawn(process.execPath, ["--enable-source-maps", ...args], {
+        stdio: ["ignore", log, log],
+      });
     const deadline = Date.now() + 15_000;
     while (Date.now() < deadline) {
       if (this.#child.exitCode !== null)
