@@ -17,6 +17,12 @@ export type DaemonConfig = {
   group: string;
   configFile: string;
   runtime: string;
+  /** TLS for tcp:// hosts: `tlsverify` also demands client certificates signed by `tlscacert`. */
+  tls: boolean;
+  tlsVerify: boolean;
+  tlsCaCert: string;
+  tlsCert: string;
+  tlsKey: string;
 };
 
 /** The result of parsing argv: run the daemon, or print something and exit. */
@@ -36,6 +42,11 @@ export const defaultConfig: DaemonConfig = {
   group: "wharf",
   configFile: "/etc/wharf/daemon.json",
   runtime: "crun",
+  tls: false,
+  tlsVerify: false,
+  tlsCaCert: "/etc/wharf/ca.pem",
+  tlsCert: "/etc/wharf/cert.pem",
+  tlsKey: "/etc/wharf/key.pem",
 };
 
 type Key = keyof DaemonConfig;
@@ -48,7 +59,14 @@ const fileKeys: Record<string, Key> = {
   pidfile: "pidfile",
   group: "group",
   "default-runtime": "runtime",
+  tls: "tls",
+  tlsverify: "tlsVerify",
+  tlscacert: "tlsCaCert",
+  tlscert: "tlsCert",
+  tlskey: "tlsKey",
 };
+/** Fields that hold booleans (in daemon.json and as flags without values). */
+const booleanKeys = new Set<Key>(["tls", "tlsVerify"]);
 /** Flag spellings → config field (long and short forms, as dockerd's). */
 const flagKeys: Record<string, Key> = {
   "-H": "hosts",
@@ -63,6 +81,11 @@ const flagKeys: Record<string, Key> = {
   "-G": "group",
   "--group": "group",
   "--default-runtime": "runtime",
+  "--tls": "tls",
+  "--tlsverify": "tlsVerify",
+  "--tlscacert": "tlsCaCert",
+  "--tlscert": "tlsCert",
+  "--tlskey": "tlsKey",
 };
 
 /** Usage text for `wharfd --help`. */
@@ -81,6 +104,11 @@ Options:
   -H, --host list               Daemon socket(s) to connect to (default unix:///run/wharf/wharf.sock)
   -l, --log-level string        Set the logging level ("debug"|"info"|"warn"|"error"|"fatal") (default "info")
   -p, --pidfile string          Path to use for daemon PID file (default "<exec-root>/wharfd.pid")
+      --tls                     Use TLS; implied by --tlsverify
+      --tlscacert string        Trust certs signed only by this CA (default "/etc/wharf/ca.pem")
+      --tlscert string          Path to TLS certificate file (default "/etc/wharf/cert.pem")
+      --tlskey string           Path to TLS key file (default "/etc/wharf/key.pem")
+      --tlsverify               Use TLS and verify the remote (clients must present certificates)
       --validate                Validate daemon configuration and exit
   -v, --version                 Print version information and quit
 `;
@@ -112,6 +140,10 @@ export function parseArgs(argv: string[]): ParsedArgs {
       throw new InvalidArgumentError(
         `unknown flag: ${arg}\nSee 'wharfd --help'.`,
       );
+    if (booleanKeys.has(key)) {
+      setBoolean(flags, key, value === undefined || value === "true");
+      continue;
+    }
     if (value === undefined) {
       value = argv[++i];
       if (value === undefined)
@@ -151,6 +183,7 @@ export async function loadConfig(
   if (config.hosts.length === 0)
     config.hosts = [`unix://${config.execRoot}/wharf.sock`];
   if (!config.pidfile) config.pidfile = `${config.execRoot}/wharfd.pid`;
+  if (config.tlsVerify) config.tls = true;
   if (!isLogLevel(config.logLevel))
     throw new InvalidArgumentError(
       `unable to parse logging level: ${String(config.logLevel)}`,
@@ -199,6 +232,12 @@ export function parseConfigFile(
           `invalid value for "hosts" in ${path}: must be a list of strings`,
         );
       out.hosts = v;
+    } else if (booleanKeys.has(key)) {
+      if (typeof v !== "boolean")
+        throw new InvalidArgumentError(
+          `invalid value for "${k}" in ${path}: must be true or false`,
+        );
+      setBoolean(out, key, v);
     } else {
       if (typeof v !== "string")
         throw new InvalidArgumentError(
@@ -219,5 +258,14 @@ function setField(
     if (!isLogLevel(value))
       throw new InvalidArgumentError(`unable to parse logging level: ${value}`);
     target.logLevel = value;
-  } else target[key] = value;
+  } else if (key !== "tls" && key !== "tlsVerify") target[key] = value;
+}
+
+function setBoolean(
+  target: Partial<DaemonConfig>,
+  key: Key,
+  value: boolean,
+): void {
+  if (key === "tls") target.tls = value;
+  else if (key === "tlsVerify") target.tlsVerify = value;
 }

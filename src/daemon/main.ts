@@ -1,7 +1,7 @@
 import { readFile, rm, writeFile, mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
-import { getgrnam } from "./groups.ts";
-import { ApiServer, parseHost, type Listen } from "../server/server.ts";
+import { listenAddresses } from "./listen.ts";
+import { ApiServer, type Listen } from "../server/server.ts";
 import { errorMessage, isErrno } from "../util/errors.ts";
 import { Logger } from "../util/log.ts";
 import { WHARF_VERSION } from "../engine/system/index.ts";
@@ -49,13 +49,15 @@ export async function main(argv: string[]): Promise<number> {
     log.error(errorMessage(err));
     return 1;
   }
+  let addresses: Listen[];
+  try {
+    addresses = await listenAddresses(config, log);
+  } catch (err) {
+    log.error(errorMessage(err));
+    return 1;
+  }
   const warnings: string[] = [];
   const daemon = await wire(config, log, warnings);
-  const gid = await getgrnam(config.group);
-  const addresses: Listen[] = config.hosts.map((h) => {
-    const a = parseHost(h);
-    return a.kind === "unix" && gid !== undefined ? { ...a, gid } : a;
-  });
   const server = new ApiServer(daemon.router, log);
   await server.listen(addresses);
   log.info("API listen on " + config.hosts.join(", "), {

@@ -4,6 +4,7 @@ import {
   type Server,
   type ServerResponse,
 } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { Duplex } from "node:stream";
 import { chmod, chown, mkdir, rm } from "node:fs/promises";
 import { dirname } from "node:path";
@@ -16,7 +17,15 @@ import type { Router } from "./router.ts";
 /** Where to listen: a UNIX socket path or a TCP host:port. */
 export type Listen =
   | { kind: "unix"; path: string; mode: number; gid?: number }
-  | { kind: "tcp"; host: string; port: number };
+  | { kind: "tcp"; host: string; port: number; tls?: TlsFiles };
+
+/** PEM contents for a TLS listener; `verify` demands client certificates signed by `ca`. */
+export type TlsFiles = {
+  key: Buffer;
+  cert: Buffer;
+  ca?: Buffer;
+  verify: boolean;
+};
 
 /**
  * Parses one `-H/--host` value as dockerd does: unix:///path, tcp://host:port,
@@ -61,11 +70,27 @@ export class ApiServer {
   /** Starts listening on every address; resolves when all are bound. */
   async listen(addresses: Listen[]): Promise<void> {
     for (const addr of addresses) {
-      const server = createServer({
+      const tls = addr.kind === "tcp" ? addr.tls : undefined;
+      const options = {
         requestTimeout: 0,
         headersTimeout: 0,
         keepAliveTimeout: 60_000,
-      });
+      };
+      // Mutual TLS as dockerd's --tlsverify: unknown client certificates are refused in the handshake.
+      const server = tls
+        ? createTlsServer({
+            ...options,
+            key: tls.key,
+            cert: tls.cert,
+            ...(tls.ca ? { ca: tls.ca } : {}),
+            requestCert: tls.verify,
+            rejectUnauthorized: tls.verify,
+          })
+        : createServer({
+            requestTimeout: 0,
+            headersTimeout: 0,
+            keepAliveTimeout: 60_000,
+          });
       // Uploads of build contexts and image loads can take minutes.
       server.requestTimeout = 0;
       server.timeout = 0;
