@@ -1,0 +1,315 @@
+import { mkdirSync, watch, readdirSync, type FSWatcher } from "node:fs";
+import { readFile, rm, stat, writeFile, open } from "node:fs/promises";
+import { constants } from "node:fs";
+import { join } from "node:path";
+import { execFile } from "../util/exec.ts";
+import { isErrno } from "../util/errors.ts";
+import { writeFileAtomic } from "../util/fs.ts";
+import { connectAttach } from "./attach-socket.ts";
+import { spawnConmon, type ConmonProcess } from "./conmon.ts";
+import type {
+  AttachConnection,
+  AttachOptions,
+  CreateOptions,
+  ExecHandle,
+  ExecOptions,
+  ExitStatus,
+  OciRuntime,
+  RuntimeState,
+} from "./oci-runtime.ts";
+
+/**
+ * OciRuntime over conmon plus crun (or runc), following DESIGN.md's measured
+ * usage. Files it owns:
+ * ```
+ * <stateDir>/
+ *   crun/            --root of the runtime binary (never the shared /run/crun)
+ *   exits/<id>       exit code written by conmon (--exit-dir), decimal
+ * <bundle>/          owned by the caller; conmon adds:
+ *   config.json  attach (socket)  ctl winsz (FIFOs)  pidfile  conmon.pid
+ *   exit (persist copy of the code)  oom (present when OOM-killed)
+ * ```
+ */
+export class ConmonRuntime implements OciRuntime {
+  readonly name: string;
+  #binary: string;
+  #conmon: string;
+  #root: string;
+  #exitDir: string;
+
+  /**
+   * `stateDir` is a directory under the daemon's exec root (e.g.
+   * /run/wharf/runtime); `binary` the runtime's path (/usr/bin/crun).
+   */
+  constructor(options: {
+    stateDir: string;
+    binary: string;
+    conmon?: string;
+  }) {
+    this.#binary = options.binary;
+    this.name = options.binary.split("/").pop() ?? options.binary;
+    this.#conmon = options.conmon ?? "/usr/bin/conmon";
+    this.#root = join(options.stateDir, this.name);
+    this.#exitDir = join(options.stateDir, "exits");
+    mkdirSync(this.#root, { recursive: true, mode: 0o700 });
+    mkdirSync(this.#exitDir, { recursive: true, mode: 0o700 });
+  }
+
+  async create(id: string, o: CreateOptions): Promise<{ pid: number }> {
+    await writeFileAtomic(join(o.bundle, "config.json"), JSON.stringify(o.spec));
+    const args = this.#commonArgs(id, id, o.bundle, o.name ?? id);
+    args.push("-l", `k8s-file:${o.logPath}`, "--exit-dir", this.#exitDir);
+    if (o.terminal) args.push("-t");
+    if (o.stdin) args.push("-i");
+    if (o.stdin && !o.stdinOnce) args.push("--leave-stdin-open");
+    const conmon = spawnConmon(this.#conmon, args, {
+      cwd: o.bundle,
+      attachPipe: false,
+    });
+    try {
+      conmon.proceed();
+      return { pid: checkPid(await conmon.nextSync()) };
+    } finally {
+      conmon.release();
+    }
+  }
+
+  async start(id: string): Promise<void> {
+    await this.#run(["start", id]);
+  }
+
+  async kill(
+    id: string,
+    signal: number,
+    options: { all?: boolean } = {},
+  ): Promise<void> {
+    const all = options.all ? ["--all"] : [];
+    await this.#run(["kill", ...all, id, String(signal)]);
+  }
+
+  async pause(id: string): Promise<void> {
+    await this.#run(["pause", id]);
+  }
+
+  async resume(id: string): Promise<void> {
+    await this.#run(["resume", id]);
+  }
+
+  async remove(id: string, options: { force?: boolean } = {}): Promise<void> {
+    const force = options.force ? ["--force"] : [];
+    const r = await execFile(this.#binary, [
+      "--root",
+      this.#root,
+      "delete",
+      ...force,
+      id,
+    ]);
+    if (r.code !== 0 && !notExist(r.stderr)) throw runtimeError(r.stderr);
+  }
+
+  async state(id: string): Promise<RuntimeState | undefined> {
+    const r = await execFile(this.#binary, ["--root", this.#root, "state", id]);
+    if (r.code !== 0) {
+      if (notExist(r.stderr)) return undefined;
+      throw runtimeError(r.stderr);
+    }
+    const s = JSON.parse(r.stdout) as { status: string; pid?: number };
+    const status = (
+      ["created", "running", "paused", "stopped"].includes(s.status)
+        ? s.status
+        : "stopped"
+    ) as RuntimeState["status"];
+    return { status, pid: s.pid ?? 0 };
+  }
+
+  async exitStatus(
+    id: string,
+    options: { bundle?: string } = {},
+  ): Promise<ExitStatus | undefined> {
+    const oom = options.bundle ? join(options.bundle, "oom") : undefined;
+    return readExitFile(join(this.#exitDir, id), oom);
+  }
+
+  async clearExitStatus(id: string): Promise<void> {
+    await rm(join(this.#exitDir, id), { force: true });
+  }
+
+  watchExits(listener: (id: string) => void): () => void {
+    const seen = (name: string | null): void => {
+      // g_file_set_contents writes "<id>.XXXXXX" then renames it to "<id>".
+      if (name && !name.includes(".")) listener(name);
+    };
+    const watcher: FSWatcher = watch(this.#exitDir, (_event, name) =>
+      seen(name),
+    );
+    watcher.unref();
+    // Rescan after the watch is in place so no exit falls between the two.
+    for (const name of readdirSync(this.#exitDir)) seen(name);
+    return () => watcher.close();
+  }
+
+  async monitorAlive(
+    _id: string,
+    options: { bundle: string },
+  ): Promise<boolean> {
+    return pidFileAlive(join(options.bundle, "conmon.pid"));
+  }
+
+  attach(id: string, o: AttachOptions): Promise<AttachConnection> {
+    return connectAttach(join(o.bundle, "attach"), o.onOutput, o.onClose);
+  }
+
+  async resize(
+    _id: string,
+    o: { bundle: string; rows: number; cols: number },
+  ): Promise<void> {
+    // O_NONBLOCK: opening a FIFO for writing without a reader fails (ENXIO)
+    // instead of hanging when the monitor is gone.
+    const fh = await open(
+      join(o.bundle, "ctl"),
+      constants.O_WRONLY | constants.O_NONBLOCK,
+    );
+    try {
+      await fh.write(`1 ${o.rows} ${o.cols}\n`);
+    } finally {
+      await fh.close();
+    }
+  }
+
+  async exec(id: string, o: ExecOptions): Promise<ExecHandle> {
+    const specFile = join(o.bundle, "process.json");
+    await writeFile(specFile, JSON.stringify(o.process));
+    const args = this.#commonArgs(id, `${id.slice(0, 12)}-exec`, o.bundle, id);
+    args.push("-l", `k8s-file:${join(o.bundle, "exec.log")}`);
+    args.push("--exec", "--exec-process-spec", specFile);
+    if (o.terminal) args.push("-t");
+    if (o.stdin) args.push("-i");
+    if (o.attach) args.push("--exec-attach");
+    const conmon = spawnConmon(this.#conmon, args, {
+      cwd: o.bundle,
+      attachPipe: o.attach,
+    });
+    let connection: AttachConnection | undefined;
+    try {
+      conmon.proceed();
+      if (o.attach) {
+        await conmon.nextAttach();
+        connection = await connectAttach(
+          join(o.bundle, "attach"),
+          o.onOutput ?? (() => undefined),
+          o.onClose ?? (() => undefined),
+        );
+        conmon.proceed();
+      }
+      const pid = checkPid(await conmon.nextSync());
+      const exited = this.#execExit(conmon, o.bundle);
+      return { pid, connection, exited };
+    } catch (err) {
+      conmon.release();
+      connection?.close();
+      throw err;
+    }
+  }
+
+  async pids(id: string): Promise<number[]> {
+    const r = await this.#run(["ps", "--format", "json", id]);
+    const parsed = JSON.parse(r || "[]") as unknown;
+    return Array.isArray(parsed) ? parsed.map(Number) : [];
+  }
+
+  async #execExit(conmon: ConmonProcess, bundle: string): Promise<number> {
+    try {
+      const m = await conmon.nextSync();
+      return m.data;
+    } catch {
+      // conmon closed the pipe without a message: fall back to the exit file.
+      const s = await readExitFile(join(bundle, "exit"), join(bundle, "oom"));
+      return s?.exitCode ?? -1;
+    } finally {
+      conmon.release();
+    }
+  }
+
+  #commonArgs(cid: string, uuid: string, bundle: string, name: string) {
+    return [
+      "--api-version",
+      "1",
+      "-c",
+      cid,
+      "-u",
+      uuid,
+      "-n",
+      name,
+      "-r",
+      this.#binary,
+      "--runtime-arg",
+      "--root",
+      "--runtime-arg",
+      this.#root,
+      "-b",
+      bundle,
+      "-p",
+      join(bundle, "pidfile"),
+      "-P",
+      join(bundle, "conmon.pid"),
+      "--socket-dir-path",
+      bundle,
+      "--full-attach",
+      // -0 is --persist-dir: conmon also writes <bundle>/exit and <bundle>/oom.
+      "-0",
+      bundle,
+    ];
+  }
+
+  async #run(args: string[]): Promise<string> {
+    const r = await execFile(this.#binary, ["--root", this.#root, ...args]);
+    if (r.code !== 0) throw runtimeError(r.stderr || r.stdout);
+    return r.stdout;
+  }
+}
+
+/** Reads an exit file (decimal code, mtime = finish time); oomPath marks an OOM kill. */
+export async function readExitFile(
+  path: string,
+  oomPath?: string,
+): Promise<ExitStatus | undefined> {
+  try {
+    const [text, st] = await Promise.all([readFile(path, "utf8"), stat(path)]);
+    const code = Number(text.trim());
+    if (text.trim() === "" || !Number.isInteger(code)) return undefined;
+    const oom =
+      oomPath !== undefined &&
+      (await stat(oomPath).then(
+        () => true,
+        () => false,
+      ));
+    return { exitCode: code, finishedAt: st.mtime, oomKilled: oom };
+  } catch (err) {
+    if (isErrno(err, "ENOENT")) return undefined;
+    throw err;
+  }
+}
+
+async function pidFileAlive(path: string): Promise<boolean> {
+  try {
+    const pid = Number((await readFile(path, "utf8")).trim());
+    if (!(pid > 0)) return false;
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function checkPid(m: { data: number; message?: string }): number {
+  if (m.data > 0) return m.data;
+  throw runtimeError(m.message ?? `runtime failed (${m.data})`);
+}
+
+function notExist(stderr: string): boolean {
+  return /does not exist|not exist|no such file/i.test(stderr);
+}
+
+function runtimeError(text: string): Error {
+  return new Error(text.trim().replace(/\s+/g, " ") || "runtime failed");
+}

@@ -1,0 +1,88 @@
+/**
+ * The subset of the OCI runtime spec (runtime-spec config.md, config-linux.md)
+ * that wharf writes into a bundle's config.json. Field names are the spec's.
+ */
+
+/** One process: a container's init or an exec (config.md#process). */
+export type OciProcess = {
+  terminal?: boolean;
+  consoleSize?: { height: number; width: number };
+  user: { uid: number; gid: number; additionalGids?: number[]; umask?: number };
+  args: string[];
+  env: string[];
+  cwd: string;
+  capabilities?: {
+    bounding: string[];
+    effective: string[];
+    permitted: string[];
+    inheritable?: string[];
+    ambient?: string[];
+  };
+  rlimits?: OciRlimit[];
+  noNewPrivileges?: boolean;
+  apparmorProfile?: string;
+  oomScoreAdj?: number;
+  selinuxLabel?: string;
+};
+
+/** A POSIX rlimit (config.md#posix-process). */
+export type OciRlimit = { type: string; soft: number; hard: number };
+
+/** A mount in the container (config.md#mounts). */
+export type OciMount = {
+  destination: string;
+  type?: string;
+  source?: string;
+  options?: string[];
+};
+
+/** A namespace to create or join (config-linux.md#namespaces). */
+export type OciNamespace = { type: string; path?: string };
+
+/** cgroup limits (config-linux.md#control-groups). */
+export type OciResources = {
+  memory?: { limit?: number; reservation?: number; swap?: number };
+  cpu?: {
+    shares?: number;
+    quota?: number;
+    period?: number;
+    cpus?: string;
+    mems?: string;
+  };
+  pids?: { limit: number };
+  devices?: {
+    allow: boolean;
+    type?: string;
+    major?: number;
+    minor?: number;
+    access?: string;
+  }[];
+};
+
+/** A whole config.json. */
+export type OciSpec = {
+  ociVersion: string;
+  process: OciProcess;
+  root: { path: string; readonly?: boolean };
+  hostname?: string;
+  mounts: OciMount[];
+  annotations?: Record<string, string>;
+  linux: {
+    namespaces: OciNamespace[];
+    resources?: OciResources;
+    cgroupsPath?: string;
+    maskedPaths?: string[];
+    readonlyPaths?: string[];
+    sysctl?: Record<string, string>;
+    devices?: {
+      path: string;
+      type: string;
+      major: number;
+      minor: number;
+      fileMode?: number;
+      uid?: number;
+      gid?: number;
+    }[];
+    seccomp?: unknown;
+  };
+};
