@@ -14,6 +14,8 @@ export const MS_RDONLY = 1;
 export const MS_BIND = 4096;
 /** Recursive (with MS_BIND). */
 export const MS_REC = 16384;
+/** Change the flags of an existing mount. */
+export const MS_REMOUNT = 32;
 /** umount2(2): lazy detach. */
 export const MNT_DETACH = 2;
 

@@ -1,0 +1,383 @@
+import {
+  mkdir,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  symlink,
+  writeFile,
+} from "node:fs/promises";
+import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import type { Readable } from "node:stream";
+import type { Mount } from "../../oci/mount.ts";
+import {
+  ConflictError,
+  InvalidArgumentError,
+  NotFoundError,
+  isErrno,
+} from "../../util/errors.ts";
+import { applyTar } from "../archive/apply.ts";
+import { diffTar } from "../archive/diff.ts";
+import {
+  MNT_DETACH,
+  MS_BIND,
+  MS_RDONLY,
+  MS_REC,
+  MS_REMOUNT,
+  mount,
+  umount,
+} from "../syscalls.ts";
+import type {
+  LayerStore,
+  SnapshotInfo,
+  SnapshotPaths,
+  Usage,
+} from "./layer-store.ts";
+import {
+  isMountPoint,
+  readInfo,
+  snapshotDirName,
+  treeUsage,
+  writeInfo,
+} from "./snapshot-dir.ts";
+
+/**
+ * LayerStore on overlayfs, laid out like Docker's overlay2 driver.
+ *
+ * ```
+ * <root>/                       (<data-root>/overlay)
+ *   l/<26 chars> -> ../<dir>/diff    short names keep deep stacks under
+ *                                    the 4096-byte mount data limit
+ *   l/.empty/                   lower dir for a snapshot with no parent
+ *   <dir>/                      <dir> = chain id hex, container id, or key
+ *     snapshot.json             SnapshotInfo
+ *     link                      this layer's short name
+ *     lower                     "l/AAA:l/BBB" (parents, nearest first); absent for a base
+ *     diff/                     the layer's own files (the upperdir when active)
+ *     work/ merged/             active snapshots and views only
+ *   .tmp-*                      half-made snapshots, swept by init()
+ * ```
+ * Mounting calls mount(2) directly (syscalls.ts). Needs root.
+ */
+export class OverlayLayerStore implements LayerStore {
+  readonly driver = "overlay2";
+  readonly root: string;
+
+  constructor(options: { root: string }) {
+    this.root = options.root;
+  }
+
+  async init(): Promise<void> {
+    await mkdir(join(this.root, "l"), { recursive: true, mode: 0o700 });
+    await mkdir(join(this.root, "l", ".empty"), {
+      recursive: true,
+      mode: 0o755,
+    });
+    for (const name of await readdir(this.root)) {
+      if (name.startsWith(".tmp-"))
+        await rm(join(this.root, name), { recursive: true, force: true });
+      else if (name !== "l") await this.#recover(name);
+    }
+  }
+
+  /** Finishes a commit cut short by a crash and re-points the short link. */
+  async #recover(dirName: string): Promise<void> {
+    const dir = join(this.root, dirName);
+    const info = await readInfo(dir);
+    if (!info) return void (await rm(dir, { recursive: true, force: true }));
+    const want = snapshotDirName(info.name);
+    if (want !== dirName) {
+      await rename(dir, join(this.root, want));
+      return this.#recover(want);
+    }
+    const link = (await readFile(join(dir, "link"), "utf8")).trim();
+    await this.#pointLink(link, dirName);
+  }
+
+  async #pointLink(link: string, dirName: string): Promise<void> {
+    const tmp = join(this.root, "l", `.tmp-${link}`);
+    await rm(tmp, { force: true });
+    await symlink(`../${dirName}/diff`, tmp);
+    await rename(tmp, join(this.root, "l", link));
+  }
+
+  #dir(key: string): string {
+    const name = snapshotDirName(key);
+    if (name === "l")
+      throw new InvalidArgumentError(
+        `invalid snapshot key: ${JSON.stringify(key)}`,
+      );
+    return join(this.root, name);
+  }
+
+  get #empty(): string {
+    return join(this.root, "l", ".empty");
+  }
+
+  async prepare(
+    key: string,
+    options: { parent?: string; labels?: Record<string, string> },
+  ): Promise<Mount[]> {
+    await this.#create(key, "active", options.parent, options.labels ?? {});
+    return this.mounts(key);
+  }
+
+  async view(key: string, options: { parent?: string }): Promise<Mount[]> {
+    await this.#create(key, "view", options.parent, {});
+    return this.mounts(key);
+  }
+
+  async #create(
+    key: string,
+    kind: "active" | "view",
+    parent: string | undefined,
+    labels: Record<string, string>,
+  ): Promise<void> {
+    const dir = this.#dir(key);
+    if (await readInfo(dir))
+      throw new ConflictError(`snapshot ${key}: already exists`);
+    let lower = "";
+    if (parent !== undefined) {
+      const p = await this.stat(parent);
+      if (!p || p.kind !== "committed")
+        throw new NotFoundError(`parent snapshot ${parent}: not found`);
+      const pdir = this.#dir(parent);
+      const plink = (await readFile(join(pdir, "link"), "utf8")).trim();
+      const plower = await readFile(join(pdir, "lower"), "utf8").catch(
+        () => "",
+      );
+      lower = plower ? `l/${plink}:${plower}` : `l/${plink}`;
+    }
+    const tmp = join(this.root, `.tmp-${randomBytes(8).toString("hex")}`);
+    const link = newLinkName();
+    await mkdir(join(tmp, "diff"), { recursive: true, mode: 0o755 });
+    await mkdir(join(tmp, "work"), { mode: 0o700 });
+    await mkdir(join(tmp, "merged"), { mode: 0o755 });
+    await writeFile(join(tmp, "link"), link);
+    if (lower) await writeFile(join(tmp, "lower"), lower);
+    const info: SnapshotInfo = {
+      name: key,
+      kind,
+      created: new Date().toISOString(),
+      labels,
+    };
+    if (parent !== undefined) info.parent = parent;
+    await writeInfo(tmp, info);
+    await rename(tmp, dir);
+    await this.#pointLink(link, snapshotDirName(key));
+  }
+
+  async mounts(key: string): Promise<Mount[]> {
+    const info = await this.#need(key);
+    const dir = this.#dir(key);
+    const lower = await readFile(join(dir, "lower"), "utf8").catch(() => "");
+    const lowers = lower ? lower.split(":").map((l) => join(this.root, l)) : [];
+    if (info.kind === "view") {
+      if (lowers.length === 0)
+        return [
+          { type: "bind", source: this.#empty, options: ["rbind", "ro"] },
+        ];
+      // compat: overlayfs needs two lower dirs without an upper; one layer is a read-only bind (containerd does the same).
+      if (lowers.length === 1)
+        return [{ type: "bind", source: lowers[0]!, options: ["rbind", "ro"] }];
+      return [
+        {
+          type: "overlay",
+          source: "overlay",
+          options: [`lowerdir=${lowers.join(":")}`],
+        },
+      ];
+    }
+    if (info.kind !== "active")
+      throw new ConflictError(
+        `snapshot ${key}: committed snapshots have no mounts`,
+      );
+    return [
+      {
+        type: "overlay",
+        source: "overlay",
+        options: [
+          `lowerdir=${lowers.length ? lowers.join(":") : this.#empty}`,
+          `upperdir=${join(dir, "diff")}`,
+          `workdir=${join(dir, "work")}`,
+        ],
+      },
+    ];
+  }
+
+  async commit(
+    name: string,
+    key: string,
+    options: { labels?: Record<string, string> } = {},
+  ): Promise<void> {
+    const info = await this.#need(key);
+    if (info.kind !== "active")
+      throw new ConflictError(`snapshot ${key}: not active`);
+    if (await this.stat(name))
+      throw new ConflictError(`snapshot ${name}: already exists`);
+    const dir = this.#dir(key);
+    if (await isMountPoint(join(dir, "merged")))
+      throw new ConflictError(`snapshot ${key}: mounted`);
+    await rm(join(dir, "work"), { recursive: true, force: true });
+    await rm(join(dir, "merged"), { recursive: true, force: true });
+    const committed: SnapshotInfo = {
+      ...info,
+      name,
+      kind: "committed",
+      created: new Date().toISOString(),
+      labels: { ...info.labels, ...options.labels },
+    };
+    // Write the new identity first, then rename: init() finishes a cut-short commit.
+    await writeInfo(dir, committed);
+    await rename(dir, this.#dir(name));
+    await this.#recover(snapshotDirName(name));
+  }
+
+  async remove(key: string): Promise<void> {
+    const info = await this.stat(key);
+    if (!info) return;
+    if (info.kind === "committed")
+      for (const s of await this.list())
+        if (s.parent === key)
+          throw new ConflictError(`snapshot ${key}: has children (${s.name})`);
+    await this.unmount(key);
+    const dir = this.#dir(key);
+    const link = await readFile(join(dir, "link"), "utf8").catch(() => "");
+    // Rename first so a crash never leaves a half-deleted snapshot that looks whole.
+    const tmp = join(this.root, `.tmp-${randomBytes(8).toString("hex")}`);
+    await rename(dir, tmp);
+    if (link) await rm(join(this.root, "l", link.trim()), { force: true });
+    await rm(tmp, { recursive: true, force: true });
+  }
+
+  async stat(key: string): Promise<SnapshotInfo | undefined> {
+    return readInfo(this.#dir(key));
+  }
+
+  async list(): Promise<SnapshotInfo[]> {
+    const out: SnapshotInfo[] = [];
+    for (const name of await readdir(this.root)) {
+      if (name.startsWith(".") || name === "l") continue;
+      const info = await readInfo(join(this.root, name));
+      if (info) out.push(info);
+    }
+    return out;
+  }
+
+  async usage(key: string): Promise<Usage> {
+    await this.#need(key);
+    return treeUsage(join(this.#dir(key), "diff"));
+  }
+
+  async apply(
+    key: string,
+    tar: Readable,
+    options: { tee?: (chunk: Buffer) => Promise<void> } = {},
+  ) {
+    const info = await this.#need(key);
+    if (info.kind !== "active")
+      throw new ConflictError(`snapshot ${key}: not active`);
+    return applyTar(tar, join(this.#dir(key), "diff"), {
+      whiteouts: "overlay",
+      ...options,
+    });
+  }
+
+  async diff(key: string): Promise<Readable> {
+    await this.#need(key);
+    return diffTar(join(this.#dir(key), "diff"));
+  }
+
+  async mount(key: string): Promise<string> {
+    const mounts = await this.mounts(key);
+    const target = join(this.#dir(key), "merged");
+    if (await isMountPoint(target)) return target;
+    await mkdir(target, { recursive: true });
+    mountAll(mounts, target, this.root);
+    return target;
+  }
+
+  async unmount(key: string): Promise<void> {
+    const target = join(this.#dir(key), "merged");
+    while (await isMountPoint(target)) {
+      try {
+        umount(target, MNT_DETACH);
+      } catch (err) {
+        if (isErrno(err, "EINVAL") || isErrno(err, "ENOENT")) return;
+        throw err;
+      }
+    }
+  }
+
+  async isMounted(key: string): Promise<boolean> {
+    return isMountPoint(join(this.#dir(key), "merged"));
+  }
+
+  async paths(key: string): Promise<SnapshotPaths> {
+    await this.#need(key);
+    const dir = this.#dir(key);
+    const lower = await readFile(join(dir, "lower"), "utf8").catch(() => "");
+    const lowerDir = lower
+      .split(":")
+      .filter(Boolean)
+      .map((l) => join(this.root, l))
+      .join(":");
+    return {
+      lowerDir,
+      upperDir: join(dir, "diff"),
+      workDir: join(dir, "work"),
+      mergedDir: join(dir, "merged"),
+    };
+  }
+
+  async #need(key: string): Promise<SnapshotInfo> {
+    const info = await this.stat(key);
+    if (!info) throw new NotFoundError(`snapshot ${key}: not found`);
+    return info;
+  }
+}
+
+const LINK_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+/** A random 26-character link name, as overlay2's generateID (base32 of 16 bytes). */
+function newLinkName(): string {
+  return [...randomBytes(26)].map((b) => LINK_CHARS[b % 32]).join("");
+}
+
+/** mount(2) data is one page; Docker's overlay2 limit. */
+const PAGE = 4096;
+
+/**
+ * Mounts a snapshot's Mount[] at target. When absolute lower paths do not
+ * fit in one page, mounts with paths relative to the store root (as
+ * overlay2's mountFrom does), changing the cwd only around the synchronous
+ * mount(2) call.
+ */
+function mountAll(mounts: Mount[], target: string, storeRoot: string): void {
+  for (const m of mounts) {
+    if (m.type === "bind") {
+      mount({ source: m.source, target, flags: MS_BIND | MS_REC });
+      // A bind mount ignores MS_RDONLY on creation: remount to make it read-only.
+      if (m.options.includes("ro"))
+        mount({
+          source: m.source,
+          target,
+          flags: MS_BIND | MS_REC | MS_REMOUNT | MS_RDONLY,
+        });
+      continue;
+    }
+    let data = m.options.join(",");
+    let cwd: string | undefined;
+    if (data.length >= PAGE) {
+      data = data.split(`${storeRoot}/`).join("");
+      cwd = process.cwd();
+      process.chdir(storeRoot);
+    }
+    try {
+      mount({ source: m.source, target, type: m.type, data });
+    } finally {
+      if (cwd !== undefined) process.chdir(cwd);
+    }
+  }
+}
