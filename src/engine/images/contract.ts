@@ -16,7 +16,14 @@ export type ImageRuntimeConfig = {
   Labels?: Record<string, string>;
   StopSignal?: string;
   Shell?: string[];
-  Healthcheck?: { Test?: string[]; Interval?: number; Timeout?: number; StartPeriod?: number; StartInterval?: number; Retries?: number };
+  Healthcheck?: {
+    Test?: string[];
+    Interval?: number;
+    Timeout?: number;
+    StartPeriod?: number;
+    StartInterval?: number;
+    Retries?: number;
+  };
   OnBuild?: string[] | null;
 };
 
@@ -31,7 +38,12 @@ export type ResolvedImage = {
 };
 
 /** Paths of a container's overlay rootfs, for inspect's GraphDriver. */
-export type RootfsPaths = { lowerDir: string; upperDir: string; workDir: string; mergedDir: string };
+export type RootfsPaths = {
+  lowerDir: string;
+  upperDir: string;
+  workDir: string;
+  mergedDir: string;
+};
 
 /**
  * The image-side contract used by containers. Keys are container ids.
@@ -53,5 +65,7 @@ export interface ImageProvider {
   /** Paths of key's layer, or undefined when unknown. */
   rootfsPaths(key: string): Promise<RootfsPaths | undefined>;
   /** Registers who uses images, so rmi refuses an image a container uses. */
-  setUsageCheck(check: (imageId: string) => { id: string; running: boolean } | undefined): void;
+  setUsageCheck(
+    check: (imageId: string) => { id: string; running: boolean } | undefined,
+  ): void;
 }

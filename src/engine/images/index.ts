@@ -1,1 +1,10 @@
-export type { ImageProvider, ImageRuntimeConfig, ResolvedImage, RootfsPaths } from "./contract.ts";
+export type {
+  ImageProvider,
+  ImageRuntimeConfig,
+  ResolvedImage,
+  RootfsPaths,
+} from "./contract.ts";
+export { ImageService } from "./service.ts";
+export type { ListOptions } from "./list.ts";
+export type { ImportOptions } from "./import.ts";
+export type { UsageCheck } from "./remove.ts";

@@ -34,13 +34,14 @@ const MAX_HOPS = 40;
  * root only (an absolute link target restarts at root, `..` stops at root).
  * With `create`, missing directories are made with mode 0755, as Docker does
  * for parents a layer tar does not list. Returns the real absolute path,
- * whose every component is a directory. Throws InvalidArgumentError when a
+ * whose every component is a directory (the last may be a file when
+ * `file` is set: for reading members of an unpacked archive). Throws InvalidArgumentError when a
  * component is not a directory or symlinks loop.
  */
 export async function resolveDirInRoot(
   root: string,
   components: readonly string[],
-  options: { create: boolean },
+  options: { create: boolean; file?: boolean },
 ): Promise<string> {
   const done: string[] = [];
   const queue = [...components];
@@ -72,7 +73,8 @@ export async function resolveDirInRoot(
       queue.unshift(...target.split("/"));
       continue;
     }
-    if (!st.isDirectory())
+    // With `file`, the last component may be something other than a directory.
+    if (!st.isDirectory() && !(options.file && queue.length === 0))
       throw new InvalidArgumentError(`${join(...done, c)} is not a directory`);
     done.push(c);
   }

@@ -63,16 +63,20 @@ export function layerStoreSuite(
     name: string,
     fn: (store: LayerStore) => Promise<void>,
   ): void => {
-    void test(`${label}: ${name}`, { skip: options.skip ?? false }, async () => {
-      const { store, cleanup } = await factory();
-      try {
-        await fn(store);
-      } finally {
-        for (const s of await store.list())
-          await store.unmount(s.name).catch(() => undefined);
-        await cleanup();
-      }
-    });
+    void test(
+      `${label}: ${name}`,
+      { skip: options.skip ?? false },
+      async () => {
+        const { store, cleanup } = await factory();
+        try {
+          await fn(store);
+        } finally {
+          for (const s of await store.list())
+            await store.unmount(s.name).catch(() => undefined);
+          await cleanup();
+        }
+      },
+    );
   };
 
   run(

@@ -1,0 +1,110 @@
+import { get as httpGet } from "node:http";
+import { get as httpsGet } from "node:https";
+import { arch } from "node:os";
+import type { Readable } from "node:stream";
+import { sha256Digest, type Digest } from "../../oci/digest.ts";
+import type { ContainerConfig, ImageConfig } from "../../oci/image.ts";
+import { withDefaultTag, type Reference } from "../../oci/reference.ts";
+import { InvalidArgumentError } from "../../util/errors.ts";
+import type { EventBus } from "../events/index.ts";
+import { applyChanges } from "./changes.ts";
+import { unpackLayer, type LayerDeps } from "./layers.ts";
+import { parseRef } from "./resolve.ts";
+
+/** Options of POST /images/create?fromSrc=… */
+export type ImportOptions = {
+  /** "-" for the request body, else a URL. */
+  fromSrc: string;
+  repo?: string;
+  tag?: string;
+  message?: string;
+  changes?: string[];
+  platform?: string;
+};
+
+/** Node's arch names → OCI's (image-spec config.md, GOARCH values). */
+export const ociArch: Record<string, string> = {
+  x64: "amd64",
+  arm64: "arm64",
+  arm: "arm",
+  ia32: "386",
+  ppc64: "ppc64le",
+  s390x: "s390x",
+};
+
+/**
+ * Imports a root filesystem tarball as a one-layer image (moby's
+ * ImportImage): unpacks it, writes a config with `changes` applied, tags it
+ * when repo is given. Returns the image id. Throws InvalidArgumentError for
+ * a bad repo, tag, change or archive.
+ */
+export async function importImage(
+  deps: LayerDeps & {
+    events: EventBus;
+    tag: (ref: Reference, id: Digest) => Promise<void>;
+  },
+  body: Readable | undefined,
+  options: ImportOptions,
+): Promise<Digest> {
+  let target: Reference | undefined;
+  if (options.repo) {
+    target = parseRef(options.repo);
+    if (target.digest !== undefined)
+      throw new InvalidArgumentError("cannot import digest reference");
+    if (options.tag) target = { ...target, tag: options.tag };
+    target = withDefaultTag(target);
+  }
+  const config: ContainerConfig = applyChanges({}, options.changes ?? []);
+  const source =
+    options.fromSrc === "-" ? body : await fetchUrl(options.fromSrc);
+  if (!source)
+    throw new InvalidArgumentError("import: no body to read the image from");
+  const { record } = await unpackLayer(deps, undefined, source);
+  const created = new Date().toISOString();
+  const comment = options.message || `Imported from ${options.fromSrc}`;
+  const image: ImageConfig = {
+    architecture: ociArch[arch()] ?? arch(),
+    os: "linux",
+    config,
+    created,
+    comment,
+    rootfs: { type: "layers", diff_ids: [record.diffId] },
+    history: [{ created, comment }],
+  };
+  const bytes = Buffer.from(JSON.stringify(image));
+  const id = sha256Digest(bytes);
+  await deps.store.content.put(bytes, id);
+  if (!deps.store.record(id)) await deps.store.add({ id }, image);
+  deps.events.publish({
+    type: "image",
+    action: "import",
+    id,
+    attributes: { name: id },
+  });
+  if (target) await deps.tag(target, id);
+  return id;
+}
+
+/** GETs a URL (http or https; a bare host[:port]/path means http, as moby does). */
+function fetchUrl(src: string): Promise<Readable> {
+  const url = new URL(src.includes("://") ? src : `http://${src}`);
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new InvalidArgumentError(
+      `import: unsupported URL scheme ${url.protocol}`,
+    );
+  const get = url.protocol === "https:" ? httpsGet : httpGet;
+  return new Promise((resolve, reject) => {
+    get(url, (res) => {
+      if ((res.statusCode ?? 500) >= 400) {
+        res.resume();
+        reject(
+          new InvalidArgumentError(
+            `import: ${src} answered ${res.statusCode ?? 0} ${res.statusMessage ?? ""}`.trim(),
+          ),
+        );
+      } else resolve(res);
+    }).on("error", (err) =>
+      reject(new InvalidArgumentError(`import: ${err.message}`)),
+    );
+  });
+}

@@ -1,0 +1,106 @@
+import { randomBytes } from "node:crypto";
+import type { Readable } from "node:stream";
+import { chainIds, sha256Digest, type Digest } from "../../oci/digest.ts";
+import type { LayerStore } from "../../storage/layers/layer-store.ts";
+import { InvalidArgumentError } from "../../util/errors.ts";
+import type { ImageStore, LayerRecord } from "./store.ts";
+
+/** What layer bookkeeping needs. */
+export type LayerDeps = { store: ImageStore; layers: LayerStore };
+
+/**
+ * Unpacks one layer tar over parent and commits it under its chain id; the
+ * uncompressed tar is kept in the content store under its diffId (for save).
+ * With `expected`, a different diffId is refused (InvalidArgumentError) and
+ * nothing is kept. When the chain already exists the new copy is dropped.
+ */
+export async function unpackLayer(
+  deps: LayerDeps,
+  parent: LayerRecord | undefined,
+  tar: Readable,
+  expected?: Digest,
+): Promise<{ record: LayerRecord; created: boolean }> {
+  const key = `extract-${randomBytes(8).toString("hex")}`;
+  const writer = await deps.store.content.writer();
+  let committed = false;
+  try {
+    await deps.layers.prepare(key, parent ? { parent: parent.chainId } : {});
+    const r = await deps.layers.apply(key, tar, {
+      tee: (c) => writer.write(c),
+    });
+    if (expected !== undefined && r.diffId !== expected)
+      throw new InvalidArgumentError(
+        `invalid diffID for layer: expected ${JSON.stringify(expected)}, got ${JSON.stringify(r.diffId)}`,
+      );
+    const chainId = parent
+      ? sha256Digest(`${parent.chainId} ${r.diffId}`)
+      : r.diffId;
+    const existing = await deps.store.layers.get(chainId.slice(7));
+    if (existing && (await deps.layers.stat(chainId)))
+      return { record: existing, created: false };
+    await writer.commit({ digest: r.diffId });
+    const record: LayerRecord = {
+      chainId,
+      diffId: r.diffId,
+      size: r.size,
+      tarSize: r.tarSize,
+    };
+    if (parent) record.parent = parent.chainId;
+    await deps.layers.commit(chainId, key);
+    committed = true;
+    await deps.store.layers.put(chainId.slice(7), record);
+    return { record, created: true };
+  } finally {
+    await writer.abort();
+    if (!committed) await deps.layers.remove(key).catch(() => undefined);
+  }
+}
+
+/** The chain ids of an image's layers, bottom first. */
+export function imageChainIds(deps: LayerDeps, imageId: Digest): Digest[] {
+  return chainIds(deps.store.config(imageId).rootfs.diff_ids);
+}
+
+/**
+ * Removes the layers of a chain (top first) that no image uses and no
+ * snapshot (container) sits on; removes their tar blobs when no other layer
+ * shares the diffId. Returns the removed chain ids, top first.
+ */
+export async function releaseLayers(
+  deps: LayerDeps,
+  chain: Digest[],
+): Promise<Digest[]> {
+  const used = new Set<Digest>();
+  for (const id of deps.store.ids())
+    for (const c of imageChainIds(deps, id)) used.add(c);
+  const removed: Digest[] = [];
+  for (const chainId of [...chain].reverse()) {
+    if (used.has(chainId)) break;
+    const children = (await deps.layers.list()).filter(
+      (s) => s.parent === chainId,
+    );
+    if (children.length > 0) break;
+    const rec = await deps.store.layers.get(chainId.slice(7));
+    await deps.layers.remove(chainId);
+    await deps.store.layers.remove(chainId.slice(7));
+    if (rec) {
+      const shared = (await deps.store.layers.list()).some(
+        ([, l]) => l.diffId === rec.diffId,
+      );
+      if (!shared) await deps.store.content.remove(rec.diffId);
+    }
+    removed.push(chainId);
+  }
+  return removed;
+}
+
+/** Sum of the sizes of an image's layers (Docker's image Size). */
+export async function imageSize(
+  deps: LayerDeps,
+  imageId: Digest,
+): Promise<number> {
+  let size = 0;
+  for (const c of imageChainIds(deps, imageId))
+    size += (await deps.store.layers.get(c.slice(7)))?.size ?? 0;
+  return size;
+}

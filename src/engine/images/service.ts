@@ -1,0 +1,309 @@
+import { mkdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import type { Readable } from "node:stream";
+import type {
+  ImageDeleteItem,
+  ImageHistoryItem,
+  ImageInspect,
+  ImagePruneResponse,
+  ImageSummary,
+} from "../../api/images.ts";
+import type { Digest } from "../../oci/digest.ts";
+import {
+  familiarString,
+  isValidTag,
+  withDefaultTag,
+  type Reference,
+} from "../../oci/reference.ts";
+import { LocalContentStore } from "../../storage/content/local-content-store.ts";
+import type { LayerStore } from "../../storage/layers/layer-store.ts";
+import { OverlayLayerStore } from "../../storage/layers/overlay.ts";
+import { InvalidArgumentError, NotFoundError } from "../../util/errors.ts";
+import { KeyedLock } from "../../util/lock.ts";
+import type { Logger } from "../../util/log.ts";
+import type { EventBus } from "../events/index.ts";
+import type { ImageProvider, ResolvedImage, RootfsPaths } from "./contract.ts";
+import { importImage, type ImportOptions } from "./import.ts";
+import { imageChainIds, imageSize } from "./layers.ts";
+import { listImages, pruneImages, type ListOptions } from "./list.ts";
+import { loadImages } from "./load.ts";
+import { removeImage, type UsageCheck } from "./remove.ts";
+import { parseRef, resolveImage } from "./resolve.ts";
+import { saveImages } from "./save.ts";
+import { ImageStore } from "./store.ts";
+import { historyView, inspectView, summaryView } from "./view.ts";
+
+/**
+ * The images service: names, configs and layers of images, and the
+ * container root filesystems built on them (ImageProvider).
+ *
+ * ```
+ * <root>/content/   blobs: image configs, layer tars by diffId (LocalContentStore)
+ * <root>/overlay/   layers and container snapshots (OverlayLayerStore)
+ * <root>/image/     records and the name index (ImageStore)
+ * <root>/tmp/       load scratch space, emptied by init()
+ * ```
+ * Mutations run under one lock, so concurrent rmi/load/tag see a
+ * consistent store. Errors are util/errors.ts classes with Docker's texts.
+ */
+export class ImageService implements ImageProvider {
+  readonly store: ImageStore;
+  readonly layers: LayerStore;
+  readonly content: LocalContentStore;
+  #events: EventBus;
+  #log: Logger;
+  #tmp: string;
+  #lock = new KeyedLock();
+  #usage: UsageCheck = () => undefined;
+
+  /** `layers` defaults to overlay under <root>/overlay; pass a CopyLayerStore where overlayfs is missing. */
+  constructor(options: {
+    root: string;
+    events: EventBus;
+    log: Logger;
+    layers?: LayerStore;
+  }) {
+    this.content = new LocalContentStore({
+      root: join(options.root, "content"),
+    });
+    this.store = new ImageStore({
+      dir: join(options.root, "image"),
+      content: this.content,
+    });
+    this.layers =
+      options.layers ??
+      new OverlayLayerStore({ root: join(options.root, "overlay") });
+    this.#events = options.events;
+    this.#log = options.log;
+    this.#tmp = join(options.root, "tmp");
+  }
+
+  /** Creates directories, sweeps half-made temp files, rebuilds the indexes. */
+  async init(): Promise<void> {
+    await this.content.init();
+    const swept = await this.content.cleanIngest();
+    await this.layers.init();
+    await this.store.init();
+    await rm(this.#tmp, { recursive: true, force: true });
+    await mkdir(this.#tmp, { recursive: true, mode: 0o700 });
+    this.#log.debug("images ready", {
+      images: this.store.size,
+      sweptIngests: swept,
+    });
+  }
+
+  #deps() {
+    return {
+      store: this.store,
+      layers: this.layers,
+      events: this.#events,
+      usage: this.#usage,
+      tmpDir: this.#tmp,
+    };
+  }
+
+  #locked<T>(fn: () => Promise<T>): Promise<T> {
+    return this.#lock.run("images", fn);
+  }
+
+  /** Number of images (for /info). */
+  count(): number {
+    return this.store.size;
+  }
+
+  async resolve(ref: string): Promise<ResolvedImage> {
+    const { id } = resolveImage(this.store, ref);
+    const chain = imageChainIds(this.#deps(), id);
+    return {
+      id,
+      repoTags: this.store
+        .refsOf(id)
+        .filter((r) => r.digest === undefined)
+        .map(familiarString),
+      config: this.store.config(id).config ?? {},
+      topChainId: chain[chain.length - 1],
+    };
+  }
+
+  async prepareRootfs(key: string, imageId: string): Promise<RootfsPaths> {
+    if (!(await this.layers.stat(key))) {
+      if (!this.store.record(imageId))
+        throw new NotFoundError(`No such image: ${imageId}`);
+      const chain = imageChainIds(this.#deps(), imageId);
+      const top = chain[chain.length - 1];
+      await this.layers.prepare(key, top === undefined ? {} : { parent: top });
+    }
+    return this.layers.paths(key);
+  }
+
+  async mountRootfs(key: string): Promise<string> {
+    return this.layers.mount(key);
+  }
+
+  async unmountRootfs(key: string): Promise<void> {
+    if (await this.layers.stat(key)) await this.layers.unmount(key);
+  }
+
+  async removeRootfs(key: string): Promise<void> {
+    await this.layers.remove(key);
+  }
+
+  async rootfsUsage(key: string): Promise<number> {
+    return (await this.layers.usage(key)).size;
+  }
+
+  async rootfsPaths(key: string): Promise<RootfsPaths | undefined> {
+    return (await this.layers.stat(key)) ? this.layers.paths(key) : undefined;
+  }
+
+  setUsageCheck(check: UsageCheck): void {
+    this.#usage = check;
+  }
+
+  /** GET /images/json. Throws InvalidArgumentError for unknown filters. */
+  async list(options: ListOptions): Promise<ImageSummary[]> {
+    return listImages(this.#deps(), options);
+  }
+
+  /** GET /images/{name}/json. Throws NotFoundError, InvalidArgumentError. */
+  async inspect(
+    name: string,
+    options: { version: string },
+  ): Promise<ImageInspect> {
+    const { id } = resolveImage(this.store, name);
+    const chain = imageChainIds(this.#deps(), id);
+    const top = chain[chain.length - 1];
+    const paths = top === undefined ? undefined : await this.layers.paths(top);
+    const size = await imageSize(this.#deps(), id);
+    return inspectView(this.store, id, {
+      size,
+      version: options.version,
+      driver: this.layers.driver,
+      paths,
+    });
+  }
+
+  /** GET /images/{name}/history, newest first. */
+  async history(name: string): Promise<ImageHistoryItem[]> {
+    const { id } = resolveImage(this.store, name);
+    const sizes = [];
+    for (const c of imageChainIds(this.#deps(), id))
+      sizes.push((await this.store.layers.get(c.slice(7)))?.size ?? 0);
+    return historyView(this.store, id, sizes);
+  }
+
+  /** POST /images/{name}/tag. Throws NotFoundError, InvalidArgumentError. */
+  async tag(
+    name: string,
+    options: { repo: string; tag?: string },
+  ): Promise<void> {
+    await this.#locked(async () => {
+      const { id } = resolveImage(this.store, name);
+      if (options.tag && !isValidTag(options.tag))
+        throw new InvalidArgumentError(`invalid tag format`);
+      let ref = parseRef(options.repo);
+      if (options.tag) ref = { ...ref, tag: options.tag };
+      if (ref.digest !== undefined)
+        throw new InvalidArgumentError(
+          "refusing to create a tag with a digest reference",
+        );
+      await this.#tag(withDefaultTag(ref), id);
+    });
+  }
+
+  /** Points ref at id, records LastTagTime, publishes "tag"; returns the previous target. */
+  async #tag(ref: Reference, id: Digest): Promise<Digest | undefined> {
+    const old = await this.store.setRef(ref, id);
+    await this.store.update({
+      ...this.store.record(id)!,
+      lastTagTime: new Date().toISOString(),
+    });
+    this.#events.publish({
+      type: "image",
+      action: "tag",
+      id,
+      attributes: { name: familiarString(ref) },
+    });
+    return old;
+  }
+
+  /** DELETE /images/{name}. Throws NotFoundError, ConflictError. */
+  async remove(
+    name: string,
+    options: { force: boolean; noprune: boolean },
+  ): Promise<ImageDeleteItem[]> {
+    return this.#locked(() =>
+      removeImage(this.#deps(), name, {
+        force: options.force,
+        prune: !options.noprune,
+      }),
+    );
+  }
+
+  /** POST /images/prune: dangling images, or all unused with dangling=false. */
+  async prune(filters: Record<string, string[]>): Promise<ImagePruneResponse> {
+    return this.#locked(() => pruneImages(this.#deps(), filters));
+  }
+
+  /** POST /images/create?fromSrc=…: imports a rootfs tarball; returns the image id. */
+  async import(
+    body: Readable | undefined,
+    options: ImportOptions,
+  ): Promise<Digest> {
+    return this.#locked(() =>
+      importImage(
+        {
+          ...this.#deps(),
+          tag: (r, id) => this.#tag(r, id).then(() => undefined),
+        },
+        body,
+        options,
+      ),
+    );
+  }
+
+  /** GET /images/get and /images/{name}/get: a tar stream. Throws NotFoundError before streaming. */
+  save(names: string[]): Readable {
+    if (names.length === 0) throw new InvalidArgumentError("no images to save");
+    return saveImages(this.#deps(), names);
+  }
+
+  /** POST /images/load: returns the lines to stream back. */
+  async load(body: Readable): Promise<string[]> {
+    return this.#locked(() =>
+      loadImages({ ...this.#deps(), tag: (r, id) => this.#tag(r, id) }, body),
+    );
+  }
+
+  /** Images for GET /system/df, with SharedSize and Containers computed. */
+  async diskUsage(options: {
+    version: string;
+    containersOf: (imageId: string) => number;
+  }): Promise<{ layersSize: number; images: ImageSummary[] }> {
+    const chainUse = new Map<Digest, number>();
+    for (const id of this.store.ids())
+      for (const c of imageChainIds(this.#deps(), id))
+        chainUse.set(c, (chainUse.get(c) ?? 0) + 1);
+    let layersSize = 0;
+    const sizes = new Map<Digest, number>();
+    for (const c of chainUse.keys()) {
+      const size = (await this.store.layers.get(c.slice(7)))?.size ?? 0;
+      sizes.set(c, size);
+      layersSize += size;
+    }
+    const images = this.store.ids().map((id) => {
+      const chain = imageChainIds(this.#deps(), id);
+      const size = chain.reduce((n, c) => n + (sizes.get(c) ?? 0), 0);
+      const shared = chain
+        .filter((c) => (chainUse.get(c) ?? 0) > 1)
+        .reduce((n, c) => n + (sizes.get(c) ?? 0), 0);
+      return summaryView(this.store, id, {
+        size,
+        version: options.version,
+        sharedSize: shared,
+        containers: options.containersOf(id),
+      });
+    });
+    return { layersSize, images };
+  }
+}
