@@ -1,0 +1,176 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { PassThrough, Readable } from "node:stream";
+import {
+  ConflictError,
+  NotFoundError,
+  errorMessage,
+} from "../../util/errors.ts";
+import { statusOf } from "../errors.ts";
+import { RequestContext } from "../http.ts";
+import { Router } from "../router.ts";
+import { imageRoutes, type ImagesBackend } from "./images.ts";
+
+type Reply = { status: number; headers: Record<string, string>; body: string };
+
+/** Runs one request through the router in memory, as server.ts would (fastify's inject). */
+async function inject(
+  router: Router,
+  method: string,
+  url: string,
+  body = "",
+): Promise<Reply> {
+  const u = new URL(url, "http://wharf");
+  const req = Object.assign(Readable.from([Buffer.from(body)]), {
+    method,
+    url,
+    headers: { "content-length": String(body.length) },
+    socket: new PassThrough(),
+  }) as unknown as IncomingMessage;
+  const sink = new PassThrough();
+  const chunks: Buffer[] = [];
+  sink.on("data", (c: Buffer) => chunks.push(c));
+  const reply = { status: 0, headers: {} as Record<string, string> };
+  const res = Object.assign(sink, {
+    headersSent: false,
+    writeHead(status: number, headers: Record<string, string> = {}) {
+      reply.status = status;
+      reply.headers = headers;
+      this.headersSent = true;
+      return this;
+    },
+    flushHeaders() {},
+  }) as unknown as ServerResponse;
+  const finished = new Promise((resolve) => sink.on("finish", resolve));
+  try {
+    const m = router.match(method, u.pathname);
+    await m.handler(
+      new RequestContext({
+        req,
+        res,
+        params: m.params,
+        query: u.searchParams,
+        version: m.version,
+      }),
+    );
+  } catch (err) {
+    const text = JSON.stringify({ message: errorMessage(err) });
+    res.writeHead(statusOf(err), { "Content-Type": "application/json" });
+    res.end(text);
+  }
+  await finished;
+  return { ...reply, body: Buffer.concat(chunks).toString() };
+}
+
+const calls: string[] = [];
+const fake: ImagesBackend = {
+  list: async (o) => (
+    calls.push(`list all=${o.all} ${JSON.stringify(o.filters)}`),
+    []
+  ),
+  inspect: async (name) => {
+    throw new NotFoundError(`No such image: ${name}:latest`);
+  },
+  history: async () => [],
+  tag: async (name, o) =>
+    void calls.push(`tag ${name} ${o.repo} ${o.tag ?? ""}`),
+  remove: async (name, o) => {
+    if (o.force)
+      return [{ Untagged: `${name}:latest` }, { Deleted: "sha256:x" }];
+    throw new ConflictError(
+      "conflict: unable to delete abc (must be forced) - image is being used by stopped container def",
+    );
+  },
+  prune: async () => ({ ImagesDeleted: null, SpaceReclaimed: 0 }),
+  import: async (_b, o) => (
+    calls.push(
+      `import ${o.fromSrc} ${o.repo ?? ""} ${JSON.stringify(o.changes)}`,
+    ),
+    "sha256:abc"
+  ),
+  save: (names) => Readable.from([Buffer.from(`tar of ${names.join(",")}`)]),
+  load: async () => ["Loaded image: busybox:latest\n"],
+};
+const router = new Router();
+router.add(imageRoutes(fake));
+
+test("GET /images/{name}/json answers 404 with Docker's message", async () => {
+  const r = await inject(router, "GET", "/v1.50/images/nope/json");
+  assert.equal(r.status, 404);
+  assert.deepEqual(JSON.parse(r.body), {
+    message: "No such image: nope:latest",
+  });
+});
+
+test("GET /images/json passes all and filters to the backend", async () => {
+  const r = await inject(
+    router,
+    "GET",
+    `/images/json?all=1&filters=${encodeURIComponent('{"dangling":["true"]}')}`,
+  );
+  assert.equal(r.status, 200);
+  assert.equal(r.body.trim(), "[]");
+  assert.equal(calls.at(-1), 'list all=true {"dangling":["true"]}');
+});
+
+test("POST /images/{name}/tag keeps slashes in the name and answers 201", async () => {
+  const r = await inject(
+    router,
+    "POST",
+    "/v1.44/images/localhost:5000/a/b:1/tag?repo=x&tag=2",
+  );
+  assert.equal(r.status, 201);
+  assert.equal(calls.at(-1), "tag localhost:5000/a/b:1 x 2");
+});
+
+test("DELETE /images/{name} answers 409 on conflict and the item list when forced", async () => {
+  assert.equal((await inject(router, "DELETE", "/images/busybox")).status, 409);
+  const r = await inject(router, "DELETE", "/images/busybox?force=1");
+  assert.equal(r.status, 200);
+  assert.deepEqual(JSON.parse(r.body), [
+    { Untagged: "busybox:latest" },
+    { Deleted: "sha256:x" },
+  ]);
+});
+
+test("POST /images/create imports from the body and streams the id; fromImage is 501", async () => {
+  const r = await inject(
+    router,
+    "POST",
+    "/images/create?fromSrc=-&repo=busybox&changes=CMD%20sh",
+    "tar",
+  );
+  assert.equal(r.status, 200);
+  assert.deepEqual(JSON.parse(r.body), { status: "sha256:abc" });
+  assert.equal(calls.at(-1), 'import - busybox ["CMD sh"]');
+  const pull = await inject(
+    router,
+    "POST",
+    "/images/create?fromImage=busybox&tag=latest",
+  );
+  assert.equal(pull.status, 501);
+  assert.match(JSON.parse(pull.body).message, /not implemented: pull/);
+});
+
+test("POST /images/load streams JSON lines and GET /images/get streams a tar", async () => {
+  const load = await inject(router, "POST", "/images/load?quiet=1", "x");
+  assert.deepEqual(JSON.parse(load.body), {
+    stream: "Loaded image: busybox:latest\n",
+  });
+  const save = await inject(router, "GET", "/images/get?names=a&names=b");
+  assert.equal(save.headers["Content-Type"], "application/x-tar");
+  assert.equal(save.body, "tar of a,b");
+});
+
+test("POST /images/prune sends null ImagesDeleted and POST /commit is 501", async () => {
+  const r = await inject(router, "POST", "/images/prune");
+  assert.deepEqual(JSON.parse(r.body), {
+    ImagesDeleted: null,
+    SpaceReclaimed: 0,
+  });
+  assert.equal(
+    (await inject(router, "POST", "/commit?container=x")).status,
+    501,
+  );
+});

@@ -1,0 +1,194 @@
+import type { Readable } from "node:stream";
+import type {
+  ImageDeleteItem,
+  ImageHistoryItem,
+  ImageInspect,
+  ImagePruneResponse,
+  ImageSummary,
+} from "../../api/images.ts";
+import {
+  InvalidArgumentError,
+  NotImplementedError,
+} from "../../util/errors.ts";
+import type { RequestContext } from "../http.ts";
+import type { Route } from "../router.ts";
+import { jsonLine } from "../streams.ts";
+
+/** What the image routes need from the engine (ImageService implements it). */
+export interface ImagesBackend {
+  /** Throws InvalidArgumentError for unknown or malformed filters. */
+  list(options: {
+    all: boolean;
+    filters: Record<string, string[]>;
+    sharedSize: boolean;
+    version: string;
+  }): Promise<ImageSummary[]>;
+  /** Throws NotFoundError ("No such image: x:latest"), InvalidArgumentError. */
+  inspect(name: string, options: { version: string }): Promise<ImageInspect>;
+  history(name: string): Promise<ImageHistoryItem[]>;
+  tag(name: string, options: { repo: string; tag?: string }): Promise<void>;
+  /** Throws ConflictError when containers use the image. */
+  remove(
+    name: string,
+    options: { force: boolean; noprune: boolean },
+  ): Promise<ImageDeleteItem[]>;
+  prune(filters: Record<string, string[]>): Promise<ImagePruneResponse>;
+  /** Imports a rootfs tarball from the body ("-") or a URL; returns the image id. */
+  import(
+    body: Readable | undefined,
+    options: {
+      fromSrc: string;
+      repo?: string;
+      tag?: string;
+      message?: string;
+      changes?: string[];
+    },
+  ): Promise<string>;
+  /** A tar stream; throws NotFoundError before streaming for unknown names. */
+  save(names: string[]): Readable;
+  /** Returns the "Loaded image: …\n" lines. */
+  load(body: Readable): Promise<string[]>;
+}
+
+/** The route table for /images/* and /commit. */
+export function imageRoutes(backend: ImagesBackend): Route[] {
+  const r = (
+    method: string,
+    path: string,
+    fn: (ctx: RequestContext, b: ImagesBackend) => Promise<void>,
+  ): Route => ({
+    method,
+    path,
+    handler: (ctx) => fn(ctx, backend),
+  });
+  return [
+    r("GET", "/images/json", getImagesJson), // 200, 400 bad filter
+    r("POST", "/images/create", postImagesCreate), // 200 JSON progress, 400 bad repo/changes, 501 pull
+    r("POST", "/images/load", postImagesLoad), // 200 JSON lines, 400 bad archive
+    r("POST", "/images/prune", postImagesPrune), // 200, 400 bad filter
+    r("GET", "/images/get", getImagesGet), // 200 tar, 404 no such image
+    r("GET", "/images/{name*}/json", getImagesByName), // 200, 404 no such image, 400 bad reference
+    r("GET", "/images/{name*}/history", getImagesHistory), // 200, 404
+    r("GET", "/images/{name*}/get", getImagesGetOne), // 200 tar, 404
+    r("POST", "/images/{name*}/tag", postImagesTag), // 201, 400 bad repo/tag, 404, 409
+    r("DELETE", "/images/{name*}", deleteImages), // 200, 404, 409 in use
+    r("POST", "/commit", postCommit), // 501 until containers can be committed
+  ];
+}
+
+async function getImagesJson(
+  ctx: RequestContext,
+  b: ImagesBackend,
+): Promise<void> {
+  const rows = await b.list({
+    all: ctx.bool("all"),
+    filters: ctx.filters(),
+    sharedSize: ctx.bool("shared-size"),
+    version: ctx.version,
+  });
+  ctx.send(200, rows);
+}
+
+async function postImagesCreate(
+  ctx: RequestContext,
+  b: ImagesBackend,
+): Promise<void> {
+  if (ctx.q("fromImage"))
+    throw new NotImplementedError("not implemented: pull from a registry");
+  const fromSrc = ctx.q("fromSrc");
+  if (!fromSrc)
+    throw new InvalidArgumentError("either fromImage or fromSrc is required");
+  const opts: Parameters<ImagesBackend["import"]>[1] = {
+    fromSrc,
+    changes: ctx.query.getAll("changes"),
+  };
+  for (const k of ["repo", "tag", "message"] as const) {
+    const v = ctx.q(k);
+    if (v) opts[k] = v;
+  }
+  const id = await b.import(fromSrc === "-" ? ctx.body() : undefined, opts);
+  const out = ctx.stream(200, "application/json");
+  out.end(jsonLine({ status: id }));
+}
+
+async function postImagesLoad(
+  ctx: RequestContext,
+  b: ImagesBackend,
+): Promise<void> {
+  const lines = await b.load(ctx.body());
+  // compat: quiet only hides progress bars; the "Loaded image" lines are always sent.
+  const out = ctx.stream(200, "application/json");
+  out.end(lines.map((stream) => jsonLine({ stream })).join(""));
+}
+
+async function postImagesPrune(
+  ctx: RequestContext,
+  b: ImagesBackend,
+): Promise<void> {
+  ctx.send(200, await b.prune(ctx.filters()));
+}
+
+async function getImagesGet(
+  ctx: RequestContext,
+  b: ImagesBackend,
+): Promise<void> {
+  sendTar(ctx, b.save(ctx.query.getAll("names")));
+}
+
+async function getImagesGetOne(
+  ctx: RequestContext,
+  b: ImagesBackend,
+): Promise<void> {
+  sendTar(ctx, b.save([ctx.param("name")]));
+}
+
+function sendTar(ctx: RequestContext, tar: Readable): void {
+  const out = ctx.stream(200, "application/x-tar");
+  tar.on("error", () => ctx.req.socket.destroy());
+  tar.pipe(out);
+}
+
+async function getImagesByName(
+  ctx: RequestContext,
+  b: ImagesBackend,
+): Promise<void> {
+  ctx.send(200, await b.inspect(ctx.param("name"), { version: ctx.version }));
+}
+
+async function getImagesHistory(
+  ctx: RequestContext,
+  b: ImagesBackend,
+): Promise<void> {
+  ctx.send(200, await b.history(ctx.param("name")));
+}
+
+async function postImagesTag(
+  ctx: RequestContext,
+  b: ImagesBackend,
+): Promise<void> {
+  const repo = ctx.q("repo");
+  if (!repo)
+    throw new InvalidArgumentError(
+      "repository name must have at least one component",
+    );
+  const tag = ctx.q("tag");
+  await b.tag(ctx.param("name"), tag ? { repo, tag } : { repo });
+  ctx.empty(201);
+}
+
+async function deleteImages(
+  ctx: RequestContext,
+  b: ImagesBackend,
+): Promise<void> {
+  ctx.send(
+    200,
+    await b.remove(ctx.param("name"), {
+      force: ctx.bool("force"),
+      noprune: ctx.bool("noprune"),
+    }),
+  );
+}
+
+async function postCommit(): Promise<void> {
+  throw new NotImplementedError("not implemented: commit");
+}
