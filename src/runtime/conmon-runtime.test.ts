@@ -1,4 +1,11 @@
-import { mkdtemp, mkdir, rm, writeFile, symlink, copyFile } from "node:fs/promises";
+import {
+  mkdtemp,
+  mkdir,
+  rm,
+  writeFile,
+  symlink,
+  copyFile,
+} from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,7 +30,9 @@ async function busyboxRootfs(dir: string): Promise<void> {
     await mkdir(join(dir, d), { recursive: true });
   await copyFile("/bin/busybox", join(dir, "bin/busybox"));
   execFileSync("chmod", ["755", join(dir, "bin/busybox")]);
-  const applets = execFileSync("/bin/busybox", ["--list"]).toString().split("\n");
+  const applets = execFileSync("/bin/busybox", ["--list"])
+    .toString()
+    .split("\n");
   for (const a of applets)
     if (a && a !== "busybox") await symlink("busybox", join(dir, "bin", a));
   await writeFile(join(dir, "etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n");
@@ -43,10 +52,17 @@ function minimalSpec(rootfs: string, args: string[]): OciSpec {
     root: { path: rootfs },
     mounts: [
       { destination: "/proc", type: "proc", source: "proc" },
-      { destination: "/dev", type: "tmpfs", source: "tmpfs", options: ["nosuid", "mode=755"] },
+      {
+        destination: "/dev",
+        type: "tmpfs",
+        source: "tmpfs",
+        options: ["nosuid", "mode=755"],
+      },
     ],
     linux: {
-      namespaces: ["pid", "ipc", "uts", "mount", "network"].map((type) => ({ type })),
+      namespaces: ["pid", "ipc", "uts", "mount", "network"].map((type) => ({
+        type,
+      })),
     },
   };
 }
@@ -58,7 +74,10 @@ runtimeConformance(
     const root = await mkdtemp(join(tmpdir(), "wrt-"));
     const rootfs = join(root, "rootfs");
     await busyboxRootfs(rootfs);
-    const runtime = new ConmonRuntime({ stateDir: join(root, "rt"), binary: "/usr/bin/crun" });
+    const runtime = new ConmonRuntime({
+      stateDir: join(root, "rt"),
+      binary: "/usr/bin/crun",
+    });
     const made: string[] = [];
     return {
       runtime,
@@ -69,7 +88,8 @@ runtimeConformance(
         return { bundle, spec: minimalSpec(rootfs, args) };
       },
       cleanup: async () => {
-        for (const id of made) await runtime.remove(id, { force: true }).catch(() => undefined);
+        for (const id of made)
+          await runtime.remove(id, { force: true }).catch(() => undefined);
         await rm(root, { recursive: true, force: true });
       },
     };

@@ -41,11 +41,7 @@ export class ConmonRuntime implements OciRuntime {
    * `stateDir` is a directory under the daemon's exec root (e.g.
    * /run/wharf/runtime); `binary` the runtime's path (/usr/bin/crun).
    */
-  constructor(options: {
-    stateDir: string;
-    binary: string;
-    conmon?: string;
-  }) {
+  constructor(options: { stateDir: string; binary: string; conmon?: string }) {
     this.#binary = options.binary;
     this.name = options.binary.split("/").pop() ?? options.binary;
     this.#conmon = options.conmon ?? "/usr/bin/conmon";
@@ -56,7 +52,10 @@ export class ConmonRuntime implements OciRuntime {
   }
 
   async create(id: string, o: CreateOptions): Promise<{ pid: number }> {
-    await writeFileAtomic(join(o.bundle, "config.json"), JSON.stringify(o.spec));
+    await writeFileAtomic(
+      join(o.bundle, "config.json"),
+      JSON.stringify(o.spec),
+    );
     const args = this.#commonArgs(id, id, o.bundle, o.name ?? id);
     args.push("-l", `k8s-file:${o.logPath}`, "--exit-dir", this.#exitDir);
     if (o.terminal) args.push("-t");

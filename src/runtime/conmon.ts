@@ -59,9 +59,10 @@ export function spawnConmon(
   });
   const stderr: Buffer[] = [];
   child.stderr?.on("data", (b: Buffer) => stderr.push(b));
-  const sync = child.stdio[3] as Readable;
-  const start = child.stdio[4] as Writable;
-  const attach = child.stdio[5] as Readable | undefined;
+  const pipes = child.stdio as unknown as (Readable | Writable | null)[];
+  const sync = pipes[3] as Readable;
+  const start = pipes[4] as Writable;
+  const attach = pipes[5] as Readable | undefined;
   // conmon closes pipes abruptly when it is done with them; that is not an error.
   for (const s of [sync, start, attach, child.stderr])
     s?.on("error", () => undefined);

@@ -1,0 +1,189 @@
+/**
+ * Engine API wire types for /containers and /exec (API v1.50, field names
+ * exactly as Docker sends them). Only what wharf reads or writes is typed;
+ * unknown request fields pass through untouched.
+ */
+
+/** Config of POST /containers/create and of inspect's Config. */
+export type ContainerConfig = {
+  Hostname: string;
+  Domainname: string;
+  User: string;
+  AttachStdin: boolean;
+  AttachStdout: boolean;
+  AttachStderr: boolean;
+  ExposedPorts?: Record<string, object>;
+  Tty: boolean;
+  OpenStdin: boolean;
+  StdinOnce: boolean;
+  Env: string[] | null;
+  Cmd: string[] | null;
+  Healthcheck?: Record<string, unknown>;
+  ArgsEscaped?: boolean;
+  Image: string;
+  Volumes: Record<string, object> | null;
+  WorkingDir: string;
+  Entrypoint: string[] | null;
+  NetworkDisabled?: boolean;
+  OnBuild: string[] | null;
+  Labels: Record<string, string>;
+  StopSignal?: string;
+  StopTimeout?: number;
+  Shell?: string[];
+};
+
+/** A ulimit as HostConfig.Ulimits carries it. */
+export type Ulimit = { Name: string; Soft: number; Hard: number };
+
+/** The HostConfig fields wharf acts on; the rest is kept and echoed. */
+export type HostConfig = {
+  Binds: string[] | null;
+  NetworkMode: string;
+  RestartPolicy: { Name: string; MaximumRetryCount: number };
+  AutoRemove: boolean;
+  Privileged: boolean;
+  ReadonlyRootfs: boolean;
+  CapAdd: string[] | null;
+  CapDrop: string[] | null;
+  Init: boolean | null;
+  Memory: number;
+  CpuShares: number;
+  PidsLimit: number | null;
+  ShmSize: number;
+  Ulimits: Ulimit[] | null;
+  Dns: string[] | null;
+  DnsSearch: string[] | null;
+  DnsOptions: string[] | null;
+  ExtraHosts: string[] | null;
+  [key: string]: unknown;
+};
+
+/** Body of POST /containers/create: Config plus HostConfig and NetworkingConfig. */
+export type ContainerCreateBody = Partial<ContainerConfig> & {
+  HostConfig?: Partial<HostConfig>;
+  NetworkingConfig?: unknown;
+};
+
+/** 201 body of POST /containers/create. */
+export type ContainerCreateResponse = { Id: string; Warnings: string[] };
+
+/** inspect's State. */
+export type ContainerState = {
+  Status:
+    | "created"
+    | "running"
+    | "paused"
+    | "restarting"
+    | "removing"
+    | "exited"
+    | "dead";
+  Running: boolean;
+  Paused: boolean;
+  Restarting: boolean;
+  OOMKilled: boolean;
+  Dead: boolean;
+  Pid: number;
+  ExitCode: number;
+  Error: string;
+  StartedAt: string;
+  FinishedAt: string;
+};
+
+/** GET /containers/{id}/json. */
+export type ContainerInspect = {
+  Id: string;
+  Created: string;
+  Path: string;
+  Args: string[];
+  State: ContainerState;
+  Image: string;
+  ResolvConfPath: string;
+  HostnamePath: string;
+  HostsPath: string;
+  LogPath: string;
+  Name: string;
+  RestartCount: number;
+  Driver: string;
+  Platform: string;
+  MountLabel: string;
+  ProcessLabel: string;
+  AppArmorProfile: string;
+  ExecIDs: string[] | null;
+  HostConfig: HostConfig;
+  GraphDriver: { Name: string; Data: Record<string, string> | null };
+  SizeRw?: number;
+  SizeRootFs?: number;
+  Mounts: unknown[];
+  Config: ContainerConfig;
+  NetworkSettings: Record<string, unknown>;
+};
+
+/** One row of GET /containers/json. */
+export type ContainerSummary = {
+  Id: string;
+  Names: string[];
+  Image: string;
+  ImageID: string;
+  Command: string;
+  Created: number;
+  Ports: unknown[];
+  SizeRw?: number;
+  SizeRootFs?: number;
+  Labels: Record<string, string>;
+  State: string;
+  Status: string;
+  HostConfig: { NetworkMode: string };
+  NetworkSettings: { Networks: Record<string, unknown> };
+  Mounts: unknown[];
+};
+
+/** 200 body of POST /containers/{id}/wait. */
+export type ContainerWaitResponse = {
+  StatusCode: number;
+  Error: { Message: string } | null;
+};
+
+/** GET /containers/{id}/top. */
+export type ContainerTopResponse = { Titles: string[]; Processes: string[][] };
+
+/** POST /containers/prune. */
+export type ContainerPruneResponse = {
+  ContainersDeleted: string[] | null;
+  SpaceReclaimed: number;
+};
+
+/** Body of POST /containers/{id}/exec. */
+export type ExecCreateBody = {
+  AttachStdin?: boolean;
+  AttachStdout?: boolean;
+  AttachStderr?: boolean;
+  ConsoleSize?: [number, number] | null;
+  DetachKeys?: string;
+  Tty?: boolean;
+  Env?: string[] | null;
+  Cmd?: string[];
+  Privileged?: boolean;
+  User?: string;
+  WorkingDir?: string;
+};
+
+/** GET /exec/{id}/json. */
+export type ExecInspect = {
+  CanRemove: boolean;
+  DetachKeys: string;
+  ID: string;
+  Running: boolean;
+  ExitCode: number | null;
+  ProcessConfig: {
+    privileged: boolean;
+    user: string;
+    tty: boolean;
+    entrypoint: string;
+    arguments: string[];
+  };
+  OpenStdin: boolean;
+  OpenStderr: boolean;
+  OpenStdout: boolean;
+  ContainerID: string;
+  Pid: number;
+};

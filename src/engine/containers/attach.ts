@@ -1,0 +1,131 @@
+import type { Duplex } from "node:stream";
+import type { AttachConnection } from "../../runtime/index.ts";
+import { InvalidArgumentError } from "../../util/errors.ts";
+
+/** Options of an attach request (query of POST /containers/{id}/attach). */
+export type AttachRequest = {
+  stream: boolean;
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+  logs: boolean;
+  detachKeys: string | undefined;
+};
+
+/** Docker's stdcopy header for one chunk of a multiplexed stream. */
+export function frame(stream: 1 | 2, data: Buffer): Buffer {
+  const h = Buffer.alloc(8);
+  h[0] = stream;
+  h.writeUInt32BE(data.length, 4);
+  return Buffer.concat([h, data]);
+}
+
+/**
+ * Parses a detach-keys string ("ctrl-p,ctrl-q", "a,ctrl-\\") into bytes
+ * (moby pkg/term ToBytes). Throws InvalidArgumentError for a bad key.
+ */
+export function parseDetachKeys(keys: string): Buffer {
+  const out: number[] = [];
+  for (const k of keys.split(",")) {
+    const key = k.trim();
+    if (key.length === 1) out.push(key.charCodeAt(0));
+    else if (/^ctrl-[a-z@[\\\]^_]$/i.test(key)) {
+      const c = key[5]!.toLowerCase();
+      out.push(
+        c >= "a" && c <= "z" ? c.charCodeAt(0) - 96 : "@[\\]^_".indexOf(c),
+      );
+    } else throw new InvalidArgumentError(`Unknown character: '${key}'`);
+  }
+  return Buffer.from(out);
+}
+
+/**
+ * One attached client: output from the monitor goes to the client (framed
+ * when `multiplexed`), the client's bytes go to stdin until the detach
+ * sequence. Calls onDetach/onEnd once.
+ */
+export class AttachSession {
+  readonly client: Duplex;
+  readonly request: AttachRequest;
+  #multiplexed: boolean;
+  #detach: Buffer;
+  #matched = 0;
+  #held: Buffer[] = [];
+  #conn: AttachConnection | undefined;
+  #ended = false;
+  #onDetach: () => void;
+  #stdinOnce: boolean;
+  #closed!: () => void;
+  /** Resolves once the session ended (detach, process end or client gone). */
+  readonly closed: Promise<void> = new Promise((r) => (this.#closed = r));
+
+  constructor(
+    client: Duplex,
+    request: AttachRequest,
+    o: { multiplexed: boolean; stdinOnce: boolean; onDetach: () => void },
+  ) {
+    this.client = client;
+    this.request = request;
+    this.#multiplexed = o.multiplexed;
+    this.#stdinOnce = o.stdinOnce;
+    this.#onDetach = o.onDetach;
+    this.#detach = parseDetachKeys(request.detachKeys || "ctrl-p,ctrl-q");
+    client.on("error", () => this.end());
+    client.on("close", () => this.end());
+  }
+
+  /** Output from the monitor. */
+  output(stream: 1 | 2, data: Buffer): void {
+    if (this.#ended) return;
+    if (stream === 1 && !this.request.stdout) return;
+    if (stream === 2 && !this.request.stderr) return;
+    this.client.write(this.#multiplexed ? frame(stream, data) : data);
+  }
+
+  /** Wires the client's input to the monitor connection. */
+  connect(conn: AttachConnection): void {
+    this.#conn = conn;
+    if (!this.request.stdin) return;
+    this.client.on("data", (chunk: Buffer) => this.#input(chunk));
+    this.client.on("end", () => {
+      // compat: with StdinOnce, the client's EOF closes the process's stdin.
+      if (this.#stdinOnce) conn.endStdin();
+    });
+  }
+
+  /** Ends the client side once (process ended or client left). */
+  end(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#closed();
+    this.#conn?.close();
+    if (!this.client.destroyed) this.client.end();
+  }
+
+  #input(chunk: Buffer): void {
+    const pass: number[] = [];
+    for (const byte of chunk) {
+      if (this.#matched && byte !== this.#detach[this.#matched]) {
+        // A partial detach sequence that did not complete is plain input.
+        for (const h of this.#held) pass.push(...h);
+        this.#held = [];
+        this.#matched = 0;
+      }
+      if (byte !== this.#detach[this.#matched]) {
+        pass.push(byte);
+        continue;
+      }
+      this.#matched++;
+      this.#held.push(Buffer.from([byte]));
+      if (this.#matched === this.#detach.length) {
+        this.#matched = 0;
+        this.#held = [];
+        if (pass.length) this.#conn?.write(Buffer.from(pass));
+        this.#onDetach();
+        this.end();
+        return;
+      }
+    }
+    if (pass.length) this.#conn?.write(Buffer.from(pass));
+  }
+}

@@ -1,0 +1,212 @@
+import { mkdir, rm } from "node:fs/promises";
+import type {
+  ContainerConfig,
+  ContainerCreateBody,
+  ContainerCreateResponse,
+  HostConfig,
+} from "../../api/containers.ts";
+import type { ImageRuntimeConfig } from "../images/index.ts";
+import {
+  InvalidArgumentError,
+  NotImplementedError,
+} from "../../util/errors.ts";
+import { newId, randomName } from "../../util/ids.ts";
+import { nowRfc3339, publish, type Core } from "./core.ts";
+import { createdState, type ContainerRecord } from "./record.ts";
+import { parseSignal } from "./signals.ts";
+
+/** Docker's container-name rule (moby daemon/names). */
+const NAME_RE = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
+
+/**
+ * Creates a container: validates the body, resolves the image, merges the
+ * image config as Docker does, reserves the name, prepares the writable
+ * layer and saves the record. Throws NotFoundError("No such image: …"),
+ * ConflictError for a taken name, InvalidArgumentError for a bad body.
+ */
+export async function createContainer(
+  core: Core,
+  body: ContainerCreateBody,
+  options: { name?: string; platform?: string },
+): Promise<ContainerCreateResponse> {
+  if (!body.Image)
+    throw new InvalidArgumentError(
+      "Config cannot be empty in order to create a container",
+    );
+  if (
+    options.name !== undefined &&
+    options.name !== "" &&
+    !NAME_RE.test(options.name)
+  )
+    throw new InvalidArgumentError(
+      `Invalid container name (${options.name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`,
+    );
+  const image = await core.images.resolve(body.Image);
+  const id = newId();
+  const hostConfig = defaultHostConfig(body.HostConfig ?? {});
+  validateHostConfig(hostConfig);
+  const config = mergeConfig(body, image.config, id);
+  if (config.StopSignal) parseSignal(config.StopSignal);
+  const [path, ...args] = [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])];
+  if (path === undefined)
+    throw new InvalidArgumentError("no command specified");
+  let name = options.name ? `/${options.name.replace(/^\//, "")}` : "";
+  if (!name) {
+    do name = `/${randomName()}`;
+    while (tryResolve(core, name));
+  }
+  core.store.reserveName(name, id);
+  const r: ContainerRecord = {
+    schema: 1,
+    id,
+    name,
+    created: nowRfc3339(),
+    imageId: image.id,
+    path,
+    args,
+    config,
+    hostConfig,
+    state: createdState(),
+    restartCount: 0,
+    stoppedByUser: false,
+  };
+  try {
+    await mkdir(core.store.dirOf(id), { recursive: true, mode: 0o710 });
+    await core.images.prepareRootfs(id, image.id);
+    await core.store.save(r);
+  } catch (err) {
+    core.store.releaseName(name, id);
+    await core.images.removeRootfs(id).catch(() => undefined);
+    await rm(core.store.dirOf(id), { recursive: true, force: true });
+    throw err;
+  }
+  publish(core, r, "create");
+  return {
+    Id: id,
+    Warnings: core.networking.createWarnings(hostConfig.NetworkMode),
+  };
+}
+
+function tryResolve(core: Core, name: string): boolean {
+  try {
+    core.store.resolve(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Merges the create body with the image config (moby daemon/create.go and
+ * container.merge): Env by key, Labels by key, Entrypoint/Cmd by Docker's
+ * override rule, WorkingDir/User/StopSignal/Volumes/ExposedPorts defaults.
+ */
+export function mergeConfig(
+  body: ContainerCreateBody,
+  img: ImageRuntimeConfig,
+  id: string,
+): ContainerConfig {
+  const env = new Map<string, string>();
+  for (const e of [...(img.Env ?? []), ...(body.Env ?? [])])
+    env.set(e.split("=")[0]!, e);
+  // compat: an explicit Entrypoint (even [""]) drops the image's Cmd too.
+  let entrypoint: string[] | null;
+  let cmd: string[] | null;
+  if (body.Entrypoint !== undefined && body.Entrypoint !== null) {
+    entrypoint =
+      body.Entrypoint.length === 1 && body.Entrypoint[0] === ""
+        ? null
+        : body.Entrypoint;
+    cmd = body.Cmd && body.Cmd.length ? body.Cmd : null;
+  } else {
+    entrypoint =
+      img.Entrypoint && img.Entrypoint.length ? img.Entrypoint : null;
+    cmd = body.Cmd && body.Cmd.length ? body.Cmd : (img.Cmd ?? null);
+  }
+  const config: ContainerConfig = {
+    Hostname: body.Hostname || id.slice(0, 12),
+    Domainname: body.Domainname ?? "",
+    User: body.User || img.User || "",
+    AttachStdin: body.AttachStdin ?? false,
+    AttachStdout: body.AttachStdout ?? false,
+    AttachStderr: body.AttachStderr ?? false,
+    Tty: body.Tty ?? false,
+    OpenStdin: body.OpenStdin ?? false,
+    StdinOnce: body.StdinOnce ?? false,
+    Env: env.size ? [...env.values()] : null,
+    Cmd: cmd,
+    Image: body.Image!,
+    Volumes: { ...(img.Volumes ?? {}), ...(body.Volumes ?? {}) },
+    WorkingDir: body.WorkingDir || img.WorkingDir || "",
+    Entrypoint: entrypoint,
+    OnBuild: null,
+    Labels: { ...(img.Labels ?? {}), ...(body.Labels ?? {}) },
+  };
+  if (!Object.keys(config.Volumes!).length) config.Volumes = null;
+  const exposed = { ...(img.ExposedPorts ?? {}), ...(body.ExposedPorts ?? {}) };
+  if (Object.keys(exposed).length) config.ExposedPorts = exposed;
+  const stopSignal = body.StopSignal || img.StopSignal;
+  if (stopSignal) config.StopSignal = stopSignal;
+  if (body.StopTimeout !== undefined && body.StopTimeout !== null)
+    config.StopTimeout = body.StopTimeout;
+  if (body.Healthcheck ?? img.Healthcheck)
+    config.Healthcheck = (body.Healthcheck ?? img.Healthcheck) as Record<
+      string,
+      unknown
+    >;
+  return config;
+}
+
+/** HostConfig with Docker's defaults for what the client left out. */
+export function defaultHostConfig(hc: Partial<HostConfig>): HostConfig {
+  return {
+    ...hc,
+    Binds: hc.Binds ?? null,
+    NetworkMode:
+      !hc.NetworkMode || hc.NetworkMode === "default"
+        ? "bridge"
+        : hc.NetworkMode,
+    RestartPolicy: hc.RestartPolicy ?? { Name: "no", MaximumRetryCount: 0 },
+    AutoRemove: hc.AutoRemove ?? false,
+    Privileged: hc.Privileged ?? false,
+    ReadonlyRootfs: hc.ReadonlyRootfs ?? false,
+    CapAdd: hc.CapAdd ?? null,
+    CapDrop: hc.CapDrop ?? null,
+    Init: hc.Init ?? null,
+    Memory: hc.Memory ?? 0,
+    CpuShares: hc.CpuShares ?? 0,
+    PidsLimit: hc.PidsLimit ?? null,
+    ShmSize: hc.ShmSize || 64 * 1024 * 1024,
+    Ulimits: hc.Ulimits ?? null,
+    Dns: hc.Dns ?? [],
+    DnsSearch: hc.DnsSearch ?? [],
+    DnsOptions: hc.DnsOptions ?? [],
+    ExtraHosts: hc.ExtraHosts ?? null,
+  };
+}
+
+function validateHostConfig(hc: HostConfig): void {
+  if (hc.Binds?.length)
+    throw new NotImplementedError(
+      "not implemented: bind mounts (-v) are not supported yet",
+    );
+  if (Array.isArray(hc.Mounts) && hc.Mounts.length)
+    throw new NotImplementedError(
+      "not implemented: mounts (--mount) are not supported yet",
+    );
+  if (
+    hc.AutoRemove &&
+    hc.RestartPolicy.Name !== "no" &&
+    hc.RestartPolicy.Name !== ""
+  )
+    throw new InvalidArgumentError(
+      "can't create 'AutoRemove' container with restart policy",
+    );
+  if (hc.Memory > 0 && hc.Memory < 6 * 1024 * 1024)
+    throw new InvalidArgumentError("Minimum memory limit allowed is 6MB");
+  const p = hc.PortBindings;
+  if (p && typeof p === "object" && Object.keys(p).length)
+    throw new NotImplementedError(
+      "not implemented: published ports (-p) need bridge networking",
+    );
+}

@@ -1,0 +1,140 @@
+import { open, watch } from "node:fs/promises";
+import { K8sLogJoiner, type LogMessage } from "../../runtime/index.ts";
+import { isErrno } from "../../util/errors.ts";
+import { frame } from "./attach.ts";
+
+/** Options of GET /containers/{id}/logs. */
+export type LogsRequest = {
+  follow: boolean;
+  stdout: boolean;
+  stderr: boolean;
+  /** Nanoseconds since the epoch; 0 = from the start. */
+  since: bigint;
+  /** Nanoseconds since the epoch; 0 = no end. */
+  until: bigint;
+  /** Number of last lines, or "all". */
+  tail: number | "all";
+  timestamps: boolean;
+};
+
+/** Parses Docker's since/until ("1700000000", "1700000000.123", RFC 3339, "10m") into ns. */
+export function parseLogTime(
+  value: string | undefined,
+  now = Date.now(),
+): bigint {
+  if (!value) return 0n;
+  const rel = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(value);
+  if (rel) {
+    const mult = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[rel[2] as "ms"];
+    return BigInt(Math.round(now - Number(rel[1]) * mult)) * 1_000_000n;
+  }
+  const num = /^(\d+)(?:\.(\d{1,9}))?$/.exec(value);
+  if (num)
+    return (
+      BigInt(num[1]!) * 1_000_000_000n + BigInt((num[2] ?? "").padEnd(9, "0"))
+    );
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? 0n : BigInt(ms) * 1_000_000n;
+}
+
+/**
+ * Streams a container's log (conmon's k8s-file) as Docker's logs API does:
+ * stdout/stderr framed with the 8-byte header unless tty, optional
+ * timestamps, since/until/tail. With follow, keeps reading until
+ * `stillRunning()` is false or `signal` aborts.
+ */
+export async function streamLogs(
+  path: string,
+  req: LogsRequest,
+  out: { write(chunk: Buffer): void },
+  o: { tty: boolean; stillRunning: () => boolean; signal: AbortSignal },
+): Promise<void> {
+  const joiner = new K8sLogJoiner();
+  const emit = (m: LogMessage): void => {
+    if (m.stream === "stdout" ? !req.stdout : !req.stderr) return;
+    if (req.since && m.timeNano < req.since) return;
+    if (req.until && m.timeNano > req.until) return;
+    let data = m.data;
+    if (req.timestamps)
+      data = Buffer.concat([
+        Buffer.from(`${m.time.replace(/\+00:00$/, "Z")} `),
+        data,
+      ]);
+    out.write(o.tty ? data : frame(m.stream === "stdout" ? 1 : 2, data));
+  };
+  let { offset, rest } = await readFrom(path, 0, "");
+  const first: LogMessage[] = [];
+  for (const line of rest.lines) {
+    const m = joiner.push(line);
+    if (m) first.push(m);
+  }
+  rest = { lines: [], partial: rest.partial };
+  if (!req.follow || !o.stillRunning()) first.push(...joiner.flush());
+  const tail =
+    req.tail === "all" ? first : req.tail === 0 ? [] : first.slice(-req.tail);
+  for (const m of tail) emit(m);
+  if (!req.follow || !o.stillRunning() || (req.until && req.until < nowNano()))
+    return;
+  const watcher = watch(path, { signal: o.signal });
+  try {
+    let partial = rest.partial;
+    const drain = async (): Promise<void> => {
+      const r = await readFrom(path, offset, partial);
+      offset = r.offset;
+      partial = r.rest.partial;
+      for (const line of r.rest.lines) {
+        const m = joiner.push(line);
+        if (m) emit(m);
+      }
+    };
+    while (!o.signal.aborted && o.stillRunning()) {
+      await Promise.race([
+        nextEvent(watcher),
+        new Promise((r) => setTimeout(r, 250)),
+      ]);
+      await drain();
+    }
+    // The process ended: read what conmon drained last, then stop.
+    await drain();
+    for (const m of joiner.flush()) emit(m);
+  } catch (err) {
+    if (!(err instanceof Error && err.name === "AbortError")) throw err;
+  }
+}
+
+function nowNano(): bigint {
+  return BigInt(Date.now()) * 1_000_000n;
+}
+
+function nextEvent(
+  w: AsyncIterator<unknown> | AsyncIterable<unknown>,
+): Promise<unknown> {
+  const it = Symbol.asyncIterator in w ? w[Symbol.asyncIterator]() : w;
+  return it.next().catch(() => undefined);
+}
+
+async function readFrom(
+  path: string,
+  offset: number,
+  partial: string,
+): Promise<{ offset: number; rest: { lines: string[]; partial: string } }> {
+  let fh;
+  try {
+    fh = await open(path, "r");
+  } catch (err) {
+    if (isErrno(err, "ENOENT")) return { offset, rest: { lines: [], partial } };
+    throw err;
+  }
+  try {
+    const { size } = await fh.stat();
+    if (size <= offset) return { offset, rest: { lines: [], partial } };
+    const buf = Buffer.alloc(size - offset);
+    await fh.read(buf, 0, buf.length, offset);
+    const text = partial + buf.toString("utf8");
+    const lines = text.split("\n");
+    const last = lines.pop() ?? "";
+    return { offset: size, rest: { lines, partial: last } };
+  } finally {
+    await fh.close();
+  }
+}

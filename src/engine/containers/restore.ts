@@ -1,0 +1,116 @@
+import { readdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { errorMessage, isErrno } from "../../util/errors.ts";
+import { bundleOf, nowRfc3339, publish, type Core } from "./core.ts";
+import { isRunning, type ContainerRecord } from "./record.ts";
+import { recordExit } from "./start.ts";
+
+/**
+ * Reconciles records with what conmon and the runtime say after a daemon
+ * restart (including kill -9 at any moment):
+ * - running records whose monitor lives stay running (and attachable);
+ * - running records with an exit file get their real code and time;
+ * - running records with neither were lost (reboot): exited with 255, as
+ *   moby marks containers containerd no longer knows;
+ * - half-made things are removed: data dirs without a record (and their
+ *   layer), bundles without a record, runtime state of stopped records,
+ *   mounts of stopped containers, dead exec bundles.
+ * Returns the ids of exited AutoRemove containers for the caller to remove.
+ */
+export async function reconcile(
+  core: Core,
+  orphans: string[],
+): Promise<string[]> {
+  for (const id of orphans) {
+    await core.runtime.remove(id, { force: true }).catch(() => undefined);
+    await core.images.removeRootfs(id).catch(() => undefined);
+    await rm(core.store.dirOf(id), { recursive: true, force: true });
+  }
+  for (const id of await list(join(core.execRoot, "containers")))
+    if (!core.store.get(id)) {
+      await core.runtime.remove(id, { force: true }).catch(() => undefined);
+      await core.runtime.clearExitStatus(id);
+      await rm(bundleOf(core, id), { recursive: true, force: true });
+    }
+  for (const execId of await list(join(core.execRoot, "execs"))) {
+    const bundle = join(core.execRoot, "execs", execId);
+    if (!(await core.runtime.monitorAlive(execId, { bundle })))
+      await rm(bundle, { recursive: true, force: true });
+  }
+  const autoRemove: string[] = [];
+  for (const r of core.store.all()) {
+    try {
+      await core.lock.run(r.id, () => reconcileOne(core, r));
+    } catch (err) {
+      core.log.warn("restore: cannot reconcile container", {
+        id: r.id,
+        err: errorMessage(err),
+      });
+    }
+    if (
+      r.hostConfig.AutoRemove &&
+      !isRunning(r) &&
+      r.state.status !== "created"
+    )
+      autoRemove.push(r.id);
+  }
+  return autoRemove;
+}
+
+async function reconcileOne(core: Core, r: ContainerRecord): Promise<void> {
+  const bundle = bundleOf(core, r.id);
+  if (r.state.status === "removing" || r.state.status === "dead") {
+    r.state.status = "dead";
+    return;
+  }
+  if (!isRunning(r)) {
+    // A crash between runtime create and saving "running" leaves a process
+    // the record does not know: remove it.
+    const st = await core.runtime.state(r.id).catch(() => undefined);
+    if (st) await core.runtime.remove(r.id, { force: true });
+    await core.runtime.clearExitStatus(r.id);
+    await core.images.unmountRootfs(r.id).catch(() => undefined);
+    await rm(bundle, { recursive: true, force: true });
+    return;
+  }
+  if (await core.runtime.exitStatus(r.id, { bundle })) {
+    await recordExit(core, r);
+    return;
+  }
+  if (await core.runtime.monitorAlive(r.id, { bundle })) {
+    const st = await core.runtime.state(r.id);
+    if (st && (st.status === "running" || st.status === "paused")) {
+      if (st.status !== r.state.status || st.pid !== r.state.pid) {
+        r.state.status = st.status;
+        r.state.pid = st.pid;
+        await core.store.save(r);
+      }
+      return;
+    }
+    // The monitor is alive but the process ended; its exit file follows.
+    return;
+  }
+  // No monitor and no exit file: the container was lost (e.g. a reboot).
+  await core.runtime.remove(r.id, { force: true }).catch(() => undefined);
+  r.state = {
+    ...r.state,
+    status: "exited",
+    pid: 0,
+    exitCode: 255,
+    finishedAt: nowRfc3339(),
+  };
+  await core.store.save(r);
+  await core.networking.release(r).catch(() => undefined);
+  await core.images.unmountRootfs(r.id).catch(() => undefined);
+  await rm(bundle, { recursive: true, force: true });
+  publish(core, r, "die", { exitCode: "255" });
+}
+
+async function list(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (err) {
+    if (isErrno(err, "ENOENT")) return [];
+    throw err;
+  }
+}

@@ -1,0 +1,187 @@
+import { mkdir, rm } from "node:fs/promises";
+import { InvalidArgumentError, errorMessage } from "../../util/errors.ts";
+import { bundleOf, logPathOf, nowRfc3339, publish, type Core } from "./core.ts";
+import { hostFilePaths, writeHostFiles } from "./host-files.ts";
+import { checkStart, isRunning, type ContainerRecord } from "./record.ts";
+import { buildSpec } from "./spec.ts";
+import { resolveUser } from "./user.ts";
+
+/**
+ * Connects attach clients after the runtime created the process and before
+ * it runs, so no output is lost (conmon does not replay output).
+ */
+export type BeforeRun = (r: ContainerRecord) => Promise<void>;
+
+/**
+ * Starts a container; the caller holds id's lock. Throws NotModifiedError
+ * if running, InvalidArgumentError for a missing executable or unknown user
+ * (Docker's 400 with the runtime's text), plain Error for other runtime
+ * failures. On failure the record keeps the error and nothing is left
+ * running.
+ */
+export async function startContainer(
+  core: Core,
+  r: ContainerRecord,
+  beforeRun: BeforeRun,
+): Promise<void> {
+  checkStart(r);
+  const id = r.id;
+  const bundle = bundleOf(core, id);
+  try {
+    const rootfs = await core.images.mountRootfs(id);
+    const user = await resolveUser(rootfs, r.config.User, groupAdd(r));
+    const { netns } = await core.networking.prepare(r);
+    const files = hostFilePaths(core.store.dirOf(id));
+    await writeHostFiles(r, files, { hostNetwork: netns === "host" });
+    await mkdir(bundle, { recursive: true, mode: 0o700 });
+    await core.runtime.clearExitStatus(id);
+    const spec = buildSpec(r, {
+      rootfs,
+      ...files,
+      netns,
+      initBinary: r.hostConfig.Init ? core.initBinary : undefined,
+      user,
+    });
+    const createOptions = {
+      bundle,
+      spec,
+      terminal: r.config.Tty,
+      stdin: r.config.OpenStdin,
+      stdinOnce: r.config.StdinOnce,
+      logPath: logPathOf(core, id),
+      name: r.name.slice(1),
+    };
+    let pid: number;
+    try {
+      ({ pid } = await core.runtime.create(id, createOptions));
+    } catch (err) {
+      if (!/already exists/.test(errorMessage(err))) throw err;
+      // Stale runtime state from a crash between exit and cleanup.
+      await core.runtime.remove(id, { force: true });
+      ({ pid } = await core.runtime.create(id, createOptions));
+    }
+    r.state = {
+      ...r.state,
+      status: "running",
+      pid,
+      exitCode: 0,
+      error: "",
+      oomKilled: false,
+      startedAt: nowRfc3339(),
+    };
+    await beforeRun(r);
+    await core.runtime.start(id);
+  } catch (err) {
+    await failStart(core, r, err);
+    throw translateStartError(err);
+  }
+  r.stoppedByUser = false;
+  await core.store.save(r);
+  publish(core, r, "start");
+}
+
+async function failStart(
+  core: Core,
+  r: ContainerRecord,
+  err: unknown,
+): Promise<void> {
+  const msg = errorMessage(err);
+  await core.runtime.remove(r.id, { force: true }).catch(() => undefined);
+  await core.runtime.clearExitStatus(r.id).catch(() => undefined);
+  await core.networking.release(r).catch(() => undefined);
+  await core.images.unmountRootfs(r.id).catch(() => undefined);
+  await rm(bundleOf(core, r.id), { recursive: true, force: true });
+  // compat: moby's exit codes for start failures (127 not found, 126 not executable).
+  const code = /not found|no such file/i.test(msg)
+    ? 127
+    : /permission denied/i.test(msg)
+      ? 126
+      : 128;
+  r.state = {
+    ...r.state,
+    status: r.state.startedAt.startsWith("0001") ? "created" : "exited",
+    pid: 0,
+    exitCode: code,
+    error: translateStartError(err).message,
+  };
+  await core.store.save(r);
+}
+
+/**
+ * Rewrites crun's wording into runc's, which the Docker CLI parses to pick
+ * exit code 127 or 126 ("executable file not found", "permission denied").
+ */
+export function translateStartError(err: unknown): Error {
+  if (err instanceof InvalidArgumentError) return err;
+  const msg = errorMessage(err);
+  const nf = /executable file `([^`]*)` not found/.exec(msg);
+  if (nf)
+    return new InvalidArgumentError(
+      `failed to create task for container: OCI runtime create failed: exec: "${nf[1]}": executable file not found in $PATH: unknown`,
+    );
+  if (/no such file or directory/i.test(msg) && /exec/i.test(msg))
+    return new InvalidArgumentError(
+      `failed to create task for container: OCI runtime create failed: ${msg.replace(/No such file/, "no such file")}: unknown`,
+    );
+  if (/permission denied/i.test(msg))
+    return new InvalidArgumentError(
+      `failed to create task for container: OCI runtime create failed: ${msg.replace(/Permission denied/, "permission denied")}: unknown`,
+    );
+  return new Error(
+    `failed to create task for container: OCI runtime create failed: ${msg}: unknown`,
+  );
+}
+
+function groupAdd(r: ContainerRecord): string[] {
+  const g = r.hostConfig.GroupAdd;
+  return Array.isArray(g) ? g.map(String) : [];
+}
+
+/**
+ * Records an exit the monitor reported; the caller holds id's lock.
+ * Returns false when the record was not running (a duplicate or stale
+ * notification). Frees the runtime's state, the mount and the network.
+ */
+export async function recordExit(
+  core: Core,
+  r: ContainerRecord,
+): Promise<boolean> {
+  if (!isRunning(r)) return false;
+  const status = await core.runtime.exitStatus(r.id, {
+    bundle: bundleOf(core, r.id),
+  });
+  if (!status) return false;
+  r.state = {
+    ...r.state,
+    status: "exited",
+    pid: 0,
+    exitCode: status.exitCode,
+    oomKilled: status.oomKilled,
+    finishedAt: nowRfc3339(status.finishedAt),
+  };
+  await core.store.save(r);
+  await core.runtime
+    .remove(r.id, { force: true })
+    .catch((err: unknown) =>
+      core.log.warn("runtime delete failed", {
+        id: r.id,
+        err: errorMessage(err),
+      }),
+    );
+  await core.networking.release(r).catch(() => undefined);
+  await core.images.unmountRootfs(r.id).catch(() => undefined);
+  await rm(bundleOf(core, r.id), { recursive: true, force: true });
+  if (status.oomKilled) publish(core, r, "oom");
+  publish(core, r, "die", {
+    exitCode: String(status.exitCode),
+    execDuration: String(
+      Math.max(
+        0,
+        Math.round(
+          (status.finishedAt.getTime() - Date.parse(r.state.startedAt)) / 1000,
+        ),
+      ),
+    ),
+  });
+  return true;
+}

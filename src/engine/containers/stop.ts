@@ -1,0 +1,113 @@
+import { errorMessage } from "../../util/errors.ts";
+import { publish, type Core } from "./core.ts";
+import {
+  checkRunning,
+  checkStop,
+  isRunning,
+  type ContainerRecord,
+} from "./record.ts";
+import { parseSignal } from "./signals.ts";
+import type { Waiters } from "./waiters.ts";
+
+/** How long kill -9 may take before we report the container as stuck. */
+const KILL_WAIT_MS = 10_000;
+
+/**
+ * docker stop: the stop signal (StopSignal, default SIGTERM), then SIGKILL
+ * after the timeout (StopTimeout, default 10 s; -1 waits forever). Publishes
+ * kill (per signal), then — after the exit's die — stop. Throws
+ * NotModifiedError when not running.
+ */
+export async function stopContainer(
+  core: Core,
+  r: ContainerRecord,
+  waiters: Waiters,
+  options: { timeout?: number; signal?: string },
+): Promise<void> {
+  checkStop(r);
+  const signal = parseSignal(
+    options.signal || r.config.StopSignal || "SIGTERM",
+  );
+  const timeout = options.timeout ?? r.config.StopTimeout ?? 10;
+  const exited = waiters.untilExit(r.id);
+  r.stoppedByUser = true;
+  let sent = await signalOnce(core, r, signal);
+  if (sent && signal !== 9) {
+    const timedOut =
+      timeout < 0
+        ? false
+        : await Promise.race([
+            exited.then(() => false),
+            delay(timeout * 1000).then(() => true),
+          ]);
+    if (timedOut && isRunning(r)) sent = await signalOnce(core, r, 9);
+  }
+  if (sent) await waitOrStuck(exited, r);
+  publish(core, r, "stop");
+}
+
+/**
+ * docker kill: sends a signal (names or numbers). Throws ConflictError
+ * ("Container <id> is not running"). For SIGKILL waits until the exit is
+ * recorded, so a following ps shows the container exited.
+ */
+export async function killContainer(
+  core: Core,
+  r: ContainerRecord,
+  waiters: Waiters,
+  signalText: string,
+): Promise<void> {
+  const signal = parseSignal(signalText || "SIGKILL");
+  checkRunning(r);
+  const exited = waiters.untilExit(r.id);
+  r.stoppedByUser = true;
+  const sent = await signalOnce(core, r, signal);
+  if (sent && signal === 9) await waitOrStuck(exited, r);
+}
+
+/** Sends one signal; false when the process was already gone. */
+async function signalOnce(
+  core: Core,
+  r: ContainerRecord,
+  signal: number,
+): Promise<boolean> {
+  return core.lock.run(r.id, async () => {
+    if (!isRunning(r)) return false;
+    publish(core, r, "kill", { signal: String(signal) });
+    try {
+      await core.runtime.kill(r.id, signal);
+      // A frozen process cannot act on a signal: thaw it (moby does the same).
+      if (r.state.status === "paused" && signal === 9) {
+        await core.runtime.resume(r.id).catch(() => undefined);
+        r.state.status = "running";
+      }
+    } catch (err) {
+      // The process may have exited between our check and the signal.
+      const st = await core.runtime.state(r.id).catch(() => undefined);
+      if (st && st.status !== "stopped") throw err;
+      core.log.debug("signal to exited container", {
+        id: r.id,
+        err: errorMessage(err),
+      });
+    }
+    return true;
+  });
+}
+
+async function waitOrStuck(
+  exited: Promise<number>,
+  r: ContainerRecord,
+): Promise<void> {
+  const ok = await Promise.race([
+    exited.then(() => true),
+    delay(KILL_WAIT_MS).then(() => false),
+  ]);
+  if (!ok && isRunning(r))
+    throw new Error(
+      `cannot stop container ${r.id}: process did not exit after SIGKILL`,
+    );
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

@@ -1,0 +1,28 @@
+export type {
+  OciRuntime,
+  CreateOptions,
+  AttachOptions,
+  AttachConnection,
+  ExecOptions,
+  ExecHandle,
+  RuntimeState,
+  ExitStatus,
+} from "./oci-runtime.ts";
+export type {
+  OciSpec,
+  OciProcess,
+  OciMount,
+  OciRlimit,
+  OciNamespace,
+  OciResources,
+} from "./oci-spec.ts";
+export { ConmonRuntime } from "./conmon-runtime.ts";
+export { FakeRuntime } from "./fake-runtime.ts";
+export { ensureCgroupV1Controllers } from "./cgroups.ts";
+export { clampRlimits, parseHardLimits } from "./rlimits.ts";
+export {
+  K8sLogJoiner,
+  parseK8sLine,
+  rfc3339ToNano,
+  type LogMessage,
+} from "./k8s-log.ts";
