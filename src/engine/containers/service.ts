@@ -35,7 +35,7 @@ import { createContainer } from "./create.ts";
 import { createExec, execView, startExec } from "./exec.ts";
 import { ExecStore } from "./exec-store.ts";
 import { hostFilePaths } from "./host-files.ts";
-import { streamLogs, type LogsRequest } from "./logs.ts";
+import { parseLogTime, streamLogs, type LogsRequest } from "./logs.ts";
 import {
   checkPause,
   checkRemove,
@@ -418,6 +418,11 @@ export class ContainerService {
       else session.end();
     });
     await session.closed;
+  }
+
+  /** since/until of logs in Docker's forms → nanoseconds since the epoch (0n = unset). */
+  parseLogTime(value: string | undefined): bigint {
+    return parseLogTime(value);
   }
 
   /** Sets the tty size of a running container. */

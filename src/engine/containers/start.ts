@@ -160,14 +160,12 @@ export async function recordExit(
     finishedAt: nowRfc3339(status.finishedAt),
   };
   await core.store.save(r);
-  await core.runtime
-    .remove(r.id, { force: true })
-    .catch((err: unknown) =>
-      core.log.warn("runtime delete failed", {
-        id: r.id,
-        err: errorMessage(err),
-      }),
-    );
+  await core.runtime.remove(r.id, { force: true }).catch((err: unknown) =>
+    core.log.warn("runtime delete failed", {
+      id: r.id,
+      err: errorMessage(err),
+    }),
+  );
   await core.networking.release(r).catch(() => undefined);
   await core.images.unmountRootfs(r.id).catch(() => undefined);
   await rm(bundleOf(core, r.id), { recursive: true, force: true });

@@ -1,0 +1,286 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { PassThrough } from "node:stream";
+import { Router } from "../router.ts";
+import { RequestContext } from "../http.ts";
+import { statusOf } from "../errors.ts";
+import { containerRoutes, type ContainersBackend } from "./containers.ts";
+import { execRoutes, type ExecBackend } from "./exec.ts";
+import {
+  ConflictError,
+  NotFoundError,
+  NotModifiedError,
+} from "../../util/errors.ts";
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+/** A response recorder standing in for ServerResponse. */
+class Recorder extends PassThrough {
+  statusCode = 0;
+  headers: Record<string, string> = {};
+  headersSent = false;
+  body = "";
+  constructor() {
+    super();
+    this.on("data", (c: Buffer) => (this.body += c.toString()));
+  }
+  writeHead(status: number, headers: Record<string, string> = {}): this {
+    this.statusCode = status;
+    this.headers = headers;
+    this.headersSent = true;
+    return this;
+  }
+  flushHeaders(): void {}
+}
+
+async function call(
+  routes: ReturnType<typeof containerRoutes>,
+  method: string,
+  url: string,
+  body = "",
+): Promise<{ status: number; body: string; headers: Record<string, string> }> {
+  const router = new Router();
+  router.add(routes);
+  const u = new URL(url, "http://x");
+  const req = Object.assign(new PassThrough(), {
+    method,
+    headers: {},
+    socket: new PassThrough(),
+  });
+  req.end(body);
+  const res = new Recorder();
+  try {
+    const m = router.match(method, u.pathname);
+    const ctx = new RequestContext({
+      req: req as unknown as IncomingMessage,
+      res: res as unknown as ServerResponse,
+      params: m.params,
+      query: u.searchParams,
+      version: m.version,
+    });
+    await m.handler(ctx);
+    await new Promise((r) => setImmediate(r));
+    return { status: res.statusCode, body: res.body, headers: res.headers };
+  } catch (err) {
+    return {
+      status: statusOf(err),
+      body: JSON.stringify({ message: (err as Error).message }),
+      headers: {},
+    };
+  }
+}
+
+function backend(
+  over: Partial<ContainersBackend> = {},
+): ContainersBackend & { calls: unknown[][] } {
+  const calls: unknown[][] = [];
+  const rec =
+    (name: string) =>
+    async (...args: unknown[]) =>
+      void calls.push([name, ...args]);
+  return {
+    calls,
+    list: async (o) => (calls.push(["list", o]), []),
+    create: async (body, o) => (
+      calls.push(["create", body, o]),
+      { Id: "abc", Warnings: [] }
+    ),
+    inspect: async (ref) => {
+      throw new NotFoundError(`No such container: ${ref}`);
+    },
+    top: async () => ({ Titles: ["PID"], Processes: [["1"]] }),
+    logs: async () => ({
+      tty: false,
+      write: async (out) =>
+        out.write(Buffer.from([1, 0, 0, 0, 0, 0, 0, 2, 104, 10])),
+    }),
+    resize: rec("resize"),
+    start: rec("start"),
+    stop: rec("stop"),
+    restart: rec("restart"),
+    kill: rec("kill"),
+    rename: rec("rename"),
+    pause: rec("pause"),
+    unpause: rec("unpause"),
+    attach: rec("attach"),
+    wait: async () => ({
+      done: Promise.resolve({ StatusCode: 3, Error: null }),
+    }),
+    remove: rec("remove"),
+    prune: async () => ({ ContainersDeleted: null, SpaceReclaimed: 0 }),
+    parseLogTime: () => 0n,
+    ...over,
+  };
+}
+
+test("POST /containers/create answers 201 with Id and Warnings and passes the name", async () => {
+  const b = backend();
+  const r = await call(
+    containerRoutes(b),
+    "POST",
+    "/v1.50/containers/create?name=web",
+    '{"Image":"busybox"}',
+  );
+  assert.equal(r.status, 201);
+  assert.deepEqual(JSON.parse(r.body), { Id: "abc", Warnings: [] });
+  assert.deepEqual(b.calls[0], [
+    "create",
+    { Image: "busybox" },
+    { name: "web" },
+  ]);
+});
+
+test("GET /containers/json parses all, limit and filters", async () => {
+  const b = backend();
+  const r = await call(
+    containerRoutes(b),
+    "GET",
+    `/containers/json?all=1&limit=2&filters=${encodeURIComponent('{"status":["exited"]}')}`,
+  );
+  assert.equal(r.status, 200);
+  assert.equal(r.body.trim(), "[]");
+  assert.deepEqual(b.calls[0], [
+    "list",
+    { all: true, limit: 2, size: false, filters: { status: ["exited"] } },
+  ]);
+});
+
+test("GET /containers/{id}/json answers 404 with Docker's message", async () => {
+  const r = await call(
+    containerRoutes(backend()),
+    "GET",
+    "/containers/nope/json",
+  );
+  assert.equal(r.status, 404);
+  assert.equal(JSON.parse(r.body).message, "No such container: nope");
+});
+
+test("start answers 204, and 304 when the backend says it is already running", async () => {
+  assert.equal(
+    (await call(containerRoutes(backend()), "POST", "/containers/x/start"))
+      .status,
+    204,
+  );
+  const b = backend({
+    start: async () => {
+      throw new NotModifiedError("container already started");
+    },
+  });
+  assert.equal(
+    (await call(containerRoutes(b), "POST", "/containers/x/start")).status,
+    304,
+  );
+});
+
+test("stop passes t and signal; kill answers 409 for a stopped container", async () => {
+  const b = backend();
+  assert.equal(
+    (
+      await call(
+        containerRoutes(b),
+        "POST",
+        "/containers/x/stop?t=3&signal=SIGINT",
+      )
+    ).status,
+    204,
+  );
+  assert.deepEqual(b.calls[0], ["stop", "x", { timeout: 3, signal: "SIGINT" }]);
+  const k = backend({
+    kill: async () => {
+      throw new ConflictError("Container x is not running");
+    },
+  });
+  assert.equal(
+    (await call(containerRoutes(k), "POST", "/containers/x/kill")).status,
+    409,
+  );
+});
+
+test("wait streams {StatusCode, Error} as JSON and refuses unknown conditions", async () => {
+  const r = await call(
+    containerRoutes(backend()),
+    "POST",
+    "/containers/x/wait?condition=next-exit",
+  );
+  assert.equal(r.status, 200);
+  assert.deepEqual(JSON.parse(r.body), { StatusCode: 3, Error: null });
+  assert.equal(
+    (
+      await call(
+        containerRoutes(backend()),
+        "POST",
+        "/containers/x/wait?condition=bogus",
+      )
+    ).status,
+    400,
+  );
+});
+
+test("DELETE /containers/{id} passes force and v, answers 204", async () => {
+  const b = backend();
+  assert.equal(
+    (await call(containerRoutes(b), "DELETE", "/containers/x?force=1&v=1"))
+      .status,
+    204,
+  );
+  assert.deepEqual(b.calls[0], ["remove", "x", { force: true, volumes: true }]);
+});
+
+test("logs stream with the multiplexed content type for a non-tty container", async () => {
+  const r = await call(
+    containerRoutes(backend()),
+    "GET",
+    "/containers/x/logs?stdout=1&tail=10",
+  );
+  assert.equal(r.status, 200);
+  assert.equal(
+    r.headers["Content-Type"],
+    "application/vnd.docker.multiplexed-stream",
+  );
+  assert.equal(r.body.slice(8), "h\n");
+});
+
+test("endpoints not built yet answer 501 with not implemented", async () => {
+  for (const [m, p] of [
+    ["GET", "/containers/x/stats"],
+    ["GET", "/containers/x/export"],
+    ["POST", "/containers/x/update"],
+    ["PUT", "/containers/x/archive"],
+    ["GET", "/containers/x/changes"],
+  ] as const) {
+    const r = await call(containerRoutes(backend()), m, p);
+    assert.equal(r.status, 501, p);
+    assert.match(JSON.parse(r.body).message, /^not implemented: /);
+  }
+});
+
+test("POST /containers/{id}/exec answers 201 and detached exec start answers 200", async () => {
+  const calls: unknown[] = [];
+  const eb: ExecBackend = {
+    execCreate: async (ref, body) => (calls.push([ref, body]), { Id: "e1" }),
+    execStart: async (id, o) => void calls.push([id, o]),
+    execInspect: async () => {
+      throw new NotFoundError("No such exec instance: e2");
+    },
+    execResize: async () => undefined,
+  };
+  const c = await call(
+    execRoutes(eb),
+    "POST",
+    "/containers/x/exec",
+    '{"Cmd":["ls"]}',
+  );
+  assert.equal(c.status, 201);
+  assert.deepEqual(JSON.parse(c.body), { Id: "e1" });
+  const s = await call(
+    execRoutes(eb),
+    "POST",
+    "/exec/e1/start",
+    '{"Detach":true}',
+  );
+  assert.equal(s.status, 200);
+  assert.deepEqual(calls[1], ["e1", { detach: true, tty: false }]);
+  assert.equal(
+    (await call(execRoutes(eb), "GET", "/exec/e2/json")).status,
+    404,
+  );
+});

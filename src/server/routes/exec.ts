@@ -1,0 +1,85 @@
+import type { Duplex } from "node:stream";
+import type { ExecCreateBody, ExecInspect } from "../../api/containers.ts";
+import { InvalidArgumentError } from "../../util/errors.ts";
+import type { RequestContext } from "../http.ts";
+import type { Route } from "../router.ts";
+
+/** What the exec routes need; ContainerService implements it. */
+export interface ExecBackend {
+  execCreate(ref: string, body: ExecCreateBody): Promise<{ Id: string }>;
+  /**
+   * Starts the exec. Attached (`detach` false): calls `open` to take over
+   * the connection and resolves when the process ended. Throws before
+   * `open` when the request is refused.
+   */
+  execStart(
+    id: string,
+    o: { detach: boolean; tty: boolean },
+    open: (multiplexed: boolean) => Duplex,
+  ): Promise<void>;
+  execInspect(id: string): Promise<ExecInspect>;
+  execResize(id: string, size: { h: number; w: number }): Promise<void>;
+}
+
+/** The /containers/{id}/exec and /exec route table. */
+export function execRoutes(b: ExecBackend): Route[] {
+  return [
+    {
+      method: "POST",
+      path: "/containers/{id}/exec",
+      handler: (ctx) => postContainersExec(ctx, b),
+    }, // 201, 400 no command, 404, 409 not running / paused
+    {
+      method: "POST",
+      path: "/exec/{id}/start",
+      handler: (ctx) => postExecStart(ctx, b),
+    }, // 101/200 hijacked, 200 detached, 404, 409 already ran / not running
+    {
+      method: "POST",
+      path: "/exec/{id}/resize",
+      handler: (ctx) => postExecResize(ctx, b),
+    }, // 200, 404, 409 not running
+    {
+      method: "GET",
+      path: "/exec/{id}/json",
+      handler: async (ctx) =>
+        ctx.send(200, await b.execInspect(ctx.param("id"))),
+    }, // 200, 404
+  ];
+}
+
+async function postContainersExec(
+  ctx: RequestContext,
+  b: ExecBackend,
+): Promise<void> {
+  const body = await ctx.json<ExecCreateBody>();
+  if (typeof body !== "object" || body === null)
+    throw new InvalidArgumentError("invalid JSON: expected an object");
+  ctx.send(201, await b.execCreate(ctx.param("id"), body));
+}
+
+async function postExecStart(
+  ctx: RequestContext,
+  b: ExecBackend,
+): Promise<void> {
+  const body = await ctx.json<{ Detach?: boolean; Tty?: boolean }>({});
+  const detach = body.Detach === true;
+  await b.execStart(
+    ctx.param("id"),
+    { detach, tty: body.Tty === true },
+    (multiplexed) => ctx.hijack(multiplexed),
+  );
+  // compat: a detached start answers 200 with an empty body, as moby does.
+  if (detach) ctx.empty(200);
+}
+
+async function postExecResize(
+  ctx: RequestContext,
+  b: ExecBackend,
+): Promise<void> {
+  await b.execResize(ctx.param("id"), {
+    h: ctx.int("h") ?? 0,
+    w: ctx.int("w") ?? 0,
+  });
+  ctx.empty(200);
+}
