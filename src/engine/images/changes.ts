@@ -92,8 +92,7 @@ function parseJsonArray(s: string): string[] | undefined {
   if (!s.startsWith("[")) return undefined;
   try {
     const v: unknown = JSON.parse(s);
-    if (Array.isArray(v) && v.every((x) => typeof x === "string"))
-      return v;
+    if (Array.isArray(v) && v.every((x) => typeof x === "string")) return v;
   } catch {
     // not JSON: the shell form
   }

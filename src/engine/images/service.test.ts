@@ -177,25 +177,31 @@ test("load() refuses ../ members and leaves nothing behind", () =>
 test("load() refuses a layer whose diffId does not match and rolls back", () =>
   withService(async (svc, _e, root) => {
     await importBusybox(svc);
+    const layer = (await svc.inspect("busybox", { version: "1.50" })).RootFS
+      .Layers[0]!;
     const archive = await collect(svc.save(["busybox"]));
     await svc.remove("busybox", { force: false, noprune: false });
+    // Swap the layer blob for another valid tar: its diffId no longer matches the config.
+    const other = await tarOf([{ name: "other", body: "x" }]);
     const ex = tar.extract();
     const pack = tar.pack();
     const done = (async () => {
       for await (const e of ex) {
         const body = await collect(e as unknown as Readable);
-        const swap = e.header.size === 2048 || e.header.size === 2560; // the layer tar
+        const swap = e.header.name === `blobs/sha256/${layer.slice(7)}`;
         pack.entry(
-          { ...e.header },
-          swap ? Buffer.alloc(body.length, 0x41) : body,
+          { ...e.header, size: swap ? other.length : body.length },
+          swap ? other : body,
         );
       }
       pack.finalize();
     })();
     Readable.from([archive]).pipe(ex);
+    const tampered = collect(Readable.from(pack));
     await done;
     await assert.rejects(
-      svc.load(Readable.from(pack)),
+      svc.load(Readable.from([await tampered])),
+      /invalid diffID for layer/,
     );
     assert.equal(svc.count(), 0);
     assert.deepEqual(await readdir(join(root, "vfs")), []);

@@ -137,11 +137,7 @@ export async function changesBetween(
       if (!old) out.push({ path, kind: "add" });
       else if (await differs(old, st, join(lower!, path), join(upper, path)))
         out.push({ path, kind: "modify" });
-      if (st.isDirectory()) {
-        if (old && !old.isDirectory())
-          await walk(path); // all children are new
-        else await walk(path);
-      }
+      if (st.isDirectory()) await walk(path);
     }
   };
   await walk("");
