@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { EventBus } from "../../../src/engine/events/index.ts";
 import { ImageService } from "../../../src/engine/images/index.ts";
+import type { ImagesBackend } from "../../../src/server/routes/images.ts";
 import { MNT_DETACH, umount } from "../../../src/storage/syscalls.ts";
 import { Logger } from "../../../src/util/log.ts";
 
@@ -60,6 +61,8 @@ test(
         log,
       });
       await a.init();
+    const backend: ImagesBackend = a; // the daemon hands the service to imageRoutes as is
+    assert.ok(backend);
       const tarball = await busyboxTar(dir);
       const id = await a.import(Readable.from([tarball]), {
         fromSrc: "-",
