@@ -4,7 +4,9 @@ import {
   matchesEventFilters,
   parseEventTime,
 } from "../engine/events/index.ts";
+import { ImageService } from "../engine/images/index.ts";
 import { SystemService } from "../engine/system/index.ts";
+import { imageRoutes } from "../server/routes/images.ts";
 import { Router } from "../server/router.ts";
 import { systemRoutes } from "../server/routes/system.ts";
 import type { Logger } from "../util/log.ts";
@@ -30,11 +32,13 @@ export async function wire(
   await mkdir(config.execRoot, { recursive: true, mode: 0o711 });
   const events = new EventBus();
   let listeners = 0;
+  const images = new ImageService({ root: config.dataRoot, events, log });
+  await images.init();
 
   const system = new SystemService({
     sources: {
       containerCounts: () => ({ total: 0, running: 0, paused: 0, stopped: 0 }),
-      imageCount: () => 0,
+      imageCount: () => images.count(),
       eventListeners: () => listeners,
     },
     setup: {
@@ -73,6 +77,7 @@ export async function wire(
       parseEventTime: (v) => parseEventTime(v),
     }),
   );
+  router.add(imageRoutes(images));
   log.debug("daemon wired", {
     dataRoot: config.dataRoot,
     execRoot: config.execRoot,
