@@ -25,6 +25,7 @@ const METRICS = [
   },
   { id: "idle_rss", label: "daemon idle RSS", show: "MiB" },
   { id: "rm_f", label: "rm -f ×{n} (total)", show: "s" },
+  { id: "version", label: "version (CLI floor)", show: "ms" },
 ];
 const ENGINES = ["wharf", "docker", "podman"];
 

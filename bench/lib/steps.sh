@@ -12,8 +12,9 @@
 #   daemon_growth    daemon RSS after N containers minus before (KiB)
 #   mem_per_ctr      supervisor_pss + daemon_growth / N (KiB)
 #   rm_f             `rm -f` of the N containers, total wall time (ms)
+#   version          `version` (hyperfine, ms): the CLI's own floor: start-up, /_ping, /version
 
-ALL_METRICS="idle_rss run_rm run_d exec ps_a supervisor_pss daemon_growth mem_per_ctr rm_f"
+ALL_METRICS="version idle_rss run_rm run_d exec ps_a supervisor_pss daemon_growth mem_per_ctr rm_f"
 
 rec() { node "$BENCH_DIR/record.mjs" "$RESULTS" "$@"; }
 
@@ -86,6 +87,8 @@ bench_engine() {
     return
   fi
 
+  echo "    version"
+  timed_hyperfine "$engine" version "$CLI version"
   echo "    run --rm"
   timed_hyperfine "$engine" run_rm "$CLI run --rm $net busybox true"
 
