@@ -25,7 +25,7 @@ export function runtimeConformance(
   factory: () => Promise<RuntimeFixture>,
   options: { skip?: string | false } = {},
 ): void {
-  describe(
+  void describe(
     `OciRuntime conformance: ${name}`,
     { skip: options.skip ?? false },
     () => {
@@ -59,7 +59,7 @@ export function runtimeConformance(
         await f.cleanup();
       });
 
-      test("create() leaves a created process and start() makes it run", async () => {
+      void test("create() leaves a created process and start() makes it run", async () => {
         exits = [];
         const { pid } = await create("conf-start", ["sleep", "30"]);
         assert.ok(pid > 0);
@@ -72,7 +72,7 @@ export function runtimeConformance(
         await f.runtime.remove("conf-start");
       });
 
-      test("a killed process reports 128+signal through watchExits and exitStatus", async () => {
+      void test("a killed process reports 128+signal through watchExits and exitStatus", async () => {
         exits = [];
         await create("conf-kill", ["sleep", "30"]);
         await f.runtime.start("conf-kill");
@@ -87,7 +87,7 @@ export function runtimeConformance(
         assert.equal(await f.runtime.exitStatus("conf-kill"), undefined);
       });
 
-      test("pause() and resume() move between paused and running", async () => {
+      void test("pause() and resume() move between paused and running", async () => {
         exits = [];
         await create("conf-pause", ["sleep", "30"]);
         await f.runtime.start("conf-pause");
@@ -99,7 +99,7 @@ export function runtimeConformance(
         await waitExit("conf-pause");
       });
 
-      test("attach() connects to a running container and close() leaves it running", async () => {
+      void test("attach() connects to a running container and close() leaves it running", async () => {
         exits = [];
         const { bundle } = await create("conf-attach", ["sleep", "30"]);
         const conn = await f.runtime.attach("conf-attach", {
@@ -119,7 +119,7 @@ export function runtimeConformance(
         await f.runtime.remove("conf-attach");
       });
 
-      test("remove() and state() of an unknown id are quiet", async () => {
+      void test("remove() and state() of an unknown id are quiet", async () => {
         await f.runtime.remove("conf-unknown");
         assert.equal(await f.runtime.state("conf-unknown"), undefined);
         assert.equal(await f.runtime.exitStatus("conf-unknown"), undefined);

@@ -55,6 +55,8 @@ export class AttachSession {
   #ended = false;
   #onDetach: () => void;
   #stdinOnce: boolean;
+  #early: Buffer[] = [];
+  #inputEnded = false;
   #closed!: () => void;
   /** Resolves once the session ended (detach, process end or client gone). */
   readonly closed: Promise<void> = new Promise((r) => (this.#closed = r));
@@ -72,6 +74,18 @@ export class AttachSession {
     this.#detach = parseDetachKeys(request.detachKeys || "ctrl-p,ctrl-q");
     client.on("error", () => this.end());
     client.on("close", () => this.end());
+    if (!request.stdin) return;
+    // Listen at once: the CLI sends piped stdin right after the hijack,
+    // before /start, i.e. before there is a monitor connection.
+    client.on("data", (chunk: Buffer) => {
+      if (this.#conn) this.#input(chunk);
+      else this.#early.push(chunk);
+    });
+    client.on("end", () => {
+      this.#inputEnded = true;
+      // compat: with StdinOnce, the client's EOF closes the process's stdin.
+      if (this.#conn && this.#stdinOnce) this.#conn.endStdin();
+    });
   }
 
   /** Output from the monitor. */
@@ -85,12 +99,9 @@ export class AttachSession {
   /** Wires the client's input to the monitor connection. */
   connect(conn: AttachConnection): void {
     this.#conn = conn;
-    if (!this.request.stdin) return;
-    this.client.on("data", (chunk: Buffer) => this.#input(chunk));
-    this.client.on("end", () => {
-      // compat: with StdinOnce, the client's EOF closes the process's stdin.
-      if (this.#stdinOnce) conn.endStdin();
-    });
+    if (this.#ended) return conn.close();
+    for (const chunk of this.#early.splice(0)) this.#input(chunk);
+    if (this.#inputEnded && this.#stdinOnce) conn.endStdin();
   }
 
   /** Ends the client side once (process ended or client left). */

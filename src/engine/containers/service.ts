@@ -144,9 +144,17 @@ export class ContainerService {
   /** docker start. Throws NotModifiedError when running (304). */
   async start(ref: string): Promise<void> {
     const r = this.#core.store.resolve(ref);
-    await this.#core.lock.run(r.id, () =>
-      startContainer(this.#core, r, (rec) => this.#connectPending(rec)),
-    );
+    try {
+      await this.#core.lock.run(r.id, () =>
+        startContainer(this.#core, r, (rec) => this.#connectPending(rec)),
+      );
+    } catch (err) {
+      // compat: moby removes an AutoRemove container whose start failed, so
+      // `run --rm` (waiting for condition=removed) ends.
+      if (r.hostConfig.AutoRemove && !isRunning(r))
+        await this.remove(r.id, { force: true }).catch(() => undefined);
+      throw err;
+    }
   }
 
   /** docker stop: signal, then SIGKILL after the timeout (seconds; -1 waits forever). */

@@ -108,8 +108,10 @@ describe("ContainerService with crun and conmon", { skip }, () => {
       () => pair.server,
     );
     const { done } = await svc.wait(id, "next-exit");
-    await svc.start(id);
+    // As the Docker CLI does with piped stdin: send and close before /start.
     pair.client.end("hello\n");
+    await new Promise((r) => setTimeout(r, 50));
+    await svc.start(id);
     assert.equal((await done).StatusCode, 0);
     await attached;
     assert.equal(demux(await out).stdout, "hello\n");
