@@ -43,12 +43,12 @@ test("resolveUserFrom() maps names through passwd and group and refuses unknown 
   assert.deepEqual(resolveUserFrom("web", passwd, group), {
     uid: 33,
     gid: 33,
-    additionalGids: [50],
+    additionalGids: [33, 50],
   });
   assert.deepEqual(resolveUserFrom("1000:50", passwd, group), {
     uid: 1000,
     gid: 50,
-    additionalGids: [],
+    additionalGids: [50],
   });
   assert.throws(
     () => resolveUserFrom("nobody", passwd, group),

@@ -58,13 +58,13 @@ export function resolveUserFrom(
     if (root) userName = root[0];
   }
   if (g !== undefined && g !== "") gid = lookupGroup(g, groups);
-  const additional = new Set<number>();
+  // compat: runc's GetExecUser lists the primary group first among the
+  // supplementary ones, so `id` shows groups=0(root),10(wheel) as in Docker.
+  const additional = new Set<number>([gid]);
   if (userName !== undefined)
     for (const f of groups)
-      if ((f[3] ?? "").split(",").includes(userName)) {
-        const n = Number(f[2]);
-        if (n !== gid) additional.add(n);
-      }
+      if ((f[3] ?? "").split(",").includes(userName))
+        additional.add(Number(f[2]));
   for (const eg of extraGroups) additional.add(lookupGroup(eg, groups));
   return { uid, gid, additionalGids: [...additional] };
 }
