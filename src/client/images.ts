@@ -1,0 +1,126 @@
+/** client.images: the /images endpoints. */
+import type { Readable } from "node:stream";
+import type { Transport } from "./transport.ts";
+import type {
+  Filters,
+  ImageDeleteItem,
+  ImageHistoryItem,
+  ImageInspect,
+  ImagePruneResponse,
+  ImageSummary,
+} from "./types.ts";
+
+// compat: image names keep their slashes in paths (/images/library/busybox/json).
+const encName = (name: string): string =>
+  name.split("/").map(encodeURIComponent).join("/");
+
+function nonEmpty(filters: Filters | undefined): Filters | undefined {
+  return filters && Object.keys(filters).length ? filters : undefined;
+}
+
+/** Options of import: the source and the new image's name, message and Dockerfile changes. */
+export type ImportOptions = {
+  /** `-` to read the request body, or an http(s) URL the daemon fetches. */
+  fromSrc: string;
+  repo?: string;
+  tag?: string;
+  message?: string;
+  changes?: string[];
+  platform?: string;
+};
+
+/** The /images endpoints. */
+export class ImagesApi {
+  #t: Transport;
+  constructor(transport: Transport) {
+    this.#t = transport;
+  }
+
+  /** GET /images/json. */
+  list(
+    options: { all?: boolean; digests?: boolean; filters?: Filters } = {},
+  ): Promise<ImageSummary[]> {
+    return this.#t.json("GET", "/images/json", {
+      query: {
+        all: options.all || undefined,
+        digests: options.digests || undefined,
+        filters: nonEmpty(options.filters),
+      },
+    });
+  }
+
+  /** GET /images/{name}/json. Throws ClientError 404 "No such image: …". */
+  inspect(name: string): Promise<ImageInspect> {
+    return this.#t.json("GET", `/images/${encName(name)}/json`);
+  }
+
+  /** DELETE /images/{name}: the untagged and deleted items. */
+  remove(
+    name: string,
+    options: { force?: boolean; noprune?: boolean } = {},
+  ): Promise<ImageDeleteItem[]> {
+    return this.#t.json("DELETE", `/images/${encName(name)}`, {
+      query: {
+        force: options.force || undefined,
+        noprune: options.noprune || undefined,
+      },
+    });
+  }
+
+  /** POST /images/{name}/tag. */
+  async tag(
+    name: string,
+    target: { repo: string; tag?: string },
+  ): Promise<void> {
+    const res = await this.#t.request("POST", `/images/${encName(name)}/tag`, {
+      query: { repo: target.repo, tag: target.tag },
+    });
+    res.resume();
+  }
+
+  /** GET /images/{name}/history, newest layer first. */
+  history(name: string): Promise<ImageHistoryItem[]> {
+    return this.#t.json("GET", `/images/${encName(name)}/history`);
+  }
+
+  /** POST /images/prune. */
+  prune(options: { filters?: Filters } = {}): Promise<ImagePruneResponse> {
+    return this.#t.json("POST", "/images/prune", {
+      query: { filters: nonEmpty(options.filters) },
+    });
+  }
+
+  /** POST /images/create?fromSrc=…: a stream of JSON progress messages (see json-lines.ts). */
+  import(
+    body: Readable | undefined,
+    options: ImportOptions,
+  ): Promise<Readable> {
+    return this.#t.request("POST", "/images/create", {
+      query: {
+        fromSrc: options.fromSrc,
+        repo: options.repo,
+        tag: options.tag,
+        message: options.message,
+        changes: options.changes,
+        platform: options.platform,
+      },
+      ...(body
+        ? { body, headers: { "Content-Type": "application/x-tar" } }
+        : {}),
+    });
+  }
+
+  /** GET /images/get?names=…: a tar stream of the images. */
+  save(names: string[]): Promise<Readable> {
+    return this.#t.request("GET", "/images/get", { query: { names } });
+  }
+
+  /** POST /images/load: a stream of JSON progress messages. */
+  load(body: Readable, options: { quiet?: boolean } = {}): Promise<Readable> {
+    return this.#t.request("POST", "/images/load", {
+      query: { quiet: options.quiet ?? false },
+      body,
+      headers: { "Content-Type": "application/x-tar" },
+    });
+  }
+}

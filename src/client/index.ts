@@ -1,0 +1,16 @@
+/** The client's public surface. */
+export { EngineClient } from "./engine-client.ts";
+export { ClientError, ConnectionError, Transport } from "./transport.ts";
+export {
+  DEFAULT_HOST,
+  parseHost,
+  resolveHost,
+  type HostAddress,
+} from "./host.ts";
+export { StdcopyDemuxer, demuxStream, encodeFrame } from "./stdcopy.ts";
+export { jsonLines, progressMessages, type JsonMessage } from "./json-lines.ts";
+export type { AttachOptions, LogsOptions } from "./containers.ts";
+export type { ExecStartOptions } from "./exec.ts";
+export type { ImportOptions } from "./images.ts";
+export type { EventsOptions, PingResult } from "./system.ts";
+export type * from "./types.ts";
