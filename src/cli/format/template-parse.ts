@@ -7,7 +7,11 @@
 
 /** One operand of a command. */
 export type Operand =
-  | { kind: "field"; base: "dot" | string; path: string[] }
+  | {
+      kind: "field";
+      /** "dot" for `.`, else a variable name like "$" or "$x". */ base: string;
+      path: string[];
+    }
   | { kind: "literal"; value: unknown }
   | { kind: "func"; name: string }
   | { kind: "pipe"; pipe: Pipeline; path: string[] };

@@ -78,7 +78,7 @@ export function goPrint(v: unknown, field?: string): string {
       .map((k) => `${k}:${goPrint(obj[k])}`)
       .join(" ")}]`;
   }
-  return String(v);
+  return String(v as string | number | boolean | bigint);
 }
 
 /** Go's truth: false, 0, nil, and empty strings, slices and maps are false. */
