@@ -78,7 +78,8 @@ export function goPrint(v: unknown, field?: string): string {
       .map((k) => `${k}:${goPrint(obj[k])}`)
       .join(" ")}]`;
   }
-  return String(v as string | number | boolean | bigint);
+  if (typeof v === "string") return v;
+  return JSON.stringify(v) ?? typeof v;
 }
 
 /** Go's truth: false, 0, nil, and empty strings, slices and maps are false. */
