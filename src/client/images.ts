@@ -110,6 +110,16 @@ export class ImagesApi {
     });
   }
 
+  /** POST /images/create?fromImage=…: pulls; a stream of JSON progress messages. */
+  pull(
+    image: string,
+    options: { tag?: string; platform?: string } = {},
+  ): Promise<Readable> {
+    return this.#t.request("POST", "/images/create", {
+      query: { fromImage: image, tag: options.tag, platform: options.platform },
+    });
+  }
+
   /** GET /images/get?names=…: a tar stream of the images. */
   save(names: string[]): Promise<Readable> {
     return this.#t.request("GET", "/images/get", { query: { names } });

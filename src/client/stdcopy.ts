@@ -3,7 +3,7 @@
  * 8-byte header [stream, 0, 0, 0, uint32 BE length] then the payload. Stream
  * 0 is stdin, 1 stdout, 2 stderr, 3 a system error from the daemon.
  */
-import type { Readable, Writable } from "node:stream";
+import type { Readable } from "node:stream";
 
 /** One decoded frame. */
 export type Frame = { stream: number; payload: Buffer };
@@ -51,8 +51,8 @@ export function encodeFrame(stream: number, payload: Buffer | string): Buffer {
  */
 export async function demuxStream(
   source: Readable,
-  stdout: Writable,
-  stderr: Writable,
+  stdout: NodeJS.WritableStream,
+  stderr: NodeJS.WritableStream,
 ): Promise<void> {
   const demuxer = new StdcopyDemuxer();
   for await (const chunk of source) {

@@ -1,0 +1,47 @@
+/**
+ * Docker's short forms of commands: `run` is `container run`, `ps` is
+ * `container ls`, `images` is `image ls`, `rmi` is `image rm`, and so on.
+ */
+
+const CONTAINER_SHORTCUTS = [
+  "attach",
+  "create",
+  "exec",
+  "kill",
+  "logs",
+  "pause",
+  "rename",
+  "restart",
+  "rm",
+  "run",
+  "start",
+  "stop",
+  "top",
+  "unpause",
+  "wait",
+];
+const IMAGE_SHORTCUTS = ["history", "import", "load", "save", "tag"];
+
+/** Alias → canonical command path. */
+export const ALIASES: Record<string, string> = {
+  ...Object.fromEntries(CONTAINER_SHORTCUTS.map((v) => [v, `container ${v}`])),
+  ...Object.fromEntries(IMAGE_SHORTCUTS.map((v) => [v, `image ${v}`])),
+  ps: "container ls",
+  "container ps": "container ls",
+  "container list": "container ls",
+  "container remove": "container rm",
+  images: "image ls",
+  "image list": "image ls",
+  rmi: "image rm",
+  "image remove": "image rm",
+  events: "system events",
+  info: "system info",
+};
+
+/** Every name that reaches a canonical path (including itself), for help texts. */
+export function aliasesOf(canonical: string): string[] {
+  return [
+    canonical,
+    ...Object.keys(ALIASES).filter((a) => ALIASES[a] === canonical),
+  ];
+}

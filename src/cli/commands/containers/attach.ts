@@ -1,0 +1,60 @@
+/** `wharf attach CONTAINER`. */
+import type { Command } from "../../command.ts";
+import { StatusError } from "../../command.ts";
+import { runSession } from "../../session.ts";
+
+/** Attaches to a running container until it exits (then exits with its code) or the user detaches. */
+export const attach: Command = {
+  usage: "[OPTIONS] CONTAINER",
+  short:
+    "Attach local standard input, output, and error streams to a running container",
+  flags: [
+    {
+      name: "detach-keys",
+      type: "string",
+      description: "Override the key sequence for detaching a container",
+    },
+    { name: "no-stdin", type: "bool", description: "Do not attach STDIN" },
+    {
+      name: "sig-proxy",
+      type: "bool",
+      description: "Proxy all received signals to the process",
+      default: true,
+    },
+  ],
+  args: { min: 1, max: 1 },
+  action: async (ctx) => {
+    const client = ctx.client();
+    const name = ctx.args[0] ?? "";
+    const info = await client.containers.inspect(name);
+    if (!info.State.Running)
+      throw new StatusError(
+        "You cannot attach to a stopped container, start it first",
+        1,
+      );
+    if (info.State.Paused)
+      throw new StatusError(
+        "You cannot attach to a paused container, unpause it first",
+        1,
+      );
+    const stdin = !ctx.flags.bool("no-stdin") && info.Config.OpenStdin;
+    const detachKeys = ctx.flags.string("detach-keys");
+    const conn = await client.containers.attach(name, {
+      stdin,
+      stdout: true,
+      stderr: true,
+      ...(detachKeys ? { detachKeys } : {}),
+    });
+    const waiter = await client.containers.beginWait(name, {
+      condition: "not-running",
+    });
+    const end = await runSession(conn, ctx.io, {
+      tty: info.Config.Tty,
+      stdin,
+      ...(detachKeys ? { detachKeys } : {}),
+      resize: (size) => client.containers.resize(name, size),
+    });
+    if (end === "detached") return 0;
+    return (await waiter.result).StatusCode;
+  },
+};

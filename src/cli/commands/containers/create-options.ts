@@ -1,0 +1,326 @@
+/**
+ * The flags `run` and `create` share, and their translation into the body of
+ * POST /containers/create as the Docker CLI builds it.
+ */
+import { readFileSync } from "node:fs";
+import type { ContainerCreateBody } from "../../../client/index.ts";
+import { StatusError } from "../../command.ts";
+import type { FlagSpec, ParsedFlags } from "../../flags.ts";
+
+/** Flags of both run and create. */
+export const CREATE_FLAGS: FlagSpec[] = [
+  {
+    name: "add-host",
+    type: "list",
+    description: "Add a custom host-to-IP mapping (host:ip)",
+  },
+  {
+    name: "attach",
+    short: "a",
+    type: "list",
+    description: "Attach to STDIN, STDOUT or STDERR",
+  },
+  { name: "cap-add", type: "list", description: "Add Linux capabilities" },
+  { name: "cap-drop", type: "list", description: "Drop Linux capabilities" },
+  {
+    name: "cidfile",
+    type: "string",
+    description: "Write the container ID to the file",
+  },
+  { name: "dns", type: "list", description: "Set custom DNS servers" },
+  {
+    name: "entrypoint",
+    type: "string",
+    description: "Overwrite the default ENTRYPOINT of the image",
+  },
+  {
+    name: "env",
+    short: "e",
+    type: "list",
+    description: "Set environment variables",
+  },
+  {
+    name: "env-file",
+    type: "list",
+    description: "Read in a file of environment variables",
+  },
+  {
+    name: "expose",
+    type: "list",
+    description: "Expose a port or a range of ports",
+  },
+  {
+    name: "hostname",
+    short: "h",
+    type: "string",
+    description: "Container host name",
+  },
+  {
+    name: "init",
+    type: "bool",
+    description:
+      "Run an init inside the container that forwards signals and reaps processes",
+  },
+  {
+    name: "interactive",
+    short: "i",
+    type: "bool",
+    description: "Keep STDIN open even if not attached",
+  },
+  {
+    name: "label",
+    short: "l",
+    type: "list",
+    description: "Set meta data on a container",
+  },
+  {
+    name: "memory",
+    short: "m",
+    type: "string",
+    description: "Memory limit",
+    valueName: "bytes",
+  },
+  {
+    name: "mount",
+    type: "list",
+    description: "Attach a filesystem mount to the container",
+    valueName: "mount",
+  },
+  {
+    name: "name",
+    type: "string",
+    description: "Assign a name to the container",
+  },
+  {
+    name: "network",
+    type: "string",
+    description: "Connect a container to a network",
+    valueName: "network",
+  },
+  {
+    name: "privileged",
+    type: "bool",
+    description: "Give extended privileges to this container",
+  },
+  {
+    name: "publish",
+    short: "p",
+    type: "list",
+    description: "Publish a container's port(s) to the host",
+  },
+  {
+    name: "read-only",
+    type: "bool",
+    description: "Mount the container's root filesystem as read only",
+  },
+  {
+    name: "restart",
+    type: "string",
+    description: "Restart policy to apply when a container exits",
+    default: "no",
+  },
+  {
+    name: "rm",
+    type: "bool",
+    description:
+      "Automatically remove the container and its associated anonymous volumes when it exits",
+  },
+  {
+    name: "stop-signal",
+    type: "string",
+    description: "Signal to stop the container",
+  },
+  {
+    name: "stop-timeout",
+    type: "int",
+    description: "Timeout (in seconds) to stop a container",
+  },
+  {
+    name: "tty",
+    short: "t",
+    type: "bool",
+    description: "Allocate a pseudo-TTY",
+  },
+  {
+    name: "user",
+    short: "u",
+    type: "string",
+    description: "Username or UID (format: <name|uid>[:<group|gid>])",
+  },
+  {
+    name: "volume",
+    short: "v",
+    type: "list",
+    description: "Bind mount a volume",
+  },
+  {
+    name: "workdir",
+    short: "w",
+    type: "string",
+    description: "Working directory inside the container",
+  },
+];
+
+/** Parses "1g", "512m", "100k" or bytes, as Docker's RAMInBytes. Throws StatusError. */
+export function ramInBytes(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([kmgtp]?)i?b?$/i.exec(value.trim());
+  if (!m)
+    throw new StatusError(
+      `invalid argument "${value}" for "-m, --memory" flag: invalid size: '${value}'`,
+      125,
+    );
+  const unit = ["", "k", "m", "g", "t", "p"].indexOf(
+    (m[2] ?? "").toLowerCase(),
+  );
+  return Math.round(Number(m[1]) * 1024 ** unit);
+}
+
+/** Reads an --env-file: KEY=VALUE lines, `#` comments, bare KEY taken from env. */
+export function readEnvFile(path: string, env: NodeJS.ProcessEnv): string[] {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    throw new StatusError(`open ${path}: no such file or directory`, 125);
+  }
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trimStart())
+    .filter((l) => l && !l.startsWith("#"))
+    .flatMap((l) =>
+      l.includes("=") ? [l] : env[l] !== undefined ? [`${l}=${env[l]}`] : [],
+    );
+}
+
+function envValue(e: string, env: NodeJS.ProcessEnv): string {
+  // compat: `-e NAME` takes NAME's value from the CLI's environment when set.
+  return !e.includes("=") && env[e] !== undefined ? `${e}=${env[e]}` : e;
+}
+
+type Binding = { HostIp: string; HostPort: string };
+
+function parsePublish(
+  spec: string,
+  exposed: Record<string, object>,
+  bindings: Record<string, Binding[]>,
+): void {
+  const [addr, proto = "tcp"] = spec.split("/");
+  const parts = (addr ?? "").split(":");
+  const port = parts.pop() ?? "";
+  const hostPort = parts.pop() ?? "";
+  const hostIp = parts.join(":").replace(/^\[|\]$/g, "");
+  if (!/^\d+(-\d+)?$/.test(port))
+    throw new StatusError(`invalid containerPort: ${port}`, 125);
+  const key = `${port}/${proto}`;
+  exposed[key] = {};
+  (bindings[key] ??= []).push({ HostIp: hostIp, HostPort: hostPort });
+}
+
+function parseMount(spec: string): Record<string, unknown> {
+  const mount: Record<string, unknown> = { Type: "volume" };
+  for (const field of spec.split(",")) {
+    const [k = "", v] = field.split("=");
+    const key = k.trim().toLowerCase();
+    if (key === "type") mount.Type = v;
+    else if (key === "source" || key === "src") mount.Source = v;
+    else if (key === "target" || key === "destination" || key === "dst")
+      mount.Target = v;
+    else if (key === "readonly" || key === "ro")
+      mount.ReadOnly = v === undefined || v === "true" || v === "1";
+    else
+      throw new StatusError(
+        `invalid argument "${spec}" for "--mount" flag: unexpected key '${key}' in '${field}'`,
+        125,
+      );
+  }
+  return mount;
+}
+
+/** Builds the create body from flags, the image and its command. Throws StatusError (125) on bad values. */
+export function createBody(
+  flags: ParsedFlags,
+  image: string,
+  cmd: string[],
+  options: { detach: boolean; env: NodeJS.ProcessEnv },
+): ContainerCreateBody {
+  const attach = flags.list("attach").map((s) => s.toLowerCase());
+  const interactive = flags.bool("interactive");
+  const detach = options.detach;
+  const env = [
+    ...flags.list("env-file").flatMap((p) => readEnvFile(p, options.env)),
+    ...flags.list("env").map((e) => envValue(e, options.env)),
+  ];
+  const labels = Object.fromEntries(
+    flags
+      .list("label")
+      .map((l) => [
+        l.split("=")[0] ?? "",
+        l.includes("=") ? l.slice(l.indexOf("=") + 1) : "",
+      ]),
+  );
+  const volumes: Record<string, object> = {};
+  const binds: string[] = [];
+  for (const v of flags.list("volume")) {
+    if (v.includes(":")) binds.push(v);
+    else volumes[v] = {};
+  }
+  const exposed: Record<string, object> = {};
+  const portBindings: Record<string, Binding[]> = {};
+  for (const p of flags.list("publish")) parsePublish(p, exposed, portBindings);
+  for (const p of flags.list("expose"))
+    exposed[p.includes("/") ? p : `${p}/tcp`] = {};
+  const [restartName = "no", retries] = (flags.string("restart") ?? "no").split(
+    ":",
+  );
+  const entrypoint = flags.changed("entrypoint")
+    ? [flags.string("entrypoint") ?? ""]
+    : null;
+  const stopTimeout = flags.int("stop-timeout");
+  const stopSignal = flags.string("stop-signal");
+  // compat: without -d and without -a, run attaches stdout and stderr (and stdin with -i).
+  const attachAll = !detach && attach.length === 0;
+  return {
+    Hostname: flags.string("hostname") ?? "",
+    Domainname: "",
+    User: flags.string("user") ?? "",
+    AttachStdin: attachAll ? interactive : attach.includes("stdin"),
+    AttachStdout: attachAll || attach.includes("stdout"),
+    AttachStderr: attachAll || attach.includes("stderr"),
+    ...(Object.keys(exposed).length ? { ExposedPorts: exposed } : {}),
+    Tty: flags.bool("tty"),
+    OpenStdin: interactive,
+    StdinOnce: interactive && !detach,
+    Env: env,
+    Cmd: cmd.length ? cmd : null,
+    Image: image,
+    Volumes: volumes,
+    WorkingDir: flags.string("workdir") ?? "",
+    Entrypoint: entrypoint,
+    OnBuild: null,
+    Labels: labels,
+    ...(stopSignal ? { StopSignal: stopSignal } : {}),
+    ...(stopTimeout !== undefined ? { StopTimeout: stopTimeout } : {}),
+    HostConfig: {
+      Binds: binds.length ? binds : null,
+      NetworkMode: flags.string("network") ?? "default",
+      PortBindings: portBindings,
+      RestartPolicy: {
+        Name: restartName,
+        MaximumRetryCount: retries ? Number(retries) : 0,
+      },
+      AutoRemove: flags.bool("rm"),
+      Privileged: flags.bool("privileged"),
+      ReadonlyRootfs: flags.bool("read-only"),
+      CapAdd: flags.list("cap-add").length ? flags.list("cap-add") : null,
+      CapDrop: flags.list("cap-drop").length ? flags.list("cap-drop") : null,
+      ...(flags.bool("init") ? { Init: true } : {}),
+      Memory: flags.string("memory")
+        ? ramInBytes(flags.string("memory") ?? "")
+        : 0,
+      Dns: flags.list("dns"),
+      ExtraHosts: flags.list("add-host").length ? flags.list("add-host") : null,
+      Mounts: flags.list("mount").map(parseMount),
+    },
+    NetworkingConfig: { EndpointsConfig: {} },
+  };
+}

@@ -1,0 +1,42 @@
+/** `wharf container prune [-f] [--filter …]`. */
+import type { Command } from "../../command.ts";
+import { humanSize } from "../../format/units.ts";
+import { confirm, parseFilters } from "../each.ts";
+
+/** Removes stopped containers after a prompt (skipped with -f); prints what went and the space reclaimed. */
+export const prune: Command = {
+  usage: "[OPTIONS]",
+  short: "Remove all stopped containers",
+  flags: [
+    {
+      name: "filter",
+      type: "list",
+      description: 'Provide filter values (e.g. "until=<timestamp>")',
+      valueName: "filter",
+    },
+    {
+      name: "force",
+      short: "f",
+      type: "bool",
+      description: "Do not prompt for confirmation",
+    },
+  ],
+  args: { max: 0 },
+  action: async (ctx) => {
+    const filters = parseFilters(ctx.flags.list("filter"));
+    if (
+      !ctx.flags.bool("force") &&
+      !(await confirm(
+        ctx,
+        "WARNING! This will remove all stopped containers.\nAre you sure you want to continue?",
+      ))
+    )
+      return 0;
+    const r = await ctx.client().containers.prune({ filters });
+    let out = "";
+    if (r.ContainersDeleted?.length)
+      out += `Deleted Containers:\n${r.ContainersDeleted.join("\n")}\n\n`;
+    out += `Total reclaimed space: ${humanSize(r.SpaceReclaimed)}\n`;
+    ctx.io.stdout.write(out);
+  },
+};

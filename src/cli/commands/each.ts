@@ -1,0 +1,91 @@
+/**
+ * The pattern of Docker's multi-object commands (stop a b c, rm, kill, pause,
+ * rmi): act on each in order, print what succeeded to stdout at once, print
+ * every failure to stderr, and exit 1 if any failed.
+ */
+import { ClientError } from "../../client/index.ts";
+import { errorMessage } from "../../util/errors.ts";
+import { StatusError, type CommandContext } from "../command.ts";
+
+/** Docker's text for an error from one item of a multi-object command. */
+export function describeError(err: unknown): string {
+  return err instanceof ClientError
+    ? `Error response from daemon: ${err.message}`
+    : errorMessage(err);
+}
+
+/**
+ * Runs act for each name; act's string result (or the name) is printed. Throws
+ * StatusError (exit 1) carrying the failures, optionally with a summary line.
+ */
+export async function forEachName(
+  ctx: CommandContext,
+  names: string[],
+  act: (name: string) => Promise<string | void>,
+  summary?: (failed: string[]) => string,
+): Promise<void> {
+  const errors: string[] = [];
+  const failed: string[] = [];
+  for (const name of names) {
+    try {
+      const out = await act(name);
+      ctx.io.stdout.write(`${out ?? name}\n`);
+    } catch (err) {
+      errors.push(describeError(err));
+      failed.push(name);
+    }
+  }
+  if (errors.length) {
+    if (summary) errors.push(summary(failed));
+    throw new StatusError(errors.join("\n"), 1);
+  }
+}
+
+/** Parses repeated --filter key=value flags into the API's filters map. Throws StatusError on bad syntax. */
+export function parseFilters(values: string[]): Record<string, string[]> {
+  const filters: Record<string, string[]> = {};
+  for (const v of values) {
+    const eq = v.indexOf("=");
+    if (eq <= 0)
+      throw new StatusError(
+        `invalid argument "${v}" for "-f, --filter" flag: bad format of filter (expected name=value)`,
+        125,
+      );
+    (filters[v.slice(0, eq).trim().toLowerCase()] ??= []).push(v.slice(eq + 1));
+  }
+  return filters;
+}
+
+/** The common --filter flag. */
+export const FILTER_FLAG = {
+  name: "filter",
+  short: "f",
+  type: "list",
+  description: "Provide filter values",
+  valueName: "filter",
+} as const;
+
+/** Asks a yes/no question on stdin (Docker's prompt); false at EOF. */
+export async function confirm(
+  ctx: CommandContext,
+  question: string,
+): Promise<boolean> {
+  ctx.io.stdout.write(`${question} [y/N] `);
+  const line = await new Promise<string>((ok) => {
+    let buf = "";
+    const onData = (c: Buffer | string): void => {
+      buf += c.toString();
+      if (buf.includes("\n")) done();
+    };
+    const done = (): void => {
+      ctx.io.stdin.off("data", onData);
+      ctx.io.stdin.off("end", done);
+      ctx.io.stdin.pause();
+      ok(buf.split("\n")[0] ?? "");
+    };
+    ctx.io.stdin.on("data", onData);
+    ctx.io.stdin.once("end", done);
+    ctx.io.stdin.resume();
+  });
+  return /^\s*y(es)?\s*$/i.test(line);
+}

@@ -1,0 +1,53 @@
+/** `wharf history [OPTIONS] IMAGE`. */
+import type { Command } from "../../command.ts";
+import { formatList } from "../../format/formatter.ts";
+import { HISTORY_HEADERS, historyRow } from "./view.ts";
+
+/** Prints an image's layers, newest first. */
+export const history: Command = {
+  usage: "[OPTIONS] IMAGE",
+  short: "Show the history of an image",
+  flags: [
+    {
+      name: "format",
+      type: "string",
+      description: "Format output using a custom template",
+    },
+    {
+      name: "human",
+      short: "H",
+      type: "bool",
+      description: "Print sizes and dates in human readable format",
+      default: true,
+    },
+    { name: "no-trunc", type: "bool", description: "Don't truncate output" },
+    {
+      name: "quiet",
+      short: "q",
+      type: "bool",
+      description: "Only show image IDs",
+    },
+  ],
+  args: { min: 1, max: 1 },
+  action: async (ctx) => {
+    const f = ctx.flags;
+    const items = await ctx.client().images.history(ctx.args[0] ?? "");
+    const rows = items.map((h) =>
+      historyRow(h, { trunc: !f.bool("no-trunc"), human: f.bool("human") }),
+    );
+    const quiet = f.bool("quiet");
+    const defaultFormat = quiet
+      ? "{{.ID}}"
+      : "table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}";
+    ctx.io.stdout.write(
+      formatList(
+        {
+          format: quiet && !f.string("format") ? "{{.ID}}" : f.string("format"),
+          defaultFormat,
+          headers: HISTORY_HEADERS,
+        },
+        rows,
+      ),
+    );
+  },
+};

@@ -1,0 +1,40 @@
+/** `wharf load [-i FILE] [-q]`. */
+import { createReadStream, existsSync } from "node:fs";
+import type { Readable } from "node:stream";
+import { progressMessages } from "../../../client/index.ts";
+import { StatusError, type Command } from "../../command.ts";
+
+/** Loads images from a tar (file or stdin); prints "Loaded image: …" lines. */
+export const load: Command = {
+  usage: "[OPTIONS]",
+  short: "Load an image from a tar archive or STDIN",
+  flags: [
+    {
+      name: "input",
+      short: "i",
+      type: "string",
+      description: "Read from tar archive file, instead of STDIN",
+    },
+    {
+      name: "quiet",
+      short: "q",
+      type: "bool",
+      description: "Suppress the load output",
+    },
+  ],
+  args: { max: 0 },
+  action: async (ctx) => {
+    const input = ctx.flags.string("input");
+    if (!input && ctx.io.stdin.isTTY)
+      throw new StatusError("requested load from stdin, but stdin is empty", 1);
+    if (input && !existsSync(input))
+      throw new StatusError(`open ${input}: no such file or directory`, 1);
+    const body = input ? createReadStream(input) : (ctx.io.stdin as Readable);
+    const quiet = ctx.flags.bool("quiet");
+    const stream = await ctx.client().images.load(body, { quiet });
+    for await (const msg of progressMessages(stream)) {
+      if (msg.stream) ctx.io.stdout.write(msg.stream);
+      else if (msg.status && !quiet) ctx.io.stdout.write(`${msg.status}\n`);
+    }
+  },
+};

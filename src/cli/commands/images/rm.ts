@@ -1,0 +1,37 @@
+/** `wharf rmi [-f] [--no-prune] IMAGE...`. */
+import type { Command } from "../../command.ts";
+import { forEachName } from "../each.ts";
+
+/** Removes images, printing "Untagged: …" and "Deleted: …" lines as Docker does. */
+export const rm: Command = {
+  usage: "[OPTIONS] IMAGE [IMAGE...]",
+  short: "Remove one or more images",
+  flags: [
+    {
+      name: "force",
+      short: "f",
+      type: "bool",
+      description: "Force removal of the image",
+    },
+    {
+      name: "no-prune",
+      type: "bool",
+      description: "Do not delete untagged parents",
+    },
+  ],
+  args: { min: 1 },
+  action: (ctx) =>
+    forEachName(ctx, ctx.args, async (name) => {
+      const items = await ctx
+        .client()
+        .images.remove(name, {
+          force: ctx.flags.bool("force"),
+          noprune: ctx.flags.bool("no-prune"),
+        });
+      return items
+        .map((i) =>
+          "Untagged" in i ? `Untagged: ${i.Untagged}` : `Deleted: ${i.Deleted}`,
+        )
+        .join("\n");
+    }),
+};

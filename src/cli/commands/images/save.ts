@@ -1,0 +1,39 @@
+/** `wharf save [-o FILE] IMAGE...`. */
+import { createWriteStream } from "node:fs";
+import { pipeline } from "node:stream/promises";
+import { StatusError, type Command } from "../../command.ts";
+
+/** Writes the images as a tar to -o or to stdout (never to a terminal). */
+export const save: Command = {
+  usage: "[OPTIONS] IMAGE [IMAGE...]",
+  short:
+    "Save one or more images to a tar archive (streamed to STDOUT by default)",
+  flags: [
+    {
+      name: "output",
+      short: "o",
+      type: "string",
+      description: "Write to a file, instead of STDOUT",
+    },
+    {
+      name: "platform",
+      type: "list",
+      description: "Save only the given platform(s)",
+    },
+  ],
+  args: { min: 1 },
+  action: async (ctx) => {
+    const output = ctx.flags.string("output");
+    if (!output && ctx.io.stdout.isTTY)
+      throw new StatusError(
+        "Cowardly refusing to save to a terminal. Use the -o flag or redirect",
+        1,
+      );
+    const tar = await ctx.client().images.save(ctx.args);
+    if (output) await pipeline(tar, createWriteStream(output));
+    else
+      for await (const chunk of tar)
+        if (!ctx.io.stdout.write(chunk as Buffer))
+          await new Promise((ok) => ctx.io.stdout.once("drain", ok));
+  },
+};

@@ -1,0 +1,150 @@
+/**
+ * The command table: canonical path → one-line description and a lazy loader,
+ * so start-up evaluates only the command that runs.
+ */
+import type { Command } from "../command.ts";
+
+/** One entry of the table. */
+export type CommandEntry = { short: string; load: () => Promise<Command> };
+
+/** Management groups ("container", "image", "system") and their descriptions. */
+export const GROUPS: Record<string, string> = {
+  container: "Manage containers",
+  image: "Manage images",
+  system: "Manage Docker",
+};
+
+/** Every command by canonical path. */
+export const COMMANDS: Record<string, CommandEntry> = {
+  "container attach": {
+    short:
+      "Attach local standard input, output, and error streams to a running container",
+    load: async () => (await import("./containers/attach.ts")).attach,
+  },
+  "container create": {
+    short: "Create a new container",
+    load: async () => (await import("./containers/create.ts")).create,
+  },
+  "container exec": {
+    short: "Execute a command in a running container",
+    load: async () => (await import("./containers/exec.ts")).exec,
+  },
+  "container inspect": {
+    short: "Display detailed information on one or more containers",
+    load: async () => (await import("./containers/inspect.ts")).inspect,
+  },
+  "container kill": {
+    short: "Kill one or more running containers",
+    load: async () => (await import("./containers/kill.ts")).kill,
+  },
+  "container logs": {
+    short: "Fetch the logs of a container",
+    load: async () => (await import("./containers/logs.ts")).logs,
+  },
+  "container ls": {
+    short: "List containers",
+    load: async () => (await import("./containers/ls.ts")).ls,
+  },
+  "container pause": {
+    short: "Pause all processes within one or more containers",
+    load: async () => (await import("./containers/simple.ts")).pause,
+  },
+  "container prune": {
+    short: "Remove all stopped containers",
+    load: async () => (await import("./containers/prune.ts")).prune,
+  },
+  "container rename": {
+    short: "Rename a container",
+    load: async () => (await import("./containers/rename.ts")).rename,
+  },
+  "container restart": {
+    short: "Restart one or more containers",
+    load: async () => (await import("./containers/stop.ts")).restart,
+  },
+  "container rm": {
+    short: "Remove one or more containers",
+    load: async () => (await import("./containers/rm.ts")).rm,
+  },
+  "container run": {
+    short: "Create and run a new container from an image",
+    load: async () => (await import("./containers/run.ts")).run,
+  },
+  "container start": {
+    short: "Start one or more stopped containers",
+    load: async () => (await import("./containers/start.ts")).start,
+  },
+  "container stop": {
+    short: "Stop one or more running containers",
+    load: async () => (await import("./containers/stop.ts")).stop,
+  },
+  "container top": {
+    short: "Display the running processes of a container",
+    load: async () => (await import("./containers/top.ts")).top,
+  },
+  "container unpause": {
+    short: "Unpause all processes within one or more containers",
+    load: async () => (await import("./containers/simple.ts")).unpause,
+  },
+  "container wait": {
+    short:
+      "Block until one or more containers stop, then print their exit codes",
+    load: async () => (await import("./containers/simple.ts")).wait,
+  },
+  "image history": {
+    short: "Show the history of an image",
+    load: async () => (await import("./images/history.ts")).history,
+  },
+  "image import": {
+    short: "Import the contents from a tarball to create a filesystem image",
+    load: async () => (await import("./images/import.ts")).importImage,
+  },
+  "image inspect": {
+    short: "Display detailed information on one or more images",
+    load: async () => (await import("./images/inspect.ts")).inspect,
+  },
+  "image load": {
+    short: "Load an image from a tar archive or STDIN",
+    load: async () => (await import("./images/load.ts")).load,
+  },
+  "image ls": {
+    short: "List images",
+    load: async () => (await import("./images/ls.ts")).ls,
+  },
+  "image prune": {
+    short: "Remove unused images",
+    load: async () => (await import("./images/prune.ts")).prune,
+  },
+  "image rm": {
+    short: "Remove one or more images",
+    load: async () => (await import("./images/rm.ts")).rm,
+  },
+  "image save": {
+    short:
+      "Save one or more images to a tar archive (streamed to STDOUT by default)",
+    load: async () => (await import("./images/save.ts")).save,
+  },
+  "image tag": {
+    short: "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE",
+    load: async () => (await import("./images/tag.ts")).tag,
+  },
+  "system df": {
+    short: "Show docker disk usage",
+    load: async () => (await import("./system/df.ts")).df,
+  },
+  "system events": {
+    short: "Get real time events from the server",
+    load: async () => (await import("./system/events.ts")).events,
+  },
+  "system info": {
+    short: "Display system-wide information",
+    load: async () => (await import("./system/info.ts")).info,
+  },
+  inspect: {
+    short: "Return low-level information on Docker objects",
+    load: async () => (await import("./system/inspect.ts")).inspect,
+  },
+  version: {
+    short: "Show the Docker version information",
+    load: async () => (await import("./system/version.ts")).version,
+  },
+};
