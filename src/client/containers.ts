@@ -1,5 +1,6 @@
 /** client.containers: the /containers endpoints. */
 import type { Duplex, Readable } from "node:stream";
+import { toApiTimestamp } from "./timestamp.ts";
 import type { Transport } from "./transport.ts";
 import type {
   ContainerCreateBody,
@@ -156,8 +157,8 @@ export class ContainersApi {
         follow: options.follow || undefined,
         stdout: options.stdout ?? true,
         stderr: options.stderr ?? true,
-        since: options.since,
-        until: options.until,
+        since: options.since && toApiTimestamp(options.since),
+        until: options.until && toApiTimestamp(options.until),
         timestamps: options.timestamps || undefined,
         tail: options.tail,
       },

@@ -14,3 +14,4 @@ export type { ExecStartOptions } from "./exec.ts";
 export type { ImportOptions } from "./images.ts";
 export type { EventsOptions, PingResult } from "./system.ts";
 export type * from "./types.ts";
+export { parseGoDuration, toApiTimestamp } from "./timestamp.ts";

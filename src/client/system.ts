@@ -1,6 +1,7 @@
 /** client.system: ping, version, info, events and disk usage. */
 import type { Transport } from "./transport.ts";
 import { jsonLines } from "./json-lines.ts";
+import { toApiTimestamp } from "./timestamp.ts";
 import type {
   DiskUsage,
   EventMessage,
@@ -65,7 +66,11 @@ export class SystemApi {
         ? options.filters
         : undefined;
     const res = await this.#t.request("GET", "/events", {
-      query: { since: options.since, until: options.until, filters },
+      query: {
+        since: options.since && toApiTimestamp(options.since),
+        until: options.until && toApiTimestamp(options.until),
+        filters,
+      },
       ...(options.signal ? { signal: options.signal } : {}),
     });
     try {

@@ -15,13 +15,13 @@ export function describeError(err: unknown): string {
 }
 
 /**
- * Runs act for each name; act's string result (or the name) is printed. Throws
+ * Runs act for each name; act's string result (or the name; nothing for null) is printed. Throws
  * StatusError (exit 1) carrying the failures, optionally with a summary line.
  */
 export async function forEachName(
   ctx: CommandContext,
   names: string[],
-  act: (name: string) => Promise<string | void>,
+  act: (name: string) => Promise<string | null | void>,
   summary?: (failed: string[]) => string,
 ): Promise<void> {
   const errors: string[] = [];
@@ -29,7 +29,7 @@ export async function forEachName(
   for (const name of names) {
     try {
       const out = await act(name);
-      ctx.io.stdout.write(`${out ?? name}\n`);
+      if (out !== null) ctx.io.stdout.write(`${out ?? name}\n`);
     } catch (err) {
       errors.push(describeError(err));
       failed.push(name);

@@ -38,3 +38,11 @@ test("json prints each row as JSON", () => {
     '{"ID":"abc","Name":"web"}\n',
   );
 });
+
+test("headers ignore text functions, as Docker renders them", () => {
+  const out = formatList(
+    { ...list, format: "table {{json .ID}}\t{{upper .Name}}" },
+    [rows[0]],
+  );
+  assert.equal(out, 'CONTAINER ID   NAMES\n"abc"          WEB\n');
+});

@@ -13,8 +13,8 @@ export type ListFormat = {
   format: string | undefined;
   /** The default template, starting with "table ". */
   defaultFormat: string;
-  /** Field name → header text, used to render the header row. */
-  headers: Record<string, string>;
+  /** Field name → header text (or a header function for methods), used to render the header row. */
+  headers: Record<string, unknown>;
 };
 
 /** The effective template source with Docker's substitutions applied. */
@@ -35,7 +35,7 @@ export function formatList(list: ListFormat, rows: readonly unknown[]): string {
   const body = isTable ? source.replace(/^table\s*/, "") : source;
   const template = new Template(body);
   let out = "";
-  if (isTable) out += template.execute(list.headers) + "\n";
+  if (isTable) out += template.execute(list.headers, { header: true }) + "\n";
   for (const row of rows) out += template.execute(row) + "\n";
   if (isTable) out = alignTabs(out);
   return isTable && out.trim() === "" ? "" : out;

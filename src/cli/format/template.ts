@@ -58,9 +58,20 @@ const NIL_MAPS = new Set([
   "Tmpfs",
 ]);
 
+// Pointer fields Docker leaves out of the JSON when nil; Go's typed value prints <nil>.
+const NIL_POINTERS = new Set([
+  "Health",
+  "Init",
+  "PidsLimit",
+  "OomKillDisable",
+  "MemorySwappiness",
+  "NetworkingConfig",
+]);
+
 /** Go's %v of a value; `field` is the name it was read from (for nil slices/maps). */
 export function goPrint(v: unknown, field?: string): string {
-  if (v === undefined) return "<no value>";
+  if (v === undefined)
+    return field && NIL_POINTERS.has(field) ? "<nil>" : "<no value>";
   if (v === null)
     return field && NIL_SLICES.has(field)
       ? "[]"
@@ -186,7 +197,21 @@ const FUNCS: Record<string, (...args: unknown[]) => unknown> = {
   or: (...args) => args.find((a) => truthy(a)) ?? args[args.length - 1],
 };
 
-type Scope = { dot: unknown; vars: Map<string, unknown> };
+// compat: Docker renders table headers with these functions passing their argument through.
+const HEADER_FUNCS: Record<string, (...args: unknown[]) => unknown> = {
+  ...FUNCS,
+  ...Object.fromEntries(
+    ["json", "join", "split", "lower", "upper", "title", "pad", "truncate"].map(
+      (n) => [n, (v: unknown) => str(v)],
+    ),
+  ),
+};
+
+type Scope = {
+  dot: unknown;
+  vars: Map<string, unknown>;
+  funcs: Record<string, (...args: unknown[]) => unknown>;
+};
 
 function walk(v: unknown, path: string[]): unknown {
   for (const name of path) {
@@ -222,7 +247,7 @@ function command(cmd: Cmd, scope: Scope, piped: unknown[]): unknown {
   const [head, ...rest] = cmd;
   if (head?.kind === "func") {
     const args = [...rest.map((o) => operand(o, scope)), ...piped];
-    return (FUNCS[head.name] as (...a: unknown[]) => unknown)(...args);
+    return (scope.funcs[head.name] as (...a: unknown[]) => unknown)(...args);
   }
   const value = head ? operand(head, scope) : undefined;
   // compat: Docker's contexts are Go methods with arguments: {{.Label "com.example"}}.
@@ -266,7 +291,7 @@ function render(nodes: Node[], scope: Scope, out: string[]): void {
       render(truthy(pipeline(n.pipe, scope)) ? n.body : n.elseBody, scope, out);
     else if (n.kind === "with") {
       const v = pipeline({ decl: [], cmds: n.pipe.cmds }, scope);
-      if (truthy(v)) render(n.body, { dot: v, vars: scope.vars }, out);
+      if (truthy(v)) render(n.body, { ...scope, dot: v }, out);
       else render(n.elseBody, scope, out);
     } else {
       const v = pipeline({ decl: [], cmds: n.pipe.cmds }, scope);
@@ -284,7 +309,7 @@ function render(nodes: Node[], scope: Scope, out: string[]): void {
           scope.vars.set(a, k);
           scope.vars.set(b, x);
         } else if (a) scope.vars.set(a, x);
-        render(n.body, { dot: x, vars: scope.vars }, out);
+        render(n.body, { ...scope, dot: x }, out);
       }
     }
   }
@@ -296,10 +321,18 @@ export class Template {
   constructor(source: string) {
     this.#nodes = parseTemplate(source);
   }
-  /** Renders the template with `.` bound to data. */
-  execute(data: unknown): string {
+  /** Renders the template with `.` bound to data; `header` makes the text functions pass values through. */
+  execute(data: unknown, options: { header?: boolean } = {}): string {
     const out: string[] = [];
-    render(this.#nodes, { dot: data, vars: new Map([["$", data]]) }, out);
+    render(
+      this.#nodes,
+      {
+        dot: data,
+        vars: new Map([["$", data]]),
+        funcs: options.header ? HEADER_FUNCS : FUNCS,
+      },
+      out,
+    );
     return out.join("");
   }
 }

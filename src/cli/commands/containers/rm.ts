@@ -1,7 +1,7 @@
 /** `wharf rm [-f] [-v] CONTAINER...`. */
 import { ClientError } from "../../../client/index.ts";
 import type { Command } from "../../command.ts";
-import { forEachName } from "../each.ts";
+import { describeError, forEachName } from "../each.ts";
 
 /** Removes each container; with -f a missing container is not an error (Docker 23+). */
 export const rm: Command = {
@@ -32,17 +32,17 @@ export const rm: Command = {
     const force = ctx.flags.bool("force");
     return forEachName(ctx, ctx.args, async (n) => {
       try {
-        await ctx
-          .client()
-          .containers.remove(n, {
-            force,
-            volumes: ctx.flags.bool("volumes"),
-            link: ctx.flags.bool("link"),
-          });
+        await ctx.client().containers.remove(n, {
+          force,
+          volumes: ctx.flags.bool("volumes"),
+          link: ctx.flags.bool("link"),
+        });
       } catch (err) {
-        // compat: `docker rm -f` ignores containers that do not exist, and prints their names.
+        // compat: `docker rm -f` reports a missing container on stderr but still exits 0.
         if (!(force && err instanceof ClientError && err.status === 404))
           throw err;
+        ctx.io.stderr.write(`${describeError(err)}\n`);
+        return null;
       }
     });
   },

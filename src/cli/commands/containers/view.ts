@@ -6,8 +6,9 @@
 import type { ContainerSummary } from "../../../client/index.ts";
 import { goTime, humanSize, timeAgo } from "../../format/units.ts";
 
-/** Header text per field, Docker's column names. */
-export const PS_HEADERS: Record<string, string> = {
+/** Header text per field, Docker's column names; `Label` heads its column with the key's last segment. */
+export const PS_HEADERS: Record<string, unknown> = {
+  Label: (key: string) => (key.split(".").pop() ?? "").replace(/[-_]/g, " "),
   ID: "CONTAINER ID",
   Image: "IMAGE",
   Command: "COMMAND",
@@ -91,10 +92,8 @@ export function containerRow(
       .join(","),
     Ports: ports(c.Ports ?? []),
     RunningFor: timeAgo(c.Created, now),
-    Size:
-      c.SizeRw === undefined && c.SizeRootFs === undefined
-        ? "N/A"
-        : `${humanSize(c.SizeRw ?? 0, 3)} (virtual ${humanSize(c.SizeRootFs ?? 0, 3)})`,
+    Platform: null,
+    Size: `${humanSize(c.SizeRw ?? 0, 3)}${c.SizeRootFs ? ` (virtual ${humanSize(c.SizeRootFs, 3)})` : ""}`,
     State: c.State,
     Status: c.Status,
   };

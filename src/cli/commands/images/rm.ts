@@ -22,12 +22,10 @@ export const rm: Command = {
   args: { min: 1 },
   action: (ctx) =>
     forEachName(ctx, ctx.args, async (name) => {
-      const items = await ctx
-        .client()
-        .images.remove(name, {
-          force: ctx.flags.bool("force"),
-          noprune: ctx.flags.bool("no-prune"),
-        });
+      const items = await ctx.client().images.remove(name, {
+        force: ctx.flags.bool("force"),
+        noprune: ctx.flags.bool("no-prune"),
+      });
       return items
         .map((i) =>
           "Untagged" in i ? `Untagged: ${i.Untagged}` : `Deleted: ${i.Deleted}`,

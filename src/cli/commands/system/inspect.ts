@@ -11,6 +11,7 @@ import {
 } from "../../command.ts";
 import type { FlagSpec } from "../../flags.ts";
 import { formatEach } from "../../format/formatter.ts";
+import { describeError } from "../each.ts";
 
 /** The kinds inspect knows, in the order `inspect` without --type tries them. */
 export type InspectKind = "container" | "image";
@@ -47,6 +48,9 @@ export async function inspectObjects(
   ctx: CommandContext,
   kinds: InspectKind[],
 ): Promise<void> {
+  const format = ctx.flags.string("format");
+  // Parse the template before any request so a bad one fails fast, as Docker does.
+  if (format) formatEach(format, []);
   const client = ctx.client();
   const found: unknown[] = [];
   const errors: string[] = [];
@@ -64,22 +68,19 @@ export async function inspectObjects(
     }
     if (value !== undefined) found.push(value);
     else
+      // compat: `inspect` says "Error: No such object"; `container inspect` passes the daemon's error on.
       errors.push(
         kinds.length > 1
-          ? `No such object: ${name}`
-          : lastError instanceof Error
-            ? lastError.message
-            : `No such object: ${name}`,
+          ? `Error: No such object: ${name}`
+          : describeError(lastError),
       );
   }
-  const format = ctx.flags.string("format");
   if (format) ctx.io.stdout.write(formatEach(format, found));
   else
     ctx.io.stdout.write(
       found.length ? `${JSON.stringify(found, null, 4)}\n` : "[]\n",
     );
-  if (errors.length)
-    throw new StatusError(errors.map((e) => `Error: ${e}`).join("\n"), 1);
+  if (errors.length) throw new StatusError(errors.join("\n"), 1);
 }
 
 /** `wharf inspect [--type T] NAME|ID...`. */
