@@ -1,5 +1,6 @@
 import { readFile, rm, writeFile, mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
+import { readFileSync } from "node:fs";
 import { listenAddresses } from "./listen.ts";
 import { ApiServer, type Listen } from "../server/server.ts";
 import { errorMessage, isErrno } from "../util/errors.ts";
@@ -56,8 +57,7 @@ export async function main(argv: string[]): Promise<number> {
     log.error(errorMessage(err));
     return 1;
   }
-  const warnings: string[] = [];
-  const daemon = await wire(config, log, warnings);
+  const daemon = await wire(config, log);
   const server = new ApiServer(daemon.router, log);
   await server.listen(addresses);
   log.info("API listen on " + config.hosts.join(", "), {
@@ -90,10 +90,20 @@ async function takePidfile(path: string): Promise<void> {
   await writeFile(path, `${process.pid}\n`);
 }
 
+/**
+ * True when pid is a live wharfd. A zombie is dead (PID 1 on some machines
+ * never reaps, so kill(pid, 0) would still succeed), and a reused pid that
+ * runs another program does not hold the pidfile.
+ */
 function alive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const state = stat.slice(
+      stat.lastIndexOf(")") + 2,
+      stat.lastIndexOf(")") + 3,
+    );
+    if (state === "Z" || state === "X") return false;
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("wharfd");
   } catch {
     return false;
   }

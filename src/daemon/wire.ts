@@ -1,16 +1,24 @@
+import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
 import {
   EventBus,
   matchesEventFilters,
   parseEventTime,
 } from "../engine/events/index.ts";
 import { ImageService } from "../engine/images/index.ts";
+import { ContainerService } from "../engine/containers/index.ts";
 import { SystemService } from "../engine/system/index.ts";
-import { imageRoutes } from "../server/routes/images.ts";
+import { ConmonRuntime, ensureCgroupV1Controllers } from "../runtime/index.ts";
 import { Router } from "../server/router.ts";
+import { containerRoutes } from "../server/routes/containers.ts";
+import { execRoutes } from "../server/routes/exec.ts";
+import { imageRoutes } from "../server/routes/images.ts";
 import { systemRoutes } from "../server/routes/system.ts";
+import { errorMessage } from "../util/errors.ts";
 import type { Logger } from "../util/log.ts";
 import type { DaemonConfig } from "./config.ts";
+import { diskUsage } from "./disk-usage.ts";
 
 /** Everything the daemon built, for main.ts to start and stop. */
 export type Daemon = {
@@ -22,22 +30,37 @@ export type Daemon = {
 /**
  * The composition root: builds stores → services → routes, in order, with
  * constructors only (STYLE.md §9). Nothing else in the tree wires services.
+ * Restores containers before it returns, so the API never serves stale state.
  */
-export async function wire(
-  config: DaemonConfig,
-  log: Logger,
-  setupWarnings: string[],
-): Promise<Daemon> {
+export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
   await mkdir(config.dataRoot, { recursive: true, mode: 0o711 });
   await mkdir(config.execRoot, { recursive: true, mode: 0o711 });
+  const warnings = await prepareHost(log);
   const events = new EventBus();
-  let listeners = 0;
+
   const images = new ImageService({ root: config.dataRoot, events, log });
   await images.init();
 
+  const runtime = new ConmonRuntime({
+    stateDir: join(config.execRoot, "runtime"),
+    binary: runtimePath(config.runtime),
+  });
+  const containers = new ContainerService({
+    root: config.dataRoot,
+    execRoot: config.execRoot,
+    images,
+    runtime,
+    events,
+    log,
+  });
+  images.setUsageCheck((imageId) => containers.usageCheck(imageId));
+  await containers.init();
+  await containers.restore();
+
+  let listeners = 0;
   const system = new SystemService({
     sources: {
-      containerCounts: () => ({ total: 0, running: 0, paused: 0, stopped: 0 }),
+      containerCounts: () => containers.counts(),
       imageCount: () => images.count(),
       eventListeners: () => listeners,
     },
@@ -46,7 +69,7 @@ export async function wire(
       execRoot: config.execRoot,
       runtime: config.runtime,
       cgroupVersion: "1",
-      warnings: setupWarnings,
+      warnings,
     },
   });
   await system.init();
@@ -56,14 +79,7 @@ export async function wire(
     systemRoutes({
       version: () => system.version(),
       info: () => system.info(),
-      df: () =>
-        Promise.resolve({
-          LayersSize: 0,
-          Images: [],
-          Containers: [],
-          Volumes: [],
-          BuildCache: [],
-        }),
+      df: (options) => diskUsage({ images, containers }, options),
       eventHistory: () => events.history(),
       subscribe: (l) => {
         listeners++;
@@ -78,9 +94,45 @@ export async function wire(
     }),
   );
   router.add(imageRoutes(images));
+  router.add(containerRoutes(containers));
+  router.add(execRoutes(containers));
   log.debug("daemon wired", {
     dataRoot: config.dataRoot,
     execRoot: config.execRoot,
   });
-  return { router, events, close: () => Promise.resolve() };
+  return { router, events, close: async () => containers.close() };
+}
+
+/** The runtime binary's path: Debian puts crun in /usr/bin and runc in /usr/sbin. */
+function runtimePath(name: string): string {
+  const dirs = [
+    ...(process.env.PATH ?? "").split(":"),
+    "/usr/local/sbin",
+    "/usr/local/bin",
+    "/usr/sbin",
+    "/usr/bin",
+    "/sbin",
+    "/bin",
+  ];
+  return (
+    dirs.map((d) => join(d, name)).find((p) => existsSync(p)) ??
+    `/usr/bin/${name}`
+  );
+}
+
+/** Host fixes wharfd needs before any container runs; problems become /info warnings. */
+async function prepareHost(log: Logger): Promise<string[]> {
+  try {
+    const mounted = await ensureCgroupV1Controllers();
+    if (mounted.length)
+      log.info(
+        "moved cgroup controllers out of the cgroup2 mount so crun accepts the hybrid host",
+        { controllers: mounted },
+      );
+    return [];
+  } catch (err) {
+    const message = `WARNING: cgroups: ${errorMessage(err)}`;
+    log.warn(message);
+    return [message];
+  }
 }

@@ -42,7 +42,7 @@ export class TestDaemon {
   #child: ChildProcess | undefined;
 
   constructor() {
-    this.dir = mkdtempSync("/tmp/wharf-it-");
+    this.dir = mkdtempSync("/tmp/wit-");
     this.socket = join(this.dir, "run/wharf.sock");
     this.logFile = join(this.dir, "wharfd.log");
     mkdirSync(join(this.dir, "docker-config"));

@@ -63,7 +63,7 @@ describe("kill -9 of wharfd loses nothing", { skip: skipReason() }, () => {
       "sh",
       [
         "-c",
-        `(printf 'again\\n'; sleep 1) | timeout 5 ${dockerBin} attach talker; true`,
+        `(printf 'again\\n'; sleep 1) | timeout -s KILL 3 ${dockerBin} attach --sig-proxy=false talker; true`,
       ],
       { env: d.env },
     );
@@ -100,15 +100,22 @@ describe("kill -9 of wharfd loses nothing", { skip: skipReason() }, () => {
       .filter(Boolean);
     for (const row of rows)
       assert.match(row, /^burst\d (running|created|exited)$/);
-    if (rows.length)
-      await d.ok(["rm", "-f", ...rows.map((r) => r.split(" ")[0]!)]);
-    const left = mountsUnder(d.dir).filter(
-      (m) => m.includes("/overlay/") || m.includes("/containers/"),
-    );
+    // Only running containers keep their rootfs mounted (Docker unmounts on exit).
+    const running = (await d.ok(["ps", "-q", "--no-trunc"]))
+      .trim()
+      .split("\n")
+      .filter(Boolean);
+    const mounted = mountsUnder(d.dir).filter((m) => m.includes("/overlay/"));
     assert.deepEqual(
-      left,
+      mounted.map((m) => m.split("/overlay/")[1]!.split("/")[0]).sort(),
+      running.sort(),
+    );
+    const all = (await d.ok(["ps", "-aq"])).trim().split("\n").filter(Boolean);
+    if (all.length) await d.ok(["rm", "-f", ...all]);
+    assert.deepEqual(
+      mountsUnder(d.dir),
       [],
-      "no container mounts remain after removing every container",
+      "no mounts remain after removing every container",
     );
   });
 });

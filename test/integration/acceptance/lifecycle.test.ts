@@ -46,7 +46,7 @@ describe(
       const r = await d.docker(["logs", "web"]);
       assert.equal(r.stdout, "started\n");
       assert.equal(r.stderr, "warn\n");
-      const ts = await d.ok(["logs", "-t", "--tail", "1", "web"]);
+      const ts = await d.ok(["logs", "-t", "--tail", "2", "web"]);
       assert.match(ts, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z started\n$/);
     });
 
