@@ -3,29 +3,10 @@
  * images. ImageService implements it; engine kinds to the right of images
  * depend on this interface only, through images/index.ts.
  */
+import type { ContainerConfig } from "../../oci/image.ts";
 
-/** The runtime part of an image config, with Docker's field names. */
-export type ImageRuntimeConfig = {
-  User?: string;
-  ExposedPorts?: Record<string, object>;
-  Env?: string[];
-  Entrypoint?: string[] | null;
-  Cmd?: string[] | null;
-  Volumes?: Record<string, object>;
-  WorkingDir?: string;
-  Labels?: Record<string, string>;
-  StopSignal?: string;
-  Shell?: string[];
-  Healthcheck?: {
-    Test?: string[];
-    Interval?: number;
-    Timeout?: number;
-    StartPeriod?: number;
-    StartInterval?: number;
-    Retries?: number;
-  };
-  OnBuild?: string[] | null;
-};
+/** The runtime part of an image config, with Docker's field names: the OCI model's ContainerConfig. */
+export type ImageRuntimeConfig = ContainerConfig;
 
 /** An image as containers see it. */
 export type ResolvedImage = {
