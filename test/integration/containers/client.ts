@@ -7,6 +7,14 @@ import type { Duplex } from "node:stream";
  * connection: `server` is what the service writes to (ctx.hijack()), `client`
  * what the Docker CLI would read and write.
  */
+const open = new Set<{ close(): void }>();
+
+/** Destroys every pair socketPair() made that is still open (for after hooks). */
+export function closePairs(): void {
+  for (const p of open) p.close();
+  open.clear();
+}
+
 export async function socketPair(
   dir: string,
   name: string,
@@ -18,7 +26,17 @@ export async function socketPair(
   const client = connect({ path, allowHalfOpen: true });
   const server = await accepted;
   srv.close();
-  return { server, client, close: () => (client.destroy(), server.destroy()) };
+  const pair = {
+    server,
+    client,
+    close: () => {
+      client.destroy();
+      server.destroy();
+      open.delete(pair);
+    },
+  };
+  open.add(pair);
+  return pair;
 }
 
 /** Collects everything a socket sends until it ends. */

@@ -8,7 +8,7 @@ import { ContainerService } from "../../../src/engine/containers/index.ts";
 import { ConmonRuntime } from "../../../src/runtime/index.ts";
 import { Logger } from "../../../src/util/log.ts";
 import { FakeImages, busyboxRootfs } from "./fake-images.ts";
-import { collect, demux, socketPair } from "./client.ts";
+import { closePairs, collect, demux, socketPair } from "./client.ts";
 
 const skip =
   process.getuid?.() !== 0
@@ -69,6 +69,7 @@ describe("ContainerService with crun and conmon", { skip }, () => {
     for (const id of made)
       await svc.remove(id, { force: true }).catch(() => undefined);
     svc.close();
+    closePairs();
     await rm(dir, { recursive: true, force: true });
   });
 
