@@ -1,3 +1,5 @@
+import { closeSync, constants, openSync } from "node:fs";
+import { basename, dirname } from "node:path";
 import { SeqpacketSocket } from "node-unix-socket";
 import type { AttachConnection } from "./oci-runtime.ts";
 
@@ -16,12 +18,27 @@ export function connectAttach(
   onOutput: (stream: 1 | 2, data: Buffer) => void,
   onClose: () => void,
 ): Promise<AttachConnection> {
-  // compat: sun_path holds 108 bytes; conmon's --full-attach puts the socket
-  // in the bundle, so bundles must live on short paths (see docs/dir.md).
-  if (Buffer.byteLength(path) >= 108)
-    return Promise.reject(
-      new Error(`attach socket path too long (108 bytes max): ${path}`),
-    );
+  // sun_path holds 108 bytes and bundles can sit deeper than that: reach a
+  // long path through an fd of its directory (/proc/self/fd/N/attach).
+  let dirFd: number | undefined;
+  let target = path;
+  if (Buffer.byteLength(path) >= 108) {
+    try {
+      dirFd = openSync(
+        dirname(path),
+        constants.O_RDONLY | constants.O_DIRECTORY,
+      );
+    } catch (err) {
+      return Promise.reject(
+        err instanceof Error ? err : new Error(String(err)),
+      );
+    }
+    target = `/proc/self/fd/${dirFd}/${basename(path)}`;
+  }
+  const releaseDir = (): void => {
+    if (dirFd !== undefined) closeSync(dirFd);
+    dirFd = undefined;
+  };
   const socket = new SeqpacketSocket();
   let closed = false;
   const close = (): void => {
@@ -32,6 +49,7 @@ export function connectAttach(
   return new Promise((resolve, reject) => {
     let connected = false;
     socket.on("error", (err: Error) => {
+      releaseDir();
       if (!connected) reject(err);
       close();
     });
@@ -44,11 +62,13 @@ export function connectAttach(
     socket.on("end", close);
     socket.on("close", close);
     try {
-      socket.connect(path, () => {
+      socket.connect(target, () => {
+        releaseDir();
         connected = true;
         resolve(attachConnection(socket));
       });
     } catch (err) {
+      releaseDir();
       reject(err instanceof Error ? err : new Error(String(err)));
     }
   });

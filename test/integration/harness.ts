@@ -41,8 +41,9 @@ export class TestDaemon {
   readonly logFile: string;
   #child: ChildProcess | undefined;
 
-  constructor() {
-    this.dir = mkdtempSync("/tmp/wit-");
+  /** `prefix` names the temp dir (a long one tests deep exec roots). */
+  constructor(options: { prefix?: string } = {}) {
+    this.dir = mkdtempSync(options.prefix ?? "/tmp/wit-");
     this.socket = join(this.dir, "run/wharf.sock");
     this.logFile = join(this.dir, "wharfd.log");
     mkdirSync(join(this.dir, "docker-config"));

@@ -61,8 +61,8 @@ test(
         log,
       });
       await a.init();
-    const backend: ImagesBackend = a; // the daemon hands the service to imageRoutes as is
-    assert.ok(backend);
+      const backend: ImagesBackend = a; // the daemon hands the service to imageRoutes as is
+      assert.ok(backend);
       const tarball = await busyboxTar(dir);
       const id = await a.import(Readable.from([tarball]), {
         fromSrc: "-",

@@ -72,6 +72,22 @@ describe("wharfd configuration", { skip }, () => {
     }
   });
 
+  test("a deep exec root still attaches (bundle paths past the 108-byte socket limit)", async () => {
+    const d = new TestDaemon({
+      prefix: "/tmp/wharf-integration-with-a-deliberately-long-directory-name-",
+    });
+    try {
+      await d.start();
+      await d.importBusybox();
+      const r = await d.docker(["run", "-i", "--rm", "busybox", "cat"], {
+        input: "through a long path\n",
+      });
+      assert.equal(r.stdout, "through a long path\n", r.stderr);
+    } finally {
+      await d.stop();
+    }
+  });
+
   test("an unknown daemon.json key stops wharfd with a clear error", () => {
     const dir = mkdtempSync("/tmp/wharf-cfg-");
     try {
