@@ -1,7 +1,9 @@
 /**
  * Runs the declarative cases of cases.ts through `bin/wharf` (or, with
  * TARGET=docker, through the real Docker CLI) against the daemon at
- * WHARF_TEST_HOST, e.g. unix:///tmp/x/wharf.sock. Skips when it is unset.
+ * WHARF_TEST_HOST, e.g. unix:///tmp/x/wharf.sock. When it is unset and the
+ * integration harness can run (root, crun, dist/), a private wharfd is
+ * started for the cases; otherwise they skip with the reason.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -9,10 +11,20 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { CASES, type CliCase } from "./cases.ts";
+import {
+  skipReason as harnessSkip,
+  TestDaemon,
+} from "../integration/harness.ts";
 
 const repo = resolve(import.meta.dirname, "../..");
-const host = process.env.WHARF_TEST_HOST;
 const docker = process.env.TARGET === "docker";
+let host = process.env.WHARF_TEST_HOST;
+let daemon: TestDaemon | undefined;
+if (!host && !docker && harnessSkip() === undefined) {
+  daemon = new TestDaemon();
+  await daemon.start();
+  host = `unix://${daemon.socket}`;
+}
 const program = docker ? "docker" : "wharf";
 const bin = docker
   ? (process.env.DOCKER_CLI ?? "/usr/local/bin/docker")
@@ -23,7 +35,7 @@ process.once("exit", () => rmSync(configDir, { recursive: true, force: true }));
 
 function skipReason(): string | undefined {
   if (!host)
-    return "set WHARF_TEST_HOST=unix:///path/to/daemon.sock to run the CLI cases";
+    return `set WHARF_TEST_HOST=unix:///path/to/daemon.sock to run the CLI cases (no private wharfd: ${harnessSkip() ?? "TARGET=docker"})`;
   if (
     !docker &&
     spawnSync("test", ["-f", join(repo, "dist/wharf.cjs")]).status !== 0
@@ -106,7 +118,11 @@ test(
   `the CLI cases pass against ${program}`,
   { skip: reason ?? false },
   async (t) => {
-    ensureBusybox();
-    for (const c of CASES) await t.test(c.name, () => runCase(c));
+    try {
+      ensureBusybox();
+      for (const c of CASES) await t.test(c.name, () => runCase(c));
+    } finally {
+      await daemon?.stop();
+    }
   },
 );

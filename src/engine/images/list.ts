@@ -75,12 +75,16 @@ export async function listImages(
       )
     )
       continue;
-    rows.push(
-      summaryView(deps.store, id, {
-        size: await imageSize(deps, id),
-        version: options.version,
-      }),
-    );
+    const row = summaryView(deps.store, id, {
+      size: await imageSize(deps, id),
+      version: options.version,
+    });
+    // compat: with a reference filter, moby lists only the tags that matched.
+    if (patterns.length)
+      row.RepoTags = row.RepoTags.filter((t) =>
+        patterns.some((p) => p.test(t) || p.test(t.replace(/:[^:/]*$/, ""))),
+      );
+    rows.push(row);
   }
   if (options.sharedSize) await addSharedSizes(deps, rows);
   return rows.sort((a, b) => b.Created - a.Created || (a.Id < b.Id ? -1 : 1));
