@@ -20,8 +20,10 @@ command -v node >/dev/null || { echo "wharf needs Node.js 20 or newer on PATH" >
 node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' || { echo "wharf needs Node.js 20 or newer (found $(node --version))" >&2; exit 1; }
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "==> npm ci"
-  npm ci --no-audit --no-fund --loglevel=error
+  # Not `npm ci`: node-unix-socket lists platform packages that the registry
+  # does not have, so npm ci's lock check fails; npm install follows the lock.
+  echo "==> npm install (from package-lock.json)"
+  npm install --no-audit --no-fund --loglevel=error
 fi
 echo "==> building"
 npm run -s build
