@@ -228,10 +228,15 @@ export class ContainerService {
       if (!this.#core.store.get(r.id)) return;
       checkRemove(r, false);
       const c = this.#core;
-      await c.runtime.remove(r.id, { force: true });
-      await c.runtime.clearExitStatus(r.id);
-      await c.networking.release(r).catch(() => undefined);
-      await c.images.removeRootfs(r.id);
+      // The runtime's state, the network and the rootfs are independent:
+      // tear them down together (crun delete is a process spawn).
+      await Promise.all([
+        c.runtime
+          .remove(r.id, { force: true })
+          .then(() => c.runtime.clearExitStatus(r.id)),
+        c.networking.release(r).catch(() => undefined),
+        c.images.removeRootfs(r.id),
+      ]);
       await rm(bundleOf(c, r.id), { recursive: true, force: true });
       await c.store.remove(r.id);
       c.execs.removeAllOf(r.id);
