@@ -9,6 +9,7 @@ import {
   existsSync,
   mkdtempSync,
   openSync,
+  writeFileSync,
   readFileSync,
   rmSync,
   mkdirSync,
@@ -68,7 +69,7 @@ export class TestDaemon {
       ...extraArgs,
     ];
     if (!existsSync(join(this.dir, "daemon.json")))
-      spawnSync("sh", ["-c", `echo '{}' > ${join(this.dir, "daemon.json")}`]);
+      writeFileSync(join(this.dir, "daemon.json"), "{}\n");
     const log = openSync(this.logFile, "a");
     if (process.env.TARGET === "docker") {
       // The oracle: the same cases against Debian's dockerd on private roots, no networking.

@@ -6,6 +6,7 @@
 import { ClientError } from "../../client/index.ts";
 import { errorMessage } from "../../util/errors.ts";
 import { StatusError, type CommandContext } from "../command.ts";
+import type { FlagSpec } from "../flags.ts";
 
 /** Docker's text for an error from one item of a multi-object command. */
 export function describeError(err: unknown): string {
@@ -88,4 +89,31 @@ export async function confirm(
     ctx.io.stdin.resume();
   });
   return /^\s*y(es)?\s*$/i.test(line);
+}
+
+/** The `--filter` and `-f/--force` flags every prune command takes. */
+export const pruneFlags: FlagSpec[] = [
+  {
+    name: "filter",
+    type: "list",
+    description: 'Provide filter values (e.g. "until=<timestamp>")',
+    valueName: "filter",
+  },
+  {
+    name: "force",
+    short: "f",
+    type: "bool",
+    description: "Do not prompt for confirmation",
+  },
+];
+
+/** True when a prune may go ahead: `--force` was given or the user said yes to `warning`. */
+export async function prunePermitted(
+  ctx: CommandContext,
+  warning: string,
+): Promise<boolean> {
+  return (
+    ctx.flags.bool("force") ||
+    confirm(ctx, `${warning}\nAre you sure you want to continue?`)
+  );
 }

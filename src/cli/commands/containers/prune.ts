@@ -1,34 +1,20 @@
 /** `wharf container prune [-f] [--filter …]`. */
 import type { Command } from "../../command.ts";
 import { humanSize } from "../../format/units.ts";
-import { confirm, parseFilters } from "../each.ts";
+import { parseFilters, pruneFlags, prunePermitted } from "../each.ts";
 
 /** Removes stopped containers after a prompt (skipped with -f); prints what went and the space reclaimed. */
 export const prune: Command = {
   usage: "[OPTIONS]",
   short: "Remove all stopped containers",
-  flags: [
-    {
-      name: "filter",
-      type: "list",
-      description: 'Provide filter values (e.g. "until=<timestamp>")',
-      valueName: "filter",
-    },
-    {
-      name: "force",
-      short: "f",
-      type: "bool",
-      description: "Do not prompt for confirmation",
-    },
-  ],
+  flags: pruneFlags,
   args: { max: 0 },
   action: async (ctx) => {
     const filters = parseFilters(ctx.flags.list("filter"));
     if (
-      !ctx.flags.bool("force") &&
-      !(await confirm(
+      !(await prunePermitted(
         ctx,
-        "WARNING! This will remove all stopped containers.\nAre you sure you want to continue?",
+        "WARNING! This will remove all stopped containers.",
       ))
     )
       return 0;

@@ -1,7 +1,7 @@
 /** `wharf image prune [-a] [-f] [--filter …]`. */
 import type { Command } from "../../command.ts";
 import { humanSize } from "../../format/units.ts";
-import { confirm, parseFilters } from "../each.ts";
+import { parseFilters, pruneFlags, prunePermitted } from "../each.ts";
 
 /** Removes dangling (or with -a, unused) images after a prompt; prints them and the space reclaimed. */
 export const prune: Command = {
@@ -14,18 +14,7 @@ export const prune: Command = {
       type: "bool",
       description: "Remove all unused images, not just dangling ones",
     },
-    {
-      name: "filter",
-      type: "list",
-      description: 'Provide filter values (e.g. "until=<timestamp>")',
-      valueName: "filter",
-    },
-    {
-      name: "force",
-      short: "f",
-      type: "bool",
-      description: "Do not prompt for confirmation",
-    },
+    ...pruneFlags,
   ],
   args: { max: 0 },
   action: async (ctx) => {
@@ -35,11 +24,7 @@ export const prune: Command = {
     const warning = all
       ? "WARNING! This will remove all images without at least one container associated to them."
       : "WARNING! This will remove all dangling images.";
-    if (
-      !ctx.flags.bool("force") &&
-      !(await confirm(ctx, `${warning}\nAre you sure you want to continue?`))
-    )
-      return 0;
+    if (!(await prunePermitted(ctx, warning))) return 0;
     const r = await ctx.client().images.prune({ filters });
     let out = "";
     if (r.ImagesDeleted?.length)
