@@ -42,6 +42,8 @@ export type HostConfig = {
   RestartPolicy: { Name: string; MaximumRetryCount: number };
   AutoRemove: boolean;
   Privileged: boolean;
+  /** [height, width] of the client's terminal at create (API ≥ 1.42). */
+  ConsoleSize?: [number, number] | null;
   ReadonlyRootfs: boolean;
   CapAdd: string[] | null;
   CapDrop: string[] | null;

@@ -16,22 +16,33 @@ export type LogMessage = {
   data: Buffer;
 };
 
-/** Parses one k8s-file line; undefined for a malformed one. */
-export function parseK8sLine(line: string):
+/**
+ * Parses one k8s-file line (without its newline); undefined for a malformed
+ * one. The text stays bytes: containers may write anything, not only UTF-8.
+ */
+export function parseK8sLine(line: Buffer | string):
   | {
       time: string;
       stream: "stdout" | "stderr";
       partial: boolean;
-      text: string;
+      data: Buffer;
     }
   | undefined {
-  const m = /^(\S+) (stdout|stderr) ([FP]) ?(.*)$/s.exec(line);
-  if (!m) return undefined;
+  const buf = typeof line === "string" ? Buffer.from(line) : line;
+  const sp1 = buf.indexOf(0x20);
+  const sp2 = sp1 < 0 ? -1 : buf.indexOf(0x20, sp1 + 1);
+  if (sp1 <= 0 || sp2 < 0) return undefined;
+  const stream = buf.toString("latin1", sp1 + 1, sp2);
+  const tag = buf[sp2 + 1];
+  if (stream !== "stdout" && stream !== "stderr") return undefined;
+  if (tag !== 0x46 /* F */ && tag !== 0x50 /* P */) return undefined;
+  const after = sp2 + 2;
+  if (after < buf.length && buf[after] !== 0x20) return undefined;
   return {
-    time: m[1]!,
-    stream: m[2] as "stdout" | "stderr",
-    partial: m[3] === "P",
-    text: m[4]!,
+    time: buf.toString("latin1", 0, sp1),
+    stream,
+    partial: tag === 0x50,
+    data: buf.subarray(Math.min(after + 1, buf.length)),
   };
 }
 
@@ -50,28 +61,28 @@ export function rfc3339ToNano(time: string): bigint {
  * Not thread-safe state: one joiner per reader.
  */
 export class K8sLogJoiner {
-  #pending = new Map<string, { time: string; parts: string[] }>();
+  #pending = new Map<string, { time: string; parts: Buffer[] }>();
 
-  /** Feeds one raw line; returns a finished message or undefined. */
-  push(line: string): LogMessage | undefined {
+  /** Feeds one raw line (bytes, no newline); returns a finished message or undefined. */
+  push(line: Buffer | string): LogMessage | undefined {
     const e = parseK8sLine(line);
     if (!e) return undefined;
     const p = this.#pending.get(e.stream);
     if (e.partial) {
-      if (p) p.parts.push(e.text);
-      else this.#pending.set(e.stream, { time: e.time, parts: [e.text] });
+      if (p) p.parts.push(e.data);
+      else this.#pending.set(e.stream, { time: e.time, parts: [e.data] });
       return undefined;
     }
     this.#pending.delete(e.stream);
     const time = p?.time ?? e.time;
-    const text = (p ? p.parts.join("") : "") + e.text + "\n";
-    return message(e.stream, time, text);
+    const data = Buffer.concat([...(p?.parts ?? []), e.data, NEWLINE]);
+    return message(e.stream, time, data);
   }
 
   /** Returns what is still partial (output that never ended its line). */
   flush(): LogMessage[] {
     const out = [...this.#pending].map(([stream, p]) =>
-      message(stream as "stdout" | "stderr", p.time, p.parts.join("")),
+      message(stream as "stdout" | "stderr", p.time, Buffer.concat(p.parts)),
     );
     this.#pending.clear();
     return out;
@@ -81,12 +92,9 @@ export class K8sLogJoiner {
 function message(
   stream: "stdout" | "stderr",
   time: string,
-  text: string,
+  data: Buffer,
 ): LogMessage {
-  return {
-    stream,
-    time,
-    timeNano: rfc3339ToNano(time),
-    data: Buffer.from(text, "utf8"),
-  };
+  return { stream, time, timeNano: rfc3339ToNano(time), data };
 }
+
+const NEWLINE = Buffer.from("\n");

@@ -62,7 +62,7 @@ export async function streamLogs(
       ]);
     out.write(o.tty ? data : frame(m.stream === "stdout" ? 1 : 2, data));
   };
-  let { offset, rest } = await readFrom(path, 0, "");
+  let { offset, rest } = await readFrom(path, 0, EMPTY);
   const first: LogMessage[] = [];
   for (const line of rest.lines) {
     const m = joiner.push(line);
@@ -113,11 +113,14 @@ function nextEvent(
   return it.next().catch(() => undefined);
 }
 
+const EMPTY = Buffer.alloc(0);
+
+/** Reads from offset to the end: whole lines as bytes, and the unfinished tail. */
 async function readFrom(
   path: string,
   offset: number,
-  partial: string,
-): Promise<{ offset: number; rest: { lines: string[]; partial: string } }> {
+  partial: Buffer,
+): Promise<{ offset: number; rest: { lines: Buffer[]; partial: Buffer } }> {
   let fh;
   try {
     fh = await open(path, "r");
@@ -130,10 +133,14 @@ async function readFrom(
     if (size <= offset) return { offset, rest: { lines: [], partial } };
     const buf = Buffer.alloc(size - offset);
     await fh.read(buf, 0, buf.length, offset);
-    const text = partial + buf.toString("utf8");
-    const lines = text.split("\n");
-    const last = lines.pop() ?? "";
-    return { offset: size, rest: { lines, partial: last } };
+    const data = partial.length ? Buffer.concat([partial, buf]) : buf;
+    const lines: Buffer[] = [];
+    let start = 0;
+    for (let nl = data.indexOf(0x0a); nl >= 0; nl = data.indexOf(0x0a, start)) {
+      lines.push(data.subarray(start, nl));
+      start = nl + 1;
+    }
+    return { offset: size, rest: { lines, partial: data.subarray(start) } };
   } finally {
     await fh.close();
   }

@@ -8,6 +8,7 @@ import { humanDuration } from "./record.ts";
 import { parseSignal } from "./signals.ts";
 import { parseDetachKeys } from "./attach.ts";
 import { parsePs } from "./top.ts";
+import { capsFromMask } from "./host-caps.ts";
 import { K8sLogJoiner } from "../../runtime/index.ts";
 import { parseHardLimits, clampRlimits } from "../../runtime/rlimits.ts";
 
@@ -119,6 +120,16 @@ test("K8sLogJoiner joins partial lines per stream", () => {
   assert.equal(m?.timeNano, 1704067200000000001n);
 });
 
+test("K8sLogJoiner keeps bytes that are not UTF-8", () => {
+  const j = new K8sLogJoiner();
+  const line = Buffer.concat([
+    Buffer.from("2024-01-01T00:00:00.000000001+00:00 stdout F "),
+    Buffer.from([0xff, 0xfe, 0x41]),
+  ]);
+  assert.deepEqual(j.push(line)?.data, Buffer.from([0xff, 0xfe, 0x41, 0x0a]));
+  assert.equal(j.push("garbage"), undefined);
+});
+
 test("clampRlimits() caps limits at the daemon's hard limits", () => {
   const hard = parseHardLimits(
     "Limit  Soft Limit  Hard Limit  Units\nMax open files            1024                 20000                files\n",
@@ -130,4 +141,12 @@ test("clampRlimits() caps limits at the daemon's hard limits", () => {
     ),
     [{ type: "RLIMIT_NOFILE", soft: 20000, hard: 20000 }],
   );
+});
+
+test("capsFromMask() names the bits of a CapBnd mask", () => {
+  const caps = capsFromMask("000001fffeffffff");
+  assert.equal(caps.has("CAP_SYS_RESOURCE"), false);
+  assert.equal(caps.has("CAP_SYS_ADMIN"), true);
+  assert.equal(caps.has("CAP_CHECKPOINT_RESTORE"), true);
+  assert.equal(caps.size, 40);
 });

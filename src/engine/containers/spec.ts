@@ -7,6 +7,7 @@ import type {
 } from "../../runtime/index.ts";
 import { clampRlimits } from "../../runtime/index.ts";
 import { InvalidArgumentError } from "../../util/errors.ts";
+import { hostBoundingSet } from "./host-caps.ts";
 import type { ContainerRecord } from "./record.ts";
 
 /** Docker's default capability set (moby oci/caps/defaults.go). */
@@ -162,6 +163,11 @@ export function buildSpec(r: ContainerRecord, inputs: SpecInputs): OciSpec {
   };
   if (inputs.netns !== "host" && hc.UTSMode !== "host")
     spec.hostname = r.config.Hostname;
+  // compat: the CLI sends the terminal's size at create (API ≥ 1.42) so the
+  // first command already sees it; the resize call after start comes late.
+  const size = hc.ConsoleSize;
+  if (r.config.Tty && size && size[0] > 0 && size[1] > 0)
+    spec.process.consoleSize = { height: size[0], width: size[1] };
   if (hc.Sysctls && typeof hc.Sysctls === "object")
     spec.linux.sysctl = hc.Sysctls as Record<string, string>;
   return spec;
@@ -216,7 +222,9 @@ export function capabilities(
   add: string[],
   drop: string[],
 ): string[] {
-  if (privileged) return [...ALL_CAPS];
+  const host = hostBoundingSet();
+  const all = ALL_CAPS.filter((c) => host.has(c));
+  if (privileged) return all;
   const norm = (c: string): string => {
     const u = c.toUpperCase();
     return u === "ALL" ? u : u.startsWith("CAP_") ? u : `CAP_${u}`;
@@ -226,7 +234,12 @@ export function capabilities(
   for (const c of [...adds, ...drops])
     if (c !== "ALL" && !ALL_CAPS.includes(c))
       throw new InvalidArgumentError(`unknown capability: "${c}"`);
-  let set = adds.includes("ALL") ? [...ALL_CAPS] : [...DEFAULT_CAPS];
+  for (const c of adds)
+    if (c !== "ALL" && !host.has(c))
+      throw new InvalidArgumentError(
+        `capability ${c} is not in the daemon's bounding set: wharfd cannot grant it`,
+      );
+  let set = adds.includes("ALL") ? all : [...DEFAULT_CAPS];
   for (const c of adds) if (c !== "ALL" && !set.includes(c)) set.push(c);
   if (drops.includes("ALL")) set = adds.filter((c) => c !== "ALL");
   else set = set.filter((c) => !drops.includes(c));

@@ -1,5 +1,6 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { execFile } from "../../../src/util/exec.ts";
 import { dockerBin, skipReason, TestDaemon } from "../harness.ts";
 
@@ -61,6 +62,40 @@ describe("docker run against wharfd", { skip: skipReason() }, () => {
       "3 true",
     );
     await d.ok(["rm", "tty1"]);
+  });
+
+  test("logs give back the bytes the container wrote, UTF-8 or not", async () => {
+    await d.ok([
+      "run",
+      "--name",
+      "bytes1",
+      "busybox",
+      "printf",
+      "\\377\\376A\\n",
+    ]);
+    const r = spawnSync(dockerBin, ["logs", "bytes1"], { env: d.env });
+    assert.deepEqual(r.stdout, Buffer.from([0xff, 0xfe, 0x41, 0x0a]));
+    await d.ok(["rm", "bytes1"]);
+  });
+
+  test("--privileged gets every capability the daemon holds and may mount", async () => {
+    const out = await d.ok([
+      "run",
+      "--rm",
+      "--privileged",
+      "busybox",
+      "sh",
+      "-c",
+      "mkdir -p /m && mount -t tmpfs t /m && echo mounted",
+    ]);
+    assert.equal(out, "mounted\n");
+  });
+
+  test("a -t container sees the client's terminal size from its first command", async () => {
+    const script = `script -qec "stty rows 31 cols 101; ${dockerBin} run -t --rm busybox stty size" /dev/null </dev/null`;
+    const r = await execFile("sh", ["-c", script], { env: d.env });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^31 101\r?$/m);
   });
 
   test("-e, -w, -u, -h, --entrypoint and --label reach the container", async () => {

@@ -2,6 +2,7 @@
 import type { Command } from "../../command.ts";
 import { StatusError } from "../../command.ts";
 import { runSession } from "../../session.ts";
+import { proxySignals } from "../../sig-proxy.ts";
 
 /** Attaches to a running container until it exits (then exits with its code) or the user detaches. */
 export const attach: Command = {
@@ -48,13 +49,22 @@ export const attach: Command = {
     const waiter = await client.containers.beginWait(name, {
       condition: "not-running",
     });
-    const end = await runSession(conn, ctx.io, {
-      tty: info.Config.Tty,
-      stdin,
-      ...(detachKeys ? { detachKeys } : {}),
-      resize: (size) => client.containers.resize(name, size),
-    });
-    if (end === "detached") return 0;
-    return (await waiter.result).StatusCode;
+    // compat: as the Docker CLI, signals are proxied only without a tty.
+    const unproxy =
+      ctx.flags.bool("sig-proxy") && !info.Config.Tty
+        ? proxySignals((signal) => client.containers.kill(name, { signal }))
+        : () => undefined;
+    try {
+      const end = await runSession(conn, ctx.io, {
+        tty: info.Config.Tty,
+        stdin,
+        ...(detachKeys ? { detachKeys } : {}),
+        resize: (size) => client.containers.resize(name, size),
+      });
+      if (end === "detached") return 0;
+      return (await waiter.result).StatusCode;
+    } finally {
+      unproxy();
+    }
   },
 };

@@ -10,6 +10,7 @@ import {
 } from "../../command.ts";
 import type { FlagSpec } from "../../flags.ts";
 import { runSession } from "../../session.ts";
+import { proxySignals } from "../../sig-proxy.ts";
 import { describeError } from "../each.ts";
 import { CREATE_FLAGS, createBody } from "./create-options.ts";
 import { createContainer, runError } from "./create.ts";
@@ -89,6 +90,9 @@ export const run: Command = {
     } catch (err) {
       throw runError(ctx, err);
     }
+    const { rows, columns } = ctx.io.stdout;
+    if (body.Tty && ctx.io.stdout.isTTY && rows && columns)
+      body.HostConfig = { ...body.HostConfig, ConsoleSize: [rows, columns] };
     const id = await createContainer(ctx, body);
     const client = ctx.client();
     if (detach) {
@@ -121,22 +125,30 @@ export const run: Command = {
       ...(detachKeys ? { detachKeys } : {}),
       resize: (size) => client.containers.resize(id, size),
     });
+    // compat: the Docker CLI turns --sig-proxy off for a tty.
+    const unproxy =
+      f.bool("sig-proxy") && !tty
+        ? proxySignals((signal) => client.containers.kill(id, { signal }))
+        : () => undefined;
     try {
-      await startOrFail(ctx, id);
-    } catch (err) {
-      conn.destroy();
-      await session.catch(() => undefined);
-      throw err;
+      try {
+        await startOrFail(ctx, id);
+      } catch (err) {
+        conn.destroy();
+        await session.catch(() => undefined);
+        throw err;
+      }
+      if (tty && ctx.io.stdout.isTTY && rows && columns)
+        await client.containers
+          .resize(id, { h: rows, w: columns })
+          .catch(() => undefined);
+      if ((await session) === "detached") return 0;
+      const result = await waiter.result;
+      if (result.Error?.Message)
+        throw runError(ctx, new Error(result.Error.Message));
+      return result.StatusCode;
+    } finally {
+      unproxy();
     }
-    const { rows, columns } = ctx.io.stdout;
-    if (tty && ctx.io.stdout.isTTY && rows && columns)
-      await client.containers
-        .resize(id, { h: rows, w: columns })
-        .catch(() => undefined);
-    if ((await session) === "detached") return 0;
-    const result = await waiter.result;
-    if (result.Error?.Message)
-      throw runError(ctx, new Error(result.Error.Message));
-    return result.StatusCode;
   },
 };

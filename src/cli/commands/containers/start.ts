@@ -2,6 +2,7 @@
 import type { Command } from "../../command.ts";
 import { StatusError } from "../../command.ts";
 import { runSession } from "../../session.ts";
+import { proxySignals } from "../../sig-proxy.ts";
 import { forEachName } from "../each.ts";
 
 /** Starts containers; with -a (one container) streams its output and exits with its code. */
@@ -64,14 +65,20 @@ export const start: Command = {
       ...(detachKeys ? { detachKeys } : {}),
       resize: (size) => client.containers.resize(name, size),
     });
+    // compat: start -a always proxies signals unless the container has a tty.
+    const unproxy = tty
+      ? () => undefined
+      : proxySignals((signal) => client.containers.kill(name, { signal }));
     try {
       await client.containers.start(name);
+      if ((await session) === "detached") return 0;
+      return (await waiter.result).StatusCode;
     } catch (err) {
       conn.destroy();
       await session.catch(() => undefined);
       throw err;
+    } finally {
+      unproxy();
     }
-    if ((await session) === "detached") return 0;
-    return (await waiter.result).StatusCode;
   },
 };
