@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { EventBus } from "../events/index.ts";
 import type { ImageProvider } from "../images/index.ts";
 import type { OciRuntime } from "../../runtime/index.ts";
+import type { SeccompFilters } from "../../security/index.ts";
 import type { KeyedLock } from "../../util/lock.ts";
 import type { Logger } from "../../util/log.ts";
 import { eventAttributes, type ContainerRecord } from "./record.ts";
@@ -37,6 +38,8 @@ export type Core = {
   networking: ContainerNetworking;
   dataRoot: string;
   execRoot: string;
+  /** Compiled seccomp filters, cached per (profile, capabilities). */
+  seccomp: SeccompFilters;
   /** Host path of the init binary for --init, undefined when none is installed. */
   initBinary: string | undefined;
   /** Resolves waiters of id after an exit (next-exit / not-running). */

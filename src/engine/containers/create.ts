@@ -11,6 +11,7 @@ import {
   NotImplementedError,
 } from "../../util/errors.ts";
 import { newId, randomName } from "../../util/ids.ts";
+import { parseSecurityOpt } from "../../security/index.ts";
 import { nowRfc3339, publish, type Core } from "./core.ts";
 import { createdState, type ContainerRecord } from "./record.ts";
 import { parseSignal } from "./signals.ts";
@@ -186,6 +187,7 @@ export function defaultHostConfig(hc: Partial<HostConfig>): HostConfig {
 }
 
 function validateHostConfig(hc: HostConfig): void {
+  parseSecurityOpt(hc.SecurityOpt as string[] | undefined);
   if (hc.Binds?.length)
     throw new NotImplementedError(
       "not implemented: bind mounts (-v) are not supported yet",

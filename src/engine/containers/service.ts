@@ -21,6 +21,7 @@ import {
   errorMessage,
 } from "../../util/errors.ts";
 import { KeyedLock } from "../../util/lock.ts";
+import { SeccompFilters } from "../../security/index.ts";
 import type { Logger } from "../../util/log.ts";
 import { AttachSession, type AttachRequest } from "./attach.ts";
 import {
@@ -88,6 +89,7 @@ export class ContainerService {
       log: options.log,
       lock: new KeyedLock(),
       execs: new ExecStore(),
+      seccomp: new SeccompFilters(),
       networking:
         options.networking ??
         new NoNetworking((ref) => {

@@ -6,6 +6,11 @@ import type {
   OciSpec,
 } from "../../runtime/index.ts";
 import { clampRlimits } from "../../runtime/index.ts";
+import {
+  BPF_ANNOTATION,
+  parseSecurityOpt,
+  type SeccompFilters,
+} from "../../security/index.ts";
 import { InvalidArgumentError } from "../../util/errors.ts";
 import { hostBoundingSet } from "./host-caps.ts";
 import type { ContainerRecord } from "./record.ts";
@@ -97,6 +102,8 @@ export type SpecInputs = {
   /** The init binary on the host (tini-static) when HostConfig.Init. */
   initBinary: string | undefined;
   user: { uid: number; gid: number; additionalGids: number[] };
+  /** The daemon's seccomp filter cache. */
+  seccomp: SeccompFilters;
 };
 
 /**
@@ -157,10 +164,11 @@ export function buildSpec(r: ContainerRecord, inputs: SpecInputs): OciSpec {
       namespaces,
       cgroupsPath: `/wharf/${r.id}`,
       resources: resources(r),
-      maskedPaths: privileged ? [] : MASKED,
-      readonlyPaths: privileged ? [] : READONLY,
+      maskedPaths: privileged ? [] : systemPaths(hc.MaskedPaths, MASKED),
+      readonlyPaths: privileged ? [] : systemPaths(hc.ReadonlyPaths, READONLY),
     },
   };
+  applySeccomp(spec, r, inputs.seccomp);
   if (inputs.netns !== "host" && hc.UTSMode !== "host")
     spec.hostname = r.config.Hostname;
   // compat: the CLI sends the terminal's size at create (API ≥ 1.42) so the
@@ -171,6 +179,31 @@ export function buildSpec(r: ContainerRecord, inputs: SpecInputs): OciSpec {
   if (hc.Sysctls && typeof hc.Sysctls === "object")
     spec.linux.sysctl = hc.Sysctls as Record<string, string>;
   return spec;
+}
+
+/** HostConfig.MaskedPaths/ReadonlyPaths when sent ([] = systempaths=unconfined). */
+function systemPaths(sent: unknown, defaults: string[]): string[] {
+  return Array.isArray(sent) ? (sent as string[]) : defaults;
+}
+
+/**
+ * Docker's seccomp for the container (moby daemon/seccomp_linux.go): the
+ * compiled filter goes into crun's `run.oci.seccomp_bpf_data` annotation so
+ * crun skips libseccomp; execs reuse it (crun keeps the container's
+ * seccomp.bpf). Throws InvalidArgumentError for a bad custom profile.
+ */
+function applySeccomp(spec: OciSpec, r: ContainerRecord, f: SeccompFilters) {
+  const hc = r.hostConfig;
+  const setup = f.forContainer(
+    parseSecurityOpt(hc.SecurityOpt as string[]).seccomp,
+    {
+      caps: spec.process.capabilities?.bounding ?? [],
+      privileged: hc.Privileged === true,
+    },
+  );
+  if (setup.kind === "bpf")
+    spec.annotations = { ...spec.annotations, [BPF_ANNOTATION]: setup.base64 };
+  else if (setup.kind === "oci") spec.linux.seccomp = setup.seccomp;
 }
 
 /**
@@ -199,7 +232,8 @@ export function processSpec(
     env: o.env,
     cwd: o.cwd,
     capabilities: { bounding: caps, effective: caps, permitted: caps },
-    noNewPrivileges: false,
+    noNewPrivileges: parseSecurityOpt(r.hostConfig.SecurityOpt as string[])
+      .noNewPrivileges,
     oomScoreAdj: 0,
   };
   if (o.user.additionalGids.length)

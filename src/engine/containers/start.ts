@@ -41,6 +41,7 @@ export async function startContainer(
       netns,
       initBinary: r.hostConfig.Init ? core.initBinary : undefined,
       user,
+      seccomp: core.seccomp,
     });
     const createOptions = {
       bundle,

@@ -175,7 +175,8 @@ export class SystemService {
       ContainerdCommit: { ID: "" },
       RuncCommit: { ID: "" },
       InitCommit: { ID: "" },
-      SecurityOptions: ["name=cgroupns"],
+      // compat: Docker lists seccomp before cgroupns (daemon/info.go).
+      SecurityOptions: ["name=seccomp,profile=builtin", "name=cgroupns"],
       CDISpecDirs: [],
       Warnings: this.#setup.warnings.length ? this.#setup.warnings : null,
     };

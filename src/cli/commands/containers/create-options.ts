@@ -6,9 +6,14 @@ import { readFileSync } from "node:fs";
 import type { ContainerCreateBody } from "../../../client/index.ts";
 import { StatusError } from "../../command.ts";
 import type { FlagSpec, ParsedFlags } from "../../flags.ts";
+import {
+  SECURITY_FLAGS,
+  securityHostConfig,
+} from "./create-options-security.ts";
 
 /** Flags of both run and create. */
 export const CREATE_FLAGS: FlagSpec[] = [
+  ...SECURITY_FLAGS,
   {
     name: "add-host",
     type: "list",
@@ -320,6 +325,7 @@ export function createBody(
       Dns: flags.list("dns"),
       ExtraHosts: flags.list("add-host").length ? flags.list("add-host") : null,
       Mounts: flags.list("mount").map(parseMount),
+      ...securityHostConfig(flags),
     },
     NetworkingConfig: { EndpointsConfig: {} },
   };

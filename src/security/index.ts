@@ -1,0 +1,14 @@
+/**
+ * Container security options: HostConfig.SecurityOpt parsing and seccomp
+ * (Docker's default profile, its per-container resolution, a BPF compiler
+ * and a cache of compiled filters). The only importable surface of
+ * src/security; it depends on util/ alone.
+ */
+export { parseSecurityOpt, type SecurityOptions } from "./options.ts";
+export {
+  BPF_ANNOTATION,
+  SeccompFilters,
+  type SeccompChoice,
+  type SeccompSetup,
+} from "./seccomp/filters.ts";
+export type { ResolvedProfile } from "./seccomp/profile.ts";

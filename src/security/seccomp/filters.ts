@@ -1,0 +1,107 @@
+import { createHash } from "node:crypto";
+import { release } from "node:os";
+import { encode } from "./bpf.ts";
+import { nativeArch } from "./arch.ts";
+import { compileX86 } from "./compile.ts";
+import {
+  DEFAULT_PROFILE,
+  DEFAULT_PROFILE_TEXT,
+  parseProfile,
+  resolveProfile,
+  type ResolvedProfile,
+  type SeccompProfile,
+} from "./profile.ts";
+
+/** The crun annotation that carries a precompiled filter (crun container.c). */
+export const BPF_ANNOTATION = "run.oci.seccomp_bpf_data";
+
+/**
+ * How a container gets its filter: nothing; a precompiled program for crun's
+ * annotation (base64 of struct sock_filter[]); or, on hosts the compiler
+ * does not cover, the runtime-spec linux.seccomp for crun to compile.
+ */
+export type SeccompSetup =
+  | { kind: "none" }
+  | { kind: "bpf"; base64: string; instructions: number }
+  | { kind: "oci"; seccomp: ResolvedProfile };
+
+/** Which profile a container asked for (from --security-opt seccomp=…). */
+export type SeccompChoice =
+  | { kind: "default" }
+  | { kind: "unconfined" }
+  | { kind: "custom"; json: string };
+
+/**
+ * Compiled filters, cached in memory per (profile, capability set): the
+ * first container with a given pair pays the compile (a few ms in JS), the
+ * rest reuse the base64. At most `max` entries; the oldest goes first.
+ * Not persisted: a daemon restart recompiles on the next start.
+ */
+export class SeccompFilters {
+  readonly #cache = new Map<string, SeccompSetup>();
+  readonly #arch: string;
+  readonly #kernel: [number, number];
+  readonly #max: number;
+
+  /** `arch` and `kernel` default to the host's (tests pass their own). */
+  constructor(
+    o: { arch?: string; kernel?: [number, number]; max?: number } = {},
+  ) {
+    this.#arch = o.arch ?? nativeArch();
+    this.#kernel = o.kernel ?? kernelOf(release());
+    this.#max = o.max ?? 64;
+  }
+
+  /**
+   * The filter for a container with bounding capabilities `caps`. Docker's
+   * rule (moby daemon/seccomp_linux.go): unconfined → none; privileged →
+   * none unless a custom profile was given. Throws InvalidArgumentError for
+   * a profile that does not decode or compile.
+   */
+  forContainer(
+    choice: SeccompChoice,
+    o: { caps: readonly string[]; privileged: boolean },
+  ): SeccompSetup {
+    if (choice.kind === "unconfined") return { kind: "none" };
+    if (o.privileged && choice.kind !== "custom") return { kind: "none" };
+    const text = choice.kind === "custom" ? choice.json : DEFAULT_PROFILE_TEXT;
+    const caps = [...o.caps].sort().join(",");
+    const key = `${createHash("sha256").update(text).digest("hex")}/${caps}`;
+    const hit = this.#cache.get(key);
+    if (hit) return hit;
+    const profile: SeccompProfile =
+      choice.kind === "custom" ? parseProfile(text) : DEFAULT_PROFILE;
+    const setup = this.#build(profile, o.caps);
+    if (this.#cache.size >= this.#max)
+      this.#cache.delete(this.#cache.keys().next().value!);
+    this.#cache.set(key, setup);
+    return setup;
+  }
+
+  /** Number of cached filters (for tests and /info-style debugging). */
+  get size(): number {
+    return this.#cache.size;
+  }
+
+  #build(profile: SeccompProfile, caps: readonly string[]): SeccompSetup {
+    const resolved = resolveProfile(profile, {
+      caps,
+      nativeArch: this.#arch,
+      kernel: this.#kernel,
+    });
+    if (!resolved) return { kind: "none" };
+    if (this.#arch !== "amd64") return { kind: "oci", seccomp: resolved };
+    const program = compileX86(resolved);
+    return {
+      kind: "bpf",
+      base64: encode(program).toString("base64"),
+      instructions: program.length,
+    };
+  }
+}
+
+/** "6.18.44-fc" → [6, 18] (Docker's kernel check ignores the rest). */
+export function kernelOf(rel: string): [number, number] {
+  const m = /^(\d+)\.(\d+)/.exec(rel);
+  return m ? [Number(m[1]), Number(m[2])] : [0, 0];
+}
