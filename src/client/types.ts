@@ -16,7 +16,15 @@ export type {
   ExecCreateBody,
   ExecInspect,
   HostConfig,
+  MountPoint,
+  MountSpec,
 } from "../api/containers.ts";
+export type {
+  Volume,
+  VolumeCreateBody,
+  VolumeListResponse,
+  VolumePruneResponse,
+} from "../api/volumes.ts";
 export type {
   ImageDeleteItem,
   ImageHistoryItem,
@@ -114,7 +122,7 @@ export type ContainerUsage = {
   Status: string;
   SizeRw?: number;
   SizeRootFs?: number;
-  Mounts?: unknown[];
+  Mounts?: import("../api/containers.ts").MountPoint[];
 };
 /** A volume row of /system/df. */
 export type VolumeUsage = {
