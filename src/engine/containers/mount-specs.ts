@@ -28,7 +28,8 @@ export type MountRequest =
       destination: string;
       rw: boolean;
       mode: string;
-      driver: string;
+      /** Undefined: the existing volume's driver, or local for a new one. */
+      driver: string | undefined;
       driverOpts: Record<string, string>;
       labels: Record<string, string>;
       /** Copy the image's content at destination into an empty volume. */
@@ -79,7 +80,10 @@ function checkDestination(dest: string, kind: string, spec?: string): string {
  * volume/mounts/linux_parser.go): src starting with `/` is a host path,
  * anything else a volume name (checked later, with Docker's message).
  */
-export function parseBind(spec: string, volumeDriver: string): MountRequest {
+export function parseBind(
+  spec: string,
+  volumeDriver: string | undefined,
+): MountRequest {
   const parts = spec.split(":");
   if (parts.length > 3 || parts.some((p) => p === ""))
     throw new InvalidArgumentError(`invalid volume specification: '${spec}'`);
@@ -124,7 +128,7 @@ export function parseBind(spec: string, volumeDriver: string): MountRequest {
 /** Parses one HostConfig.Mounts entry (the --mount flag), with Docker's errors. */
 export function parseMountSpec(
   m: MountSpec,
-  volumeDriver: string,
+  volumeDriver: string | undefined,
 ): MountRequest {
   const type = m.Type ?? "";
   const bad = (why: string): InvalidArgumentError =>
@@ -216,7 +220,7 @@ export function explicitMounts(hc: HostConfig): MountRequest[] {
   const driver =
     typeof hc.VolumeDriver === "string" && hc.VolumeDriver
       ? hc.VolumeDriver
-      : "local";
+      : undefined;
   const out: MountRequest[] = [];
   for (const b of hc.Binds ?? []) out.push(parseBind(b, driver));
   for (const m of (Array.isArray(hc.Mounts) ? hc.Mounts : []) as MountSpec[])

@@ -224,7 +224,7 @@ export class VolumeMounts implements ContainerMounts {
     const v = await this.#volumes.acquire(
       {
         ...(m.name !== undefined ? { name: m.name } : {}),
-        driver: m.driver,
+        ...(m.driver !== undefined ? { driver: m.driver } : {}),
         driverOpts: m.driverOpts,
         labels: m.labels,
       },
@@ -260,7 +260,7 @@ function parseImageVolume(dest: string): MountRequest {
     destination: dest.length > 1 ? dest.replace(/\/+$/, "") : dest,
     rw: true,
     mode: "",
-    driver: "local",
+    driver: undefined,
     driverOpts: {},
     labels: {},
     copy: true,

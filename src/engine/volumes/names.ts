@@ -12,6 +12,10 @@ const DRIVER_NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*(:[a-zA-Z0-9_.-]+)?$/;
  * `..` or other characters outside the rule.
  */
 export function checkVolumeName(name: string): void {
+  if (name.length === 1 && /^[a-zA-Z0-9]$/.test(name))
+    throw new InvalidArgumentError(
+      `create ${name}: volume name is too short, names should be at least two alphanumeric characters`,
+    );
   // compat: Docker's wording, including the hint about host directories.
   if (!VOLUME_NAME_RE.test(name) || name.includes(".."))
     throw new InvalidArgumentError(
