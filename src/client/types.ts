@@ -33,6 +33,7 @@ export type {
   ImageSummary,
 } from "../api/images.ts";
 export type { EventMessage } from "../api/events.ts";
+import type { MountPoint } from "../api/containers.ts";
 
 /** GET /version. */
 export type SystemVersion = {
@@ -122,7 +123,7 @@ export type ContainerUsage = {
   Status: string;
   SizeRw?: number;
   SizeRootFs?: number;
-  Mounts?: import("../api/containers.ts").MountPoint[];
+  Mounts?: MountPoint[];
 };
 /** A volume row of /system/df. */
 export type VolumeUsage = {

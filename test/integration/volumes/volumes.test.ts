@@ -9,7 +9,8 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { execFile } from "../../../src/util/exec.ts";
 import { mountsUnder, skipReason, TestDaemon } from "../harness.ts";
 import { importDataImage, TestPlugin } from "./fixtures.ts";
 
@@ -500,6 +501,57 @@ describe(
       assert.match(df, /kv=1/);
       await d.ok(["rm", "-f", "k1", "k2"]);
       await d.ok(["volume", "rm", "kv", "kv2"]);
+    });
+
+    test("the wharf CLI creates, lists, inspects and removes volumes and passes mount flags", async () => {
+      const wharf = (args: string[]) =>
+        execFile(
+          process.execPath,
+          [resolve(import.meta.dirname, "../../../dist/wharf.cjs"), ...args],
+          { env: d.env },
+        );
+      assert.equal(
+        (await wharf(["volume", "create", "--label", "a=b", "wv"])).stdout,
+        "wv\n",
+      );
+      assert.equal(
+        (await wharf(["volume", "ls", "-q", "--filter", "label=a"])).stdout,
+        "wv\n",
+      );
+      assert.equal(
+        (
+          await wharf([
+            "volume",
+            "inspect",
+            "-f",
+            "{{.Driver}} {{.Labels}}",
+            "wv",
+          ])
+        ).stdout,
+        "local map[a:b]\n",
+      );
+      const out = await wharf([
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        "-v",
+        "wv:/w",
+        "--tmpfs",
+        "/t:size=64k",
+        "--mount",
+        `type=bind,src=${host},dst=/h,ro`,
+        "busybox",
+        "sh",
+        "-c",
+        "echo w > /w/f; df -k /t | tail -1 | awk '{print $2}'; touch /h/x 2>&1 || true",
+      ]);
+      assert.match(out.stdout, /^64\n.*Read-only file system/s);
+      assert.equal((await wharf(["volume", "rm", "wv"])).stdout, "wv\n");
+      assert.match(
+        (await wharf(["volume", "rm", "wv"])).stderr,
+        /no such volume/,
+      );
     });
 
     test("volume events and nothing left behind", async () => {
