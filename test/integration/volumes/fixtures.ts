@@ -80,7 +80,7 @@ export class TestPlugin {
     });
     this.#child = child;
     await new Promise<void>((ok, fail) => {
-      child.stdout!.once("data", () => ok());
+      child.stdout?.once("data", () => ok());
       child.once("exit", (code) =>
         fail(new Error(`plugin exited with ${code}`)),
       );

@@ -201,14 +201,23 @@ describe(
       await run(["withdata:1", "ls", "/data"]);
       assert.equal(readdirSync(volumesDir).length, before);
       const id = (await d.ok(["create", "-v", "/extra", "withdata:1"])).trim();
-      const names = JSON.parse(
-        await d.ok(["inspect", "-f", "{{json .Mounts}}", id]),
-      ).map((m: { Name: string }) => m.Name);
+      const mountsOf = async (ref: string): Promise<string[]> =>
+        (
+          JSON.parse(
+            await d.ok(["inspect", "-f", "{{json .Mounts}}", ref]),
+          ) as { Name: string }[]
+        ).map((m) => m.Name);
+      const names = await mountsOf(id);
       assert.equal(names.length, 2);
       for (const n of names) assert.match(n, /^[0-9a-f]{64}$/);
       await d.ok(["rm", "-v", id]);
       for (const n of names)
         assert.equal(existsSync(join(volumesDir, n)), false);
+      const kept = (await d.ok(["create", "withdata:1"])).trim();
+      const [keptName = ""] = await mountsOf(kept);
+      await d.ok(["rm", kept]);
+      assert.ok(existsSync(join(volumesDir, keptName, "_data")));
+      await d.ok(["volume", "rm", keptName]);
     });
 
     test("--volumes-from shares another container's volumes, :ro read-only", async () => {
