@@ -32,6 +32,43 @@ export type ContainerConfig = {
   Shell?: string[];
 };
 
+/**
+ * One mount as inspect's and ps's Mounts report it (the API's MountPoint):
+ * Source is the host path (a volume's _data, a plugin's mountpoint, ""
+ * for tmpfs); Mode is the -v mode text ("ro,z", "z", "").
+ */
+export type MountPoint = {
+  Type: "bind" | "volume" | "tmpfs";
+  Name?: string;
+  Source: string;
+  Destination: string;
+  Driver?: string;
+  Mode: string;
+  RW: boolean;
+  Propagation: string;
+};
+
+/** One entry of HostConfig.Mounts (the API's Mount; the --mount flag). */
+export type MountSpec = {
+  Target?: string;
+  Source?: string;
+  Type?: string;
+  ReadOnly?: boolean;
+  Consistency?: string;
+  BindOptions?: {
+    Propagation?: string;
+    NonRecursive?: boolean;
+    CreateMountpoint?: boolean;
+  };
+  VolumeOptions?: {
+    NoCopy?: boolean;
+    Labels?: Record<string, string>;
+    DriverConfig?: { Name?: string; Options?: Record<string, string> };
+    Subpath?: string;
+  };
+  TmpfsOptions?: { SizeBytes?: number; Mode?: number; Options?: string[][] };
+};
+
 /** A ulimit as HostConfig.Ulimits carries it. */
 export type Ulimit = { Name: string; Soft: number; Hard: number };
 
@@ -115,7 +152,7 @@ export type ContainerInspect = {
   GraphDriver: { Name: string; Data: Record<string, string> | null };
   SizeRw?: number;
   SizeRootFs?: number;
-  Mounts: unknown[];
+  Mounts: MountPoint[];
   Config: ContainerConfig;
   NetworkSettings: Record<string, unknown>;
 };
@@ -136,7 +173,7 @@ export type ContainerSummary = {
   Status: string;
   HostConfig: { NetworkMode: string };
   NetworkSettings: { Networks: Record<string, unknown> };
-  Mounts: unknown[];
+  Mounts: MountPoint[];
 };
 
 /** 200 body of POST /containers/{id}/wait. */

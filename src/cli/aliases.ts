@@ -34,6 +34,8 @@ export const ALIASES: Record<string, string> = {
   "image list": "image ls",
   rmi: "image rm",
   "image remove": "image rm",
+  "volume list": "volume ls",
+  "volume remove": "volume rm",
   events: "system events",
   info: "system info",
 };

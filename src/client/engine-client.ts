@@ -14,6 +14,7 @@ import { ExecApi } from "./exec.ts";
 import { ImagesApi } from "./images.ts";
 import { SystemApi } from "./system.ts";
 import { Transport } from "./transport.ts";
+import { VolumesApi } from "./volumes.ts";
 
 /** Groups the endpoints by kind over one transport. */
 export class EngineClient {
@@ -22,6 +23,7 @@ export class EngineClient {
   readonly exec: ExecApi;
   readonly images: ImagesApi;
   readonly system: SystemApi;
+  readonly volumes: VolumesApi;
 
   /** host: unix:///path, tcp://host:port or /path; version pins the API version (no ping). */
   constructor(host: string, options: { version?: string } = {}) {
@@ -30,6 +32,7 @@ export class EngineClient {
     this.exec = new ExecApi(this.transport);
     this.images = new ImagesApi(this.transport);
     this.system = new SystemApi(this.transport);
+    this.volumes = new VolumesApi(this.transport);
   }
 
   /** The negotiated API version ("1.50" or the daemon's older one). */

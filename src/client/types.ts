@@ -16,7 +16,15 @@ export type {
   ExecCreateBody,
   ExecInspect,
   HostConfig,
+  MountPoint,
+  MountSpec,
 } from "../api/containers.ts";
+export type {
+  Volume,
+  VolumeCreateBody,
+  VolumeListResponse,
+  VolumePruneResponse,
+} from "../api/volumes.ts";
 export type {
   ImageDeleteItem,
   ImageHistoryItem,
@@ -25,6 +33,7 @@ export type {
   ImageSummary,
 } from "../api/images.ts";
 export type { EventMessage } from "../api/events.ts";
+import type { MountPoint } from "../api/containers.ts";
 
 /** GET /version. */
 export type SystemVersion = {
@@ -114,7 +123,7 @@ export type ContainerUsage = {
   Status: string;
   SizeRw?: number;
   SizeRootFs?: number;
-  Mounts?: unknown[];
+  Mounts?: MountPoint[];
 };
 /** A volume row of /system/df. */
 export type VolumeUsage = {

@@ -23,6 +23,8 @@ export type DaemonConfig = {
   tlsCaCert: string;
   tlsCert: string;
   tlsKey: string;
+  /** Volume plugin directories, ":"-separated; "" = Docker's and wharf's defaults. */
+  pluginDirs: string;
 };
 
 /** The result of parsing argv: run the daemon, or print something and exit. */
@@ -47,6 +49,7 @@ export const defaultConfig: DaemonConfig = {
   tlsCaCert: "/etc/wharf/ca.pem",
   tlsCert: "/etc/wharf/cert.pem",
   tlsKey: "/etc/wharf/key.pem",
+  pluginDirs: "",
 };
 
 type Key = keyof DaemonConfig;
@@ -64,6 +67,7 @@ const fileKeys: Record<string, Key> = {
   tlscacert: "tlsCaCert",
   tlscert: "tlsCert",
   tlskey: "tlsKey",
+  "plugin-dirs": "pluginDirs",
 };
 /** Fields that hold booleans (in daemon.json and as flags without values). */
 const booleanKeys = new Set<Key>(["tls", "tlsVerify"]);
@@ -86,6 +90,7 @@ const flagKeys: Record<string, Key> = {
   "--tlscacert": "tlsCaCert",
   "--tlscert": "tlsCert",
   "--tlskey": "tlsKey",
+  "--plugin-dirs": "pluginDirs",
 };
 
 /** Usage text for `wharfd --help`. */
@@ -109,6 +114,7 @@ Options:
       --tlscert string          Path to TLS certificate file (default "/etc/wharf/cert.pem")
       --tlskey string           Path to TLS key file (default "/etc/wharf/key.pem")
       --tlsverify               Use TLS and verify the remote (clients must present certificates)
+      --plugin-dirs string      Volume plugin directories, ":"-separated (default Docker's and /etc/wharf/plugins, <exec-root>/plugins)
       --validate                Validate daemon configuration and exit
   -v, --version                 Print version information and quit
 `;

@@ -1,5 +1,6 @@
 import type { ContainerService } from "../engine/containers/index.ts";
 import type { ImageService } from "../engine/images/index.ts";
+import type { VolumeService } from "../engine/volumes/index.ts";
 import { API_VERSION } from "../api/version.ts";
 
 /**
@@ -8,7 +9,11 @@ import { API_VERSION } from "../api/version.ts";
  * `types` (API 1.42+) limits the sections; empty means all.
  */
 export async function diskUsage(
-  services: { images: ImageService; containers: ContainerService },
+  services: {
+    images: ImageService;
+    containers: ContainerService;
+    volumes: VolumeService;
+  },
   options: { types: string[] },
 ): Promise<Record<string, unknown>> {
   const want = (t: string): boolean =>
@@ -30,7 +35,7 @@ export async function diskUsage(
     out.Images = images;
   }
   if (want("container")) out.Containers = containers;
-  if (want("volume")) out.Volumes = [];
+  if (want("volume")) out.Volumes = await services.volumes.diskUsage();
   if (want("build-cache")) out.BuildCache = [];
   return out;
 }

@@ -8,6 +8,7 @@ import {
 } from "../engine/events/index.ts";
 import { ImageService } from "../engine/images/index.ts";
 import { ContainerService } from "../engine/containers/index.ts";
+import { DOCKER_PLUGIN_DIRS, VolumeService } from "../engine/volumes/index.ts";
 import { SystemService } from "../engine/system/index.ts";
 import { ConmonRuntime, ensureCgroupV1Controllers } from "../runtime/index.ts";
 import { Router } from "../server/router.ts";
@@ -15,6 +16,7 @@ import { containerRoutes } from "../server/routes/containers.ts";
 import { execRoutes } from "../server/routes/exec.ts";
 import { imageRoutes } from "../server/routes/images.ts";
 import { systemRoutes } from "../server/routes/system.ts";
+import { volumeRoutes } from "../server/routes/volumes.ts";
 import { errorMessage } from "../util/errors.ts";
 import type { Logger } from "../util/log.ts";
 import type { DaemonConfig } from "./config.ts";
@@ -41,6 +43,20 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
   const images = new ImageService({ root: config.dataRoot, events, log });
   await images.init();
 
+  const volumes = new VolumeService({
+    root: join(config.dataRoot, "volumes"),
+    events,
+    log,
+    pluginDirs: config.pluginDirs
+      ? config.pluginDirs.split(":").filter(Boolean)
+      : [
+          ...DOCKER_PLUGIN_DIRS,
+          "/etc/wharf/plugins",
+          join(config.execRoot, "plugins"),
+        ],
+  });
+  await volumes.init();
+
   const runtime = new ConmonRuntime({
     stateDir: join(config.execRoot, "runtime"),
     binary: runtimePath(config.runtime),
@@ -52,6 +68,7 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
     runtime,
     events,
     log,
+    volumes,
   });
   images.setUsageCheck((imageId) => containers.usageCheck(imageId));
   await containers.init();
@@ -79,7 +96,7 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
     systemRoutes({
       version: () => system.version(),
       info: () => system.info(),
-      df: (options) => diskUsage({ images, containers }, options),
+      df: (options) => diskUsage({ images, containers, volumes }, options),
       eventHistory: () => events.history(),
       subscribe: (l) => {
         listeners++;
@@ -95,6 +112,7 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
   );
   router.add(imageRoutes(images));
   router.add(containerRoutes(containers));
+  router.add(volumeRoutes(volumes));
   router.add(execRoutes(containers));
   log.debug("daemon wired", {
     dataRoot: config.dataRoot,

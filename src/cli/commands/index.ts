@@ -12,6 +12,7 @@ export const GROUPS: Record<string, string> = {
   container: "Manage containers",
   image: "Manage images",
   system: "Manage Docker",
+  volume: "Manage volumes",
 };
 
 /** Every command by canonical path. */
@@ -138,6 +139,26 @@ export const COMMANDS: Record<string, CommandEntry> = {
   "system info": {
     short: "Display system-wide information",
     load: async () => (await import("./system/info.ts")).info,
+  },
+  "volume create": {
+    short: "Create a volume",
+    load: async () => (await import("./volumes/create.ts")).create,
+  },
+  "volume inspect": {
+    short: "Display detailed information on one or more volumes",
+    load: async () => (await import("./volumes/inspect.ts")).inspect,
+  },
+  "volume ls": {
+    short: "List volumes",
+    load: async () => (await import("./volumes/ls.ts")).ls,
+  },
+  "volume prune": {
+    short: "Remove unused local volumes",
+    load: async () => (await import("./volumes/prune.ts")).prune,
+  },
+  "volume rm": {
+    short: "Remove one or more volumes",
+    load: async () => (await import("./volumes/rm.ts")).rm,
   },
   inspect: {
     short: "Return low-level information on Docker objects",

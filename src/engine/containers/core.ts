@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import type { EventBus } from "../events/index.ts";
 import type { ImageProvider } from "../images/index.ts";
-import type { OciRuntime } from "../../runtime/index.ts";
 import type { SeccompFilters } from "../../security/index.ts";
+import type { OciMount, OciRuntime } from "../../runtime/index.ts";
 import type { KeyedLock } from "../../util/lock.ts";
 import type { Logger } from "../../util/log.ts";
 import { eventAttributes, type ContainerRecord } from "./record.ts";
@@ -26,6 +26,29 @@ export interface ContainerNetworking {
   createWarnings(networkMode: string): string[];
 }
 
+/**
+ * The hook through which binds, volumes and tmpfs reach a container
+ * (mounts.ts implements it over the volumes engine). `resolve` runs at
+ * create and fills r.mounts; `prepare` at start, with the rootfs mounted,
+ * returns the OCI mounts; `release` after the container stopped
+ * (idempotent); `remove` at rm, with -v removing anonymous volumes.
+ */
+export interface ContainerMounts {
+  /** Rebuilds references and mount state from the records at daemon start. */
+  restore(
+    records: ContainerRecord[],
+    running: (r: ContainerRecord) => boolean,
+  ): Promise<void>;
+  /** Throws InvalidArgumentError/NotFoundError with Docker's text; leaves nothing on failure. */
+  resolve(r: ContainerRecord): Promise<void>;
+  prepare(r: ContainerRecord, rootfs: string): Promise<OciMount[]>;
+  release(r: ContainerRecord): Promise<void>;
+  remove(
+    r: ContainerRecord,
+    options: { removeVolumes: boolean },
+  ): Promise<void>;
+}
+
 /** Everything the verb modules share; built once by ContainerService. */
 export type Core = {
   store: ContainerStore;
@@ -36,6 +59,7 @@ export type Core = {
   lock: KeyedLock;
   execs: ExecStore;
   networking: ContainerNetworking;
+  mounts: ContainerMounts;
   dataRoot: string;
   execRoot: string;
   /** Compiled seccomp filters, cached per (profile, capabilities). */

@@ -72,10 +72,12 @@ export async function createContainer(
     stoppedByUser: false,
   };
   try {
+    await core.mounts.resolve(r);
     await mkdir(core.store.dirOf(id), { recursive: true, mode: 0o710 });
     await core.images.prepareRootfs(id, image.id);
     await core.store.save(r);
   } catch (err) {
+    await core.mounts.remove(r, { removeVolumes: true }).catch(() => undefined);
     core.store.releaseName(name, id);
     await core.images.removeRootfs(id).catch(() => undefined);
     await rm(core.store.dirOf(id), { recursive: true, force: true });
@@ -188,14 +190,6 @@ export function defaultHostConfig(hc: Partial<HostConfig>): HostConfig {
 
 function validateHostConfig(hc: HostConfig): void {
   parseSecurityOpt(hc.SecurityOpt as string[] | undefined);
-  if (hc.Binds?.length)
-    throw new NotImplementedError(
-      "not implemented: bind mounts (-v) are not supported yet",
-    );
-  if (Array.isArray(hc.Mounts) && hc.Mounts.length)
-    throw new NotImplementedError(
-      "not implemented: mounts (--mount) are not supported yet",
-    );
   if (
     hc.AutoRemove &&
     hc.RestartPolicy.Name !== "no" &&

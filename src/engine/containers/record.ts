@@ -2,6 +2,7 @@ import type {
   ContainerConfig,
   ContainerState,
   HostConfig,
+  MountPoint,
 } from "../../api/containers.ts";
 import { ConflictError, NotModifiedError } from "../../util/errors.ts";
 import { shortId } from "../../util/ids.ts";
@@ -36,6 +37,8 @@ export type ContainerRecord = {
   restartCount: number;
   /** True once stop/kill by the user ended it (restart policies skip those). */
   stoppedByUser: boolean;
+  /** Resolved mounts, in Docker's inspect shape (Type bind|volume|tmpfs, Name, Source, Destination, Driver, Mode, RW, Propagation). */
+  mounts?: MountPoint[];
 };
 
 /** Docker's zero time, used for StartedAt/FinishedAt before they happen. */

@@ -101,6 +101,7 @@ async function reconcileOne(core: Core, r: ContainerRecord): Promise<void> {
   };
   await core.store.save(r);
   await core.networking.release(r).catch(() => undefined);
+  await core.mounts.release(r).catch(() => undefined);
   await core.images.unmountRootfs(r.id).catch(() => undefined);
   await rm(bundle, { recursive: true, force: true });
   publish(core, r, "die", { exitCode: "255" });

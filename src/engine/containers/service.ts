@@ -36,6 +36,7 @@ import { createContainer } from "./create.ts";
 import { createExec, execView, startExec } from "./exec.ts";
 import { ExecStore } from "./exec-store.ts";
 import { hostFilePaths } from "./host-files.ts";
+import { NoMounts, VolumeMounts, type VolumeProvider } from "./mounts.ts";
 import { parseLogTime, streamLogs, type LogsRequest } from "./logs.ts";
 import {
   checkPause,
@@ -78,6 +79,8 @@ export class ContainerService {
     events: EventBus;
     log: Logger;
     networking?: ContainerNetworking;
+    /** The volumes engine; without it binds, volumes and tmpfs answer 501. */
+    volumes?: VolumeProvider;
     initBinary?: string;
   }) {
     const store = new ContainerStore(options.root);
@@ -100,6 +103,13 @@ export class ContainerService {
             );
           return { id: r.id, pid: r.state.pid };
         }),
+      mounts: options.volumes
+        ? new VolumeMounts({
+            volumes: options.volumes,
+            resolveContainer: (ref) => store.resolve(ref),
+            log: options.log,
+          })
+        : new NoMounts(),
       dataRoot: options.root,
       execRoot: options.execRoot,
       initBinary:
@@ -113,6 +123,7 @@ export class ContainerService {
   /** Loads the records from disk. Call once, before restore(). */
   async init(): Promise<void> {
     ({ orphans: this.#orphans } = await this.#core.store.load());
+    await this.#core.mounts.restore(this.#core.store.all(), isRunning);
   }
 
   /**
@@ -126,7 +137,9 @@ export class ContainerService {
       (id) => void this.#onExit(id),
     );
     for (const id of remove)
-      await this.remove(id, { force: true }).catch(() => undefined);
+      await this.remove(id, { force: true, volumes: true }).catch(
+        () => undefined,
+      );
   }
 
   /** Stops watching exits; containers keep running. */
@@ -154,7 +167,9 @@ export class ContainerService {
       // compat: moby removes an AutoRemove container whose start failed, so
       // `run --rm` (waiting for condition=removed) ends.
       if (r.hostConfig.AutoRemove && !isRunning(r))
-        await this.remove(r.id, { force: true }).catch(() => undefined);
+        await this.remove(r.id, { force: true, volumes: true }).catch(
+          () => undefined,
+        );
       throw err;
     }
   }
@@ -239,6 +254,7 @@ export class ContainerService {
         c.networking.release(r).catch(() => undefined),
         c.images.removeRootfs(r.id),
       ]);
+      await c.mounts.remove(r, { removeVolumes: options.volumes === true });
       await rm(bundleOf(c, r.id), { recursive: true, force: true });
       await c.store.remove(r.id);
       c.execs.removeAllOf(r.id);
@@ -586,11 +602,12 @@ export class ContainerService {
     if (!changed || !r) return;
     this.#core.notifyExit(id, r.state.exitCode);
     if (r.hostConfig.AutoRemove)
-      await this.remove(id, { force: true }).catch((err: unknown) =>
-        this.#core.log.warn("auto-remove failed", {
-          id,
-          err: errorMessage(err),
-        }),
+      await this.remove(id, { force: true, volumes: true }).catch(
+        (err: unknown) =>
+          this.#core.log.warn("auto-remove failed", {
+            id,
+            err: errorMessage(err),
+          }),
       );
   }
 

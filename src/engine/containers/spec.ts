@@ -104,6 +104,8 @@ export type SpecInputs = {
   user: { uid: number; gid: number; additionalGids: number[] };
   /** The daemon's seccomp filter cache. */
   seccomp: SeccompFilters;
+  /** Binds, volumes and tmpfs from mounts.ts; they replace defaults at the same destination. */
+  mounts?: OciMount[];
 };
 
 /**
@@ -135,6 +137,7 @@ export function buildSpec(r: ContainerRecord, inputs: SpecInputs): OciSpec {
     });
     args.unshift(INIT_PATH, "--");
   }
+  if (inputs.mounts?.length) mergeUserMounts(mounts, inputs.mounts);
   const namespaces: OciNamespace[] = [{ type: "mount" }];
   if (hc.PidMode !== "host") namespaces.push({ type: "pid" });
   if (hc.IpcMode !== "host") namespaces.push({ type: "ipc" });
@@ -290,6 +293,23 @@ export function specEnv(r: ContainerRecord): string[] {
       "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
     );
   return [...env, ...user];
+}
+
+/**
+ * compat: a user mount replaces a default at the same destination (e.g.
+ * /dev/shm), and user mounts go parents first (moby sorts by depth).
+ */
+function mergeUserMounts(mounts: OciMount[], user: OciMount[]): void {
+  const dests = new Set(user.map((m) => m.destination));
+  const kept = mounts.filter((m) => !dests.has(m.destination));
+  const depth = (m: OciMount): number =>
+    m.destination.split("/").filter(Boolean).length;
+  mounts.splice(
+    0,
+    mounts.length,
+    ...kept,
+    ...[...user].sort((a, b) => depth(a) - depth(b)),
+  );
 }
 
 function defaultMounts(privileged: boolean, shmSize: number): OciMount[] {

@@ -30,6 +30,7 @@ export async function startContainer(
   try {
     const rootfs = await core.images.mountRootfs(id);
     const user = await resolveUser(rootfs, r.config.User, groupAdd(r));
+    const mounts = await core.mounts.prepare(r, rootfs);
     const { netns } = await core.networking.prepare(r);
     const files = hostFilePaths(core.store.dirOf(id));
     await writeHostFiles(r, files, { hostNetwork: netns === "host" });
@@ -42,6 +43,7 @@ export async function startContainer(
       initBinary: r.hostConfig.Init ? core.initBinary : undefined,
       user,
       seccomp: core.seccomp,
+      mounts,
     });
     const createOptions = {
       bundle,
@@ -90,6 +92,7 @@ async function failStart(
   await core.runtime.remove(r.id, { force: true }).catch(() => undefined);
   await core.runtime.clearExitStatus(r.id).catch(() => undefined);
   await core.networking.release(r).catch(() => undefined);
+  await core.mounts.release(r).catch(() => undefined);
   await core.images.unmountRootfs(r.id).catch(() => undefined);
   await rm(bundleOf(core, r.id), { recursive: true, force: true });
   // compat: moby's exit codes for start failures (127 not found, 126 not executable).
@@ -168,6 +171,7 @@ export async function recordExit(
     }),
   );
   await core.networking.release(r).catch(() => undefined);
+  await core.mounts.release(r).catch(() => undefined);
   await core.images.unmountRootfs(r.id).catch(() => undefined);
   await rm(bundleOf(core, r.id), { recursive: true, force: true });
   if (status.oomKilled) publish(core, r, "oom");

@@ -69,7 +69,7 @@ export function inspectView(
           }
         : null,
     },
-    Mounts: [],
+    Mounts: r.mounts ?? [],
     Config: r.config,
     NetworkSettings: networkSettings(r),
   };
@@ -151,7 +151,7 @@ export function summaryView(
     NetworkSettings: {
       Networks: (networkSettings(r).Networks ?? {}) as Record<string, unknown>,
     },
-    Mounts: [],
+    Mounts: r.mounts ?? [],
   };
   if (size) {
     row.SizeRw = size.rw;

@@ -11,9 +11,12 @@ import {
   securityHostConfig,
 } from "./create-options-security.ts";
 
+import { MOUNT_FLAGS, mountFields } from "./create-options-mounts.ts";
+
 /** Flags of both run and create. */
 export const CREATE_FLAGS: FlagSpec[] = [
   ...SECURITY_FLAGS,
+  ...MOUNT_FLAGS,
   {
     name: "add-host",
     type: "list",
@@ -86,12 +89,6 @@ export const CREATE_FLAGS: FlagSpec[] = [
     valueName: "bytes",
   },
   {
-    name: "mount",
-    type: "list",
-    description: "Attach a filesystem mount to the container",
-    valueName: "mount",
-  },
-  {
     name: "name",
     type: "string",
     description: "Assign a name to the container",
@@ -151,12 +148,6 @@ export const CREATE_FLAGS: FlagSpec[] = [
     short: "u",
     type: "string",
     description: "Username or UID (format: <name|uid>[:<group|gid>])",
-  },
-  {
-    name: "volume",
-    short: "v",
-    type: "list",
-    description: "Bind mount a volume",
   },
   {
     name: "workdir",
@@ -221,26 +212,6 @@ function parsePublish(
   (bindings[key] ??= []).push({ HostIp: hostIp, HostPort: hostPort });
 }
 
-function parseMount(spec: string): Record<string, unknown> {
-  const mount: Record<string, unknown> = { Type: "volume" };
-  for (const field of spec.split(",")) {
-    const [k = "", v] = field.split("=");
-    const key = k.trim().toLowerCase();
-    if (key === "type") mount.Type = v;
-    else if (key === "source" || key === "src") mount.Source = v;
-    else if (key === "target" || key === "destination" || key === "dst")
-      mount.Target = v;
-    else if (key === "readonly" || key === "ro")
-      mount.ReadOnly = v === undefined || v === "true" || v === "1";
-    else
-      throw new StatusError(
-        `invalid argument "${spec}" for "--mount" flag: unexpected key '${key}' in '${field}'`,
-        125,
-      );
-  }
-  return mount;
-}
-
 /** Builds the create body from flags, the image and its command. Throws StatusError (125) on bad values. */
 export function createBody(
   flags: ParsedFlags,
@@ -263,12 +234,7 @@ export function createBody(
         l.includes("=") ? l.slice(l.indexOf("=") + 1) : "",
       ]),
   );
-  const volumes: Record<string, object> = {};
-  const binds: string[] = [];
-  for (const v of flags.list("volume")) {
-    if (v.includes(":")) binds.push(v);
-    else volumes[v] = {};
-  }
+  const mounts = mountFields(flags);
   const exposed: Record<string, object> = {};
   const portBindings: Record<string, Binding[]> = {};
   for (const p of flags.list("publish")) parsePublish(p, exposed, portBindings);
@@ -298,7 +264,7 @@ export function createBody(
     Env: env,
     Cmd: cmd.length ? cmd : null,
     Image: image,
-    Volumes: volumes,
+    Volumes: mounts.Volumes,
     WorkingDir: flags.string("workdir") ?? "",
     Entrypoint: entrypoint,
     OnBuild: null,
@@ -306,7 +272,6 @@ export function createBody(
     ...(stopSignal ? { StopSignal: stopSignal } : {}),
     ...(stopTimeout !== undefined ? { StopTimeout: stopTimeout } : {}),
     HostConfig: {
-      Binds: binds.length ? binds : null,
       NetworkMode: flags.string("network") ?? "default",
       PortBindings: portBindings,
       RestartPolicy: {
@@ -324,7 +289,7 @@ export function createBody(
         : 0,
       Dns: flags.list("dns"),
       ExtraHosts: flags.list("add-host").length ? flags.list("add-host") : null,
-      Mounts: flags.list("mount").map(parseMount),
+      ...mounts.HostConfig,
       ...securityHostConfig(flags),
     },
     NetworkingConfig: { EndpointsConfig: {} },
