@@ -56,6 +56,7 @@ export async function createContainer(
     while (tryResolve(core, name));
   }
   core.store.reserveName(name, id);
+  let warnings: string[];
   const r: ContainerRecord = {
     schema: 1,
     id,
@@ -71,11 +72,13 @@ export async function createContainer(
     stoppedByUser: false,
   };
   try {
+    warnings = await core.networking.create(r, body);
     await mkdir(core.store.dirOf(id), { recursive: true, mode: 0o710 });
     await core.images.prepareRootfs(id, image.id);
     await core.store.save(r);
   } catch (err) {
     core.store.releaseName(name, id);
+    await core.networking.remove(r).catch(() => undefined);
     await core.images.removeRootfs(id).catch(() => undefined);
     await rm(core.store.dirOf(id), { recursive: true, force: true });
     throw err;
@@ -83,7 +86,7 @@ export async function createContainer(
   publish(core, r, "create");
   return {
     Id: id,
-    Warnings: core.networking.createWarnings(hostConfig.NetworkMode),
+    Warnings: warnings,
   };
 }
 
@@ -204,9 +207,4 @@ function validateHostConfig(hc: HostConfig): void {
     );
   if (hc.Memory > 0 && hc.Memory < 6 * 1024 * 1024)
     throw new InvalidArgumentError("Minimum memory limit allowed is 6MB");
-  const p = hc.PortBindings;
-  if (p && typeof p === "object" && Object.keys(p).length)
-    throw new NotImplementedError(
-      "not implemented: published ports (-p) need bridge networking",
-    );
 }
