@@ -9,10 +9,7 @@ import {
 import { ImageService } from "../engine/images/index.ts";
 import { ContainerService } from "../engine/containers/index.ts";
 import { SystemService } from "../engine/system/index.ts";
-import {
-  NetworkService,
-  networkOptions,
-} from "../engine/networks/index.ts";
+import { NetworkService, networkOptions } from "../engine/networks/index.ts";
 import { BridgeDriver } from "../network/bridge-driver.ts";
 import type { NetworkDriver } from "../network/driver.ts";
 import { Firewall } from "../network/firewall.ts";

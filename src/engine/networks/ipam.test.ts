@@ -21,14 +21,30 @@ test("IpPool.reserve() refuses taken addresses and addresses outside the subnet"
 });
 
 test("IpPool allocates from the ip-range only and says when it is full", () => {
-  const p = new IpPool("10.9.0.0/24", { gateway: "10.9.0.1", range: "10.9.0.128/31" });
+  const p = new IpPool("10.9.0.0/24", {
+    gateway: "10.9.0.1",
+    range: "10.9.0.128/31",
+  });
   assert.equal(p.allocate("n"), "10.9.0.128");
   assert.equal(p.allocate("n"), "10.9.0.129");
-  assert.throws(() => p.allocate("n (abc)"), /no available IPv4 addresses on this network's address pools: n \(abc\)/);
+  assert.throws(
+    () => p.allocate("n (abc)"),
+    /no available IPv4 addresses on this network's address pools: n \(abc\)/,
+  );
 });
 
 test("pickSubnet() skips subnets overlapping routes (docker0's 172.17.0.0/16)", () => {
-  const p = pickSubnet(DEFAULT_POOLS, [parsePrefix("172.17.0.0/16"), parsePrefix("172.18.5.0/24")]);
+  const p = pickSubnet(DEFAULT_POOLS, [
+    parsePrefix("172.17.0.0/16"),
+    parsePrefix("172.18.5.0/24"),
+  ]);
   assert.equal(formatPrefix(p), "172.19.0.0/16");
-  assert.throws(() => pickSubnet([{ base: "10.0.0.0/24", size: 24 }], [parsePrefix("10.0.0.0/8")]), /fully subnetted/);
+  assert.throws(
+    () =>
+      pickSubnet(
+        [{ base: "10.0.0.0/24", size: 24 }],
+        [parsePrefix("10.0.0.0/8")],
+      ),
+    /fully subnetted/,
+  );
 });

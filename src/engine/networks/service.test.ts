@@ -26,7 +26,12 @@ class FakeDriver implements NetworkDriver {
   async leave(): Promise<void> {}
 }
 
-async function service(): Promise<{ svc: NetworkService; driver: FakeDriver; events: EventBus; done: () => Promise<void> }> {
+async function service(): Promise<{
+  svc: NetworkService;
+  driver: FakeDriver;
+  events: EventBus;
+  done: () => Promise<void>;
+}> {
   const dir = await mkdtemp(join(tmpdir(), "wharf-net-"));
   const log = new Logger("error");
   const driver = new FakeDriver();
@@ -40,7 +45,12 @@ async function service(): Promise<{ svc: NetworkService; driver: FakeDriver; eve
     drivers: new Map([["bridge", driver]]),
   });
   await svc.init();
-  return { svc, driver, events, done: () => rm(dir, { recursive: true, force: true }) };
+  return {
+    svc,
+    driver,
+    events,
+    done: () => rm(dir, { recursive: true, force: true }),
+  };
 }
 
 const ctr = (mode: string): NetContainer => ({
@@ -54,8 +64,13 @@ const ctr = (mode: string): NetContainer => ({
 test("init() makes bridge (from bip), host and none", async () => {
   const { svc, driver, done } = await service();
   const list = await svc.list();
-  assert.deepEqual(list.map((n) => `${n.Name}/${n.Driver}`), ["bridge/bridge", "host/host", "none/null"]);
-  assert.deepEqual(list[0]?.IPAM.Config, [{ Subnet: "10.199.0.0/24", Gateway: "10.199.0.1" }]);
+  assert.deepEqual(
+    list.map((n) => `${n.Name}/${n.Driver}`),
+    ["bridge/bridge", "host/host", "none/null"],
+  );
+  assert.deepEqual(list[0]?.IPAM.Config, [
+    { Subnet: "10.199.0.0/24", Gateway: "10.199.0.1" },
+  ]);
   assert.deepEqual(driver.created, ["bridge"]);
   await done();
 });
@@ -64,19 +79,37 @@ test("create() checks names, overlaps and drivers with Docker's errors, and publ
   const { svc, driver, events, done } = await service();
   const seen: string[] = [];
   events.subscribe((e) => seen.push(`${e.Type}/${e.Action}`));
-  const { Id } = await svc.create({ Name: "n1", IPAM: { Config: [{ Subnet: "10.198.0.0/24" }] } });
+  const { Id } = await svc.create({
+    Name: "n1",
+    IPAM: { Config: [{ Subnet: "10.198.0.0/24" }] },
+  });
   assert.equal((await svc.inspect("n1")).IPAM.Config[0]?.Gateway, "10.198.0.1");
-  await assert.rejects(svc.create({ Name: "n1" }), /network with name n1 already exists/);
-  await assert.rejects(svc.create({ Name: "bridge" }), /operation is not permitted on predefined bridge network/);
-  await assert.rejects(svc.create({ Name: "n2", Driver: "x" }), /plugin "x" not found/);
   await assert.rejects(
-    svc.create({ Name: "n3", IPAM: { Config: [{ Subnet: "10.198.0.128/25" }] } }),
+    svc.create({ Name: "n1" }),
+    /network with name n1 already exists/,
+  );
+  await assert.rejects(
+    svc.create({ Name: "bridge" }),
+    /operation is not permitted on predefined bridge network/,
+  );
+  await assert.rejects(
+    svc.create({ Name: "n2", Driver: "x" }),
+    /plugin "x" not found/,
+  );
+  await assert.rejects(
+    svc.create({
+      Name: "n3",
+      IPAM: { Config: [{ Subnet: "10.198.0.128/25" }] },
+    }),
     /Pool overlaps with other one on this address space/,
   );
   assert.equal((await svc.list({ type: ["custom"] })).length, 1);
   assert.equal((await svc.list({ dangling: ["true"] }))[0]?.Id, Id);
   await assert.rejects(svc.list({ bogus: ["1"] }), /invalid filter 'bogus'/);
-  await assert.rejects(svc.remove("host"), /host is a pre-defined network and cannot be removed/);
+  await assert.rejects(
+    svc.remove("host"),
+    /host is a pre-defined network and cannot be removed/,
+  );
   await svc.remove(Id.slice(0, 6));
   assert.deepEqual(driver.deleted, ["n1"]);
   assert.deepEqual(seen, ["network/create", "network/destroy"]);
@@ -85,7 +118,11 @@ test("create() checks names, overlaps and drivers with Docker's errors, and publ
 
 test("the create hook refuses --ip on the default bridge and on networks without user subnets", async () => {
   const { svc, done } = await service();
-  const body = (net: string) => ({ NetworkingConfig: { EndpointsConfig: { [net]: { IPAMConfig: { IPv4Address: "10.1.1.1" } } } } });
+  const body = (net: string) => ({
+    NetworkingConfig: {
+      EndpointsConfig: { [net]: { IPAMConfig: { IPv4Address: "10.1.1.1" } } },
+    },
+  });
   await assert.rejects(
     svc.sandboxes.create(ctr("bridge"), body("bridge")),
     /user specified IP address is supported on user defined networks only/,
@@ -95,6 +132,9 @@ test("the create hook refuses --ip on the default bridge and on networks without
     svc.sandboxes.create(ctr("auto"), body("auto")),
     /supported only when connecting to networks with user configured subnets/,
   );
-  await assert.rejects(svc.sandboxes.create(ctr("nope"), {}), /network nope not found/);
+  await assert.rejects(
+    svc.sandboxes.create(ctr("nope"), {}),
+    /network nope not found/,
+  );
   await done();
 });

@@ -119,14 +119,12 @@ export class NetworkService {
         c.pools.set(n.id, poolsOf(n));
         const d = c.drivers.get(n.driver);
         if (d && n.driver !== "host" && n.driver !== "null")
-          await d
-            .createNetwork(specOf(n))
-            .catch((err: unknown) =>
-              c.log.error("cannot restore network", {
-                name: n.name,
-                err: errorMessage(err),
-              }),
-            );
+          await d.createNetwork(specOf(n)).catch((err: unknown) =>
+            c.log.error("cannot restore network", {
+              name: n.name,
+              err: errorMessage(err),
+            }),
+          );
         this.#gateway(n, true);
       }
       for (const sb of c.sandboxes.values()) this.sandboxes.hold(sb);

@@ -48,7 +48,13 @@ export class NetDaemon extends TestDaemon {
 
   /** The DNAT rules in this daemon's table. */
   async dnatRules(): Promise<string[]> {
-    const r = await execFile("nft", ["list", "chain", "inet", this.table, "ports"]);
+    const r = await execFile("nft", [
+      "list",
+      "chain",
+      "inet",
+      this.table,
+      "ports",
+    ]);
     return r.stdout.split("\n").filter((l) => l.includes("dnat"));
   }
 
@@ -62,7 +68,8 @@ export class NetDaemon extends TestDaemon {
     try {
       await this.stop();
     } finally {
-      for (const n of await this.netns()) await execFile("ip", ["netns", "delete", n]);
+      for (const n of await this.netns())
+        await execFile("ip", ["netns", "delete", n]);
       await execFile("ip", ["link", "delete", this.bridge]);
       await execFile("nft", ["delete", "table", "inet", this.table]);
     }
@@ -85,22 +92,42 @@ export async function freeSubnet(start = "172.25.0.0/24"): Promise<string> {
 
 /** The host's first global IPv4 address (not loopback). */
 export async function hostAddress(): Promise<string> {
-  const r = await execFile("ip", ["-j", "-4", "addr", "show", "scope", "global"]);
+  const r = await execFile("ip", [
+    "-j",
+    "-4",
+    "addr",
+    "show",
+    "scope",
+    "global",
+  ]);
   const rows = JSON.parse(r.stdout) as {
     ifname: string;
     addr_info: { local: string }[];
   }[];
-  const hit = rows.find((x) => !x.ifname.startsWith("wt") && !x.ifname.startsWith("br-") && x.addr_info[0]);
+  const hit = rows.find(
+    (x) =>
+      !x.ifname.startsWith("wt") &&
+      !x.ifname.startsWith("br-") &&
+      x.addr_info[0],
+  );
   if (!hit) throw new Error("host has no global IPv4 address");
   return hit.addr_info[0]!.local;
 }
 
 /** An HTTP GET from inside a container with busybox nc (busybox-static's wget crashes). */
-export function ncGet(host: string, port: number, path = "/index.html"): string {
+export function ncGet(
+  host: string,
+  port: number,
+  path = "/index.html",
+): string {
   return `printf 'GET ${path} HTTP/1.0\\r\\n\\r\\n' | nc -w 3 ${host} ${port}`;
 }
 
 /** A command line starting busybox httpd serving `text` at /index.html on port 80. */
 export function httpd(text: string): string[] {
-  return ["sh", "-c", `mkdir -p /www && echo ${text} > /www/index.html && exec httpd -f -p 80 -h /www`];
+  return [
+    "sh",
+    "-c",
+    `mkdir -p /www && echo ${text} > /www/index.html && exec httpd -f -p 80 -h /www`,
+  ];
 }

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import type { ContainerCreateBody } from "../../../client/index.ts";
 import { StatusError } from "../../command.ts";
 import type { FlagSpec, ParsedFlags } from "../../flags.ts";
+import { applyNetworkFlags, NETWORK_FLAGS } from "./create-options-network.ts";
 
 /** Flags of both run and create. */
 export const CREATE_FLAGS: FlagSpec[] = [
@@ -159,6 +160,7 @@ export const CREATE_FLAGS: FlagSpec[] = [
     type: "string",
     description: "Working directory inside the container",
   },
+  ...NETWORK_FLAGS,
 ];
 
 /** Parses "1g", "512m", "100k" or bytes, as Docker's RAMInBytes. Throws StatusError. */
@@ -279,7 +281,7 @@ export function createBody(
   const stopSignal = flags.string("stop-signal");
   // compat: without -d and without -a, run attaches stdout and stderr (and stdin with -i).
   const attachAll = !detach && attach.length === 0;
-  return {
+  const body: ContainerCreateBody = {
     Hostname: flags.string("hostname") ?? "",
     Domainname: "",
     User: flags.string("user") ?? "",
@@ -323,4 +325,5 @@ export function createBody(
     },
     NetworkingConfig: { EndpointsConfig: {} },
   };
+  return applyNetworkFlags(flags, body);
 }
