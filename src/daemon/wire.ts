@@ -46,7 +46,9 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
   const images = new ImageService({ root: config.dataRoot, events, log });
   await images.init();
 
-  const netOptions = networkOptions(config.network);
+  const netOptions = networkOptions(config.network, {
+    execRoot: config.execRoot,
+  });
   const firewall = new Firewall({
     table: netOptions.nftTable,
     enabled: netOptions.iptables,
@@ -145,7 +147,14 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
     dataRoot: config.dataRoot,
     execRoot: config.execRoot,
   });
-  return { router, events, close: async () => containers.close() };
+  return {
+    router,
+    events,
+    close: async () => {
+      containers.close();
+      await networks.close();
+    },
+  };
 }
 
 /** The runtime binary's path: Debian puts crun in /usr/bin and runc in /usr/sbin. */

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { InvalidArgumentError } from "../../util/errors.ts";
 import { parsePrefix } from "../../network/cidr.ts";
 
@@ -23,7 +24,11 @@ export type NetworkOptions = {
   userlandProxy: boolean;
   /** "dns": nameservers for containers instead of the host's. */
   dns: string[];
-  /** "nft-table" (wharf's own key): the nftables table and netns name prefix. */
+  /**
+   * "nft-table" (wharf's own key): the nftables table and netns name prefix.
+   * Default "wharf"; with a non-default exec root bridge and table default
+   * to names derived from it.
+   */
   nftTable: string;
 };
 
@@ -57,7 +62,10 @@ export const DEFAULT_POOLS = [
  * Reads the networking keys of daemon.json (values as parsed JSON).
  * Throws InvalidArgumentError naming the key for a bad value.
  */
-export function networkOptions(raw: Record<string, unknown>): NetworkOptions {
+export function networkOptions(
+  raw: Record<string, unknown>,
+  context: { execRoot?: string } = {},
+): NetworkOptions {
   const str = (k: string, d: string): string => {
     const v = raw[k];
     if (v === undefined) return d;
@@ -86,8 +94,14 @@ export function networkOptions(raw: Record<string, unknown>): NetworkOptions {
   const dns = raw.dns ?? [];
   if (!Array.isArray(dns) || !dns.every((d) => typeof d === "string"))
     throw bad("dns", "must be a list of strings");
+  // A daemon on another exec root (tests, a second instance) gets its own
+  // bridge and table, so it never rewrites the main daemon's rules.
+  const own =
+    context.execRoot && context.execRoot !== "/run/wharf"
+      ? createHash("sha256").update(context.execRoot).digest("hex").slice(0, 6)
+      : "";
   const o: NetworkOptions = {
-    bridge: str("bridge", "wharf0"),
+    bridge: str("bridge", own ? `wharf${own}` : "wharf0"),
     bip: str("bip", ""),
     fixedCidr: str("fixed-cidr", ""),
     defaultAddressPools,
@@ -97,7 +111,7 @@ export function networkOptions(raw: Record<string, unknown>): NetworkOptions {
     icc: bool("icc", true),
     userlandProxy: bool("userland-proxy", true),
     dns,
-    nftTable: str("nft-table", "wharf"),
+    nftTable: str("nft-table", own ? `wharf_${own}` : "wharf"),
   };
   if (o.bip) parsePrefix(o.bip);
   if (o.fixedCidr) parsePrefix(o.fixedCidr);

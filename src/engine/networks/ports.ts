@@ -96,17 +96,18 @@ export class PortAllocator {
   }
 
   /**
-   * Allocates every request for owner, all or nothing. Throws ConflictError
+   * Allocates every request for owner, all or nothing; `endpoint` names it in errors. Throws ConflictError
    * with Docker's "Bind for 0.0.0.0:8080 failed: port is already allocated".
    */
   async allocate(
     owner: string,
     requests: PortRequest[],
+    endpoint = owner,
   ): Promise<PortBinding[]> {
     const done: PortBinding[] = [];
     try {
       for (const r of requests) {
-        const b = await this.#one(owner, r);
+        const b = await this.#one(endpoint, r);
         this.hold(owner, b);
         done.push(b);
       }
@@ -132,7 +133,7 @@ export class PortAllocator {
     );
   }
 
-  async #one(owner: string, r: PortRequest): Promise<PortBinding> {
+  async #one(endpoint: string, r: PortRequest): Promise<PortBinding> {
     const base = {
       proto: r.proto,
       containerPort: r.containerPort,
@@ -146,7 +147,7 @@ export class PortAllocator {
           ? `${r.hostPorts[0]}`
           : `${r.hostPorts[0]}-${r.hostPorts[1]}`;
       throw new ConflictError(
-        `driver failed programming external connectivity on endpoint ${owner}: Bind for ${r.hostIp || "0.0.0.0"}:${shown} failed: port is already allocated`,
+        `driver failed programming external connectivity on endpoint ${endpoint}: Bind for ${r.hostIp || "0.0.0.0"}:${shown} failed: port is already allocated`,
       );
     }
     const [lo, hi] = this.#range;

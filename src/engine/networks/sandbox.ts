@@ -165,7 +165,11 @@ export async function sandboxUp(
       publishAll: c.hostConfig.PublishAllPorts === true,
     });
     if (external && requests.length) {
-      active.ports = await core.ports.allocate(c.id, requests);
+      active.ports = await core.ports.allocate(
+        c.id,
+        requests,
+        `${sb.name} (${external.endpointId})`,
+      );
       const ip = external.ipv4.split("/")[0]!;
       await core.firewall.setPorts(
         c.id,

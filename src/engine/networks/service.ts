@@ -310,6 +310,27 @@ export class NetworkService {
     return () => this.#gateways.delete(listener);
   }
 
+  /**
+   * At daemon shutdown: when no container network is up, removes the
+   * bridges and the nftables table (start makes them again from the
+   * records); otherwise leaves everything for the containers that live on.
+   */
+  async close(): Promise<void> {
+    const c = this.#core;
+    if ([...c.sandboxes.values()].some((sb) => sb.active)) return;
+    for (const n of c.networks.values()) {
+      const d = c.drivers.get(n.driver);
+      if (d && n.driver !== "host" && n.driver !== "null")
+        await d.deleteNetwork(specOf(n)).catch((err: unknown) =>
+          c.log.warn("cannot remove network objects", {
+            name: n.name,
+            err: errorMessage(err),
+          }),
+        );
+    }
+    await c.firewall.remove().catch(() => undefined);
+  }
+
   /** Network count for /info. */
   count(): number {
     return this.#core.networks.size;

@@ -1,5 +1,6 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { execFile } from "../../../src/util/exec.ts";
 import { skipReason } from "../harness.ts";
 import { freeSubnet, httpd, NetDaemon, ncGet } from "./net-daemon.ts";
 
@@ -220,6 +221,14 @@ describe(
       for (const b of userBridges)
         assert.equal(await d.linkExists(b), false, `bridge ${b} removed`);
       assert.deepEqual(await d.dnatRules(), [], "no DNAT rules left");
+    });
+
+    test("a clean shutdown with nothing running removes the bridge and the nftables table", async () => {
+      assert.equal(await d.linkExists(d.bridge), true);
+      await d.halt();
+      assert.equal(await d.linkExists(d.bridge), false);
+      const r = await execFile("nft", ["list", "table", "inet", d.table]);
+      assert.notEqual(r.code, 0, "table gone");
     });
   },
 );
