@@ -10,6 +10,7 @@ const CONTAINER_SHORTCUTS = [
   "kill",
   "logs",
   "pause",
+  "port",
   "rename",
   "restart",
   "rm",

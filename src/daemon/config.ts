@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { InvalidArgumentError, isErrno } from "../util/errors.ts";
 import { isLogLevel, type LogLevel } from "../util/log.ts";
+import { NETWORK_KEYS } from "../engine/networks/index.ts";
 
 /**
  * wharfd's configuration: dockerd's flag names and daemon.json keys.
@@ -25,6 +26,8 @@ export type DaemonConfig = {
   tlsKey: string;
   /** Volume plugin directories, ":"-separated; "" = Docker's and wharf's defaults. */
   pluginDirs: string;
+  /** daemon.json's networking keys as given (bridge, bip, iptables…): engine/networks validates them. */
+  network: Record<string, unknown>;
 };
 
 /** The result of parsing argv: run the daemon, or print something and exit. */
@@ -50,9 +53,10 @@ export const defaultConfig: DaemonConfig = {
   tlsCert: "/etc/wharf/cert.pem",
   tlsKey: "/etc/wharf/key.pem",
   pluginDirs: "",
+  network: {},
 };
 
-type Key = keyof DaemonConfig;
+type Key = Exclude<keyof DaemonConfig, "network">;
 /** daemon.json key → config field. Every key listed here is supported. */
 const fileKeys: Record<string, Key> = {
   "data-root": "dataRoot",
@@ -219,7 +223,7 @@ export function parseConfigFile(
       `unable to configure the wharf daemon with file ${path}: not a JSON object`,
     );
   const unknown = Object.keys(raw).filter(
-    (k) => !(k in fileKeys) && k !== "debug",
+    (k) => !(k in fileKeys) && k !== "debug" && !NETWORK_KEYS.includes(k),
   );
   if (unknown.length)
     throw new InvalidArgumentError(
@@ -229,6 +233,10 @@ export function parseConfigFile(
   for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
     if (k === "debug") {
       if (v === true) out.logLevel = "debug";
+      continue;
+    }
+    if (NETWORK_KEYS.includes(k)) {
+      out.network = { ...out.network, [k]: v };
       continue;
     }
     const key = fileKeys[k]!;

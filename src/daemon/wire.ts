@@ -10,6 +10,11 @@ import { ImageService } from "../engine/images/index.ts";
 import { ContainerService } from "../engine/containers/index.ts";
 import { DOCKER_PLUGIN_DIRS, VolumeService } from "../engine/volumes/index.ts";
 import { SystemService } from "../engine/system/index.ts";
+import { NetworkService, networkOptions } from "../engine/networks/index.ts";
+import { BridgeDriver } from "../network/bridge-driver.ts";
+import type { NetworkDriver } from "../network/driver.ts";
+import { Firewall } from "../network/firewall.ts";
+import { networkRoutes } from "../server/routes/networks.ts";
 import { ConmonRuntime, ensureCgroupV1Controllers } from "../runtime/index.ts";
 import { Router } from "../server/router.ts";
 import { containerRoutes } from "../server/routes/containers.ts";
@@ -56,6 +61,27 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
         ],
   });
   await volumes.init();
+  const netOptions = networkOptions(config.network, {
+    execRoot: config.execRoot,
+  });
+  const firewall = new Firewall({
+    table: netOptions.nftTable,
+    enabled: netOptions.iptables,
+    log,
+  });
+  // The driver registry: macvlan/ipvlan register here too.
+  const drivers = new Map<string, NetworkDriver>([
+    ["bridge", new BridgeDriver({ firewall })],
+  ]);
+  const networks = new NetworkService({
+    root: config.dataRoot,
+    options: netOptions,
+    events,
+    log,
+    firewall,
+    drivers,
+  });
+  await networks.init();
 
   const runtime = new ConmonRuntime({
     stateDir: join(config.execRoot, "runtime"),
@@ -69,10 +95,29 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
     events,
     log,
     volumes,
+    networking: networks.sandboxes,
+  });
+  networks.setContainerLookup(async (ref) => {
+    const i = await containers.inspect(ref);
+    return {
+      id: i.Id,
+      name: i.Name,
+      config: i.Config,
+      hostConfig: i.HostConfig,
+      state: { pid: i.State.Pid, status: i.State.Status },
+    };
   });
   images.setUsageCheck((imageId) => containers.usageCheck(imageId));
   await containers.init();
   await containers.restore();
+  const states = new Map(
+    (await containers.list({ all: true })).map((c) => [c.Id, c.State]),
+  );
+  await networks.reconcile((id) =>
+    states.has(id)
+      ? states.get(id) === "running" || states.get(id) === "paused"
+      : undefined,
+  );
 
   let listeners = 0;
   const system = new SystemService({
@@ -114,11 +159,19 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
   router.add(containerRoutes(containers));
   router.add(volumeRoutes(volumes));
   router.add(execRoutes(containers));
+  router.add(networkRoutes(networks));
   log.debug("daemon wired", {
     dataRoot: config.dataRoot,
     execRoot: config.execRoot,
   });
-  return { router, events, close: async () => containers.close() };
+  return {
+    router,
+    events,
+    close: async () => {
+      containers.close();
+      await networks.close();
+    },
+  };
 }
 
 /** The runtime binary's path: Debian puts crun in /usr/bin and runc in /usr/sbin. */

@@ -50,6 +50,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
     short: "Pause all processes within one or more containers",
     load: async () => (await import("./containers/simple.ts")).pause,
   },
+  "container port": {
+    short: "List port mappings or a specific mapping for the container",
+    load: async () => (await import("./containers/port.ts")).port,
+  },
   "container prune": {
     short: "Remove all stopped containers",
     load: async () => (await import("./containers/prune.ts")).prune,

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import type { ContainerCreateBody } from "../../api/containers.ts";
 import type { EventBus } from "../events/index.ts";
 import type { ImageProvider } from "../images/index.ts";
 import type { SeccompFilters } from "../../security/index.ts";
@@ -9,21 +10,37 @@ import { eventAttributes, type ContainerRecord } from "./record.ts";
 import type { ContainerStore } from "./store.ts";
 import type { ExecStore } from "./exec-store.ts";
 
+/** What networking hands a starting container (see ContainerNetworking.prepare). */
+export type PreparedNetwork = {
+  /** Namespace path to join, "host" for the host's, undefined for a fresh one. */
+  netns: string | undefined;
+  /** /etc/hosts lines after localhost: the container's own address and its links. */
+  hosts?: string[];
+  /** Nameservers replacing the host's in resolv.conf (unless --dns). */
+  nameservers?: string[];
+  /** Extra process environment (--link variables). */
+  env?: string[];
+  /** The address --add-host's "host-gateway" stands for. */
+  hostGateway?: string;
+};
+
 /**
- * The hook through which networking joins a container to its network(s).
- * The default (no networking engineer yet) gives bridge containers a fresh
- * empty netns. `prepare` runs before the runtime creates the container;
- * `release` after it has stopped or at remove (idempotent).
+ * The hook through which networking joins a container to its network(s);
+ * engine/networks' Sandboxes implements it. `create` validates and records
+ * the create body's networking (throws before anything is made); `prepare`
+ * runs before the runtime creates the container; `release` after it has
+ * stopped (idempotent); `remove` when the container is removed.
  */
 export interface ContainerNetworking {
-  /**
-   * Returns the netns path the container joins, undefined for a fresh netns,
-   * or "host" for none; also warnings for the create response.
-   */
-  prepare(r: ContainerRecord): Promise<{ netns: string | undefined }>;
+  /** Returns the warnings for the create response. */
+  create(r: ContainerRecord, body: ContainerCreateBody): Promise<string[]>;
+  prepare(r: ContainerRecord): Promise<PreparedNetwork>;
   release(r: ContainerRecord): Promise<void>;
-  /** Warnings to return from create for this HostConfig.NetworkMode. */
-  createWarnings(networkMode: string): string[];
+  remove(r: ContainerRecord): Promise<void>;
+  /** NetworkSettings and ps Ports, or undefined for the built-in view. */
+  view(
+    r: ContainerRecord,
+  ): { settings: Record<string, unknown>; ports: unknown[] } | undefined;
 }
 
 /**
@@ -109,8 +126,9 @@ export function nowRfc3339(date = new Date()): string {
 }
 
 /**
- * The default networking: host and none are honoured, container:<ref> joins
- * that container's netns, and bridge runs as none with a warning.
+ * The networking used without a network service (unit tests): host and
+ * none are honoured, container:<ref> joins that container's netns, and
+ * bridge runs as none with a warning.
  */
 export class NoNetworking implements ContainerNetworking {
   #pidOf: (ref: string) => { id: string; pid: number };
@@ -119,7 +137,16 @@ export class NoNetworking implements ContainerNetworking {
     this.#pidOf = pidOf;
   }
 
-  async prepare(r: ContainerRecord): Promise<{ netns: string | undefined }> {
+  async create(r: ContainerRecord): Promise<string[]> {
+    const mode = r.hostConfig.NetworkMode;
+    if (mode === "none" || mode === "host" || mode.startsWith("container:"))
+      return [];
+    return [
+      "bridge networking is not available: container runs without network (as --network none)",
+    ];
+  }
+
+  async prepare(r: ContainerRecord): Promise<PreparedNetwork> {
     const mode = r.hostConfig.NetworkMode;
     if (mode === "host") return { netns: "host" };
     if (mode.startsWith("container:")) {
@@ -131,15 +158,9 @@ export class NoNetworking implements ContainerNetworking {
 
   async release(): Promise<void> {}
 
-  createWarnings(networkMode: string): string[] {
-    if (
-      networkMode === "none" ||
-      networkMode === "host" ||
-      networkMode.startsWith("container:")
-    )
-      return [];
-    return [
-      "bridge networking is not implemented yet: container runs without network (as --network none)",
-    ];
+  async remove(): Promise<void> {}
+
+  view(): undefined {
+    return undefined;
   }
 }

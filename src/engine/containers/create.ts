@@ -57,6 +57,7 @@ export async function createContainer(
     while (tryResolve(core, name));
   }
   core.store.reserveName(name, id);
+  let warnings: string[];
   const r: ContainerRecord = {
     schema: 1,
     id,
@@ -73,12 +74,14 @@ export async function createContainer(
   };
   try {
     await core.mounts.resolve(r);
+    warnings = await core.networking.create(r, body);
     await mkdir(core.store.dirOf(id), { recursive: true, mode: 0o710 });
     await core.images.prepareRootfs(id, image.id);
     await core.store.save(r);
   } catch (err) {
     await core.mounts.remove(r, { removeVolumes: true }).catch(() => undefined);
     core.store.releaseName(name, id);
+    await core.networking.remove(r).catch(() => undefined);
     await core.images.removeRootfs(id).catch(() => undefined);
     await rm(core.store.dirOf(id), { recursive: true, force: true });
     throw err;
@@ -86,7 +89,7 @@ export async function createContainer(
   publish(core, r, "create");
   return {
     Id: id,
-    Warnings: core.networking.createWarnings(hostConfig.NetworkMode),
+    Warnings: warnings,
   };
 }
 
@@ -200,9 +203,4 @@ function validateHostConfig(hc: HostConfig): void {
     );
   if (hc.Memory > 0 && hc.Memory < 6 * 1024 * 1024)
     throw new InvalidArgumentError("Minimum memory limit allowed is 6MB");
-  const p = hc.PortBindings;
-  if (p && typeof p === "object" && Object.keys(p).length)
-    throw new NotImplementedError(
-      "not implemented: published ports (-p) need bridge networking",
-    );
 }

@@ -27,7 +27,16 @@ export function hostFilePaths(dir: string): HostFiles {
 export async function writeHostFiles(
   r: ContainerRecord,
   files: HostFiles,
-  options: { hostNetwork: boolean; hostResolvConf?: string },
+  options: {
+    hostNetwork: boolean;
+    hostResolvConf?: string;
+    /** Lines networking adds after localhost (own address, links). */
+    hosts?: string[] | undefined;
+    /** Nameservers replacing the host's (unless --dns). */
+    nameservers?: string[] | undefined;
+    /** What --add-host's "host-gateway" means. */
+    hostGateway?: string | undefined;
+  },
 ): Promise<void> {
   const hc = r.hostConfig;
   const name = options.hostNetwork ? osHostname() : r.config.Hostname;
@@ -42,16 +51,30 @@ export async function writeHostFiles(
       "ff00::\tip6-mcastprefix",
       "ff02::1\tip6-allnodes",
       "ff02::2\tip6-allrouters",
+      ...(options.hosts ?? []),
       "",
     ].join("\n");
   }
   for (const extra of hc.ExtraHosts ?? []) {
     const i = extra.indexOf(":");
     if (i < 1) throw new InvalidArgumentError(`invalid extra host: ${extra}`);
-    hosts += `${extra.slice(i + 1).replace(/^\[|\]$/g, "")}\t${extra.slice(0, i)}\n`;
+    let ip = extra.slice(i + 1).replace(/^\[|\]$/g, "");
+    if (ip === "host-gateway") {
+      if (!options.hostGateway)
+        throw new InvalidArgumentError(
+          "unable to derive the IP value for host-gateway",
+        );
+      ip = options.hostGateway;
+    }
+    hosts += `${ip}\t${extra.slice(0, i)}\n`;
   }
   await writeFile(files.hostsPath, hosts);
-  const host = await readOr(options.hostResolvConf ?? "/etc/resolv.conf", "");
+  let host = await readOr(options.hostResolvConf ?? "/etc/resolv.conf", "");
+  if (options.nameservers)
+    host = [
+      ...options.nameservers.map((a) => `nameserver ${a}`),
+      ...host.split("\n").filter((l) => !/^\s*nameserver\s/.test(l)),
+    ].join("\n");
   await writeFile(
     files.resolvConfPath,
     resolvConf(host, {
@@ -65,9 +88,10 @@ export async function writeHostFiles(
 
 /**
  * The container's resolv.conf from the host's: loopback nameservers are
- * dropped (they do not answer inside another netns), falling back to
- * Google's public DNS when none is left; --dns, --dns-search and
- * --dns-option replace the matching lines. compat: moby libnetwork/resolvconf.
+ * dropped (they do not answer inside another netns). Unlike moby, wharf
+ * does not fall back to Google's public DNS when none is left (nothing
+ * may leave the machine unasked); --dns, --dns-search and --dns-option
+ * replace the matching lines. compat: moby libnetwork/resolvconf.
  */
 export function resolvConf(
   host: string,
@@ -84,7 +108,6 @@ export function resolvConf(
     .filter((x): x is string => x !== undefined);
   if (!o.keepLoopback) ns = ns.filter((a) => !/^127\./.test(a) && a !== "::1");
   if (o.dns.length) ns = o.dns;
-  if (!ns.length) ns = ["8.8.8.8", "8.8.4.4"];
   const search = o.search.length
     ? o.search
     : lines
@@ -97,7 +120,7 @@ export function resolvConf(
         .map((l) => /^\s*options\s+(.+)/.exec(l)?.[1])
         .filter((x): x is string => x !== undefined)
         .flatMap((s) => s.trim().split(/\s+/));
-  let out = ns.map((a) => `nameserver ${a}`).join("\n") + "\n";
+  let out = ns.map((a) => `nameserver ${a}\n`).join("");
   if (search.length) out += `search ${search.join(" ")}\n`;
   if (options.length) out += `options ${options.join(" ")}\n`;
   return out;

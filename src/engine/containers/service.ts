@@ -251,7 +251,7 @@ export class ContainerService {
         c.runtime
           .remove(r.id, { force: true })
           .then(() => c.runtime.clearExitStatus(r.id)),
-        c.networking.release(r).catch(() => undefined),
+        c.networking.remove(r).catch(() => undefined),
         c.images.removeRootfs(r.id),
       ]);
       await c.mounts.remove(r, { removeVolumes: options.volumes === true });
@@ -349,7 +349,13 @@ export class ContainerService {
     if ((options.limit ?? 0) > 0) rows = rows.slice(0, options.limit);
     const out: ContainerSummary[] = [];
     for (const r of rows)
-      out.push(summaryView(r, options.size ? await this.#size(r) : undefined));
+      out.push(
+        summaryView(
+          r,
+          options.size ? await this.#size(r) : undefined,
+          this.#core.networking.view(r),
+        ),
+      );
     return out;
   }
 
@@ -365,6 +371,7 @@ export class ContainerService {
       execIds: this.#core.execs.idsOf(r.id),
       rootfs: await this.#core.images.rootfsPaths(r.id).catch(() => undefined),
       ...(options.size ? { size: await this.#size(r) } : {}),
+      network: this.#core.networking.view(r),
     });
   }
 

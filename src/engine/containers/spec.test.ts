@@ -57,7 +57,7 @@ test("resolveUserFrom() maps names through passwd and group and refuses unknown 
   );
 });
 
-test("resolvConf() drops loopback nameservers and falls back to Google's", () => {
+test("resolvConf() drops loopback nameservers without a public fallback", () => {
   assert.equal(
     resolvConf("nameserver 127.0.0.53\nsearch a.b\n", {
       dns: [],
@@ -65,7 +65,7 @@ test("resolvConf() drops loopback nameservers and falls back to Google's", () =>
       options: [],
       keepLoopback: false,
     }),
-    "nameserver 8.8.8.8\nnameserver 8.8.4.4\nsearch a.b\n",
+    "search a.b\n",
   );
   assert.equal(
     resolvConf("nameserver 10.0.0.1\n", {

@@ -1,5 +1,9 @@
 import { mkdir, rm } from "node:fs/promises";
-import { InvalidArgumentError, errorMessage } from "../../util/errors.ts";
+import {
+  InvalidArgumentError,
+  WharfError,
+  errorMessage,
+} from "../../util/errors.ts";
 import { bundleOf, logPathOf, nowRfc3339, publish, type Core } from "./core.ts";
 import { hostFilePaths, writeHostFiles } from "./host-files.ts";
 import { checkStart, isRunning, type ContainerRecord } from "./record.ts";
@@ -31,9 +35,10 @@ export async function startContainer(
     const rootfs = await core.images.mountRootfs(id);
     const user = await resolveUser(rootfs, r.config.User, groupAdd(r));
     const mounts = await core.mounts.prepare(r, rootfs);
-    const { netns } = await core.networking.prepare(r);
+    const net = await core.networking.prepare(r);
+    const netns = net.netns;
     const files = hostFilePaths(core.store.dirOf(id));
-    await writeHostFiles(r, files, { hostNetwork: netns === "host" });
+    await writeHostFiles(r, files, { ...net, hostNetwork: netns === "host" });
     await mkdir(bundle, { recursive: true, mode: 0o700 });
     await core.runtime.clearExitStatus(id);
     const spec = buildSpec(r, {
@@ -45,6 +50,8 @@ export async function startContainer(
       seccomp: core.seccomp,
       mounts,
     });
+    // compat: moby puts link variables before Config.Env, which wins.
+    if (net.env?.length) spec.process.env.splice(1, 0, ...net.env);
     const createOptions = {
       bundle,
       spec,
@@ -116,7 +123,8 @@ async function failStart(
  * exit code 127 or 126 ("executable file not found", "permission denied").
  */
 export function translateStartError(err: unknown): Error {
-  if (err instanceof InvalidArgumentError) return err;
+  // Taxonomy errors (InvalidArgument, networking's Conflict…) carry Docker's own text.
+  if (err instanceof WharfError) return err;
   const msg = errorMessage(err);
   const nf = /executable file `([^`]*)` not found/.exec(msg);
   if (nf)

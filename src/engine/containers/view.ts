@@ -22,6 +22,8 @@ export function inspectView(
     execIds: string[];
     rootfs: RootfsPaths | undefined;
     size?: { rw: number; rootFs: number };
+    /** From networking; undefined uses the built-in view. */
+    network?: { settings: Record<string, unknown> } | undefined;
   },
 ): ContainerInspect {
   const s = r.state;
@@ -71,7 +73,7 @@ export function inspectView(
     },
     Mounts: r.mounts ?? [],
     Config: r.config,
-    NetworkSettings: networkSettings(r),
+    NetworkSettings: o.network?.settings ?? networkSettings(r),
   };
   if (o.size) {
     view.SizeRw = o.size.rw;
@@ -134,6 +136,7 @@ function networkSettings(r: ContainerRecord): Record<string, unknown> {
 export function summaryView(
   r: ContainerRecord,
   size?: { rw: number; rootFs: number },
+  network?: { settings: Record<string, unknown>; ports: unknown[] },
 ): ContainerSummary {
   const cmd = [r.path, ...r.args.map(quoteArg)].join(" ");
   const row: ContainerSummary = {
@@ -143,13 +146,14 @@ export function summaryView(
     ImageID: r.imageId,
     Command: cmd,
     Created: Math.floor(Date.parse(r.created) / 1000),
-    Ports: [],
+    Ports: network?.ports ?? [],
     Labels: r.config.Labels,
     State: r.state.status,
     Status: statusText(r),
     HostConfig: { NetworkMode: r.hostConfig.NetworkMode },
     NetworkSettings: {
-      Networks: (networkSettings(r).Networks ?? {}) as Record<string, unknown>,
+      Networks: ((network?.settings ?? networkSettings(r)).Networks ??
+        {}) as Record<string, unknown>,
     },
     Mounts: r.mounts ?? [],
   };

@@ -12,6 +12,7 @@ import {
 } from "./create-options-security.ts";
 
 import { MOUNT_FLAGS, mountFields } from "./create-options-mounts.ts";
+import { applyNetworkFlags, NETWORK_FLAGS } from "./create-options-network.ts";
 
 /** Flags of both run and create. */
 export const CREATE_FLAGS: FlagSpec[] = [
@@ -155,6 +156,7 @@ export const CREATE_FLAGS: FlagSpec[] = [
     type: "string",
     description: "Working directory inside the container",
   },
+  ...NETWORK_FLAGS,
 ];
 
 /** Parses "1g", "512m", "100k" or bytes, as Docker's RAMInBytes. Throws StatusError. */
@@ -250,7 +252,7 @@ export function createBody(
   const stopSignal = flags.string("stop-signal");
   // compat: without -d and without -a, run attaches stdout and stderr (and stdin with -i).
   const attachAll = !detach && attach.length === 0;
-  return {
+  const body: ContainerCreateBody = {
     Hostname: flags.string("hostname") ?? "",
     Domainname: "",
     User: flags.string("user") ?? "",
@@ -294,4 +296,5 @@ export function createBody(
     },
     NetworkingConfig: { EndpointsConfig: {} },
   };
+  return applyNetworkFlags(flags, body);
 }

@@ -1,0 +1,4 @@
+export { NetworkService } from "./service.ts";
+export { Sandboxes, type PreparedNetwork } from "./sandboxes.ts";
+export { networkOptions, NETWORK_KEYS, type NetworkOptions } from "./config.ts";
+export type { ContainerLookup, GatewayListener, NetContainer } from "./core.ts";

@@ -1,0 +1,331 @@
+import { basename } from "node:path";
+import type { EndpointSettingsBody } from "../../api/networks.ts";
+import type { Endpoint } from "../../network/driver.ts";
+import { macFromIpv4 } from "../../network/cidr.ts";
+import { addNetns, deleteNetns } from "../../network/ip.ts";
+import { ForbiddenError, InvalidArgumentError } from "../../util/errors.ts";
+import { newId, shortId } from "../../util/ids.ts";
+import {
+  driverOf,
+  findNetwork,
+  isUserDefined,
+  publishNetwork,
+  specOf,
+  type NetContainer,
+  type NetCore,
+} from "./core.ts";
+import { portRequests } from "./ports.ts";
+import type {
+  ActiveEndpoint,
+  EndpointConfig,
+  NetworkRecord,
+  SandboxRecord,
+} from "./record.ts";
+
+const MAC_RE = /^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/;
+
+/** True for modes that get no sandbox of wharf's: host, none, container:<ref>. */
+export function isSpecialMode(mode: string): boolean {
+  return mode === "host" || mode === "none" || mode.startsWith("container:");
+}
+
+/**
+ * Checks one endpoint request against its network and returns what to
+ * persist. Throws InvalidArgumentError with Docker's texts.
+ */
+export function endpointConfig(
+  n: NetworkRecord,
+  s: EndpointSettingsBody | undefined,
+  fallbackMac = "",
+): EndpointConfig {
+  const ipv4 = s?.IPAMConfig?.IPv4Address ?? "";
+  const ipv6 = s?.IPAMConfig?.IPv6Address ?? "";
+  if ((ipv4 || ipv6) && !isUserDefined(n))
+    throw new InvalidArgumentError(
+      "user specified IP address is supported on user defined networks only",
+    );
+  if ((ipv4 || ipv6) && !n.userSubnets)
+    throw new InvalidArgumentError(
+      "user specified IP address is supported only when connecting to networks with user configured subnets",
+    );
+  if (s?.Aliases?.length && !isUserDefined(n))
+    throw new InvalidArgumentError(
+      "network-scoped alias is supported only for containers in user defined networks",
+    );
+  const mac = s?.MacAddress || fallbackMac;
+  if (mac && !MAC_RE.test(mac))
+    throw new InvalidArgumentError(`invalid MAC address: ${mac}`);
+  return {
+    networkId: n.id,
+    aliases: s?.Aliases ?? [],
+    ipv4,
+    ipv6,
+    links: s?.Links ?? [],
+    mac,
+  };
+}
+
+/**
+ * The create hook: validates HostConfig.NetworkMode, NetworkingConfig and
+ * the published ports, then persists the sandbox record. Nothing is made
+ * when it throws.
+ */
+export async function createSandbox(
+  core: NetCore,
+  c: NetContainer,
+  networking:
+    | { EndpointsConfig?: Record<string, EndpointSettingsBody | null> }
+    | undefined,
+): Promise<void> {
+  const mode = c.hostConfig.NetworkMode;
+  const hc = c.hostConfig;
+  if (isSpecialMode(mode)) {
+    if (
+      hc.PortBindings &&
+      Object.keys(hc.PortBindings).length &&
+      mode !== "none"
+    )
+      // compat: moby silently ignores ports with host networking; it refuses them for container:.
+      if (mode.startsWith("container:"))
+        throw new InvalidArgumentError(
+          "conflicting options: port publishing and the container type network mode",
+        );
+    return;
+  }
+  const eps = networking?.EndpointsConfig ?? {};
+  const primary = findNetwork(core, mode);
+  const macOld =
+    typeof c.config.MacAddress === "string" ? c.config.MacAddress : "";
+  const first =
+    eps[mode] ??
+    eps[primary.name] ??
+    eps[primary.id] ??
+    (mode === "bridge" ? eps.default : undefined);
+  const endpoints = [endpointConfig(primary, first ?? undefined, macOld)];
+  for (const [ref, s] of Object.entries(eps)) {
+    const n = findNetwork(core, ref === "default" ? "bridge" : ref);
+    if (endpoints.some((e) => e.networkId === n.id)) continue;
+    endpoints.push(endpointConfig(n, s ?? undefined));
+  }
+  for (const e of endpoints)
+    driverOf(core, core.networks.get(e.networkId)!.driver);
+  portRequests(hc.PortBindings, {
+    exposed: c.config.ExposedPorts,
+    publishAll: hc.PublishAllPorts === true,
+  });
+  const sb: SandboxRecord = { containerId: c.id, ...namesOf(c), endpoints };
+  await core.sandboxStore.put(c.id, sb);
+  core.sandboxes.set(c.id, sb);
+}
+
+/** The sandbox record of a container, made on the fly for containers created before networking. */
+export function sandboxOf(core: NetCore, c: NetContainer): SandboxRecord {
+  const sb = core.sandboxes.get(c.id);
+  if (sb) return sb;
+  const n = findNetwork(core, c.hostConfig.NetworkMode);
+  const made: SandboxRecord = {
+    containerId: c.id,
+    ...namesOf(c),
+    endpoints: [
+      { networkId: n.id, aliases: [], ipv4: "", ipv6: "", links: [], mac: "" },
+    ],
+  };
+  core.sandboxes.set(c.id, made);
+  return made;
+}
+
+/**
+ * Brings a container's network up: a named namespace `<table>-<shortId>`,
+ * one interface per endpoint, published ports. Undoes everything on failure.
+ * The caller holds core.lock for c.id.
+ */
+export async function sandboxUp(
+  core: NetCore,
+  c: NetContainer,
+): Promise<NonNullable<SandboxRecord["active"]>> {
+  const sb = sandboxOf(core, c);
+  if (sb.active) await sandboxDown(core, c.id);
+  Object.assign(sb, namesOf(c));
+  const netnsPath = await addNetns(`${core.opts.nftTable}-${shortId(c.id)}`);
+  const active: NonNullable<SandboxRecord["active"]> = {
+    netnsPath,
+    sandboxId: newId(),
+    endpoints: [],
+    ports: [],
+  };
+  sb.active = active;
+  try {
+    await core.sandboxStore.put(c.id, sb);
+    for (const epc of sb.endpoints) await joinEndpoint(core, c, sb, epc);
+    const external = active.endpoints.find(
+      (e) => e.ipv4 && !core.networks.get(e.networkId)?.internal,
+    );
+    const requests = portRequests(c.hostConfig.PortBindings, {
+      exposed: c.config.ExposedPorts,
+      publishAll: c.hostConfig.PublishAllPorts === true,
+    });
+    if (external && requests.length) {
+      active.ports = await core.ports.allocate(
+        c.id,
+        requests,
+        `${sb.name} (${external.endpointId})`,
+      );
+      const ip = external.ipv4.split("/")[0]!;
+      await core.firewall.setPorts(
+        c.id,
+        active.ports.map((p) => ({ ...p, containerIp: ip })),
+      );
+    }
+    await core.sandboxStore.put(c.id, sb);
+    return active;
+  } catch (err) {
+    await sandboxDown(core, c.id).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Joins one endpoint of a sandbox whose namespace exists (start and connect). */
+export async function joinEndpoint(
+  core: NetCore,
+  c: NetContainer,
+  sb: SandboxRecord,
+  epc: EndpointConfig,
+): Promise<ActiveEndpoint> {
+  const active = sb.active!;
+  const n = core.networks.get(epc.networkId);
+  if (!n) throw new ForbiddenError(`network ${epc.networkId} not found`);
+  const driver = driverOf(core, n.driver);
+  const spec = specOf(n);
+  const pools = core.pools.get(n.id) ?? [];
+  const v4 = pools.find((p) => p.subnet.family === 4);
+  const v6 = pools.find((p) => p.subnet.family === 6);
+  const used = new Set(active.endpoints.map((e) => e.ifname));
+  let i = 0;
+  while (used.has(`eth${i}`)) i++;
+  const ep: ActiveEndpoint = {
+    networkId: n.id,
+    endpointId: newId(),
+    ifname: `eth${i}`,
+    ipv4: "",
+    ipv6: "",
+    mac: "",
+    gateway: "",
+    ipv6Gateway: "",
+  };
+  const what = `${n.name} (${n.id.slice(0, 12)})`;
+  if (v4) {
+    const addr = epc.ipv4
+      ? (v4.reserve(epc.ipv4), epc.ipv4)
+      : v4.allocate(what);
+    ep.ipv4 = `${addr}/${v4.subnet.bits}`;
+    ep.gateway =
+      spec.subnets.find((s) => !s.subnet.includes(":"))?.gateway ?? "";
+  }
+  if (v6) {
+    const addr = epc.ipv6
+      ? (v6.reserve(epc.ipv6), epc.ipv6)
+      : v6.allocate(what);
+    ep.ipv6 = `${addr}/${v6.subnet.bits}`;
+    ep.ipv6Gateway =
+      spec.subnets.find((s) => s.subnet.includes(":"))?.gateway ?? "";
+  }
+  ep.mac =
+    epc.mac || (ep.ipv4 ? macFromIpv4(ep.ipv4.split("/")[0]!) : randomMac());
+  const hasRoute = active.endpoints.some(
+    (e) => e.gateway && !core.networks.get(e.networkId)?.internal,
+  );
+  active.endpoints.push(ep);
+  try {
+    await driver.join(
+      spec,
+      endpointOf(c.id, active.netnsPath, ep, !n.internal && !hasRoute),
+    );
+  } catch (err) {
+    active.endpoints.pop();
+    releaseAddresses(core, ep);
+    throw err;
+  }
+  publishNetwork(core, n, "connect", { container: c.id });
+  return ep;
+}
+
+/** Leaves one endpoint (disconnect and stop). */
+export async function leaveEndpoint(
+  core: NetCore,
+  containerId: string,
+  sb: SandboxRecord,
+  ep: ActiveEndpoint,
+): Promise<void> {
+  const active = sb.active!;
+  const n = core.networks.get(ep.networkId);
+  if (n) {
+    const driver = core.drivers.get(n.driver);
+    await driver
+      ?.leave(specOf(n), endpointOf(containerId, active.netnsPath, ep, false))
+      .catch(() => undefined);
+  }
+  releaseAddresses(core, ep);
+  active.endpoints = active.endpoints.filter((e) => e !== ep);
+  if (n) publishNetwork(core, n, "disconnect", { container: containerId });
+}
+
+/** Tears a container's network down (idempotent); the caller holds core.lock for the id. */
+export async function sandboxDown(
+  core: NetCore,
+  containerId: string,
+): Promise<void> {
+  const sb = core.sandboxes.get(containerId);
+  const active = sb?.active;
+  if (!sb || !active) return;
+  await core.firewall.removePorts(containerId);
+  core.ports.releaseAll(containerId);
+  for (const ep of [...active.endpoints])
+    await leaveEndpoint(core, containerId, sb, ep);
+  await deleteNetns(basename(active.netnsPath));
+  delete sb.active;
+  await core.sandboxStore.put(containerId, sb);
+}
+
+function releaseAddresses(core: NetCore, ep: ActiveEndpoint): void {
+  for (const p of core.pools.get(ep.networkId) ?? [])
+    for (const a of [ep.ipv4, ep.ipv6])
+      if (a && p.has(a.split("/")[0]!)) p.release(a.split("/")[0]!);
+}
+
+function endpointOf(
+  containerId: string,
+  netnsPath: string,
+  ep: ActiveEndpoint,
+  route: boolean,
+): Endpoint {
+  return {
+    containerId,
+    netnsPath,
+    ifname: ep.ifname,
+    addresses: [ep.ipv4, ep.ipv6].filter(Boolean),
+    gateway: route && ep.gateway ? ep.gateway : undefined,
+    mac: ep.mac,
+  };
+}
+
+function randomMac(): string {
+  const b = Buffer.from(newId().slice(0, 12), "hex");
+  b[0] = (b[0]! & 0xfe) | 0x02;
+  return [...b].map((x) => x.toString(16).padStart(2, "0")).join(":");
+}
+
+/** Refuses a second endpoint on the same network (Docker's wording). */
+export function checkNotConnected(
+  sb: SandboxRecord,
+  n: NetworkRecord,
+  containerName: string,
+): void {
+  if (sb.endpoints.some((e) => e.networkId === n.id))
+    throw new ForbiddenError(
+      `endpoint with name ${containerName.replace(/^\//, "")} already exists in network ${n.name}`,
+    );
+}
+
+function namesOf(c: NetContainer): { name: string; hostname: string } {
+  return { name: c.name.replace(/^\//, ""), hostname: c.config.Hostname };
+}

@@ -1,0 +1,111 @@
+import { randomBytes } from "node:crypto";
+import { writeFile } from "node:fs/promises";
+import { InvalidArgumentError } from "../util/errors.ts";
+import type { Endpoint, NetworkDriver, NetworkSpec } from "./driver.ts";
+import type { Firewall } from "./firewall.ts";
+import { ip, ipBatch, linkExists } from "./ip.ts";
+
+/** Option keys of the bridge driver, as Docker names them. */
+export const BRIDGE_NAME = "com.docker.network.bridge.name";
+export const BRIDGE_ICC = "com.docker.network.bridge.enable_icc";
+export const BRIDGE_MASQ = "com.docker.network.bridge.enable_ip_masquerade";
+const MTU = "com.docker.network.driver.mtu";
+
+/** The Linux bridge device of a network: its option, else "br-" + 12 id chars (Docker's). */
+export function bridgeName(n: NetworkSpec): string {
+  return n.options[BRIDGE_NAME] || `br-${n.id.slice(0, 12)}`;
+}
+
+/**
+ * The bridge driver: a Linux bridge per network holding the gateway
+ * address, a veth pair per endpoint (host end on the bridge, the other end
+ * renamed ethN in the container's namespace) and the network's rules in
+ * wharf's nftables table. Host-side veth names are "veth" + 7 random hex
+ * digits (Docker's form); deleting the namespace deletes the pair.
+ */
+export class BridgeDriver implements NetworkDriver {
+  readonly name = "bridge";
+  #firewall: Firewall;
+
+  constructor(options: { firewall: Firewall }) {
+    this.#firewall = options.firewall;
+  }
+
+  async createNetwork(n: NetworkSpec): Promise<void> {
+    const br = bridgeName(n);
+    if (br.length > 15)
+      throw new InvalidArgumentError(
+        `bridge name ${br} is longer than 15 characters`,
+      );
+    if (!(await linkExists(br))) {
+      const mtu = n.options[MTU] ? ["mtu", String(Number(n.options[MTU]))] : [];
+      await ip(["link", "add", "name", br, ...mtu, "type", "bridge"]);
+    }
+    const lines: string[] = [];
+    for (const s of n.subnets) {
+      const len = s.subnet.split("/")[1]!;
+      if (s.subnet.includes(":"))
+        await writeFile(
+          `/proc/sys/net/ipv6/conf/${br}/disable_ipv6`,
+          "0",
+        ).catch(() => undefined);
+      lines.push(`addr replace ${s.gateway}/${len} dev ${br}`);
+    }
+    lines.push(`link set ${br} up`);
+    await ipBatch(lines);
+    // Lets DNAT from 127.0.0.1 be routed out of the bridge (published ports on localhost).
+    await writeFile(`/proc/sys/net/ipv4/conf/${br}/route_localnet`, "1").catch(
+      () => undefined,
+    );
+    await this.#firewall.setBridge({
+      bridge: br,
+      subnets: n.subnets
+        .filter((s) => !s.subnet.includes(":"))
+        .map((s) => s.subnet),
+      internal: n.internal,
+      icc: n.options[BRIDGE_ICC] !== "false",
+      masquerade: n.options[BRIDGE_MASQ] !== "false",
+    });
+  }
+
+  async deleteNetwork(n: NetworkSpec): Promise<void> {
+    const br = bridgeName(n);
+    await this.#firewall.removeBridge(br);
+    if (await linkExists(br))
+      await ip(["link", "delete", br, "type", "bridge"]);
+  }
+
+  async join(n: NetworkSpec, e: Endpoint): Promise<void> {
+    const br = bridgeName(n);
+    const host = `veth${randomBytes(4).toString("hex").slice(0, 7)}`;
+    await ipBatch([
+      `link add ${host} type veth peer name ${e.ifname} address ${e.mac} netns ${e.netnsPath}`,
+      `link set ${host} master ${br}`,
+      // Hairpin lets a container reach itself through a published port.
+      `link set ${host} type bridge_slave hairpin on`,
+      `link set ${host} up`,
+    ]);
+    const lines = e.addresses.map(
+      (a) => `addr add ${a} dev ${e.ifname}${a.includes(":") ? " nodad" : ""}`,
+    );
+    lines.push(`link set ${e.ifname} up`, "link set lo up");
+    if (e.gateway)
+      lines.push(`route replace default via ${e.gateway} dev ${e.ifname}`);
+    const v6gw = n.subnets.find((s) => s.subnet.includes(":"))?.gateway;
+    if (e.gateway && v6gw && e.addresses.some((a) => a.includes(":")))
+      lines.push(`route replace default via ${v6gw} dev ${e.ifname}`);
+    try {
+      await ipBatch(lines, { netnsPath: e.netnsPath });
+    } catch (err) {
+      await ip(["link", "delete", host]).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  async leave(_n: NetworkSpec, e: Endpoint): Promise<void> {
+    await ipBatch([`link delete ${e.ifname}`], {
+      netnsPath: e.netnsPath,
+      force: true,
+    });
+  }
+}
