@@ -6,10 +6,7 @@ import type {
   HostConfig,
 } from "../../api/containers.ts";
 import type { ImageRuntimeConfig } from "../images/index.ts";
-import {
-  InvalidArgumentError,
-  NotImplementedError,
-} from "../../util/errors.ts";
+import { InvalidArgumentError } from "../../util/errors.ts";
 import { newId, randomName } from "../../util/ids.ts";
 import { parseSecurityOpt } from "../../security/index.ts";
 import { nowRfc3339, publish, type Core } from "./core.ts";
