@@ -11,6 +11,7 @@ import { ContainerService } from "../engine/containers/index.ts";
 import { SystemService } from "../engine/system/index.ts";
 import { ConmonRuntime, ensureCgroupV1Controllers } from "../runtime/index.ts";
 import { Router } from "../server/router.ts";
+import { archiveRoutes } from "../server/routes/archive.ts";
 import { containerRoutes } from "../server/routes/containers.ts";
 import { execRoutes } from "../server/routes/exec.ts";
 import { imageRoutes } from "../server/routes/images.ts";
@@ -95,6 +96,7 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
   );
   router.add(imageRoutes(images));
   router.add(containerRoutes(containers));
+  router.add(archiveRoutes(containers));
   router.add(execRoutes(containers));
   log.debug("daemon wired", {
     dataRoot: config.dataRoot,
