@@ -25,12 +25,16 @@ export function tarTree(
 ): Readable {
   const pack = tar.pack();
   const walker = new TreeWalker(scope, pack);
+  // A consumer that goes away destroys the pack: stop walking, never throw.
+  const closed = (): boolean =>
+    (pack as unknown as { destroying: boolean }).destroying;
   walker.top(start.path, start.name).then(
-    () => pack.finalize(),
-    (err: Error) => pack.destroy(err),
+    () => void (closed() || pack.finalize()),
+    (err: Error) => void (closed() || pack.destroy(err)),
   );
   const out = new PassThrough();
   pack.on("error", (err: Error) => out.destroy(err));
+  out.once("close", () => closed() || pack.destroy());
   pack.pipe(out);
   return out;
 }
@@ -145,6 +149,7 @@ class TreeWalker {
         return this.#add({ ...h, type: "link", linkname: first, size: 0 });
       if (st.nlink > 1) this.#links.set(key, name);
       if (st.size === 0) return this.#add({ ...h, type: "file", size: 0 });
+      this.#closed();
       await new Promise<void>((resolve, reject) => {
         const sink = this.#pack.entry(
           { ...h, type: "file", size: st.size },
@@ -159,7 +164,13 @@ class TreeWalker {
     }
   }
 
+  #closed(): void {
+    if ((this.#pack as unknown as { destroying: boolean }).destroying)
+      throw new Error("tar stream closed by its reader");
+  }
+
   #add(h: Headers): Promise<void> {
+    this.#closed();
     // An empty buffer ends the entry at once (without one, a size-0 entry waits for a writer).
     return new Promise((resolve, reject) =>
       this.#pack.entry(h, Buffer.alloc(0), (err) =>
