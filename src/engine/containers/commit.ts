@@ -55,6 +55,12 @@ export async function commitContainer(
       ...(req.repo ? { repo: req.repo } : {}),
       ...(req.tag ? { tag: req.tag } : {}),
     });
+    // compat: moby logs "commit" before its deferred unpause.
+    publish(core, r, "commit", {
+      comment: req.comment ?? "",
+      imageID: id,
+      imageRef: req.repo ? `${req.repo}:${req.tag || "latest"}` : "",
+    });
   } catch (err) {
     tar?.destroy();
     throw err;
@@ -62,12 +68,6 @@ export async function commitContainer(
     // The container may have exited meanwhile: nothing to unfreeze then.
     if (freezer) await freezer.unpause().catch(() => undefined);
   }
-  const imageRef = req.repo ? `${req.repo}:${req.tag || "latest"}` : "";
-  publish(core, r, "commit", {
-    comment: req.comment ?? "",
-    imageID: id,
-    imageRef,
-  });
   return id;
 }
 
