@@ -97,7 +97,9 @@ async function release(
 
 /** compat: moby's containerFileNotFound text names the container as the client did. */
 function fileNotFound(path: string, ref: string): NotFoundError {
-  return new NotFoundError(`Could not find the file ${path} in container ${ref}`);
+  return new NotFoundError(
+    `Could not find the file ${path} in container ${ref}`,
+  );
 }
 
 /** HEAD /containers/{id}/archive. Throws NotFoundError for a missing path. */

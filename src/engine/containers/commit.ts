@@ -45,7 +45,7 @@ export async function commitContainer(
   try {
     tar = await core.images.rootfsDiff(r.id, { skip: runtimePathFilter(r) });
     id = await core.images.commit(tar, {
-      parentImageId: r.imageId as `sha256:${string}`,
+      parentImageId: r.imageId,
       config,
       containerConfig: { ...r.config },
       containerId: r.id,

@@ -562,7 +562,11 @@ export class ContainerService {
   async archivePut(
     ref: string,
     body: Readable,
-    options: { path: string; noOverwriteDirNonDir: boolean; copyUIDGID: boolean },
+    options: {
+      path: string;
+      noOverwriteDirNonDir: boolean;
+      copyUIDGID: boolean;
+    },
   ): Promise<void> {
     const r = this.#core.store.resolve(ref);
     await archivePut(this.#core, r, body, { ...options, ref });

@@ -7,7 +7,12 @@ import type {
 } from "../../oci/image.ts";
 import { withDefaultTag, type Reference } from "../../oci/reference.ts";
 import { InvalidArgumentError } from "../../util/errors.ts";
-import { imageChainIds, releaseLayers, unpackLayer, type LayerDeps } from "./layers.ts";
+import {
+  imageChainIds,
+  releaseLayers,
+  unpackLayer,
+  type LayerDeps,
+} from "./layers.ts";
 import { parseRef } from "./resolve.ts";
 
 /** What a commit adds on top of the container's image. */
@@ -67,7 +72,11 @@ export async function commitImage(
   const top = chain[chain.length - 1];
   const parentLayer =
     top === undefined ? undefined : await deps.store.layers.get(top.slice(7));
-  const { record, created: newLayer } = await unpackLayer(deps, parentLayer, tar);
+  const { record, created: newLayer } = await unpackLayer(
+    deps,
+    parentLayer,
+    tar,
+  );
   const empty = record.diffId === EMPTY_TAR_DIFF_ID;
   const created = new Date().toISOString();
   const history: HistoryEntry = { created, created_by: options.createdBy };

@@ -39,7 +39,11 @@ export interface ArchiveBackend {
   archivePut(
     ref: string,
     body: Readable,
-    options: { path: string; noOverwriteDirNonDir: boolean; copyUIDGID: boolean },
+    options: {
+      path: string;
+      noOverwriteDirNonDir: boolean;
+      copyUIDGID: boolean;
+    },
   ): Promise<void>;
   changes(ref: string): Promise<FilesystemChange[]>;
   export(ref: string): Promise<Readable>;
@@ -81,7 +85,8 @@ export function archiveRoutes(b: ArchiveBackend): Route[] {
 function archivePathParam(ctx: RequestContext): string {
   const path = ctx.q("path");
   // compat: moby's badParameterError text.
-  if (!path) throw new InvalidArgumentError("bad parameter: path cannot be empty");
+  if (!path)
+    throw new InvalidArgumentError("bad parameter: path cannot be empty");
   return path;
 }
 

@@ -19,7 +19,14 @@ import {
   NotFoundError,
   isErrno,
 } from "../../util/errors.ts";
-import { makedev, mknod, O_PATH, S_IFBLK, S_IFCHR, S_IFIFO } from "../syscalls.ts";
+import {
+  makedev,
+  mknod,
+  O_PATH,
+  S_IFBLK,
+  S_IFCHR,
+  S_IFIFO,
+} from "../syscalls.ts";
 import { decompress } from "./compression.ts";
 import { isMissing, type FsScope } from "./fs-scope.ts";
 import { absContainerPath } from "./copy-out.ts";
@@ -69,17 +76,26 @@ export async function extractToDir(
   const dirTimes: Array<[string, Date]> = [];
   try {
     for await (const entry of extract) {
-      await extractEntry(scope, dest, entry.header, entry as unknown as Readable, {
-        ...options,
-        dirTimes,
-      });
+      await extractEntry(
+        scope,
+        dest,
+        entry.header,
+        entry as unknown as Readable,
+        {
+          ...options,
+          dirTimes,
+        },
+      );
       for await (const _ of entry) void _; // drain what the entry did not read
     }
     await pumping;
   } catch (err) {
     extract.destroy();
     await pumping.catch(() => undefined);
-    if (err instanceof Error && /Invalid tar header|Unexpected end/.test(err.message))
+    if (
+      err instanceof Error &&
+      /Invalid tar header|Unexpected end/.test(err.message)
+    )
       throw new InvalidArgumentError(`invalid tar archive: ${err.message}`);
     throw err;
   }
@@ -142,7 +158,8 @@ async function extractEntry(
     const owner = o.chown ?? { uid: h.uid ?? 0, gid: h.gid ?? 0 };
     if (isRoot) await lchown(at, owner.uid, owner.gid);
     const mtime = h.mtime ?? new Date(0);
-    if (h.type !== "symlink") await chmodNoFollow(at, (h.mode ?? 0o644) & 0o7777);
+    if (h.type !== "symlink")
+      await chmodNoFollow(at, (h.mode ?? 0o644) & 0o7777);
     if (isDir) o.dirTimes.push([path, mtime]);
     else await lutimes(at, mtime, mtime);
   } finally {
@@ -169,7 +186,10 @@ async function create(
     case null: {
       const fh = await open(
         at,
-        constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+        constants.O_WRONLY |
+          constants.O_CREAT |
+          constants.O_EXCL |
+          constants.O_NOFOLLOW,
         mode,
       );
       try {
@@ -186,7 +206,9 @@ async function create(
       // compat: moby resolves hardlink targets against the extraction directory.
       const target = memberComponents((h.linkname ?? "").replace(/^\/+/, ""));
       if (target.length === 0)
-        throw new InvalidArgumentError(`invalid hardlink ${JSON.stringify(h.name)}`);
+        throw new InvalidArgumentError(
+          `invalid hardlink ${JSON.stringify(h.name)}`,
+        );
       const tpath = await scope.canonical(posix.join(dest, ...target), false);
       await atParent(scope, tpath, (from) => link(from, at));
       return;
@@ -232,7 +254,10 @@ async function atParent<T>(
 }
 
 /** lstat of a canonical path, undefined when missing. */
-async function lstatIn(scope: FsScope, path: string): Promise<Stats | undefined> {
+async function lstatIn(
+  scope: FsScope,
+  path: string,
+): Promise<Stats | undefined> {
   try {
     return await atParent(scope, path, (at) => lstat(at));
   } catch (err) {

@@ -99,7 +99,10 @@ export async function archivePath(
       ? "/"
       : `${base}/`
     : base;
-  return { stat: found.stat, tar: tarTree(scope, { path: found.resolved, name }) };
+  return {
+    stat: found.stat,
+    tar: tarTree(scope, { path: found.resolved, name }),
+  };
 }
 
 /** Go's os.FileMode from a Unix st_mode (io/fs.FileMode bit layout). */
@@ -108,7 +111,8 @@ export function goFileMode(st: Stats): number {
   if (st.mode & 0o4000) m |= 1 << 23; // ModeSetuid
   if (st.mode & 0o2000) m |= 1 << 22; // ModeSetgid
   if (st.mode & 0o1000) m |= 1 << 20; // ModeSticky
-  if (st.isDirectory()) m |= 2 ** 31; // ModeDir (bit 31: keep it unsigned)
+  if (st.isDirectory())
+    m |= 2 ** 31; // ModeDir (bit 31: keep it unsigned)
   else if (st.isSymbolicLink()) m |= 1 << 27;
   else if (st.isFIFO()) m |= 1 << 25;
   else if (st.isSocket()) m |= 1 << 24;

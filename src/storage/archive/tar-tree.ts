@@ -94,10 +94,7 @@ class TreeWalker {
   async #dir(p: string, path: string, name: string): Promise<void> {
     let fd: number;
     try {
-      fd = openSync(
-        p,
-        O_PATH | constants.O_DIRECTORY | constants.O_NOFOLLOW,
-      );
+      fd = openSync(p, O_PATH | constants.O_DIRECTORY | constants.O_NOFOLLOW);
     } catch (err) {
       // Swapped for a symlink or removed since lstat: not followed.
       if (isMissing(err) || (err as { code?: string }).code === "ELOOP") return;
