@@ -5,8 +5,12 @@
 
 const CONTAINER_SHORTCUTS = [
   "attach",
+  "commit",
+  "cp",
   "create",
+  "diff",
   "exec",
+  "export",
   "kill",
   "logs",
   "pause",

@@ -9,6 +9,7 @@
  * under /v1.NN. Non-2xx/3xx answers throw ClientError (status + the daemon's
  * message); an unreachable daemon throws ConnectionError.
  */
+import { ArchiveApi } from "./archive.ts";
 import { ContainersApi } from "./containers.ts";
 import { ExecApi } from "./exec.ts";
 import { ImagesApi } from "./images.ts";
@@ -19,6 +20,7 @@ import { VolumesApi } from "./volumes.ts";
 /** Groups the endpoints by kind over one transport. */
 export class EngineClient {
   readonly transport: Transport;
+  readonly archive: ArchiveApi;
   readonly containers: ContainersApi;
   readonly exec: ExecApi;
   readonly images: ImagesApi;
@@ -28,6 +30,7 @@ export class EngineClient {
   /** host: unix:///path, tcp://host:port or /path; version pins the API version (no ping). */
   constructor(host: string, options: { version?: string } = {}) {
     this.transport = new Transport(host, options);
+    this.archive = new ArchiveApi(this.transport);
     this.containers = new ContainersApi(this.transport);
     this.exec = new ExecApi(this.transport);
     this.images = new ImagesApi(this.transport);

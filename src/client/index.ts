@@ -9,6 +9,13 @@ export {
 } from "./host.ts";
 export { StdcopyDemuxer, demuxStream, encodeFrame } from "./stdcopy.ts";
 export { jsonLines, progressMessages, type JsonMessage } from "./json-lines.ts";
+export {
+  MODE_DIR,
+  MODE_SYMLINK,
+  type CommitOptions,
+  type FilesystemChange,
+  type PathStat,
+} from "./archive.ts";
 export type { AttachOptions, LogsOptions } from "./containers.ts";
 export type { ExecStartOptions } from "./exec.ts";
 export type { ImportOptions } from "./images.ts";

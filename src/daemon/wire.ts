@@ -17,6 +17,7 @@ import { Firewall } from "../network/firewall.ts";
 import { networkRoutes } from "../server/routes/networks.ts";
 import { ConmonRuntime, ensureCgroupV1Controllers } from "../runtime/index.ts";
 import { Router } from "../server/router.ts";
+import { archiveRoutes } from "../server/routes/archive.ts";
 import { containerRoutes } from "../server/routes/containers.ts";
 import { execRoutes } from "../server/routes/exec.ts";
 import { imageRoutes } from "../server/routes/images.ts";
@@ -158,6 +159,7 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
   router.add(imageRoutes(images));
   router.add(containerRoutes(containers));
   router.add(volumeRoutes(volumes));
+  router.add(archiveRoutes(containers));
   router.add(execRoutes(containers));
   router.add(networkRoutes(networks));
   log.debug("daemon wired", {

@@ -42,6 +42,7 @@ type Libc = {
     value: Buffer,
     size: number,
   ) => number;
+  syscall: (nr: number, ...args: unknown[]) => number | bigint;
 };
 
 let libc: Libc | undefined;
@@ -65,6 +66,7 @@ function load(): Libc {
     lgetxattr: lib.func(
       "long lgetxattr(const char *path, const char *name, _Out_ void *value, size_t size)",
     ) as Libc["lgetxattr"],
+    syscall: lib.func("long syscall(long nr, ...)") as Libc["syscall"],
   };
   return libc;
 }
@@ -149,4 +151,48 @@ export function lgetxattr(path: string, name: string): Buffer | undefined {
     fail("lgetxattr", path);
   }
   return buf.subarray(0, n);
+}
+
+/** openat2(2) resolve flag: resolve as if dirfd were "/" (never climbs out). */
+export const RESOLVE_IN_ROOT = 0x10;
+/** openat2(2) resolve flag: refuse /proc/self/fd-style magic links. */
+export const RESOLVE_NO_MAGICLINKS = 0x02;
+/** open(2) flag O_PATH: a handle for path operations only (no read/write). */
+export const O_PATH = 0o10000000;
+
+/** open(2) flag O_CLOEXEC (libuv adds it to fs.open; openat2 callers pass it). */
+export const O_CLOEXEC = 0o2000000;
+
+/** x86_64 and arm64 both number openat2 437 (asm-generic and x86 tables). */
+const SYS_OPENAT2 = 437;
+
+/**
+ * openat2(2) (Linux 5.6+): opens path relative to dirfd with `resolve`
+ * flags. Returns the fd. Throws with code ENOENT, ELOOP, EXDEV, … and
+ * ENOSYS on kernels without it.
+ */
+export function openat2(
+  dirfd: number,
+  path: string,
+  options: { flags: number; mode?: number; resolve: number },
+): number {
+  const how = Buffer.alloc(24);
+  how.writeBigUInt64LE(BigInt(options.flags), 0);
+  how.writeBigUInt64LE(BigInt(options.mode ?? 0), 8);
+  how.writeBigUInt64LE(BigInt(options.resolve), 16);
+  const fd = Number(
+    load().syscall(
+      SYS_OPENAT2,
+      "int",
+      dirfd,
+      "const char *",
+      path,
+      "void *",
+      how,
+      "size_t",
+      how.length,
+    ),
+  );
+  if (fd < 0) fail("openat2", path);
+  return fd;
 }

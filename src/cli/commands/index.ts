@@ -22,6 +22,23 @@ export const COMMANDS: Record<string, CommandEntry> = {
       "Attach local standard input, output, and error streams to a running container",
     load: async () => (await import("./containers/attach.ts")).attach,
   },
+  "container commit": {
+    short: "Create a new image from a container's changes",
+    load: async () => (await import("./containers/commit.ts")).commit,
+  },
+  "container cp": {
+    short: "Copy files/folders between a container and the local filesystem",
+    load: async () => (await import("./containers/cp.ts")).cp,
+  },
+  "container diff": {
+    short:
+      "Inspect changes to files or directories on a container's filesystem",
+    load: async () => (await import("./containers/diff.ts")).diff,
+  },
+  "container export": {
+    short: "Export a container's filesystem as a tar archive",
+    load: async () => (await import("./containers/export.ts")).exportContainer,
+  },
   "container create": {
     short: "Create a new container",
     load: async () => (await import("./containers/create.ts")).create,

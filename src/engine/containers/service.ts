@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
-import type { Duplex } from "node:stream";
+import type { Duplex, Readable } from "node:stream";
 import type {
   ContainerCreateBody,
   ContainerCreateResponse,
@@ -23,7 +23,11 @@ import {
 import { KeyedLock } from "../../util/lock.ts";
 import { SeccompFilters } from "../../security/index.ts";
 import type { Logger } from "../../util/log.ts";
+import { archiveGet, archivePut, archiveStat } from "./archive.ts";
 import { AttachSession, type AttachRequest } from "./attach.ts";
+import { containerChanges, runtimePathFilter } from "./changes.ts";
+import { commitContainer, type CommitRequest } from "./commit.ts";
+import { exportContainer } from "./export.ts";
 import {
   NoNetworking,
   bundleOf,
@@ -565,6 +569,59 @@ export class ContainerService {
       rows: size.h,
       cols: size.w,
     });
+  }
+
+  /** HEAD /containers/{id}/archive: Docker's path stat. Throws NotFoundError (container or path). */
+  async archiveStat(ref: string, path: string) {
+    const r = this.#core.store.resolve(ref);
+    return archiveStat(this.#core, r, { path, ref });
+  }
+
+  /** GET /containers/{id}/archive: stat + tar (see archive.ts). */
+  async archiveGet(ref: string, path: string) {
+    const r = this.#core.store.resolve(ref);
+    return archiveGet(this.#core, r, { path, ref });
+  }
+
+  /** PUT /containers/{id}/archive: extracts a tar into a directory of the container. */
+  async archivePut(
+    ref: string,
+    body: Readable,
+    options: {
+      path: string;
+      noOverwriteDirNonDir: boolean;
+      copyUIDGID: boolean;
+    },
+  ): Promise<void> {
+    const r = this.#core.store.resolve(ref);
+    await archivePut(this.#core, r, body, { ...options, ref });
+  }
+
+  /** GET /containers/{id}/changes: A/C/D from the writable layer. */
+  async changes(ref: string) {
+    const r = this.#core.store.resolve(ref);
+    const paths = await this.#core.images.rootfsPaths(r.id);
+    return paths ? containerChanges(paths, runtimePathFilter(r)) : [];
+  }
+
+  /** GET /containers/{id}/export: the rootfs as a tar stream. */
+  async export(ref: string): Promise<Readable> {
+    const r = this.#core.store.resolve(ref);
+    return exportContainer(this.#core, r);
+  }
+
+  /** POST /commit: returns the new image id (see commit.ts). */
+  async commit(ref: string, req: CommitRequest): Promise<string> {
+    const r = this.#core.store.resolve(ref);
+    const freeze = req.pause && r.state.status === "running";
+    return commitContainer(
+      this.#core,
+      r,
+      req,
+      freeze
+        ? { pause: () => this.pause(r.id), unpause: () => this.unpause(r.id) }
+        : undefined,
+    );
   }
 
   /** For images.setUsageCheck: a container using imageId (running ones first). */

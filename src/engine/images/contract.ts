@@ -3,7 +3,9 @@
  * images. ImageService implements it; engine kinds to the right of images
  * depend on this interface only, through images/index.ts.
  */
+import type { Readable } from "node:stream";
 import type { ContainerConfig } from "../../oci/image.ts";
+import type { CommitOptions } from "./commit.ts";
 
 /** The runtime part of an image config, with Docker's field names: the OCI model's ContainerConfig. */
 export type ImageRuntimeConfig = ContainerConfig;
@@ -45,6 +47,17 @@ export interface ImageProvider {
   rootfsUsage(key: string): Promise<number>;
   /** Paths of key's layer, or undefined when unknown. */
   rootfsPaths(key: string): Promise<RootfsPaths | undefined>;
+  /** key's own changes as a layer tar with whiteouts; `skip` leaves out absolute paths and what is below. */
+  rootfsDiff(
+    key: string,
+    options: { skip: (path: string) => boolean },
+  ): Promise<Readable>;
+  /**
+   * Makes an image from a layer tar over options.parentImageId and tags it
+   * when options.repo is set (docker commit). Returns the image id. Throws
+   * InvalidArgumentError for a bad repo/tag before reading the tar.
+   */
+  commit(tar: Readable, options: CommitOptions): Promise<string>;
   /** Registers who uses images, so rmi refuses an image a container uses. */
   setUsageCheck(
     check: (imageId: string) => { id: string; running: boolean } | undefined,

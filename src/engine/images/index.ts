@@ -7,4 +7,6 @@ export type {
 export { ImageService } from "./service.ts";
 export type { ListOptions } from "./list.ts";
 export type { ImportOptions } from "./import.ts";
+export type { CommitOptions } from "./commit.ts";
+export { applyChanges } from "./changes.ts";
 export type { UsageCheck } from "./remove.ts";

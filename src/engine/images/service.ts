@@ -22,6 +22,7 @@ import { InvalidArgumentError, NotFoundError } from "../../util/errors.ts";
 import { KeyedLock } from "../../util/lock.ts";
 import type { Logger } from "../../util/log.ts";
 import type { EventBus } from "../events/index.ts";
+import { commitImage, commitTarget, type CommitOptions } from "./commit.ts";
 import type { ImageProvider, ResolvedImage, RootfsPaths } from "./contract.ts";
 import { importImage, type ImportOptions } from "./import.ts";
 import { imageChainIds, imageSize } from "./layers.ts";
@@ -154,6 +155,22 @@ export class ImageService implements ImageProvider {
 
   async rootfsPaths(key: string): Promise<RootfsPaths | undefined> {
     return (await this.layers.stat(key)) ? this.layers.paths(key) : undefined;
+  }
+
+  async rootfsDiff(
+    key: string,
+    options: { skip: (path: string) => boolean },
+  ): Promise<Readable> {
+    return this.layers.diff(key, options);
+  }
+
+  async commit(tar: Readable, options: CommitOptions): Promise<Digest> {
+    const target = commitTarget(options);
+    return this.#locked(async () => {
+      const id = await commitImage(this.#deps(), tar, options);
+      if (target) await this.#tag(target, id);
+      return id;
+    });
   }
 
   setUsageCheck(check: UsageCheck): void {

@@ -185,16 +185,6 @@ export function containerRoutes(b: ContainersBackend): Route[] {
     }, // 501
     {
       method: "GET",
-      path: "/containers/{id}/changes",
-      handler: missing("container changes"),
-    }, // 501
-    {
-      method: "GET",
-      path: "/containers/{id}/export",
-      handler: missing("container export"),
-    }, // 501
-    {
-      method: "GET",
       path: "/containers/{id}/stats",
       handler: missing("container stats"),
     }, // 501
@@ -203,17 +193,6 @@ export function containerRoutes(b: ContainersBackend): Route[] {
       path: "/containers/{id}/update",
       handler: missing("container update"),
     }, // 501
-    {
-      method: "GET",
-      path: "/containers/{id}/archive",
-      handler: missing("container archive (docker cp)"),
-    }, // 501 (HEAD too)
-    {
-      method: "PUT",
-      path: "/containers/{id}/archive",
-      handler: missing("container archive (docker cp)"),
-    }, // 501
-    { method: "POST", path: "/commit", handler: missing("commit") }, // 501
   ];
 }
 

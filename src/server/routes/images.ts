@@ -50,7 +50,7 @@ export interface ImagesBackend {
   load(body: Readable): Promise<string[]>;
 }
 
-/** The route table for /images/* and /commit. */
+/** The route table for /images/* (POST /commit is in archive.ts). */
 export function imageRoutes(backend: ImagesBackend): Route[] {
   const r = (
     method: string,
@@ -72,7 +72,6 @@ export function imageRoutes(backend: ImagesBackend): Route[] {
     r("GET", "/images/{name*}/get", getImagesGetOne), // 200 tar, 404
     r("POST", "/images/{name*}/tag", postImagesTag), // 201, 400 bad repo/tag, 404, 409
     r("DELETE", "/images/{name*}", deleteImages), // 200, 404, 409 in use
-    r("POST", "/commit", postCommit), // 501 until containers can be committed
   ];
 }
 
@@ -187,8 +186,4 @@ async function deleteImages(
       noprune: ctx.bool("noprune"),
     }),
   );
-}
-
-async function postCommit(): Promise<void> {
-  throw new NotImplementedError("not implemented: commit");
 }

@@ -17,15 +17,20 @@ export type Change = { path: string; kind: "add" | "modify" | "delete" };
  * (0/0 character devices) become `.wh.NAME` entries and opaque directories
  * (trusted.overlay.opaque=y) get a `.wh..wh..opq` entry. Entries are sorted
  * by name so the same tree gives the same bytes, hence the same diffId.
- * Hardlinked files become one file plus `link` entries.
+ * Hardlinked files become one file plus `link` entries. `skip` leaves out
+ * absolute paths ("/etc/hostname") and what is below them.
  */
-export function diffTar(upper: string): Readable {
+export function diffTar(
+  upper: string,
+  options: { skip?: (path: string) => boolean } = {},
+): Readable {
   const pack = tar.pack();
   const links = new Map<string, string>();
   const walk = async (rel: string): Promise<void> => {
     const names = (await readdir(join(upper, rel))).sort();
     for (const name of names) {
       const relPath = rel ? `${rel}/${name}` : name;
+      if (options.skip?.(`/${relPath}`)) continue;
       const abs = join(upper, relPath);
       const st = await lstat(abs);
       if (st.isCharacterDevice() && st.rdev === 0) {

@@ -8,6 +8,7 @@ import { execFile } from "../../util/exec.ts";
 import { applyTar } from "../archive/apply.ts";
 import { changesBetween, changesTar } from "../archive/diff.ts";
 import type {
+  DiffOptions,
   LayerStore,
   SnapshotInfo,
   SnapshotPaths,
@@ -191,14 +192,19 @@ export class CopyLayerStore implements LayerStore {
     });
   }
 
-  async diff(key: string): Promise<Readable> {
+  async diff(key: string, options: DiffOptions = {}): Promise<Readable> {
     const info = await this.#need(key);
     const fs = join(this.#dir(key), "fs");
     const parentFs =
       info.parent === undefined
         ? undefined
         : join(this.#dir(info.parent), "fs");
-    return changesTar(fs, await changesBetween(parentFs, fs));
+    const skip = options.skip;
+    const changes = await changesBetween(parentFs, fs);
+    return changesTar(
+      fs,
+      skip ? changes.filter((c) => !skip(`/${c.path}`)) : changes,
+    );
   }
 
   async mount(key: string): Promise<string> {

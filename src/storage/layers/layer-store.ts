@@ -2,6 +2,9 @@ import type { Readable } from "node:stream";
 import type { Mount } from "../../oci/mount.ts";
 import type { ApplyResult } from "../archive/apply.ts";
 
+/** Options of LayerStore.diff. */
+export type DiffOptions = { skip?: (path: string) => boolean };
+
 /** The three kinds of snapshot (containerd's Kind). */
 export type SnapshotKind = "active" | "view" | "committed";
 
@@ -104,8 +107,12 @@ export interface LayerStore {
     tar: Readable,
     options?: { tee?: (chunk: Buffer) => Promise<void> },
   ): Promise<ApplyResult>;
-  /** The snapshot's own changes against its parent, as a layer tar with whiteouts. */
-  diff(key: string): Promise<Readable>;
+  /**
+   * The snapshot's own changes against its parent, as a layer tar with
+   * whiteouts. `skip` leaves out absolute paths ("/etc/hostname") and
+   * everything below them.
+   */
+  diff(key: string, options?: DiffOptions): Promise<Readable>;
   /** Mounts an active snapshot or view at its mountpoint (idempotent); returns the path. */
   mount(key: string): Promise<string>;
   /** Unmounts; no-op when not mounted. */

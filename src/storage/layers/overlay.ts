@@ -29,6 +29,7 @@ import {
   umount,
 } from "../syscalls.ts";
 import type {
+  DiffOptions,
   LayerStore,
   SnapshotInfo,
   SnapshotPaths,
@@ -284,9 +285,9 @@ export class OverlayLayerStore implements LayerStore {
     });
   }
 
-  async diff(key: string): Promise<Readable> {
+  async diff(key: string, options: DiffOptions = {}): Promise<Readable> {
     await this.#need(key);
-    return diffTar(join(this.#dir(key), "diff"));
+    return diffTar(join(this.#dir(key), "diff"), options);
   }
 
   async mount(key: string): Promise<string> {

@@ -6,7 +6,10 @@ import type {
   ResolvedImage,
   RootfsPaths,
 } from "../../../src/engine/images/index.ts";
-import { NotFoundError } from "../../../src/util/errors.ts";
+import {
+  NotFoundError,
+  NotImplementedError,
+} from "../../../src/util/errors.ts";
 
 /** A fixed id for the one image the fake serves. */
 export const BUSYBOX_ID = `sha256:${"b".repeat(64)}`;
@@ -89,6 +92,14 @@ export class FakeImages implements ImageProvider {
   }
 
   setUsageCheck(): void {}
+
+  async rootfsDiff(): Promise<never> {
+    throw new NotImplementedError("not implemented: diff in the fake images");
+  }
+
+  async commit(): Promise<never> {
+    throw new NotImplementedError("not implemented: commit in the fake images");
+  }
 
   #paths(): RootfsPaths {
     return {

@@ -1,0 +1,116 @@
+import type { Readable } from "node:stream";
+import type { ContainerConfig as ApiConfig } from "../../api/containers.ts";
+import type { ContainerConfig as ImageRuntimeConfig } from "../../oci/image.ts";
+import { applyChanges } from "../images/index.ts";
+import { runtimePathFilter } from "./changes.ts";
+import { publish, type Core } from "./core.ts";
+import type { ContainerRecord } from "./record.ts";
+
+/** POST /commit options (query) plus the body's config overrides. */
+export type CommitRequest = {
+  repo?: string;
+  tag?: string;
+  author?: string;
+  comment?: string;
+  /** Pause a running container while its layer is read (default true). */
+  pause: boolean;
+  /** Dockerfile instructions (`--change`). */
+  changes: string[];
+  /** Config fields that override the container's (the request body). */
+  config?: Partial<ApiConfig>;
+};
+
+/**
+ * docker commit (moby's CreateImageFromContainer): the container's layer
+ * diff (runtime mount targets left out, as Docker's init layer does)
+ * becomes one layer over its image; the new config is the body's config
+ * with `changes` applied, gaps filled from the container's config
+ * (moby's merge). A running container is frozen while the layer is read
+ * unless pause=false. Publishes the container event "commit". Returns the
+ * image id. Throws InvalidArgumentError for a bad change, repo or tag.
+ */
+export async function commitContainer(
+  core: Core,
+  r: ContainerRecord,
+  req: CommitRequest,
+  freezer: { pause(): Promise<void>; unpause(): Promise<void> } | undefined,
+): Promise<string> {
+  const config = mergeConfig(
+    applyChanges(toImageConfig(req.config ?? {}), req.changes),
+    r.config,
+  );
+  if (freezer) await freezer.pause();
+  let tar: Readable | undefined;
+  let id: string;
+  try {
+    tar = await core.images.rootfsDiff(r.id, { skip: runtimePathFilter(r) });
+    id = await core.images.commit(tar, {
+      parentImageId: r.imageId,
+      config,
+      containerConfig: { ...r.config },
+      containerId: r.id,
+      createdBy: (r.config.Cmd ?? []).join(" "),
+      ...(req.author ? { author: req.author } : {}),
+      ...(req.comment ? { comment: req.comment } : {}),
+      ...(req.repo ? { repo: req.repo } : {}),
+      ...(req.tag ? { tag: req.tag } : {}),
+    });
+    // compat: moby logs "commit" before its deferred unpause.
+    publish(core, r, "commit", {
+      comment: req.comment ?? "",
+      imageID: id,
+      imageRef: req.repo ? `${req.repo}:${req.tag || "latest"}` : "",
+    });
+  } catch (err) {
+    tar?.destroy();
+    throw err;
+  } finally {
+    // The container may have exited meanwhile: nothing to unfreeze then.
+    if (freezer) await freezer.unpause().catch(() => undefined);
+  }
+  return id;
+}
+
+/** The image-config fields of an API config (the body of POST /commit). */
+function toImageConfig(c: Partial<ApiConfig>): ImageRuntimeConfig {
+  const out: ImageRuntimeConfig = {};
+  if (c.User) out.User = c.User;
+  if (c.ExposedPorts) out.ExposedPorts = c.ExposedPorts;
+  if (c.Env?.length) out.Env = c.Env;
+  if (c.Entrypoint?.length) out.Entrypoint = c.Entrypoint;
+  if (c.Cmd?.length) out.Cmd = c.Cmd;
+  if (c.Volumes) out.Volumes = c.Volumes;
+  if (c.WorkingDir) out.WorkingDir = c.WorkingDir;
+  if (c.Labels) out.Labels = c.Labels;
+  if (c.StopSignal) out.StopSignal = c.StopSignal;
+  if (c.OnBuild?.length) out.OnBuild = c.OnBuild;
+  if (c.Shell?.length) out.Shell = c.Shell;
+  return out;
+}
+
+/** moby daemon/commit.go merge(): fills what the user did not set from the container's config. */
+export function mergeConfig(
+  user: ImageRuntimeConfig,
+  ctr: ApiConfig,
+): ImageRuntimeConfig {
+  const out: ImageRuntimeConfig = { ...user };
+  if (!out.User && ctr.User) out.User = ctr.User;
+  const ports = { ...ctr.ExposedPorts, ...out.ExposedPorts };
+  if (Object.keys(ports).length) out.ExposedPorts = ports;
+  const env = [...(out.Env ?? [])];
+  const keys = new Set(env.map((e) => e.split("=")[0]));
+  for (const e of ctr.Env ?? []) if (!keys.has(e.split("=")[0])) env.push(e);
+  if (env.length) out.Env = env;
+  out.Labels = { ...ctr.Labels, ...out.Labels };
+  if (!out.Entrypoint?.length) {
+    if (!out.Cmd?.length && ctr.Cmd) out.Cmd = ctr.Cmd;
+    if (out.Entrypoint === undefined && ctr.Entrypoint)
+      out.Entrypoint = ctr.Entrypoint;
+  }
+  if (!out.WorkingDir && ctr.WorkingDir) out.WorkingDir = ctr.WorkingDir;
+  const volumes = { ...ctr.Volumes, ...out.Volumes };
+  if (Object.keys(volumes).length) out.Volumes = volumes;
+  if (!out.StopSignal && ctr.StopSignal) out.StopSignal = ctr.StopSignal;
+  if (!out.OnBuild?.length && ctr.OnBuild?.length) out.OnBuild = ctr.OnBuild;
+  return out;
+}

@@ -1,0 +1,172 @@
+import type { Readable } from "node:stream";
+import type { ContainerConfig } from "../../api/containers.ts";
+import { InvalidArgumentError, NotFoundError } from "../../util/errors.ts";
+import type { RequestContext } from "../http.ts";
+import type { Route } from "../router.ts";
+
+/** Docker's ContainerPathStat, sent base64-encoded in X-Docker-Container-Path-Stat. */
+export type ContainerPathStat = {
+  name: string;
+  size: number;
+  mode: number;
+  mtime: string;
+  linkTarget: string;
+};
+
+/** One entry of GET /containers/{id}/changes (Kind 0 modified, 1 added, 2 deleted). */
+export type FilesystemChange = { Path: string; Kind: 0 | 1 | 2 };
+
+/** POST /commit's query options and body. */
+export type CommitOptions = {
+  repo?: string;
+  tag?: string;
+  author?: string;
+  comment?: string;
+  pause: boolean;
+  changes: string[];
+  config?: Partial<ContainerConfig>;
+};
+
+/** What the file routes need; ContainerService implements it. */
+export interface ArchiveBackend {
+  /** Throws NotFoundError for an unknown container or a missing path. */
+  archiveStat(ref: string, path: string): Promise<ContainerPathStat>;
+  archiveGet(
+    ref: string,
+    path: string,
+  ): Promise<{ stat: ContainerPathStat; tar: Readable }>;
+  /** Throws NotFoundError, InvalidArgumentError (not a directory), ForbiddenError (read-only). */
+  archivePut(
+    ref: string,
+    body: Readable,
+    options: {
+      path: string;
+      noOverwriteDirNonDir: boolean;
+      copyUIDGID: boolean;
+    },
+  ): Promise<void>;
+  changes(ref: string): Promise<FilesystemChange[]>;
+  export(ref: string): Promise<Readable>;
+  /** Returns the new image id. */
+  commit(ref: string, options: CommitOptions): Promise<string>;
+}
+
+/** Routes for docker cp, diff, export and commit. */
+export function archiveRoutes(b: ArchiveBackend): Route[] {
+  const h =
+    (fn: (ctx: RequestContext, b: ArchiveBackend) => Promise<void>) =>
+    (ctx: RequestContext) =>
+      fn(ctx, b);
+  return [
+    {
+      method: "GET",
+      path: "/containers/{id}/archive",
+      handler: h(getContainersArchive),
+    }, // 200 tar (HEAD: stat header only), 400 no path, 404 container or path
+    {
+      method: "PUT",
+      path: "/containers/{id}/archive",
+      handler: h(putContainersArchive),
+    }, // 200, 400 not a directory / bad tar, 403 read-only, 404
+    {
+      method: "GET",
+      path: "/containers/{id}/changes",
+      handler: h(getContainersChanges),
+    }, // 200, 404
+    {
+      method: "GET",
+      path: "/containers/{id}/export",
+      handler: h(getContainersExport),
+    }, // 200 tar, 404
+    { method: "POST", path: "/commit", handler: h(postCommit) }, // 201, 400 bad change/repo, 404
+  ];
+}
+
+function archivePathParam(ctx: RequestContext): string {
+  const path = ctx.q("path");
+  // compat: moby's badParameterError text.
+  if (!path)
+    throw new InvalidArgumentError("bad parameter: path cannot be empty");
+  return path;
+}
+
+function statHeader(stat: ContainerPathStat): Record<string, string> {
+  return {
+    "X-Docker-Container-Path-Stat": Buffer.from(JSON.stringify(stat)).toString(
+      "base64",
+    ),
+  };
+}
+
+async function getContainersArchive(
+  ctx: RequestContext,
+  b: ArchiveBackend,
+): Promise<void> {
+  const path = archivePathParam(ctx);
+  if (ctx.req.method === "HEAD") {
+    const stat = await b.archiveStat(ctx.param("id"), path);
+    return ctx.empty(200, statHeader(stat));
+  }
+  const { stat, tar } = await b.archiveGet(ctx.param("id"), path);
+  sendTar(ctx, tar, statHeader(stat));
+}
+
+async function putContainersArchive(
+  ctx: RequestContext,
+  b: ArchiveBackend,
+): Promise<void> {
+  await b.archivePut(ctx.param("id"), ctx.body(), {
+    path: archivePathParam(ctx),
+    noOverwriteDirNonDir: ctx.bool("noOverwriteDirNonDir"),
+    copyUIDGID: ctx.bool("copyUIDGID"),
+  });
+  ctx.empty(200);
+}
+
+async function getContainersChanges(
+  ctx: RequestContext,
+  b: ArchiveBackend,
+): Promise<void> {
+  const changes = await b.changes(ctx.param("id"));
+  // compat: moby's nil slice: null when nothing changed.
+  ctx.send(200, changes.length ? changes : null);
+}
+
+async function getContainersExport(
+  ctx: RequestContext,
+  b: ArchiveBackend,
+): Promise<void> {
+  sendTar(ctx, await b.export(ctx.param("id")), {});
+}
+
+async function postCommit(
+  ctx: RequestContext,
+  b: ArchiveBackend,
+): Promise<void> {
+  const ref = ctx.q("container");
+  if (!ref) throw new NotFoundError("No such container: ");
+  const config = await ctx.json<Partial<ContainerConfig> | null>(null);
+  const opts: CommitOptions = {
+    // compat: pause defaults to true from API 1.13 on.
+    pause: ctx.q("pause") === undefined ? true : ctx.bool("pause"),
+    changes: ctx.query.getAll("changes"),
+  };
+  if (config && typeof config === "object") opts.config = config;
+  for (const k of ["repo", "tag", "author", "comment"] as const) {
+    const v = ctx.q(k);
+    if (v) opts[k] = v;
+  }
+  ctx.send(201, { Id: await b.commit(ref, opts) });
+}
+
+function sendTar(
+  ctx: RequestContext,
+  tar: Readable,
+  headers: Record<string, string>,
+): void {
+  const out = ctx.stream(200, "application/x-tar", headers);
+  tar.on("error", () => ctx.req.socket.destroy());
+  // A client that goes away must not keep the rootfs mounted.
+  (ctx.res ?? ctx.req).once("close", () => tar.destroy());
+  tar.pipe(out);
+}
