@@ -17,6 +17,7 @@ import type {
   OciRuntime,
   RuntimeState,
 } from "./oci-runtime.ts";
+import type { OciResources } from "./oci-spec.ts";
 
 /**
  * OciRuntime over conmon plus crun (or runc), following DESIGN.md's measured
@@ -258,6 +259,16 @@ export class ConmonRuntime implements OciRuntime {
       "-0",
       bundle,
     ];
+  }
+
+  async update(id: string, resources: OciResources): Promise<void> {
+    const file = join(this.#exitDir, "..", `update-${id}.json`);
+    await writeFileAtomic(file, JSON.stringify(resources));
+    try {
+      await this.#run(["update", "--resources", file, id]);
+    } finally {
+      await rm(file, { force: true });
+    }
   }
 
   async #run(args: string[]): Promise<string> {

@@ -13,6 +13,8 @@ import {
 import { newId, randomName } from "../../util/ids.ts";
 import { nowRfc3339, publish, type Core } from "./core.ts";
 import { createdState, type ContainerRecord } from "./record.ts";
+import { mergeHealthcheck, validateHealthcheck } from "./health.ts";
+import { validateRestartPolicy } from "./restart.ts";
 import { parseSignal } from "./signals.ts";
 
 /** Docker's container-name rule (moby daemon/names). */
@@ -45,6 +47,8 @@ export async function createContainer(
   const id = newId();
   const hostConfig = defaultHostConfig(body.HostConfig ?? {});
   validateHostConfig(hostConfig);
+  validateRestartPolicy(hostConfig.RestartPolicy);
+  validateHealthcheck(body.Healthcheck);
   const config = mergeConfig(body, image.config, id);
   if (config.StopSignal) parseSignal(config.StopSignal);
   const [path, ...args] = [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])];
@@ -149,11 +153,8 @@ export function mergeConfig(
   if (stopSignal) config.StopSignal = stopSignal;
   if (body.StopTimeout !== undefined && body.StopTimeout !== null)
     config.StopTimeout = body.StopTimeout;
-  if (body.Healthcheck ?? img.Healthcheck)
-    config.Healthcheck = (body.Healthcheck ?? img.Healthcheck) as Record<
-      string,
-      unknown
-    >;
+  const health = mergeHealthcheck(body.Healthcheck, img.Healthcheck);
+  if (health) config.Healthcheck = health;
   return config;
 }
 
