@@ -18,6 +18,7 @@ const CONTAINER_SHORTCUTS = [
   "stop",
   "top",
   "unpause",
+  "update",
   "wait",
 ];
 const IMAGE_SHORTCUTS = ["history", "import", "load", "save", "tag"];

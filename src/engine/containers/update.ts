@@ -46,11 +46,14 @@ const UNSUPPORTED = [
 
 /** Where cgroup v1 shows whether swap accounting is on. */
 const MEMSW_FILE = "/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes";
+/** Present only when the I/O scheduler supports blkio weights. */
+const BLKIO_WEIGHT_FILE = "/sys/fs/cgroup/blkio/blkio.weight";
 
 /**
  * Validates the body without a container (moby verifyContainerSettings).
  * Throws InvalidArgumentError (400) or NotImplementedError (501); returns
- * the warnings for the response.
+ * the warnings for the response. Like moby, drops (in `b`) a blkio weight
+ * the kernel cannot apply, with a warning.
  */
 export function checkUpdateBody(b: ContainerUpdateBody): string[] {
   for (const k of UNSUPPORTED) {
@@ -78,6 +81,12 @@ export function checkUpdateBody(b: ContainerUpdateBody): string[] {
     throw new InvalidArgumentError("Range of blkio weight is from 10 to 1000");
   if (b.RestartPolicy) validateRestartPolicy(b.RestartPolicy);
   const warnings: string[] = [];
+  if (w > 0 && !existsSync(BLKIO_WEIGHT_FILE)) {
+    warnings.push(
+      "Your kernel does not support Block I/O weight or the cgroup is not mounted. Weight discarded.",
+    );
+    b.BlkioWeight = 0;
+  }
   if (swap !== 0 && !existsSync(MEMSW_FILE))
     warnings.push(
       "Your kernel does not support swap limit capabilities or the cgroup is not mounted. Memory limited without swap.",

@@ -6,6 +6,11 @@ import { readFileSync } from "node:fs";
 import type { ContainerCreateBody } from "../../../client/index.ts";
 import { StatusError } from "../../command.ts";
 import type { FlagSpec, ParsedFlags } from "../../flags.ts";
+import {
+  LIFECYCLE_FLAGS,
+  healthcheckOf,
+  restartPolicyOf,
+} from "./create-options-lifecycle.ts";
 
 /** Flags of both run and create. */
 export const CREATE_FLAGS: FlagSpec[] = [
@@ -159,6 +164,7 @@ export const CREATE_FLAGS: FlagSpec[] = [
     type: "string",
     description: "Working directory inside the container",
   },
+  ...LIFECYCLE_FLAGS,
 ];
 
 /** Parses "1g", "512m", "100k" or bytes, as Docker's RAMInBytes. Throws StatusError. */
@@ -269,9 +275,8 @@ export function createBody(
   for (const p of flags.list("publish")) parsePublish(p, exposed, portBindings);
   for (const p of flags.list("expose"))
     exposed[p.includes("/") ? p : `${p}/tcp`] = {};
-  const [restartName = "no", retries] = (flags.string("restart") ?? "no").split(
-    ":",
-  );
+  const restartPolicy = restartPolicyOf(flags);
+  const healthcheck = healthcheckOf(flags);
   const entrypoint = flags.changed("entrypoint")
     ? [flags.string("entrypoint") ?? ""]
     : null;
@@ -300,14 +305,12 @@ export function createBody(
     Labels: labels,
     ...(stopSignal ? { StopSignal: stopSignal } : {}),
     ...(stopTimeout !== undefined ? { StopTimeout: stopTimeout } : {}),
+    ...(healthcheck ? { Healthcheck: healthcheck } : {}),
     HostConfig: {
       Binds: binds.length ? binds : null,
       NetworkMode: flags.string("network") ?? "default",
       PortBindings: portBindings,
-      RestartPolicy: {
-        Name: restartName,
-        MaximumRetryCount: retries ? Number(retries) : 0,
-      },
+      RestartPolicy: restartPolicy,
       AutoRemove: flags.bool("rm"),
       Privileged: flags.bool("privileged"),
       ReadonlyRootfs: flags.bool("read-only"),
