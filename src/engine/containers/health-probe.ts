@@ -93,7 +93,11 @@ export class HealthMonitor {
     s.timer.unref();
   }
 
-  async #tick(r: ContainerRecord, plan: HealthPlan, s: Schedule): Promise<void> {
+  async #tick(
+    r: ContainerRecord,
+    plan: HealthPlan,
+    s: Schedule,
+  ): Promise<void> {
     if (s.stopped) return;
     const result = await this.#probe(r, plan);
     await this.#core.lock
@@ -175,7 +179,10 @@ export class HealthMonitor {
           handle.exited,
           delay(5000).then(() => 137),
         ]);
-        publish(core, r, "exec_die", { execID: execId, exitCode: String(code) });
+        publish(core, r, "exec_die", {
+          execID: execId,
+          exitCode: String(code),
+        });
         return {
           Start: start,
           End: nowRfc3339(),

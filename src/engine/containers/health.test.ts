@@ -50,7 +50,12 @@ test("healthPlan applies Docker's defaults and the CMD / CMD-SHELL / NONE forms"
     retries: 3,
   });
   const p = healthPlan(
-    { Test: ["CMD", "wget", "-q", "x"], Interval: S, Timeout: 2 * S, Retries: 5 },
+    {
+      Test: ["CMD", "wget", "-q", "x"],
+      Interval: S,
+      Timeout: 2 * S,
+      Retries: 5,
+    },
     ["/bin/bash", "-c"],
   );
   assert.deepEqual(p?.argv, ["wget", "-q", "x"]);
@@ -96,7 +101,12 @@ test("the log keeps the last five results", () => {
 
 test("nextProbeDelay uses the start interval only while starting in the start period", () => {
   const p = healthPlan(
-    { Test: ["CMD", "x"], Interval: 10 * S, StartPeriod: 60 * S, StartInterval: S },
+    {
+      Test: ["CMD", "x"],
+      Interval: 10 * S,
+      StartPeriod: 60 * S,
+      StartInterval: S,
+    },
     undefined,
   )!;
   assert.equal(nextProbeDelay(p, "starting", 5000), 1000);

@@ -69,9 +69,7 @@ test("nextBackoff doubles from 100 ms, caps at one minute and resets after 10 s 
   for (let i = 0; i < 12; i++) seq.push((t = nextBackoff(t, 10)));
   assert.deepEqual(
     seq,
-    [
-      100, 200, 400, 800, 1600, 3200, 6400, 12800, 25600, 51200, 60000, 60000,
-    ],
+    [100, 200, 400, 800, 1600, 3200, 6400, 12800, 25600, 51200, 60000, 60000],
   );
   assert.equal(nextBackoff(60000, 10_000), 100);
   assert.equal(nextBackoff(800, 9_999), 1600);

@@ -186,7 +186,9 @@ export class ContainerService {
         checkStart(r);
         this.#restarts.reset(r.id);
         r.restartCount = 0;
-        return startContainer(this.#core, r, (rec) => this.#connectPending(rec));
+        return startContainer(this.#core, r, (rec) =>
+          this.#connectPending(rec),
+        );
       });
     } catch (err) {
       // compat: moby removes an AutoRemove container whose start failed, so

@@ -46,6 +46,9 @@ const UNSUPPORTED = [
 
 /** Where cgroup v1 shows whether swap accounting is on. */
 const MEMSW_FILE = "/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes";
+/** The kernel's highest pid (linux/threads.h): a pids limit this high is no limit. */
+const PID_MAX_LIMIT = 4_194_304;
+
 /** Present only when the I/O scheduler supports blkio weights. */
 const BLKIO_WEIGHT_FILE = "/sys/fs/cgroup/blkio/blkio.weight";
 
@@ -186,8 +189,8 @@ export function updateResources(hc: HostConfig): OciResources {
   if (typeof hc.CpusetMems === "string" && hc.CpusetMems)
     cpu.mems = hc.CpusetMems;
   if (Object.keys(cpu).length) out.cpu = cpu;
-  if (hc.PidsLimit !== null)
-    out.pids = { limit: hc.PidsLimit > 0 ? hc.PidsLimit : -1 };
+  if (hc.PidsLimit !== null && hc.PidsLimit > 0)
+    out.pids = { limit: hc.PidsLimit };
   if (n("BlkioWeight") > 0) out.blockIO = { weight: n("BlkioWeight") };
   return out;
 }
@@ -212,9 +215,16 @@ export async function updateContainer(
       id: r.id,
       swapSupported: existsSync(MEMSW_FILE),
     });
+    const resources = updateResources(next);
+    // crun 1.8.1 writes -1 (OCI's "unlimited") verbatim, which pids.max
+    // refuses: PID_MAX_LIMIT is unlimited in effect.
+    if (body.PidsLimit !== undefined && body.PidsLimit !== null)
+      if (body.PidsLimit <= 0) resources.pids = { limit: PID_MAX_LIMIT };
     if (isRunning(r))
-      await core.runtime.update(r.id, updateResources(next)).catch((err) => {
-        throw new Error(`Cannot update container ${r.id}: ${errorMessage(err)}`);
+      await core.runtime.update(r.id, resources).catch((err) => {
+        throw new Error(
+          `Cannot update container ${r.id}: ${errorMessage(err)}`,
+        );
       });
     r.hostConfig = next;
     await core.store.save(r);

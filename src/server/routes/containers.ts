@@ -84,7 +84,10 @@ export interface ContainersBackend {
   ): Promise<{ done: Promise<ContainerWaitResponse> }>;
   remove(ref: string, o: { force: boolean; volumes: boolean }): Promise<void>;
   prune(filters: Record<string, string[]>): Promise<ContainerPruneResponse>;
-  update(ref: string, body: ContainerUpdateBody): Promise<ContainerUpdateResponse>;
+  update(
+    ref: string,
+    body: ContainerUpdateBody,
+  ): Promise<ContainerUpdateResponse>;
   /** since/until of logs: Docker's timestamp forms → ns since the epoch. */
   parseLogTime(value: string | undefined): bigint;
 }
