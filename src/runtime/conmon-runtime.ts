@@ -26,6 +26,7 @@ import type { OciResources } from "./oci-spec.ts";
  * <stateDir>/
  *   crun/            --root of the runtime binary (never the shared /run/crun)
  *   exits/<id>       exit code written by conmon (--exit-dir), decimal
+ *   update-<id>.json resources for `update --resources`, removed at once
  * <bundle>/          owned by the caller; conmon adds:
  *   config.json  attach (socket)  ctl winsz (FIFOs)  pidfile  conmon.pid
  *   exit (persist copy of the code)  oom (present when OOM-killed)

@@ -5,7 +5,6 @@
  */
 import { parseGoDuration } from "../../../client/index.ts";
 import type { HealthConfig } from "../../../api/containers.ts";
-import { StatusError } from "../../command.ts";
 import type { FlagSpec, ParsedFlags } from "../../flags.ts";
 
 /** The health-check flags (--restart is declared with the other create flags). */
@@ -56,7 +55,7 @@ export const LIFECYCLE_FLAGS: FlagSpec[] = [
 
 /**
  * --restart as the CLI's ParseRestartPolicy reads it ("name[:count]"), and
- * the --rm conflict. Throws StatusError (125) with the CLI's text.
+ * the --rm conflict. Throws Error with the CLI's text (run/create report it as exit 125).
  */
 export function restartPolicyOf(flags: ParsedFlags): {
   Name: string;
@@ -67,26 +66,23 @@ export function restartPolicyOf(flags: ParsedFlags): {
   const name = colon < 0 ? value : value.slice(0, colon);
   const count = colon < 0 ? "" : value.slice(colon + 1);
   if (colon === 0)
-    throw new StatusError(
+    throw new Error(
       "invalid restart policy format: no policy provided before colon",
-      125,
     );
   if (count !== "" && !/^[+-]?\d+$/.test(count))
-    throw new StatusError(
+    throw new Error(
       "invalid restart policy format: maximum retry count must be an integer",
-      125,
     );
   if (flags.bool("rm") && name !== "no" && name !== "")
-    throw new StatusError(
+    throw new Error(
       "conflicting options: cannot specify both --restart and --rm",
-      125,
     );
   return { Name: name, MaximumRetryCount: count ? Number(count) : 0 };
 }
 
 /**
  * Config.Healthcheck from the flags, or undefined when none is given.
- * Throws StatusError (125) for bad durations, negative values and
+ * Throws Error for bad durations, negative values and
  * --no-healthcheck with --health-* flags.
  */
 export function healthcheckOf(flags: ParsedFlags): HealthConfig | undefined {
@@ -105,10 +101,7 @@ export function healthcheckOf(flags: ParsedFlags): HealthConfig | undefined {
     retries !== 0;
   if (flags.bool("no-healthcheck")) {
     if (any)
-      throw new StatusError(
-        "--no-healthcheck conflicts with --health-* options",
-        125,
-      );
+      throw new Error("--no-healthcheck conflicts with --health-* options");
     return { Test: ["NONE"] };
   }
   if (!any) return undefined;
@@ -119,8 +112,7 @@ export function healthcheckOf(flags: ParsedFlags): HealthConfig | undefined {
     [startPeriod, "start-period"],
     [startInterval, "start-interval"],
   ] as const)
-    if (v < 0)
-      throw new StatusError(`--health-${name} cannot be negative`, 125);
+    if (v < 0) throw new Error(`--health-${name} cannot be negative`);
   // compat: the CLI omits zero fields (Go's omitempty).
   const hc: HealthConfig = {};
   if (cmd) hc.Test = ["CMD-SHELL", cmd];
@@ -138,9 +130,8 @@ function duration(flags: ParsedFlags, name: string): number {
   if (v === undefined || v === "" || v === "0") return 0;
   const ms = parseGoDuration(v);
   if (ms === undefined)
-    throw new StatusError(
+    throw new Error(
       `invalid argument "${v}" for "--${name}" flag: time: invalid duration "${v}"`,
-      125,
     );
   return Math.round(ms * 1e6);
 }

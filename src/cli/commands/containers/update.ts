@@ -78,7 +78,7 @@ const FLAGS: FlagSpec[] = [
   },
 ];
 
-/** The update body from the flags, as the Docker CLI builds it. Throws StatusError (125). */
+/** The update body from the flags, as the Docker CLI builds it. Throws StatusError (1 or 125). */
 export function updateBody(f: ParsedFlags): ContainerUpdateBody {
   if (!FLAGS.some((s) => f.changed(s.name)))
     throw new StatusError(
@@ -109,12 +109,20 @@ export function updateBody(f: ParsedFlags): ContainerUpdateBody {
     CpuQuota: f.int("cpu-quota") ?? 0,
     NanoCpus: Math.round(nano),
     RestartPolicy: f.changed("restart")
-      ? restartPolicyOf(f)
+      ? restartPolicy(f)
       : { Name: "", MaximumRetryCount: 0 },
   };
   const pids = f.int("pids-limit");
   if (pids) body.PidsLimit = pids;
   return body;
+}
+
+function restartPolicy(f: ParsedFlags): ReturnType<typeof restartPolicyOf> {
+  try {
+    return restartPolicyOf(f);
+  } catch (err) {
+    throw new StatusError(err instanceof Error ? err.message : String(err), 1);
+  }
 }
 
 /** Updates each container; prints each name, then the daemon's warnings. */
