@@ -18,7 +18,7 @@ export type ContainerConfig = {
   StdinOnce: boolean;
   Env: string[] | null;
   Cmd: string[] | null;
-  Healthcheck?: Record<string, unknown>;
+  Healthcheck?: HealthConfig;
   ArgsEscaped?: boolean;
   Image: string;
   Volumes: Record<string, object> | null;
@@ -126,7 +126,54 @@ export type ContainerState = {
   Error: string;
   StartedAt: string;
   FinishedAt: string;
+  /** Present only when the container has a health check. */
+  Health?: HealthState;
 };
+
+/** One health probe result in State.Health.Log. */
+export type HealthLogEntry = {
+  Start: string;
+  End: string;
+  ExitCode: number;
+  Output: string;
+};
+
+/** inspect's State.Health. */
+export type HealthState = {
+  Status: "starting" | "healthy" | "unhealthy";
+  FailingStreak: number;
+  Log: HealthLogEntry[];
+};
+
+/** Config.Healthcheck (durations in nanoseconds; 0 = the default). */
+export type HealthConfig = {
+  Test?: string[] | null;
+  Interval?: number;
+  Timeout?: number;
+  StartPeriod?: number;
+  StartInterval?: number;
+  Retries?: number;
+};
+
+/** Body of POST /containers/{id}/update: resources plus RestartPolicy. */
+export type ContainerUpdateBody = {
+  Memory?: number;
+  MemorySwap?: number;
+  MemoryReservation?: number;
+  CpuShares?: number;
+  CpuQuota?: number;
+  CpuPeriod?: number;
+  NanoCpus?: number;
+  CpusetCpus?: string;
+  CpusetMems?: string;
+  PidsLimit?: number | null;
+  BlkioWeight?: number;
+  RestartPolicy?: { Name?: string; MaximumRetryCount?: number };
+  [key: string]: unknown;
+};
+
+/** 200 body of POST /containers/{id}/update. */
+export type ContainerUpdateResponse = { Warnings: string[] | null };
 
 /** GET /containers/{id}/json. */
 export type ContainerInspect = {

@@ -23,6 +23,7 @@ const CONTAINER_SHORTCUTS = [
   "stop",
   "top",
   "unpause",
+  "update",
   "wait",
 ];
 const IMAGE_SHORTCUTS = ["history", "import", "load", "save", "tag"];

@@ -9,6 +9,8 @@ import type {
   ContainerPruneResponse,
   ContainerSummary,
   ContainerTopResponse,
+  ContainerUpdateBody,
+  ContainerUpdateResponse,
   ContainerWaitResponse,
   ExecCreateBody,
   Filters,
@@ -114,6 +116,14 @@ export class ContainersApi {
       v: options.volumes || undefined,
       link: options.link || undefined,
     });
+  }
+
+  /** POST /containers/{id}/update: restart policy and resource limits; returns the daemon's warnings. */
+  update(
+    id: string,
+    body: ContainerUpdateBody,
+  ): Promise<ContainerUpdateResponse> {
+    return this.#t.json("POST", `/containers/${enc(id)}/update`, { body });
   }
 
   /** POST /containers/{id}/rename. Throws ClientError 409 when the name is in use. */

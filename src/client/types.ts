@@ -12,6 +12,8 @@ export type {
   ContainerState,
   ContainerSummary,
   ContainerTopResponse,
+  ContainerUpdateBody,
+  ContainerUpdateResponse,
   ContainerWaitResponse,
   ExecCreateBody,
   ExecInspect,

@@ -17,6 +17,7 @@ import type {
   OciRuntime,
   RuntimeState,
 } from "./oci-runtime.ts";
+import type { OciResources } from "./oci-spec.ts";
 
 /**
  * OciRuntime over conmon plus crun (or runc), following DESIGN.md's measured
@@ -25,6 +26,7 @@ import type {
  * <stateDir>/
  *   crun/            --root of the runtime binary (never the shared /run/crun)
  *   exits/<id>       exit code written by conmon (--exit-dir), decimal
+ *   update-<id>.json resources for `update --resources`, removed at once
  * <bundle>/          owned by the caller; conmon adds:
  *   config.json  attach (socket)  ctl winsz (FIFOs)  pidfile  conmon.pid
  *   exit (persist copy of the code)  oom (present when OOM-killed)
@@ -258,6 +260,16 @@ export class ConmonRuntime implements OciRuntime {
       "-0",
       bundle,
     ];
+  }
+
+  async update(id: string, resources: OciResources): Promise<void> {
+    const file = join(this.#exitDir, "..", `update-${id}.json`);
+    await writeFileAtomic(file, JSON.stringify(resources));
+    try {
+      await this.#run(["update", "--resources", file, id]);
+    } finally {
+      await rm(file, { force: true });
+    }
   }
 
   async #run(args: string[]): Promise<string> {

@@ -8,6 +8,7 @@ import type {
   OciRuntime,
   RuntimeState,
 } from "./oci-runtime.ts";
+import type { OciResources } from "./oci-spec.ts";
 
 /** One recorded call: method name and its arguments. */
 export type FakeCall = { method: string; id: string; args: unknown[] };
@@ -161,6 +162,11 @@ export class FakeRuntime implements OciRuntime {
   async pids(id: string): Promise<number[]> {
     const c = this.#get(id);
     return c.state.status === "stopped" ? [] : [c.state.pid];
+  }
+
+  async update(id: string, resources: OciResources): Promise<void> {
+    this.#record("update", id, resources);
+    this.#get(id);
   }
 
   /** Ends id's process with code: writes the exit status, notifies watchers. */

@@ -1,4 +1,4 @@
-import type { OciProcess, OciSpec } from "./oci-spec.ts";
+import type { OciProcess, OciResources, OciSpec } from "./oci-spec.ts";
 
 /**
  * # OciRuntime: running containers through an OCI runtime and a monitor
@@ -138,6 +138,13 @@ export interface OciRuntime {
 
   /** Pids of every process in the container (host pid namespace). */
   pids(id: string): Promise<number[]>;
+
+  /**
+   * Changes the cgroup limits of a created, running or paused container
+   * (the runtime's `update --resources`). Only the fields present change.
+   * Rejects with the runtime's message (e.g. a limit the kernel refuses).
+   */
+  update(id: string, resources: OciResources): Promise<void>;
 }
 
 /** Input of OciRuntime.create. */

@@ -50,6 +50,7 @@ export type OciResources = {
     mems?: string;
   };
   pids?: { limit: number };
+  blockIO?: { weight?: number };
   devices?: {
     allow: boolean;
     type?: string;

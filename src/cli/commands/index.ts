@@ -107,6 +107,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
     short: "Unpause all processes within one or more containers",
     load: async () => (await import("./containers/simple.ts")).unpause,
   },
+  "container update": {
+    short: "Update configuration of one or more containers",
+    load: async () => (await import("./containers/update.ts")).update,
+  },
   "container wait": {
     short:
       "Block until one or more containers stop, then print their exit codes",

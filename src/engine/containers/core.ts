@@ -87,6 +87,14 @@ export type Core = {
   notifyExit(id: string, code: number): void;
   /** Resolves waiters of id after removal. */
   notifyRemoved(id: string, code: number): void;
+  /**
+   * Health probes (health-probe.ts): `started` after a start and `stopped`
+   * at an exit, both with the lock held and before the record is saved.
+   */
+  probes: {
+    started(r: ContainerRecord): void;
+    stopped(r: ContainerRecord): void;
+  };
 };
 
 /** The OCI bundle directory of a container. */

@@ -11,6 +11,8 @@ import { newId, randomName } from "../../util/ids.ts";
 import { parseSecurityOpt } from "../../security/index.ts";
 import { nowRfc3339, publish, type Core } from "./core.ts";
 import { createdState, type ContainerRecord } from "./record.ts";
+import { mergeHealthcheck, validateHealthcheck } from "./health.ts";
+import { validateRestartPolicy } from "./restart.ts";
 import { parseSignal } from "./signals.ts";
 
 /** Docker's container-name rule (moby daemon/names). */
@@ -43,6 +45,8 @@ export async function createContainer(
   const id = newId();
   const hostConfig = defaultHostConfig(body.HostConfig ?? {});
   validateHostConfig(hostConfig);
+  validateRestartPolicy(hostConfig.RestartPolicy);
+  validateHealthcheck(body.Healthcheck);
   const config = mergeConfig(body, image.config, id);
   if (config.StopSignal) parseSignal(config.StopSignal);
   const [path, ...args] = [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])];
@@ -152,11 +156,8 @@ export function mergeConfig(
   if (stopSignal) config.StopSignal = stopSignal;
   if (body.StopTimeout !== undefined && body.StopTimeout !== null)
     config.StopTimeout = body.StopTimeout;
-  if (body.Healthcheck ?? img.Healthcheck)
-    config.Healthcheck = (body.Healthcheck ?? img.Healthcheck) as Record<
-      string,
-      unknown
-    >;
+  const health = mergeHealthcheck(body.Healthcheck, img.Healthcheck);
+  if (health) config.Healthcheck = health;
   return config;
 }
 

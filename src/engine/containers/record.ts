@@ -1,6 +1,7 @@
 import type {
   ContainerConfig,
   ContainerState,
+  HealthState,
   HostConfig,
   MountPoint,
 } from "../../api/containers.ts";
@@ -39,6 +40,8 @@ export type ContainerRecord = {
   stoppedByUser: boolean;
   /** Resolved mounts, in Docker's inspect shape (Type bind|volume|tmpfs, Name, Source, Destination, Driver, Mode, RW, Propagation). */
   mounts?: MountPoint[];
+  /** State.Health, present once a container with a health check started. */
+  health?: HealthState;
 };
 
 /** Docker's zero time, used for StartedAt/FinishedAt before they happen. */
@@ -115,9 +118,9 @@ export function checkRemove(r: ContainerRecord, force: boolean): void {
     throw new ConflictError(
       `cannot remove container "${r.name}": container is paused and must be unpaused first`,
     );
-  if (isRunning(r))
+  if (isRunning(r) || r.state.status === "restarting")
     throw new ConflictError(
-      `cannot remove container "${r.name}": container is running: stop the container before removing or force remove`,
+      `cannot remove container "${r.name}": container is ${r.state.status}: stop the container before removing or force remove`,
     );
 }
 
@@ -129,7 +132,8 @@ export function statusText(r: ContainerRecord, now = Date.now()): string {
   const s = r.state;
   switch (s.status) {
     case "running":
-      return `Up ${humanDuration(now - Date.parse(s.startedAt))}`;
+      // compat: moby's State.String adds "(health: starting)" or "(healthy)".
+      return `Up ${humanDuration(now - Date.parse(s.startedAt))}${r.health ? ` (${r.health.Status === "starting" ? "health: starting" : r.health.Status})` : ""}`;
     case "paused":
       return `Up ${humanDuration(now - Date.parse(s.startedAt))} (Paused)`;
     case "restarting":

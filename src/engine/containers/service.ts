@@ -8,6 +8,8 @@ import type {
   ContainerPruneResponse,
   ContainerSummary,
   ContainerTopResponse,
+  ContainerUpdateBody,
+  ContainerUpdateResponse,
   ContainerWaitResponse,
   ExecCreateBody,
   ExecInspect,
@@ -45,16 +47,20 @@ import { parseLogTime, streamLogs, type LogsRequest } from "./logs.ts";
 import {
   checkPause,
   checkRemove,
+  checkStart,
   checkRunning,
   checkUnpause,
   isRunning,
   type ContainerRecord,
 } from "./record.ts";
+import { HealthMonitor } from "./health-probe.ts";
 import { reconcile } from "./restore.ts";
+import { RestartSupervisor } from "./restart.ts";
 import { stopContainer, killContainer } from "./stop.ts";
 import { recordExit, startContainer } from "./start.ts";
 import { ContainerStore } from "./store.ts";
 import { top } from "./top.ts";
+import { updateContainer } from "./update.ts";
 import { inspectView, labelMatches, listFilter, summaryView } from "./view.ts";
 import { Waiters } from "./waiters.ts";
 
@@ -74,6 +80,8 @@ export class ContainerService {
   #waiters = new Waiters();
   #orphans: string[] = [];
   #stopWatch: (() => void) | undefined;
+  #restarts: RestartSupervisor;
+  #health: HealthMonitor;
 
   constructor(options: {
     root: string;
@@ -121,7 +129,15 @@ export class ContainerService {
         ["/usr/bin/tini-static", "/usr/bin/tini"].find((p) => existsSync(p)),
       notifyExit: (id, code) => this.#waiters.exited(id, code),
       notifyRemoved: (id, code) => this.#waiters.removed(id, code),
+      probes: {
+        started: (r) => this.#health.started(r),
+        stopped: (r) => this.#health.stopped(r),
+      },
     };
+    this.#health = new HealthMonitor(this.#core);
+    this.#restarts = new RestartSupervisor(this.#core, (r) =>
+      startContainer(this.#core, r, (rec) => this.#connectPending(rec)),
+    );
   }
 
   /** Loads the records from disk. Call once, before restore(). */
@@ -135,6 +151,12 @@ export class ContainerService {
    * watching exits and removes exited AutoRemove containers. Idempotent.
    */
   async restore(): Promise<void> {
+    const wasRunning = new Set(
+      this.#core.store
+        .all()
+        .filter(isRunning)
+        .map((r) => r.id),
+    );
     const remove = await reconcile(this.#core, this.#orphans);
     this.#orphans = [];
     this.#stopWatch ??= this.#core.runtime.watchExits(
@@ -144,12 +166,26 @@ export class ContainerService {
       await this.remove(id, { force: true, volumes: true }).catch(
         () => undefined,
       );
+    for (const r of this.#core.store.all())
+      await this.#core.lock
+        .run(r.id, async () => {
+          if (r.state.status === "running") this.#health.resume(r);
+          await this.#restarts.afterRestore(r, wasRunning.has(r.id));
+        })
+        .catch((err: unknown) =>
+          this.#core.log.warn("restore: restart policy failed", {
+            id: r.id,
+            err: errorMessage(err),
+          }),
+        );
   }
 
-  /** Stops watching exits; containers keep running. */
+  /** Stops watching exits and drops restart and probe timers; containers keep running. */
   close(): void {
     this.#stopWatch?.();
     this.#stopWatch = undefined;
+    this.#restarts.close();
+    this.#health.close();
   }
 
   /** docker create. Throws NotFoundError (image), ConflictError (name), InvalidArgumentError. */
@@ -164,9 +200,15 @@ export class ContainerService {
   async start(ref: string): Promise<void> {
     const r = this.#core.store.resolve(ref);
     try {
-      await this.#core.lock.run(r.id, () =>
-        startContainer(this.#core, r, (rec) => this.#connectPending(rec)),
-      );
+      await this.#core.lock.run(r.id, () => {
+        // compat: a start by the user resets RestartCount and the backoff.
+        checkStart(r);
+        this.#restarts.reset(r.id);
+        r.restartCount = 0;
+        return startContainer(this.#core, r, (rec) =>
+          this.#connectPending(rec),
+        );
+      });
     } catch (err) {
       // compat: moby removes an AutoRemove container whose start failed, so
       // `run --rm` (waiting for condition=removed) ends.
@@ -184,12 +226,15 @@ export class ContainerService {
     options: { timeout?: number; signal?: string } = {},
   ): Promise<void> {
     const r = this.#core.store.resolve(ref);
+    if (await this.#cancelRestart(r)) return publish(this.#core, r, "stop");
     await stopContainer(this.#core, r, this.#waiters, options);
   }
 
   /** docker kill. Throws ConflictError("Container <id> is not running"). */
   async kill(ref: string, options: { signal?: string } = {}): Promise<void> {
     const r = this.#core.store.resolve(ref);
+    // compat: killing a restarting container only cancels the restart (no event).
+    if (await this.#cancelRestart(r)) return;
     await killContainer(
       this.#core,
       r,
@@ -204,10 +249,19 @@ export class ContainerService {
     options: { timeout?: number; signal?: string } = {},
   ): Promise<void> {
     const r = this.#core.store.resolve(ref);
+    if (await this.#cancelRestart(r)) publish(this.#core, r, "stop");
     if (isRunning(r))
       await stopContainer(this.#core, r, this.#waiters, options);
     await this.start(r.id);
     publish(this.#core, r, "restart");
+  }
+
+  /** docker update: restart policy and cgroup limits (see update.ts for the errors). */
+  update(
+    ref: string,
+    body: ContainerUpdateBody,
+  ): Promise<ContainerUpdateResponse> {
+    return updateContainer(this.#core, this.#core.store.resolve(ref), body);
   }
 
   /** docker pause (cgroup freezer). Throws ConflictError unless running. */
@@ -217,6 +271,7 @@ export class ContainerService {
       checkPause(r);
       await this.#core.runtime.pause(r.id);
       r.state.status = "paused";
+      this.#health.stopped(r);
       await this.#core.store.save(r);
       publish(this.#core, r, "pause");
     });
@@ -229,6 +284,7 @@ export class ContainerService {
       checkUnpause(r);
       await this.#core.runtime.resume(r.id);
       r.state.status = "running";
+      this.#health.resume(r);
       await this.#core.store.save(r);
       publish(this.#core, r, "unpause");
     });
@@ -241,6 +297,7 @@ export class ContainerService {
   ): Promise<void> {
     const r = this.#core.store.resolve(ref);
     checkRemove(r, options.force === true);
+    await this.#cancelRestart(r);
     if (isRunning(r))
       await killContainer(this.#core, r, this.#waiters, "SIGKILL").catch(
         () => undefined,
@@ -348,7 +405,10 @@ export class ContainerService {
       filters.status !== undefined;
     let rows = this.#core.store
       .all()
-      .filter((r) => (all || isRunning(r)) && keep(r))
+      .filter(
+        (r) =>
+          (all || isRunning(r) || r.state.status === "restarting") && keep(r),
+      )
       .sort((a, b) => (a.created < b.created ? 1 : -1));
     if ((options.limit ?? 0) > 0) rows = rows.slice(0, options.limit);
     const out: ContainerSummary[] = [];
@@ -654,7 +714,9 @@ export class ContainerService {
     const changed = await this.#core.lock
       .run(id, async () => {
         r = this.#core.store.get(id);
-        return r ? recordExit(this.#core, r) : false;
+        if (!r || !(await recordExit(this.#core, r))) return false;
+        await this.#restarts.afterExit(r);
+        return true;
       })
       .catch((err: unknown) => {
         this.#core.log.error("cannot record container exit", {
@@ -673,6 +735,11 @@ export class ContainerService {
             err: errorMessage(err),
           }),
       );
+  }
+
+  /** Cancels a pending policy restart under the lock; true when there was one. */
+  #cancelRestart(r: ContainerRecord): Promise<boolean> {
+    return this.#core.lock.run(r.id, () => this.#restarts.cancel(r));
   }
 
   async #connectPending(r: ContainerRecord): Promise<void> {

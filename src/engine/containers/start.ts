@@ -86,6 +86,7 @@ export async function startContainer(
     throw translateStartError(err);
   }
   r.stoppedByUser = false;
+  core.probes.started(r);
   await core.store.save(r);
   publish(core, r, "start");
 }
@@ -171,6 +172,7 @@ export async function recordExit(
     oomKilled: status.oomKilled,
     finishedAt: nowRfc3339(status.finishedAt),
   };
+  core.probes.stopped(r);
   await core.store.save(r);
   await core.runtime.remove(r.id, { force: true }).catch((err: unknown) =>
     core.log.warn("runtime delete failed", {

@@ -4,6 +4,7 @@ import type {
 } from "../../api/containers.ts";
 import type { RootfsPaths } from "../images/index.ts";
 import { InvalidArgumentError } from "../../util/errors.ts";
+import { checkHealthFilter, healthFilterValue } from "./health.ts";
 import { statusText, type ContainerRecord } from "./record.ts";
 
 /** Host paths inspect reports for a container. */
@@ -34,7 +35,11 @@ export function inspectView(
     Args: r.args,
     State: {
       Status: s.status,
-      Running: s.status === "running" || s.status === "paused",
+      // compat: moby counts a restarting container as running.
+      Running:
+        s.status === "running" ||
+        s.status === "paused" ||
+        s.status === "restarting",
       Paused: s.status === "paused",
       Restarting: s.status === "restarting",
       OOMKilled: s.oomKilled,
@@ -44,6 +49,7 @@ export function inspectView(
       Error: s.error,
       StartedAt: s.startedAt,
       FinishedAt: s.finishedAt,
+      ...(r.health ? { Health: r.health } : {}),
     },
     Image: r.imageId,
     ResolvConfPath: o.paths.resolvConfPath,
@@ -214,6 +220,7 @@ export function listFilter(
   for (const s of filters.status ?? [])
     if (!statuses.includes(s))
       throw new InvalidArgumentError(`invalid filter 'status=${s}'`);
+  checkHealthFilter(filters.health ?? []);
   const before = filters.before?.[0]
     ? o.resolve(filters.before[0]).created
     : undefined;
@@ -233,6 +240,7 @@ export function listFilter(
       (v) => r.state.status === "exited" && String(r.state.exitCode) === v,
     ) &&
     any(filters.ancestor, (v) => o.imageMatches(r, v)) &&
+    any(filters.health, (v) => healthFilterValue(r.health) === v) &&
     (filters.label ?? []).every((l) => labelMatches(r.config.Labels, l)) &&
     (before === undefined || r.created < before) &&
     (since === undefined || r.created > since);

@@ -108,6 +108,10 @@ function backend(
     remove: rec("remove"),
     prune: async () => ({ ContainersDeleted: null, SpaceReclaimed: 0 }),
     parseLogTime: () => 0n,
+    update: async (ref, body) => (
+      calls.push(["update", ref, body]),
+      { Warnings: null }
+    ),
     ...over,
   };
 }
@@ -239,11 +243,25 @@ test("logs stream with the multiplexed content type for a non-tty container", as
   assert.equal(r.body.slice(8), "h\n");
 });
 
+test("POST /containers/{id}/update passes the body and answers 200 with Warnings", async () => {
+  const b = backend();
+  const r = await call(
+    containerRoutes(b),
+    "POST",
+    "/v1.50/containers/web/update",
+    '{"Memory":67108864,"RestartPolicy":{"Name":"always"}}',
+  );
+  assert.equal(r.status, 200);
+  assert.deepEqual(JSON.parse(r.body), { Warnings: null });
+  assert.deepEqual(b.calls[0], [
+    "update",
+    "web",
+    { Memory: 67108864, RestartPolicy: { Name: "always" } },
+  ]);
+});
+
 test("endpoints not built yet answer 501 with not implemented", async () => {
-  for (const [m, p] of [
-    ["GET", "/containers/x/stats"],
-    ["POST", "/containers/x/update"],
-  ] as const) {
+  for (const [m, p] of [["GET", "/containers/x/stats"]] as const) {
     const r = await call(containerRoutes(backend()), m, p);
     assert.equal(r.status, 501, p);
     assert.match(JSON.parse(r.body).message, /^not implemented: /);

@@ -6,6 +6,8 @@ import type {
   ContainerPruneResponse,
   ContainerSummary,
   ContainerTopResponse,
+  ContainerUpdateBody,
+  ContainerUpdateResponse,
   ContainerWaitResponse,
 } from "../../api/containers.ts";
 import {
@@ -82,6 +84,10 @@ export interface ContainersBackend {
   ): Promise<{ done: Promise<ContainerWaitResponse> }>;
   remove(ref: string, o: { force: boolean; volumes: boolean }): Promise<void>;
   prune(filters: Record<string, string[]>): Promise<ContainerPruneResponse>;
+  update(
+    ref: string,
+    body: ContainerUpdateBody,
+  ): Promise<ContainerUpdateResponse>;
   /** since/until of logs: Docker's timestamp forms → ns since the epoch. */
   parseLogTime(value: string | undefined): bigint;
 }
@@ -191,8 +197,8 @@ export function containerRoutes(b: ContainersBackend): Route[] {
     {
       method: "POST",
       path: "/containers/{id}/update",
-      handler: missing("container update"),
-    }, // 501
+      handler: h(postContainersUpdate),
+    }, // 200, 400 bad value, 404, 409 conflicting limits, 501 unsupported field
   ];
 }
 
@@ -402,4 +408,14 @@ async function deleteContainers(
     volumes: ctx.bool("v"),
   });
   ctx.empty(204);
+}
+
+async function postContainersUpdate(
+  ctx: RequestContext,
+  b: ContainersBackend,
+): Promise<void> {
+  const body = await ctx.json<ContainerUpdateBody>();
+  if (typeof body !== "object" || body === null)
+    throw new InvalidArgumentError("invalid JSON: expected an object");
+  ctx.send(200, await b.update(ctx.param("id"), body));
 }

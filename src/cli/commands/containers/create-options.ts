@@ -7,12 +7,16 @@ import type { ContainerCreateBody } from "../../../client/index.ts";
 import { StatusError } from "../../command.ts";
 import type { FlagSpec, ParsedFlags } from "../../flags.ts";
 import {
+  LIFECYCLE_FLAGS,
+  healthcheckOf,
+  restartPolicyOf,
+} from "./create-options-lifecycle.ts";
+import { MOUNT_FLAGS, mountFields } from "./create-options-mounts.ts";
+import { applyNetworkFlags, NETWORK_FLAGS } from "./create-options-network.ts";
+import {
   SECURITY_FLAGS,
   securityHostConfig,
 } from "./create-options-security.ts";
-
-import { MOUNT_FLAGS, mountFields } from "./create-options-mounts.ts";
-import { applyNetworkFlags, NETWORK_FLAGS } from "./create-options-network.ts";
 
 /** Flags of both run and create. */
 export const CREATE_FLAGS: FlagSpec[] = [
@@ -157,6 +161,7 @@ export const CREATE_FLAGS: FlagSpec[] = [
     description: "Working directory inside the container",
   },
   ...NETWORK_FLAGS,
+  ...LIFECYCLE_FLAGS,
 ];
 
 /** Parses "1g", "512m", "100k" or bytes, as Docker's RAMInBytes. Throws StatusError. */
@@ -242,9 +247,8 @@ export function createBody(
   for (const p of flags.list("publish")) parsePublish(p, exposed, portBindings);
   for (const p of flags.list("expose"))
     exposed[p.includes("/") ? p : `${p}/tcp`] = {};
-  const [restartName = "no", retries] = (flags.string("restart") ?? "no").split(
-    ":",
-  );
+  const restartPolicy = restartPolicyOf(flags);
+  const healthcheck = healthcheckOf(flags);
   const entrypoint = flags.changed("entrypoint")
     ? [flags.string("entrypoint") ?? ""]
     : null;
@@ -273,13 +277,11 @@ export function createBody(
     Labels: labels,
     ...(stopSignal ? { StopSignal: stopSignal } : {}),
     ...(stopTimeout !== undefined ? { StopTimeout: stopTimeout } : {}),
+    ...(healthcheck ? { Healthcheck: healthcheck } : {}),
     HostConfig: {
       NetworkMode: flags.string("network") ?? "default",
       PortBindings: portBindings,
-      RestartPolicy: {
-        Name: restartName,
-        MaximumRetryCount: retries ? Number(retries) : 0,
-      },
+      RestartPolicy: restartPolicy,
       AutoRemove: flags.bool("rm"),
       Privileged: flags.bool("privileged"),
       ReadonlyRootfs: flags.bool("read-only"),

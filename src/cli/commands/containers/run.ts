@@ -76,7 +76,12 @@ export const run: Command = {
       f.changed("restart") &&
       f.string("restart") !== "no"
     )
-      throw runError(ctx, new Error("Conflicting options: --restart and --rm"));
+      throw runError(
+        ctx,
+        new Error(
+          "conflicting options: cannot specify both --restart and --rm",
+        ),
+      );
     if (
       !detach &&
       f.bool("tty") &&
