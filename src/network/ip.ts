@@ -1,5 +1,7 @@
+import { existsSync } from "node:fs";
 import { basename, dirname } from "node:path";
 import { execFile } from "../util/exec.ts";
+import { createNetnsAt, deleteNetnsAt, isMountPoint } from "./netns.ts";
 
 /** Where `ip netns add` keeps named namespaces. */
 export const NETNS_DIR = "/run/netns";
@@ -64,19 +66,26 @@ function inNetns(
   return ["nsenter", [`--net=${netnsPath}`, "--", ...cmd]];
 }
 
-/** Creates the named namespace (idempotent); returns its path. */
+/**
+ * Creates the named namespace (idempotent); returns its path. In-process
+ * (netns.ts) once `ip` has set /run/netns up as its shared mount point.
+ */
 export async function addNetns(name: string): Promise<string> {
+  const path = `${NETNS_DIR}/${name}`;
+  if (existsSync(path)) return path;
+  if (isMountPoint(NETNS_DIR)) {
+    createNetnsAt(path, NETNS_DIR);
+    return path;
+  }
   const r = await execFile("ip", ["netns", "add", name]);
   if (r.code !== 0 && !/File exists/.test(r.stderr))
     throw new Error(`ip netns add ${name}: ${r.stderr.trim()}`);
-  return `${NETNS_DIR}/${name}`;
+  return path;
 }
 
 /** Deletes the named namespace; a missing one is fine. */
 export async function deleteNetns(name: string): Promise<void> {
-  const r = await execFile("ip", ["netns", "delete", name]);
-  if (r.code !== 0 && !/No such file/.test(r.stderr))
-    throw new Error(`ip netns delete ${name}: ${r.stderr.trim()}`);
+  deleteNetnsAt(`${NETNS_DIR}/${name}`);
 }
 
 /** IPv4/IPv6 destinations of the host's routes (all tables), e.g. "172.17.0.0/16". */

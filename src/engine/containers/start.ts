@@ -32,15 +32,24 @@ export async function startContainer(
   const id = r.id;
   const bundle = bundleOf(core, id);
   try {
-    const rootfs = await core.images.mountRootfs(id);
-    const user = await resolveUser(rootfs, r.config.User, groupAdd(r));
-    const mounts = await core.mounts.prepare(r, rootfs);
-    const net = await core.networking.prepare(r);
+    // The filesystem, the network namespace and the bundle do not depend on
+    // each other: prepare them together (the network's veth plumbing alone is two `ip` spawns).
+    const [{ rootfs, user, mounts }, net] = await allOrFirstError([
+      (async () => {
+        const rootfs = await core.images.mountRootfs(id);
+        const user = await resolveUser(rootfs, r.config.User, groupAdd(r));
+        const mounts = await core.mounts.prepare(r, rootfs);
+        return { rootfs, user, mounts };
+      })(),
+      core.networking.prepare(r),
+      (async () => {
+        await mkdir(bundle, { recursive: true, mode: 0o700 });
+        await core.runtime.clearExitStatus(id);
+      })(),
+    ] as const);
     const netns = net.netns;
     const files = hostFilePaths(core.store.dirOf(id));
     await writeHostFiles(r, files, { ...net, hostNetwork: netns === "host" });
-    await mkdir(bundle, { recursive: true, mode: 0o700 });
-    await core.runtime.clearExitStatus(id);
     const spec = buildSpec(r, {
       rootfs,
       ...files,
@@ -89,6 +98,20 @@ export async function startContainer(
   core.probes.started(r);
   await core.store.save(r);
   publish(core, r, "start");
+}
+
+/**
+ * Awaits every promise, then throws the first failure: unlike Promise.all,
+ * nothing is still running when the caller starts cleaning up.
+ */
+async function allOrFirstError<T extends readonly unknown[]>(ps: {
+  [K in keyof T]: Promise<T[K]>;
+}): Promise<T> {
+  const settled = await Promise.allSettled(ps);
+  for (const s of settled) if (s.status === "rejected") throw s.reason;
+  return settled.map(
+    (s) => (s as PromiseFulfilledResult<unknown>).value,
+  ) as unknown as T;
 }
 
 async function failStart(
@@ -174,15 +197,22 @@ export async function recordExit(
   };
   core.probes.stopped(r);
   await core.store.save(r);
-  await core.runtime.remove(r.id, { force: true }).catch((err: unknown) =>
-    core.log.warn("runtime delete failed", {
-      id: r.id,
-      err: errorMessage(err),
-    }),
-  );
-  await core.networking.release(r).catch(() => undefined);
-  await core.mounts.release(r).catch(() => undefined);
-  await core.images.unmountRootfs(r.id).catch(() => undefined);
+  // The process is gone: its runtime state, network and filesystem are
+  // independent, so they are torn down together (each is a spawn or syscall).
+  await Promise.all([
+    core.runtime.remove(r.id, { force: true }).catch((err: unknown) =>
+      core.log.warn("runtime delete failed", {
+        id: r.id,
+        err: errorMessage(err),
+      }),
+    ),
+    core.networking.release(r).catch(() => undefined),
+    core.mounts
+      .release(r)
+      .catch(() => undefined)
+      .then(() => core.images.unmountRootfs(r.id))
+      .catch(() => undefined),
+  ]);
   await rm(bundleOf(core, r.id), { recursive: true, force: true });
   if (status.oomKilled) publish(core, r, "oom");
   publish(core, r, "die", {
