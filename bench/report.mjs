@@ -135,8 +135,8 @@ const table = [
 
 const notes = [
   `Network: every container ran with \`--network ${meta.network}\` on every engine` +
-    (meta.network === "none"
-      ? " (wharf has no bridge yet; BENCH_NETWORK=bridge switches)."
+    (meta.network === "bridge"
+      ? " (Docker on a private bridge without iptables rules; wharf on its own default bridge with its nft table; Podman with --network none, since its bridge changes host firewall rules)."
       : "."),
   `Timings: hyperfine, ${meta.warmup} warm-up + ${meta.runs} runs, mean ± stddev, through the Docker CLI ` +
     `(podman through its own CLI). Supervisors: containerd-shim-runc-v2 (Docker), conmon (wharf, Podman).`,

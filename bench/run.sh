@@ -8,7 +8,7 @@ set -uo pipefail # not -e: a failed step is recorded and the run goes on
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
 REPO=$(dirname "$BENCH_DIR")
 : "${BENCH_ENGINES:=wharf docker podman}"
-: "${BENCH_NETWORK:=none}"
+: "${BENCH_NETWORK:=bridge}"
 : "${BENCH_RUNS:=20}"
 : "${BENCH_WARMUP:=3}"
 : "${BENCH_CONTAINERS:=50}"

@@ -60,14 +60,32 @@ engine_use_docker() {
 }
 engine_start_docker() {
   local net_flags=(--bridge=none)
-  # compat: with BENCH_NETWORK=bridge dockerd makes docker0 itself (host networking changes).
-  [ "$BENCH_NETWORK" = bridge ] && net_flags=()
+  # With bridge networking dockerd gets a private bridge made here (not
+  # docker0, which another dockerd may own) and no iptables rules at all.
+  if [ "$BENCH_NETWORK" = bridge ]; then
+    make_docker_bridge || return 1
+    net_flags=(--bridge="$DOCKER_BRIDGE")
+  fi
   dockerd --data-root "$T/docker-data" --exec-root "$T/docker-exec" -H "unix://$T/docker.sock" \
     --pidfile "$T/docker.pid" "${net_flags[@]}" --iptables=false --ip-forward=false --ip-masq=false \
     >"$T/logs/dockerd.log" 2>&1 </dev/null &
   DOCKER_PID=$!
   engine_use_docker
   wait_for 30 docker version || { tail -3 "$T/logs/dockerd.log"; return 1; }
+}
+# A bridge named after this run with a /24 from 10.253/16 that no host route uses.
+make_docker_bridge() {
+  local third
+  DOCKER_BRIDGE=wbd$(printf %x $$)
+  for third in $(shuf -i 1-254 -n 20); do
+    ip -4 route | grep -q "^10\.253\.$third\." && continue
+    ip link add "$DOCKER_BRIDGE" type bridge &&
+      ip addr add "10.253.$third.1/24" dev "$DOCKER_BRIDGE" &&
+      ip link set "$DOCKER_BRIDGE" up && return 0
+    break
+  done
+  echo "could not make a private bridge for dockerd" >&2
+  return 1
 }
 engine_daemon_pids_docker() {
   echo "$DOCKER_PID" $(node "$BENCH_DIR/mem.mjs" children "$DOCKER_PID" containerd)
@@ -82,6 +100,8 @@ engine_stop_docker() {
   stop_pid "$DOCKER_PID" dockerd
   for pid in $containerd; do stop_pid "$pid" containerd; done
   DOCKER_PID=""
+  [ -n "${DOCKER_BRIDGE:-}" ] && ip link delete "$DOCKER_BRIDGE" 2>/dev/null
+  DOCKER_BRIDGE=""
 }
 
 # ---- wharf (node dist/wharfd.cjs) ----

@@ -52,6 +52,8 @@ daemon_rss() { node "$BENCH_DIR/mem.mjs" rss $(engine_daemon_pids_"$1"); }
 # bench_engine ENGINE: every step for one engine, start to stop.
 bench_engine() {
   local engine=$1 reason net="--pull never --network $BENCH_NETWORK" n=$BENCH_CONTAINERS
+  # Podman's bridge rewrites the host's firewall rules: it always runs without network.
+  [ "$engine" = podman ] && net="--pull never --network none"
   echo "==> $engine"
   # --pull never: a missing image must fail here, not reach for a registry.
   # Not in $(...): start and check set pids and flags the EXIT trap needs.
