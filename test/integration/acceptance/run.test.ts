@@ -38,11 +38,7 @@ describe("docker run against wharfd", { skip: skipReason() }, () => {
     ]);
     assert.equal(r.code, 7);
     assert.equal(r.stdout, "out\n");
-    // Until bridge networking lands, the create response warns that the container runs as --network none.
-    assert.equal(
-      r.stderr.replace(/^WARNING: bridge networking .*\n/m, ""),
-      "err\n",
-    );
+    assert.equal(r.stderr, "err\n");
   });
 
   test("an interactive run -it busybox sh through a pseudo-terminal runs typed commands and exit 3 gives 3", async () => {
