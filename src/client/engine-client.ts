@@ -12,6 +12,7 @@
 import { ContainersApi } from "./containers.ts";
 import { ExecApi } from "./exec.ts";
 import { ImagesApi } from "./images.ts";
+import { NetworksApi } from "./networks.ts";
 import { SystemApi } from "./system.ts";
 import { Transport } from "./transport.ts";
 
@@ -21,6 +22,7 @@ export class EngineClient {
   readonly containers: ContainersApi;
   readonly exec: ExecApi;
   readonly images: ImagesApi;
+  readonly networks: NetworksApi;
   readonly system: SystemApi;
 
   /** host: unix:///path, tcp://host:port or /path; version pins the API version (no ping). */
@@ -29,6 +31,7 @@ export class EngineClient {
     this.containers = new ContainersApi(this.transport);
     this.exec = new ExecApi(this.transport);
     this.images = new ImagesApi(this.transport);
+    this.networks = new NetworksApi(this.transport);
     this.system = new SystemApi(this.transport);
   }
 

@@ -14,7 +14,7 @@ import { formatEach } from "../../format/formatter.ts";
 import { describeError } from "../each.ts";
 
 /** The kinds inspect knows, in the order `inspect` without --type tries them. */
-export type InspectKind = "container" | "image";
+export type InspectKind = "container" | "image" | "network";
 
 /** --format and -s, shared by the inspect commands. */
 export const INSPECT_FLAGS: FlagSpec[] = [
@@ -38,6 +38,7 @@ async function fetchOne(
   name: string,
   size: boolean,
 ): Promise<unknown> {
+  if (kind === "network") return client.networks.inspect(name);
   return kind === "container"
     ? client.containers.inspect(name, { size })
     : client.images.inspect(name);
@@ -98,11 +99,11 @@ export const inspect: Command = {
   args: { min: 1 },
   action: async (ctx) => {
     const type = ctx.flags.string("type");
-    if (type && type !== "container" && type !== "image")
+    if (type && type !== "container" && type !== "image" && type !== "network")
       throw new StatusError(`"${type}" is not a valid value for --type`, 1);
     await inspectObjects(
       ctx,
-      type ? [type as InspectKind] : ["container", "image"],
+      type ? [type as InspectKind] : ["container", "image", "network"],
     );
   },
 };
