@@ -78,7 +78,7 @@ export class Resolver {
     this.#o = options;
   }
 
-  /** The reply to one query message, or undefined to drop it (malformed or not a query). Never throws. */
+  /** The reply to one query message, or undefined to drop it (malformed or not a query). Throws only what lookup or reverse throw. */
   async answer(buf: Buffer, ctx: QueryContext): Promise<Buffer | undefined> {
     const query = decodeQuery(buf);
     if (!query) return undefined;

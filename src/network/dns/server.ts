@@ -9,7 +9,11 @@ import net from "node:net";
 import { isIP } from "node:net";
 import { errorMessage, isErrno } from "../../util/errors.ts";
 import type { Logger } from "../../util/log.ts";
-import { Resolver, type ResolverOptions } from "./resolver.ts";
+import {
+  Resolver,
+  type QueryContext,
+  type ResolverOptions,
+} from "./resolver.ts";
 
 type Binding = { udp: dgram.Socket; tcp: net.Server; port: number };
 
@@ -101,10 +105,10 @@ export class DnsServer {
             localPort: sock.address().port,
             tcp: false,
           };
-          void this.#resolver.answer(msg, ctx).then((reply) => {
-            if (reply)
-              sock.send(reply, rinfo.port, rinfo.address, () => undefined);
-          });
+          this.#reply(msg, ctx, (reply) =>
+            // The socket may have been unbound while an upstream was asked.
+            sock.send(reply, rinfo.port, rinfo.address, () => undefined),
+          );
         });
         resolve(sock);
       });
@@ -128,6 +132,19 @@ export class DnsServer {
     });
   }
 
+  /** Answers one query and hands the reply to send; a failure (a throwing lookup, a closed socket) is logged, never thrown. */
+  #reply(msg: Buffer, ctx: QueryContext, send: (reply: Buffer) => void): void {
+    this.#resolver
+      .answer(msg, ctx)
+      .then((reply) => reply && send(reply))
+      .catch((err: unknown) =>
+        this.#log.warn("dns: query failed", {
+          client: ctx.client,
+          error: errorMessage(err),
+        }),
+      );
+  }
+
   /** Reads length-prefixed queries (RFC 1035 §4.2.2), possibly pipelined, and answers each. */
   #serveTcp(conn: net.Socket, local: string): void {
     this.#conns.add(conn);
@@ -146,8 +163,8 @@ export class DnsServer {
       while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
         const msg = buf.subarray(2, 2 + buf.readUInt16BE(0));
         buf = buf.subarray(2 + msg.length);
-        void this.#resolver.answer(msg, ctx).then((reply) => {
-          if (!reply || conn.destroyed) return;
+        this.#reply(msg, ctx, (reply) => {
+          if (conn.destroyed) return;
           const len = Buffer.alloc(2);
           len.writeUInt16BE(reply.length);
           conn.write(Buffer.concat([len, reply]));
