@@ -2,6 +2,7 @@
  * Docker's short forms of commands: `run` is `container run`, `ps` is
  * `container ls`, `images` is `image ls`, `rmi` is `image rm`, and so on.
  */
+import { NETWORK_ALIASES } from "./commands/networks/index.ts";
 
 const CONTAINER_SHORTCUTS = [
   "attach",
@@ -44,6 +45,7 @@ export const ALIASES: Record<string, string> = {
   "volume remove": "volume rm",
   events: "system events",
   info: "system info",
+  ...NETWORK_ALIASES,
 };
 
 /** Every name that reaches a canonical path (including itself), for help texts. */

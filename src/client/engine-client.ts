@@ -13,6 +13,7 @@ import { ArchiveApi } from "./archive.ts";
 import { ContainersApi } from "./containers.ts";
 import { ExecApi } from "./exec.ts";
 import { ImagesApi } from "./images.ts";
+import { NetworksApi } from "./networks.ts";
 import { SystemApi } from "./system.ts";
 import { Transport } from "./transport.ts";
 import { VolumesApi } from "./volumes.ts";
@@ -24,6 +25,7 @@ export class EngineClient {
   readonly containers: ContainersApi;
   readonly exec: ExecApi;
   readonly images: ImagesApi;
+  readonly networks: NetworksApi;
   readonly system: SystemApi;
   readonly volumes: VolumesApi;
 
@@ -34,6 +36,7 @@ export class EngineClient {
     this.containers = new ContainersApi(this.transport);
     this.exec = new ExecApi(this.transport);
     this.images = new ImagesApi(this.transport);
+    this.networks = new NetworksApi(this.transport);
     this.system = new SystemApi(this.transport);
     this.volumes = new VolumesApi(this.transport);
   }

@@ -19,6 +19,15 @@ export {
 export type { AttachOptions, LogsOptions } from "./containers.ts";
 export type { ExecStartOptions } from "./exec.ts";
 export type { ImportOptions } from "./images.ts";
+export type {
+  NetworkContainer,
+  NetworkCreateBody,
+  NetworkCreateResponse,
+  NetworkEndpointConfig,
+  NetworkInspect,
+  NetworkIpamConfig,
+  NetworkPruneResponse,
+} from "./networks.ts";
 export type { EventsOptions, PingResult } from "./system.ts";
 export type * from "./types.ts";
 export { parseGoDuration, toApiTimestamp } from "./timestamp.ts";

@@ -3,6 +3,7 @@
  * so start-up evaluates only the command that runs.
  */
 import type { Command } from "../command.ts";
+import { NETWORK_COMMANDS } from "./networks/index.ts";
 
 /** One entry of the table. */
 export type CommandEntry = { short: string; load: () => Promise<Command> };
@@ -11,12 +12,14 @@ export type CommandEntry = { short: string; load: () => Promise<Command> };
 export const GROUPS: Record<string, string> = {
   container: "Manage containers",
   image: "Manage images",
+  network: "Manage networks",
   system: "Manage Docker",
   volume: "Manage volumes",
 };
 
 /** Every command by canonical path. */
 export const COMMANDS: Record<string, CommandEntry> = {
+  ...NETWORK_COMMANDS,
   "container attach": {
     short:
       "Attach local standard input, output, and error streams to a running container",

@@ -14,7 +14,7 @@ import { formatEach } from "../../format/formatter.ts";
 import { describeError } from "../each.ts";
 
 /** The kinds inspect knows, in the order `inspect` without --type tries them. */
-export type InspectKind = "container" | "image" | "volume";
+export type InspectKind = "container" | "image" | "volume" | "network";
 
 /** --format and -s, shared by the inspect commands. */
 export const INSPECT_FLAGS: FlagSpec[] = [
@@ -39,6 +39,7 @@ async function fetchOne(
   size: boolean,
 ): Promise<unknown> {
   if (kind === "volume") return client.volumes.inspect(name);
+  if (kind === "network") return client.networks.inspect(name);
   return kind === "container"
     ? client.containers.inspect(name, { size })
     : client.images.inspect(name);
@@ -99,11 +100,19 @@ export const inspect: Command = {
   args: { min: 1 },
   action: async (ctx) => {
     const type = ctx.flags.string("type");
-    if (type && type !== "container" && type !== "image" && type !== "volume")
+    if (
+      type &&
+      type !== "container" &&
+      type !== "image" &&
+      type !== "volume" &&
+      type !== "network"
+    )
       throw new StatusError(`"${type}" is not a valid value for --type`, 1);
     await inspectObjects(
       ctx,
-      type ? [type as InspectKind] : ["container", "image", "volume"],
+      type
+        ? [type as InspectKind]
+        : ["container", "image", "volume", "network"],
     );
   },
 };
