@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
+import { isIP } from "node:net";
 import { join } from "node:path";
 import {
   EventBus,
@@ -12,6 +13,10 @@ import { DOCKER_PLUGIN_DIRS, VolumeService } from "../engine/volumes/index.ts";
 import { SystemService } from "../engine/system/index.ts";
 import { NetworkService, networkOptions } from "../engine/networks/index.ts";
 import { BridgeDriver } from "../network/bridge-driver.ts";
+import { DnsServer, hostNameservers } from "../network/dns/index.ts";
+import { ipvlanDriver } from "../network/drivers/ipvlan.ts";
+import { macvlanDriver } from "../network/drivers/macvlan.ts";
+import { KernelProbe } from "../network/kernel.ts";
 import type { NetworkDriver } from "../network/driver.ts";
 import { Firewall } from "../network/firewall.ts";
 import { networkRoutes } from "../server/routes/networks.ts";
@@ -70,9 +75,12 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
     enabled: netOptions.iptables,
     log,
   });
-  // The driver registry: macvlan/ipvlan register here too.
+  // The driver registry; ipvlan and 802.1q parents check the kernel first.
+  const kernel = new KernelProbe();
   const drivers = new Map<string, NetworkDriver>([
     ["bridge", new BridgeDriver({ firewall })],
+    ["macvlan", macvlanDriver({ kernel })],
+    ["ipvlan", ipvlanDriver({ kernel })],
   ]);
   const networks = new NetworkService({
     root: config.dataRoot,
@@ -82,6 +90,7 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
     firewall,
     drivers,
   });
+  const dns = embeddedDns(networks, netOptions.dns, log);
   await networks.init();
 
   const runtime = new ConmonRuntime({
@@ -171,9 +180,43 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
     events,
     close: async () => {
       containers.close();
+      await dns.close();
       await networks.close();
     },
   };
+}
+
+/**
+ * The embedded DNS server of user-defined networks: bound to each one's
+ * gateway while it exists, answering container names and aliases in the
+ * asking container's networks, forwarding the rest to the daemon's `dns`
+ * servers or else the host's nameservers.
+ */
+function embeddedDns(
+  networks: NetworkService,
+  servers: string[],
+  log: Logger,
+): DnsServer {
+  const dns = new DnsServer({
+    lookup: ({ name, type, client }) => {
+      const found = networks.resolve(name, client);
+      if (!found) return undefined;
+      return found.filter((a) => isIP(a) === (type === "A" ? 4 : 6));
+    },
+    upstreams: () => (servers.length ? servers : hostNameservers()),
+    log,
+  });
+  networks.onGateway(({ name, gateway, up }) => {
+    const change = up ? dns.bind(gateway) : dns.unbind(gateway);
+    change.catch((err: unknown) =>
+      log.warn("embedded DNS: cannot bind the network's gateway", {
+        network: name,
+        gateway,
+        err: errorMessage(err),
+      }),
+    );
+  });
+  return dns;
 }
 
 /** The runtime binary's path: Debian puts crun in /usr/bin and runc in /usr/sbin. */

@@ -41,9 +41,15 @@ export class TestDaemon {
   readonly env: NodeJS.ProcessEnv;
   readonly logFile: string;
   #child: ChildProcess | undefined;
+  #wrap: string[];
 
-  /** `prefix` names the temp dir (a long one tests deep exec roots). */
-  constructor(options: { prefix?: string } = {}) {
+  /**
+   * `prefix` names the temp dir (a long one tests deep exec roots); `wrap`
+   * runs wharfd under a command that execs it, e.g. nsenter for
+   * a daemon on a second "host".
+   */
+  constructor(options: { prefix?: string; wrap?: string[] } = {}) {
+    this.#wrap = options.wrap ?? [];
     this.dir = mkdtempSync(options.prefix ?? "/tmp/wit-");
     this.socket = join(this.dir, "run/wharf.sock");
     this.logFile = join(this.dir, "wharfd.log");
@@ -92,9 +98,17 @@ export class TestDaemon {
         stdio: ["ignore", log, log],
       });
     } else
-      this.#child = spawn(process.execPath, ["--enable-source-maps", ...args], {
-        stdio: ["ignore", log, log],
-      });
+      this.#child = spawn(
+        this.#wrap[0] ?? process.execPath,
+        [
+          ...(this.#wrap.length
+            ? [...this.#wrap.slice(1), process.execPath]
+            : []),
+          "--enable-source-maps",
+          ...args,
+        ],
+        { stdio: ["ignore", log, log] },
+      );
     const deadline = Date.now() + 15_000;
     while (Date.now() < deadline) {
       if (this.#child.exitCode !== null)

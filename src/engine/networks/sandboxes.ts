@@ -201,11 +201,17 @@ export class Sandboxes {
   resolve(name: string, clientIp: string): string[] | undefined {
     const core = this.#core;
     const all = [...core.sandboxes.values()].filter((sb) => sb.active);
-    const client = all
-      .flatMap((sb) => sb.active!.endpoints)
-      .filter((e) => e.ipv4.split("/")[0] === clientIp);
+    // compat: as Docker, the asker sees names on all of its networks, not
+    // only on the one whose gateway it asked.
+    const asker = all.find((sb) =>
+      sb.active!.endpoints.some(
+        (e) =>
+          e.ipv4.split("/")[0] === clientIp ||
+          e.ipv6.split("/")[0] === clientIp,
+      ),
+    );
     const nets = new Set(
-      client
+      (asker?.active?.endpoints ?? [])
         .map((e) => e.networkId)
         .filter((id) => {
           const n = core.networks.get(id);

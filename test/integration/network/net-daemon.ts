@@ -18,11 +18,18 @@ export class NetDaemon extends TestDaemon {
   /** nftables table and netns name prefix. */
   readonly table = `wtt${this.tag}`;
 
+  /** More daemon.json keys (e.g. dns), set before start. */
+  config: Record<string, unknown> = {};
+
   /** Starts wharfd with the private bridge/table written into daemon.json. */
   override async start(extraArgs: string[] = []): Promise<void> {
     writeFileSync(
       join(this.dir, "daemon.json"),
-      JSON.stringify({ bridge: this.bridge, "nft-table": this.table }),
+      JSON.stringify({
+        bridge: this.bridge,
+        "nft-table": this.table,
+        ...this.config,
+      }),
     );
     await super.start(extraArgs);
   }
