@@ -4,8 +4,12 @@ import { randomBytes } from "node:crypto";
 import { isErrno } from "./errors.ts";
 
 /**
- * Writes a file atomically: temp file in the same directory, fsync, rename,
- * fsync of the directory. A crash leaves either the old or the new content.
+ * Writes a file atomically: temp file in the same directory, fsync, rename.
+ * A crash leaves either the old or the new content. The directory is not
+ * fsynced: that would only make the rename itself durable across power
+ * loss (after it, the old content may come back, never a torn file), which
+ * this guarantee does not need, and it cost a second fsync per record
+ * write. Callers that need the name durable call syncDir themselves.
  */
 export async function writeFileAtomic(
   path: string,
@@ -28,7 +32,6 @@ export async function writeFileAtomic(
     await rm(tmp, { force: true });
     throw err;
   }
-  await syncDir(dir);
 }
 
 /** Writes JSON atomically (see writeFileAtomic). */

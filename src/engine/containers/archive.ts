@@ -127,17 +127,20 @@ export async function archiveGet(
   }
 }
 
+/** Options of PUT /containers/{id}/archive (ref: as the client named the container). */
+export type ArchivePutOptions = {
+  path: string;
+  ref: string;
+  noOverwriteDirNonDir: boolean;
+  copyUIDGID: boolean;
+};
+
 /** PUT /containers/{id}/archive. Throws NotFoundError, InvalidArgumentError, ForbiddenError. */
 export async function archivePut(
   core: Core,
   r: ContainerRecord,
   body: Readable,
-  options: {
-    path: string;
-    ref: string;
-    noOverwriteDirNonDir: boolean;
-    copyUIDGID: boolean;
-  },
+  options: ArchivePutOptions,
 ): Promise<void> {
   const { scope, release } = await openScope(core, r);
   try {

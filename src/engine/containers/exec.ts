@@ -153,6 +153,21 @@ export function execView(
   };
 }
 
+/** Resizes a running exec's tty. Throws ConflictError when it is not running. */
+export async function resizeExec(
+  core: Core,
+  execId: string,
+  size: { h: number; w: number },
+): Promise<void> {
+  const e = core.execs.get(execId);
+  if (!e.running) throw new ConflictError(`Exec ${execId} is not running`);
+  await core.runtime.resize(e.containerId, {
+    bundle: execBundleOf(core, execId),
+    rows: size.h,
+    cols: size.w,
+  });
+}
+
 function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms).unref());
 }

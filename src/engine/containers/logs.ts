@@ -1,7 +1,9 @@
 import { open, watch } from "node:fs/promises";
 import { K8sLogJoiner, type LogMessage } from "../../runtime/index.ts";
-import { isErrno } from "../../util/errors.ts";
+import { InvalidArgumentError, isErrno } from "../../util/errors.ts";
 import { frame } from "./attach.ts";
+import { logPathOf, type Core } from "./core.ts";
+import { isRunning, type ContainerRecord } from "./record.ts";
 
 /** Options of GET /containers/{id}/logs. */
 export type LogsRequest = {
@@ -144,4 +146,36 @@ async function readFrom(
   } finally {
     await fh.close();
   }
+}
+
+/**
+ * docker logs of a resolved record: its tty flag (the route picks the
+ * content type) and a function that streams to `out` until done. Throws
+ * InvalidArgumentError when neither stream is chosen.
+ */
+export function containerLogs(
+  core: Core,
+  r: ContainerRecord,
+  req: LogsRequest,
+): {
+  tty: boolean;
+  write: (
+    out: { write(chunk: Buffer): void },
+    signal: AbortSignal,
+  ) => Promise<void>;
+} {
+  if (!req.stdout && !req.stderr)
+    throw new InvalidArgumentError(
+      "Bad parameters: you must choose at least one stream",
+    );
+  const path = logPathOf(core, r.id);
+  return {
+    tty: r.config.Tty,
+    write: (out, signal) =>
+      streamLogs(path, req, out, {
+        tty: r.config.Tty,
+        stillRunning: () => isRunning(r) && core.store.get(r.id) !== undefined,
+        signal,
+      }),
+  };
 }

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { capabilities, DEFAULT_CAPS } from "./spec.ts";
+import { capabilities, DEFAULT_CAPS } from "./caps.ts";
 import { mergeConfig } from "./create.ts";
 import { resolveUserFrom } from "./user.ts";
 import { resolvConf } from "./host-files.ts";

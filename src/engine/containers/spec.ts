@@ -2,7 +2,6 @@ import type {
   OciMount,
   OciNamespace,
   OciProcess,
-  OciResources,
   OciSpec,
 } from "../../runtime/index.ts";
 import { clampRlimits } from "../../runtime/index.ts";
@@ -11,82 +10,16 @@ import {
   parseSecurityOpt,
   type SeccompFilters,
 } from "../../security/index.ts";
-import { InvalidArgumentError } from "../../util/errors.ts";
-import { hostBoundingSet } from "./host-caps.ts";
+import { capabilities } from "./caps.ts";
+import {
+  MASKED,
+  READONLY,
+  defaultMounts,
+  mergeUserMounts,
+  resources,
+  systemPaths,
+} from "./spec-linux.ts";
 import type { ContainerRecord } from "./record.ts";
-
-/** Docker's default capability set (moby oci/caps/defaults.go). */
-export const DEFAULT_CAPS = [
-  "CAP_CHOWN",
-  "CAP_DAC_OVERRIDE",
-  "CAP_FSETID",
-  "CAP_FOWNER",
-  "CAP_MKNOD",
-  "CAP_NET_RAW",
-  "CAP_SETGID",
-  "CAP_SETUID",
-  "CAP_SETFCAP",
-  "CAP_SETPCAP",
-  "CAP_NET_BIND_SERVICE",
-  "CAP_SYS_CHROOT",
-  "CAP_KILL",
-  "CAP_AUDIT_WRITE",
-];
-
-/** Every capability of kernel 6.x (for --privileged and CapAdd ALL). */
-export const ALL_CAPS = [
-  ...DEFAULT_CAPS,
-  "CAP_DAC_READ_SEARCH",
-  "CAP_LINUX_IMMUTABLE",
-  "CAP_NET_BROADCAST",
-  "CAP_NET_ADMIN",
-  "CAP_IPC_LOCK",
-  "CAP_IPC_OWNER",
-  "CAP_SYS_MODULE",
-  "CAP_SYS_RAWIO",
-  "CAP_SYS_PTRACE",
-  "CAP_SYS_PACCT",
-  "CAP_SYS_ADMIN",
-  "CAP_SYS_BOOT",
-  "CAP_SYS_NICE",
-  "CAP_SYS_RESOURCE",
-  "CAP_SYS_TIME",
-  "CAP_SYS_TTY_CONFIG",
-  "CAP_LEASE",
-  "CAP_AUDIT_CONTROL",
-  "CAP_MAC_OVERRIDE",
-  "CAP_MAC_ADMIN",
-  "CAP_SYSLOG",
-  "CAP_WAKE_ALARM",
-  "CAP_BLOCK_SUSPEND",
-  "CAP_AUDIT_READ",
-  "CAP_PERFMON",
-  "CAP_BPF",
-  "CAP_CHECKPOINT_RESTORE",
-];
-
-/** Docker's masked and read-only /proc and /sys paths (moby oci/defaults.go). */
-const MASKED = [
-  "/proc/asound",
-  "/proc/acpi",
-  "/proc/interrupts",
-  "/proc/kcore",
-  "/proc/keys",
-  "/proc/latency_stats",
-  "/proc/timer_list",
-  "/proc/timer_stats",
-  "/proc/sched_debug",
-  "/proc/scsi",
-  "/sys/firmware",
-  "/sys/devices/virtual/powercap",
-];
-const READONLY = [
-  "/proc/bus",
-  "/proc/fs",
-  "/proc/irq",
-  "/proc/sys",
-  "/proc/sysrq-trigger",
-];
 
 /** Where Docker mounts its init binary in the container. */
 export const INIT_PATH = "/sbin/docker-init";
@@ -184,11 +117,6 @@ export function buildSpec(r: ContainerRecord, inputs: SpecInputs): OciSpec {
   return spec;
 }
 
-/** HostConfig.MaskedPaths/ReadonlyPaths when sent ([] = systempaths=unconfined). */
-function systemPaths(sent: unknown, defaults: string[]): string[] {
-  return Array.isArray(sent) ? (sent as string[]) : defaults;
-}
-
 /**
  * Docker's seccomp for the container (moby daemon/seccomp_linux.go): the
  * compiled filter goes into crun's `run.oci.seccomp_bpf_data` annotation so
@@ -253,36 +181,6 @@ export function processSpec(
   return p;
 }
 
-/** Capabilities after Docker's rules: ALL and names with or without CAP_. */
-export function capabilities(
-  privileged: boolean,
-  add: string[],
-  drop: string[],
-): string[] {
-  const host = hostBoundingSet();
-  const all = ALL_CAPS.filter((c) => host.has(c));
-  if (privileged) return all;
-  const norm = (c: string): string => {
-    const u = c.toUpperCase();
-    return u === "ALL" ? u : u.startsWith("CAP_") ? u : `CAP_${u}`;
-  };
-  const adds = add.map(norm);
-  const drops = drop.map(norm);
-  for (const c of [...adds, ...drops])
-    if (c !== "ALL" && !ALL_CAPS.includes(c))
-      throw new InvalidArgumentError(`unknown capability: "${c}"`);
-  for (const c of adds)
-    if (c !== "ALL" && !host.has(c))
-      throw new InvalidArgumentError(
-        `capability ${c} is not in the daemon's bounding set: wharfd cannot grant it`,
-      );
-  let set = adds.includes("ALL") ? all : [...DEFAULT_CAPS];
-  for (const c of adds) if (c !== "ALL" && !set.includes(c)) set.push(c);
-  if (drops.includes("ALL")) set = adds.filter((c) => c !== "ALL");
-  else set = set.filter((c) => !drops.includes(c));
-  return set;
-}
-
 /** The env the process sees: PATH default, HOSTNAME, TERM for a tty, then Config.Env. */
 export function specEnv(r: ContainerRecord): string[] {
   const env = [`HOSTNAME=${r.config.Hostname}`];
@@ -293,126 +191,4 @@ export function specEnv(r: ContainerRecord): string[] {
       "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
     );
   return [...env, ...user];
-}
-
-/**
- * compat: a user mount replaces a default at the same destination (e.g.
- * /dev/shm), and user mounts go parents first (moby sorts by depth).
- */
-function mergeUserMounts(mounts: OciMount[], user: OciMount[]): void {
-  const dests = new Set(user.map((m) => m.destination));
-  const kept = mounts.filter((m) => !dests.has(m.destination));
-  const depth = (m: OciMount): number =>
-    m.destination.split("/").filter(Boolean).length;
-  mounts.splice(
-    0,
-    mounts.length,
-    ...kept,
-    ...[...user].sort((a, b) => depth(a) - depth(b)),
-  );
-}
-
-function defaultMounts(privileged: boolean, shmSize: number): OciMount[] {
-  const shm = shmSize > 0 ? shmSize : 64 * 1024 * 1024;
-  return [
-    {
-      destination: "/proc",
-      type: "proc",
-      source: "proc",
-      options: ["nosuid", "noexec", "nodev"],
-    },
-    {
-      destination: "/dev",
-      type: "tmpfs",
-      source: "tmpfs",
-      options: ["nosuid", "strictatime", "mode=755", "size=65536k"],
-    },
-    {
-      destination: "/dev/pts",
-      type: "devpts",
-      source: "devpts",
-      options: [
-        "nosuid",
-        "noexec",
-        "newinstance",
-        "ptmxmode=0666",
-        "mode=0620",
-        "gid=5",
-      ],
-    },
-    {
-      destination: "/sys",
-      type: "sysfs",
-      source: "sysfs",
-      options: ["nosuid", "noexec", "nodev", privileged ? "rw" : "ro"],
-    },
-    {
-      destination: "/sys/fs/cgroup",
-      type: "cgroup",
-      source: "cgroup",
-      options: ["nosuid", "noexec", "nodev", privileged ? "rw" : "ro"],
-    },
-    {
-      destination: "/dev/mqueue",
-      type: "mqueue",
-      source: "mqueue",
-      options: ["nosuid", "noexec", "nodev"],
-    },
-    {
-      destination: "/dev/shm",
-      type: "tmpfs",
-      source: "shm",
-      options: ["nosuid", "noexec", "nodev", "mode=1777", `size=${shm}`],
-    },
-  ];
-}
-
-function resources(r: ContainerRecord): OciResources {
-  const hc = r.hostConfig;
-  const out: OciResources = {};
-  if (hc.Memory > 0) out.memory = { limit: hc.Memory };
-  const cpu: NonNullable<typeof out.cpu> = {};
-  if (hc.CpuShares > 0) cpu.shares = hc.CpuShares;
-  const nano = Number(hc.NanoCpus ?? 0);
-  if (nano > 0) {
-    cpu.period = 100000;
-    cpu.quota = Math.round((nano * 100000) / 1e9);
-  } else if (Number(hc.CpuQuota ?? 0) > 0) {
-    cpu.quota = Number(hc.CpuQuota);
-    cpu.period = Number(hc.CpuPeriod ?? 0) || 100000;
-  }
-  if (typeof hc.CpusetCpus === "string" && hc.CpusetCpus)
-    cpu.cpus = hc.CpusetCpus;
-  if (Object.keys(cpu).length) out.cpu = cpu;
-  if (hc.PidsLimit !== null && hc.PidsLimit > 0)
-    out.pids = { limit: hc.PidsLimit };
-  // Docker's default device cgroup: deny all, allow the standard nodes.
-  out.devices = hc.Privileged
-    ? [{ allow: true, access: "rwm" }]
-    : [
-        { allow: false, access: "rwm" },
-        ...[
-          [1, 3],
-          [1, 5],
-          [1, 7],
-          [1, 8],
-          [1, 9],
-          [5, 0],
-          [5, 1],
-          [5, 2],
-          [136, -1],
-          [10, 200],
-        ].map(([major, minor]) => {
-          const d: {
-            allow: boolean;
-            type: string;
-            major: number;
-            minor?: number;
-            access: string;
-          } = { allow: true, type: "c", major: major!, access: "rwm" };
-          if (minor! >= 0) d.minor = minor!;
-          return d;
-        }),
-      ];
-  return out;
 }

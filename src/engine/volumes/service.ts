@@ -7,30 +7,26 @@ import type {
 } from "../../api/volumes.ts";
 import type { EventBus } from "../events/index.ts";
 import {
-  ConflictError,
   NotFoundError,
+  ConflictError,
   errorMessage,
 } from "../../util/errors.ts";
 import { KeyedLock } from "../../util/lock.ts";
 import type { Logger } from "../../util/log.ts";
-import { newId } from "../../util/ids.ts";
-import type { VolumeDriver } from "./driver.ts";
+import { Drivers } from "./drivers.ts";
 import { listFilter, pruneFilter } from "./filters.ts";
-import { LocalDriver } from "./local-driver.ts";
-import { checkDriverName, checkVolumeName } from "./names.ts";
-import { activatePlugin } from "./plugins/plugin-driver.ts";
-import { PluginDiscovery } from "./plugins/discovery.ts";
+import {
+  describeVolume,
+  destroyVolume,
+  ensureVolume,
+  inUse,
+  refsOf,
+  type VolumeCore,
+  type VolumeRequest,
+} from "./records.ts";
 import { VolumeStore, type VolumeRecord } from "./store.ts";
-import { ANONYMOUS_LABEL, volumeView } from "./view.ts";
 
-/** What a container asks for when it names (or implies) a volume. */
-export type VolumeRequest = {
-  /** Undefined for an anonymous volume (a 64-hex name is generated). */
-  name?: string;
-  driver?: string;
-  driverOpts?: Record<string, string>;
-  labels?: Record<string, string>;
-};
+export type { VolumeRequest } from "./records.ts";
 
 /**
  * Volumes: Docker's /volumes verbs plus what containers need (acquire,
@@ -41,14 +37,8 @@ export type VolumeRequest = {
  * start (restoreUsage), so they survive `kill -9` of wharfd.
  */
 export class VolumeService {
-  #store: VolumeStore;
-  #events: EventBus;
+  #c: VolumeCore;
   #log: Logger;
-  #local: LocalDriver;
-  #discovery: PluginDiscovery;
-  #plugins = new Map<string, VolumeDriver>();
-  #refs = new Map<string, Set<string>>();
-  #lock = new KeyedLock();
 
   constructor(options: {
     root: string;
@@ -57,17 +47,20 @@ export class VolumeService {
     /** Directories searched for plugin sockets and specs, in order. */
     pluginDirs: string[];
   }) {
-    this.#store = new VolumeStore(options.root);
-    this.#events = options.events;
+    this.#c = {
+      store: new VolumeStore(options.root),
+      events: options.events,
+      lock: new KeyedLock(),
+      drivers: new Drivers(options.root, options.pluginDirs),
+      refs: new Map(),
+    };
     this.#log = options.log;
-    this.#local = new LocalDriver(options.root);
-    this.#discovery = new PluginDiscovery(options.pluginDirs);
   }
 
   /** Loads the records. Call once before anything else. */
   async init(): Promise<void> {
-    await mkdir(this.#store.root, { recursive: true, mode: 0o701 });
-    await this.#store.load();
+    await mkdir(this.#c.store.root, { recursive: true, mode: 0o701 });
+    await this.#c.store.load();
   }
 
   /**
@@ -78,15 +71,16 @@ export class VolumeService {
   async restoreUsage(
     users: { name: string; containerId: string; running: boolean }[],
   ): Promise<void> {
-    this.#refs.clear();
+    this.#c.refs.clear();
     const running = new Map<string, string[]>();
     for (const u of users) {
-      this.#refsOf(u.name).add(u.containerId);
+      refsOf(this.#c, u.name).add(u.containerId);
       if (u.running)
         running.set(u.name, [...(running.get(u.name) ?? []), u.containerId]);
     }
-    for (const r of this.#store.all())
-      await this.#driver(r.driver)
+    for (const r of this.#c.store.all())
+      await this.#c.drivers
+        .get(r.driver)
         .then((d) => d.restoreMounts(r.name, running.get(r.name) ?? []))
         .catch((err: unknown) =>
           this.#log.warn("cannot restore volume mounts", {
@@ -104,7 +98,8 @@ export class VolumeService {
    * text; a failed create leaves no record.
    */
   async create(body: VolumeCreateBody): Promise<Volume> {
-    const r = await this.#ensure(
+    const r = await ensureVolume(
+      this.#c,
       {
         ...(body.Name ? { name: body.Name } : {}),
         driver: body.Driver || "local",
@@ -113,24 +108,24 @@ export class VolumeService {
       },
       !body.Name,
     );
-    return this.#view(r, {});
+    return describeVolume(this.#c, r, {});
   }
 
   /** docker volume inspect. Throws NotFoundError("get x: no such volume"). */
   async inspect(name: string): Promise<Volume> {
-    return this.#view(this.#get(name), { status: true });
+    return describeVolume(this.#c, this.#get(name), { status: true });
   }
 
   /** docker volume ls. Throws InvalidArgumentError for unknown filters. */
   async list(
     filters: Record<string, string[]> = {},
   ): Promise<VolumeListResponse> {
-    const keep = listFilter(filters, (n) => this.#inUse(n));
+    const keep = listFilter(filters, (n) => inUse(this.#c, n));
     const out: Volume[] = [];
-    for (const r of this.#store
+    for (const r of this.#c.store
       .all()
       .sort((a, b) => (a.name < b.name ? -1 : 1)))
-      if (keep(r)) out.push(await this.#view(r, {}));
+      if (keep(r)) out.push(await describeVolume(this.#c, r, {}));
     return { Volumes: out, Warnings: null };
   }
 
@@ -140,19 +135,19 @@ export class VolumeService {
    * with force a driver failure still drops the record.
    */
   async remove(name: string, options: { force?: boolean } = {}): Promise<void> {
-    const r = this.#store.get(name);
+    const r = this.#c.store.get(name);
     if (!r) {
       if (options.force) return;
       throw new NotFoundError(`get ${name}: no such volume`);
     }
-    await this.#lock.run(name, async () => {
-      const refs = [...this.#refsOf(name)];
+    await this.#c.lock.run(name, async () => {
+      const refs = [...refsOf(this.#c, name)];
       // compat: Go's %v of a []string: "[id1 id2]".
       if (refs.length)
         throw new ConflictError(
           `remove ${name}: volume is in use - [${refs.join(" ")}]`,
         );
-      await this.#destroy(r, options.force === true);
+      await destroyVolume(this.#c, r, options.force === true);
     });
   }
 
@@ -167,10 +162,12 @@ export class VolumeService {
     const keep = pruneFilter(filters, options.version);
     const deleted: string[] = [];
     let reclaimed = 0;
-    for (const r of this.#store.all()) {
-      if (this.#inUse(r.name) || !keep(r)) continue;
+    for (const r of this.#c.store.all()) {
+      if (inUse(this.#c, r.name) || !keep(r)) continue;
       try {
-        const size = await this.#driver(r.driver).then((d) => d.usage(r.name));
+        const size = await this.#c.drivers
+          .get(r.driver)
+          .then((d) => d.usage(r.name));
         await this.remove(r.name);
         deleted.push(r.name);
         reclaimed += Math.max(0, size);
@@ -181,7 +178,7 @@ export class VolumeService {
         });
       }
     }
-    this.#events.publish({
+    this.#c.events.publish({
       type: "volume",
       action: "prune",
       id: "",
@@ -196,8 +193,8 @@ export class VolumeService {
   /** Volumes with UsageData (Size, RefCount) for /system/df. */
   async diskUsage(): Promise<Volume[]> {
     const out: Volume[] = [];
-    for (const r of this.#store.all())
-      out.push(await this.#view(r, { usage: true }));
+    for (const r of this.#c.store.all())
+      out.push(await describeVolume(this.#c, r, { usage: true }));
     return out;
   }
 
@@ -216,10 +213,11 @@ export class VolumeService {
     created: boolean;
   }> {
     const existed =
-      req.name !== undefined && this.#store.get(req.name) !== undefined;
-    const r = await this.#ensure(req, req.name === undefined);
-    this.#refsOf(r.name).add(containerId);
-    const source = r.driver === "local" ? await this.#local.path(r.name) : "";
+      req.name !== undefined && this.#c.store.get(req.name) !== undefined;
+    const r = await ensureVolume(this.#c, req, req.name === undefined);
+    refsOf(this.#c, r.name).add(containerId);
+    const source =
+      r.driver === "local" ? await this.#c.drivers.local.path(r.name) : "";
     return { name: r.name, driver: r.driver, source, created: !existed };
   }
 
@@ -232,11 +230,11 @@ export class VolumeService {
     containerId: string,
     options: { removeAnonymous?: boolean } = {},
   ): Promise<void> {
-    const refs = this.#refs.get(name);
+    const refs = this.#c.refs.get(name);
     refs?.delete(containerId);
-    const r = this.#store.get(name);
+    const r = this.#c.store.get(name);
     if (!r || !options.removeAnonymous || !r.anonymous || refs?.size) return;
-    await this.#lock.run(name, () => this.#destroy(r, false));
+    await this.#c.lock.run(name, () => destroyVolume(this.#c, r, false));
   }
 
   /**
@@ -249,10 +247,10 @@ export class VolumeService {
     meta: { destination: string; rw: boolean; propagation: string },
   ): Promise<string> {
     const r = this.#get(name);
-    const path = await this.#driver(r.driver).then((d) =>
-      d.mount(name, containerId),
-    );
-    this.#events.publish({
+    const path = await this.#c.drivers
+      .get(r.driver)
+      .then((d) => d.mount(name, containerId));
+    this.#c.events.publish({
       type: "volume",
       action: "mount",
       id: name,
@@ -269,10 +267,12 @@ export class VolumeService {
 
   /** Unmounts a volume a stopped container used. Idempotent; never throws for a gone volume. */
   async unmount(name: string, containerId: string): Promise<void> {
-    const r = this.#store.get(name);
+    const r = this.#c.store.get(name);
     if (!r) return;
-    await this.#driver(r.driver).then((d) => d.unmount(name, containerId));
-    this.#events.publish({
+    await this.#c.drivers
+      .get(r.driver)
+      .then((d) => d.unmount(name, containerId));
+    this.#c.events.publish({
       type: "volume",
       action: "unmount",
       id: name,
@@ -280,133 +280,9 @@ export class VolumeService {
     });
   }
 
-  async #ensure(req: VolumeRequest, anonymous: boolean): Promise<VolumeRecord> {
-    const name = req.name ?? newId();
-    checkVolumeName(name);
-    const driverName = req.driver || "local";
-    return this.#lock.run(name, async () => {
-      const old = this.#store.get(name);
-      if (old) {
-        if (req.driver && old.driver !== driverName)
-          throw new ConflictError(
-            `create ${name}: a volume with the name ${name} already exists with driver "${old.driver}"`,
-          );
-        return old;
-      }
-      const driver = await this.#driver(driverName).catch((err: unknown) => {
-        throw prefixed(err, `create ${name}: `);
-      });
-      const labels = { ...(req.labels ?? {}) };
-      if (anonymous) labels[ANONYMOUS_LABEL] = "";
-      const r: VolumeRecord = {
-        schema: 1,
-        name,
-        driver: driverName,
-        labels,
-        options: req.driverOpts ?? {},
-        createdAt: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
-        anonymous,
-      };
-      try {
-        await driver.create(name, r.options);
-        await this.#store.save(r);
-      } catch (err) {
-        await driver.remove(name).catch(() => undefined);
-        await this.#store.remove(name).catch(() => undefined);
-        await this.#store.removeDir(name).catch(() => undefined);
-        throw prefixed(err, `create ${name}: `);
-      }
-      this.#events.publish({
-        type: "volume",
-        action: "create",
-        id: name,
-        attributes: { driver: driverName },
-      });
-      return r;
-    });
-  }
-
-  async #destroy(r: VolumeRecord, force: boolean): Promise<void> {
-    const driver = await this.#driver(r.driver).catch((err: unknown) => {
-      if (!force) throw prefixed(err, `remove ${r.name}: `);
-      return undefined;
-    });
-    try {
-      await driver?.remove(r.name);
-    } catch (err) {
-      if (!force) throw prefixed(err, `remove ${r.name}: `);
-    }
-    await this.#store.remove(r.name);
-    await this.#store.removeDir(r.name);
-    this.#refs.delete(r.name);
-    this.#events.publish({
-      type: "volume",
-      action: "destroy",
-      id: r.name,
-      attributes: { driver: r.driver },
-    });
-  }
-
-  /** The driver by name: local, or a plugin found and activated once. */
-  async #driver(name: string): Promise<VolumeDriver> {
-    if (name === "local") return this.#local;
-    checkDriverName(name);
-    const cached = this.#plugins.get(name);
-    if (cached) return cached;
-    const address = await this.#discovery.find(name);
-    if (!address)
-      throw new NotFoundError(
-        `error looking up volume plugin ${name}: plugin "${name}" not found`,
-      );
-    const driver = await activatePlugin(name, address);
-    this.#plugins.set(name, driver);
-    return driver;
-  }
-
   #get(name: string): VolumeRecord {
-    const r = this.#store.get(name);
+    const r = this.#c.store.get(name);
     if (!r) throw new NotFoundError(`get ${name}: no such volume`);
     return r;
   }
-
-  #refsOf(name: string): Set<string> {
-    let s = this.#refs.get(name);
-    if (!s) this.#refs.set(name, (s = new Set()));
-    return s;
-  }
-
-  #inUse(name: string): boolean {
-    return (this.#refs.get(name)?.size ?? 0) > 0;
-  }
-
-  async #view(
-    r: VolumeRecord,
-    want: { status?: boolean; usage?: boolean },
-  ): Promise<Volume> {
-    const driver = await this.#driver(r.driver).catch(() => undefined);
-    const mountpoint = driver ? await driver.path(r.name).catch(() => "") : "";
-    const status = want.status
-      ? await driver?.status(r.name).catch(() => undefined)
-      : undefined;
-    const usage = want.usage
-      ? {
-          Size: driver ? await driver.usage(r.name).catch(() => -1) : -1,
-          RefCount: this.#refs.get(r.name)?.size ?? 0,
-        }
-      : undefined;
-    return volumeView(r, {
-      mountpoint,
-      scope: driver ? await driver.scope() : "local",
-      ...(status ? { status } : {}),
-      ...(usage ? { usage } : {}),
-    });
-  }
-}
-
-function prefixed(err: unknown, prefix: string): Error {
-  if (err instanceof Error) {
-    if (!err.message.startsWith(prefix)) err.message = prefix + err.message;
-    return err;
-  }
-  return new Error(prefix + String(err));
 }

@@ -17,16 +17,10 @@ import { pipeline } from "node:stream/promises";
 import tar, { type Header } from "tar-stream";
 import { DigestCounter, type Digest } from "../../oci/digest.ts";
 import { InvalidArgumentError, isErrno } from "../../util/errors.ts";
-import {
-  lsetxattr,
-  makedev,
-  mknod,
-  S_IFBLK,
-  S_IFCHR,
-  S_IFIFO,
-} from "../syscalls.ts";
+import { lsetxattr, makedev, mknod, S_IFCHR } from "../syscalls.ts";
 import { decompress } from "./compression.ts";
 import { memberComponents, resolveDirInRoot } from "./scoped-path.ts";
+import { makeSpecialFile, unhandledType } from "./special-files.ts";
 
 /** Prefix of AUFS/OCI whiteout files (image-spec layer.md#whiteouts). */
 export const WHITEOUT_PREFIX = ".wh.";
@@ -171,19 +165,8 @@ class ApplyState {
         await link(join(dir, target[target.length - 1]!), path);
         return;
       }
-      case "character-device":
-      case "block-device": {
-        const kind = h.type === "character-device" ? S_IFCHR : S_IFBLK;
-        mknod(path, kind | mode, makedev(h.devmajor ?? 0, h.devminor ?? 0));
-        return;
-      }
-      case "fifo":
-        mknod(path, S_IFIFO | mode);
-        return;
       default:
-        throw new InvalidArgumentError(
-          `unhandled tar header type ${String(h.type)} for ${h.name}`,
-        );
+        if (!makeSpecialFile(h, path, mode)) throw unhandledType(h);
     }
   }
 

@@ -19,20 +19,14 @@ import {
   NotFoundError,
   isErrno,
 } from "../../util/errors.ts";
-import {
-  makedev,
-  mknod,
-  O_PATH,
-  S_IFBLK,
-  S_IFCHR,
-  S_IFIFO,
-} from "../syscalls.ts";
+import { O_PATH } from "../syscalls.ts";
 import { decompress } from "./compression.ts";
 import { isMissing, type FsScope } from "./fs-scope.ts";
 import { absContainerPath } from "./copy-out.ts";
 import { removeAt } from "./remove-at.ts";
 import { closeFd, procPath } from "./root-dir.ts";
 import { memberComponents } from "./scoped-path.ts";
+import { makeSpecialFile, unhandledType } from "./special-files.ts";
 
 /** Options of PUT /containers/{id}/archive. */
 export type ExtractOptions = {
@@ -213,19 +207,8 @@ async function create(
       await atParent(scope, tpath, (from) => link(from, at));
       return;
     }
-    case "character-device":
-    case "block-device": {
-      const kind = h.type === "character-device" ? S_IFCHR : S_IFBLK;
-      mknod(at, kind | mode, makedev(h.devmajor ?? 0, h.devminor ?? 0));
-      return;
-    }
-    case "fifo":
-      mknod(at, S_IFIFO | mode);
-      return;
     default:
-      throw new InvalidArgumentError(
-        `unhandled tar header type ${String(h.type)} for ${h.name}`,
-      );
+      if (!makeSpecialFile(h, at, mode)) throw unhandledType(h);
   }
 }
 

@@ -14,7 +14,6 @@ import type { Mount } from "../../oci/mount.ts";
 import {
   ConflictError,
   InvalidArgumentError,
-  NotFoundError,
   isErrno,
 } from "../../util/errors.ts";
 import { applyTar } from "../archive/apply.ts";
@@ -31,10 +30,10 @@ import {
 import type {
   DiffOptions,
   LayerStore,
-  SnapshotInfo,
   SnapshotPaths,
   Usage,
 } from "./layer-store.ts";
+import { DirLayerStore } from "./dir-store.ts";
 import {
   isMountPoint,
   readInfo,
@@ -61,13 +60,8 @@ import {
  * ```
  * Mounting calls mount(2) directly (syscalls.ts). Needs root.
  */
-export class OverlayLayerStore implements LayerStore {
+export class OverlayLayerStore extends DirLayerStore implements LayerStore {
   readonly driver = "overlay2";
-  readonly root: string;
-
-  constructor(options: { root: string }) {
-    this.root = options.root;
-  }
 
   async init(): Promise<void> {
     await mkdir(join(this.root, "l"), { recursive: true, mode: 0o700 });
@@ -103,7 +97,8 @@ export class OverlayLayerStore implements LayerStore {
     await rename(tmp, join(this.root, "l", link));
   }
 
-  #dir(key: string): string {
+  /** "l" holds the short links, so it is no snapshot key. */
+  protected override dir(key: string): string {
     const name = snapshotDirName(key);
     if (name === "l")
       throw new InvalidArgumentError(
@@ -112,66 +107,45 @@ export class OverlayLayerStore implements LayerStore {
     return join(this.root, name);
   }
 
+  protected override isReserved(name: string): boolean {
+    return name === "l";
+  }
+
   get #empty(): string {
     return join(this.root, "l", ".empty");
   }
 
-  async prepare(
-    key: string,
-    options: { parent?: string; labels?: Record<string, string> },
-  ): Promise<Mount[]> {
-    await this.#create(key, "active", options.parent, options.labels ?? {});
-    return this.mounts(key);
-  }
-
-  async view(key: string, options: { parent?: string }): Promise<Mount[]> {
-    await this.#create(key, "view", options.parent, {});
-    return this.mounts(key);
-  }
-
-  async #create(
+  protected async create(
     key: string,
     kind: "active" | "view",
     parent: string | undefined,
     labels: Record<string, string>,
   ): Promise<void> {
-    const dir = this.#dir(key);
-    if (await readInfo(dir))
-      throw new ConflictError(`snapshot ${key}: already exists`);
+    const info = await this.newInfo(key, kind, parent, labels);
     let lower = "";
     if (parent !== undefined) {
-      const p = await this.stat(parent);
-      if (!p || p.kind !== "committed")
-        throw new NotFoundError(`parent snapshot ${parent}: not found`);
-      const pdir = this.#dir(parent);
+      const pdir = this.dir(parent);
       const plink = (await readFile(join(pdir, "link"), "utf8")).trim();
       const plower = await readFile(join(pdir, "lower"), "utf8").catch(
         () => "",
       );
       lower = plower ? `l/${plink}:${plower}` : `l/${plink}`;
     }
-    const tmp = join(this.root, `.tmp-${randomBytes(8).toString("hex")}`);
+    const tmp = this.tmpPath();
     const link = newLinkName();
     await mkdir(join(tmp, "diff"), { recursive: true, mode: 0o755 });
     await mkdir(join(tmp, "work"), { mode: 0o700 });
     await mkdir(join(tmp, "merged"), { mode: 0o755 });
     await writeFile(join(tmp, "link"), link);
     if (lower) await writeFile(join(tmp, "lower"), lower);
-    const info: SnapshotInfo = {
-      name: key,
-      kind,
-      created: new Date().toISOString(),
-      labels,
-    };
-    if (parent !== undefined) info.parent = parent;
     await writeInfo(tmp, info);
-    await rename(tmp, dir);
+    await rename(tmp, this.dir(key));
     await this.#pointLink(link, snapshotDirName(key));
   }
 
   async mounts(key: string): Promise<Mount[]> {
-    const info = await this.#need(key);
-    const dir = this.#dir(key);
+    const info = await this.need(key);
+    const dir = this.dir(key);
     const lower = await readFile(join(dir, "lower"), "utf8").catch(() => "");
     const lowers = lower ? lower.split(":").map((l) => join(this.root, l)) : [];
     if (info.kind === "view") {
@@ -212,63 +186,35 @@ export class OverlayLayerStore implements LayerStore {
     key: string,
     options: { labels?: Record<string, string> } = {},
   ): Promise<void> {
-    const info = await this.#need(key);
-    if (info.kind !== "active")
-      throw new ConflictError(`snapshot ${key}: not active`);
-    if (await this.stat(name))
-      throw new ConflictError(`snapshot ${name}: already exists`);
-    const dir = this.#dir(key);
+    const committed = await this.committedInfo(name, key, options.labels);
+    const dir = this.dir(key);
     if (await isMountPoint(join(dir, "merged")))
       throw new ConflictError(`snapshot ${key}: mounted`);
     await rm(join(dir, "work"), { recursive: true, force: true });
     await rm(join(dir, "merged"), { recursive: true, force: true });
-    const committed: SnapshotInfo = {
-      ...info,
-      name,
-      kind: "committed",
-      created: new Date().toISOString(),
-      labels: { ...info.labels, ...options.labels },
-    };
     // Write the new identity first, then rename: init() finishes a cut-short commit.
     await writeInfo(dir, committed);
-    await rename(dir, this.#dir(name));
+    await rename(dir, this.dir(name));
     await this.#recover(snapshotDirName(name));
   }
 
   async remove(key: string): Promise<void> {
     const info = await this.stat(key);
     if (!info) return;
-    if (info.kind === "committed")
-      for (const s of await this.list())
-        if (s.parent === key)
-          throw new ConflictError(`snapshot ${key}: has children (${s.name})`);
+    await this.checkNoChildren(key, info);
     await this.unmount(key);
-    const dir = this.#dir(key);
+    const dir = this.dir(key);
     const link = await readFile(join(dir, "link"), "utf8").catch(() => "");
     // Rename first so a crash never leaves a half-deleted snapshot that looks whole.
-    const tmp = join(this.root, `.tmp-${randomBytes(8).toString("hex")}`);
+    const tmp = this.tmpPath();
     await rename(dir, tmp);
     if (link) await rm(join(this.root, "l", link.trim()), { force: true });
     await rm(tmp, { recursive: true, force: true });
   }
 
-  async stat(key: string): Promise<SnapshotInfo | undefined> {
-    return readInfo(this.#dir(key));
-  }
-
-  async list(): Promise<SnapshotInfo[]> {
-    const out: SnapshotInfo[] = [];
-    for (const name of await readdir(this.root)) {
-      if (name.startsWith(".") || name === "l") continue;
-      const info = await readInfo(join(this.root, name));
-      if (info) out.push(info);
-    }
-    return out;
-  }
-
   async usage(key: string): Promise<Usage> {
-    await this.#need(key);
-    return treeUsage(join(this.#dir(key), "diff"));
+    await this.need(key);
+    return treeUsage(join(this.dir(key), "diff"));
   }
 
   async apply(
@@ -276,23 +222,21 @@ export class OverlayLayerStore implements LayerStore {
     tar: Readable,
     options: { tee?: (chunk: Buffer) => Promise<void> } = {},
   ) {
-    const info = await this.#need(key);
-    if (info.kind !== "active")
-      throw new ConflictError(`snapshot ${key}: not active`);
-    return applyTar(tar, join(this.#dir(key), "diff"), {
+    await this.needActive(key);
+    return applyTar(tar, join(this.dir(key), "diff"), {
       whiteouts: "overlay",
       ...options,
     });
   }
 
   async diff(key: string, options: DiffOptions = {}): Promise<Readable> {
-    await this.#need(key);
-    return diffTar(join(this.#dir(key), "diff"), options);
+    await this.need(key);
+    return diffTar(join(this.dir(key), "diff"), options);
   }
 
   async mount(key: string): Promise<string> {
     const mounts = await this.mounts(key);
-    const target = join(this.#dir(key), "merged");
+    const target = join(this.dir(key), "merged");
     if (await isMountPoint(target)) return target;
     await mkdir(target, { recursive: true });
     mountAll(mounts, target, this.root);
@@ -300,7 +244,7 @@ export class OverlayLayerStore implements LayerStore {
   }
 
   async unmount(key: string): Promise<void> {
-    const target = join(this.#dir(key), "merged");
+    const target = join(this.dir(key), "merged");
     while (await isMountPoint(target)) {
       try {
         umount(target, MNT_DETACH);
@@ -312,12 +256,12 @@ export class OverlayLayerStore implements LayerStore {
   }
 
   async isMounted(key: string): Promise<boolean> {
-    return isMountPoint(join(this.#dir(key), "merged"));
+    return isMountPoint(join(this.dir(key), "merged"));
   }
 
   async paths(key: string): Promise<SnapshotPaths> {
-    await this.#need(key);
-    const dir = this.#dir(key);
+    await this.need(key);
+    const dir = this.dir(key);
     const lower = await readFile(join(dir, "lower"), "utf8").catch(() => "");
     const lowerDir = lower
       .split(":")
@@ -330,12 +274,6 @@ export class OverlayLayerStore implements LayerStore {
       workDir: join(dir, "work"),
       mergedDir: join(dir, "merged"),
     };
-  }
-
-  async #need(key: string): Promise<SnapshotInfo> {
-    const info = await this.stat(key);
-    if (!info) throw new NotFoundError(`snapshot ${key}: not found`);
-    return info;
   }
 }
 

@@ -1,0 +1,116 @@
+import type { Duplex } from "node:stream";
+import { ConflictError } from "../../util/errors.ts";
+import { AttachSession, type AttachRequest } from "./attach.ts";
+import { bundleOf, logPathOf, publish, type Core } from "./core.ts";
+import { streamLogs } from "./logs.ts";
+import { checkRunning, isRunning, type ContainerRecord } from "./record.ts";
+
+/**
+ * The attach sessions of created containers, waiting for their start, and
+ * the joining of a session to a running container's console.
+ */
+export class Attachments {
+  #core: Core;
+  #pending = new Map<string, Set<AttachSession>>();
+
+  constructor(core: Core) {
+    this.#core = core;
+  }
+
+  /** Parks a session until r starts; it leaves the set when it closes. */
+  park(r: ContainerRecord, session: AttachSession): void {
+    const set = this.#pending.get(r.id) ?? new Set();
+    set.add(session);
+    this.#pending.set(r.id, set);
+    void session.closed.then(() => set.delete(session));
+  }
+
+  /** Joins the sessions parked on r to its (just started) console. */
+  async connectPending(r: ContainerRecord): Promise<void> {
+    const set = this.#pending.get(r.id);
+    this.#pending.delete(r.id);
+    for (const s of set ?? []) await this.connect(r, s);
+  }
+
+  /** Joins one session to r's console through the runtime. */
+  async connect(r: ContainerRecord, s: AttachSession): Promise<void> {
+    const conn = await this.#core.runtime.attach(r.id, {
+      bundle: bundleOf(this.#core, r.id),
+      onOutput: (stream, data) => s.output(stream, data),
+      onClose: () => s.end(),
+    });
+    s.connect(conn);
+  }
+
+  /** Ends the sessions parked on id (the container is being removed). */
+  endAll(id: string): void {
+    for (const s of this.#pending.get(id) ?? []) s.end();
+    this.#pending.delete(id);
+  }
+}
+
+/**
+ * docker attach. Validates, then calls `open(multiplexed)` to take over
+ * the client connection and streams until detach, process end or client
+ * close. A created container's clients connect when it starts.
+ */
+export async function attachContainer(
+  core: Core,
+  attachments: Attachments,
+  r: ContainerRecord,
+  req: AttachRequest,
+  open: (multiplexed: boolean) => Duplex,
+): Promise<void> {
+  if (r.state.status === "paused")
+    throw new ConflictError(
+      `container ${r.id} is paused, unpause the container before attach`,
+    );
+  const session = new AttachSession(open(!r.config.Tty), req, {
+    multiplexed: !r.config.Tty,
+    stdinOnce: r.config.StdinOnce,
+    onDetach: () => publish(core, r, "detach"),
+  });
+  publish(core, r, "attach");
+  if (req.logs) {
+    const ac = new AbortController();
+    await streamLogs(
+      logPathOf(core, r.id),
+      {
+        follow: false,
+        stdout: req.stdout,
+        stderr: req.stderr,
+        since: 0n,
+        until: 0n,
+        tail: "all",
+        timestamps: false,
+      },
+      session.client,
+      { tty: r.config.Tty, stillRunning: () => false, signal: ac.signal },
+    );
+  }
+  if (!req.stream) return session.end();
+  await core.lock.run(r.id, async () => {
+    if (r.state.status === "created") attachments.park(r, session);
+    else if (isRunning(r)) await attachments.connect(r, session);
+    else session.end();
+  });
+  await session.closed;
+}
+
+/** Sets the tty size of a running container. Throws ConflictError unless running. */
+export async function resizeContainer(
+  core: Core,
+  r: ContainerRecord,
+  size: { h: number; w: number },
+): Promise<void> {
+  checkRunning(r);
+  await core.runtime.resize(r.id, {
+    bundle: bundleOf(core, r.id),
+    rows: size.h,
+    cols: size.w,
+  });
+  publish(core, r, "resize", {
+    height: String(size.h),
+    width: String(size.w),
+  });
+}

@@ -1,0 +1,175 @@
+import type {
+  ContainerInspect,
+  ContainerPruneResponse,
+  ContainerSummary,
+} from "../../api/containers.ts";
+import { InvalidArgumentError, errorMessage } from "../../util/errors.ts";
+import { logPathOf, type Core } from "./core.ts";
+import { hostFilePaths } from "./host-files.ts";
+import { isRunning, type ContainerRecord } from "./record.ts";
+import { inspectView, labelMatches, listFilter, summaryView } from "./view.ts";
+
+/** Options of GET /containers/json. */
+export type ListOptions = {
+  all?: boolean;
+  limit?: number;
+  size?: boolean;
+  filters?: Record<string, string[]>;
+};
+
+/** docker ps. Throws InvalidArgumentError for bad filters. */
+export async function listContainers(
+  core: Core,
+  options: ListOptions,
+): Promise<ContainerSummary[]> {
+  const filters = options.filters ?? {};
+  const ancestors = new Set<string>();
+  for (const ref of filters.ancestor ?? [])
+    ancestors.add(
+      await core.images.resolve(ref).then(
+        (i) => i.id,
+        () => ref,
+      ),
+    );
+  const keep = listFilter(filters, {
+    resolve: (ref) => core.store.resolve(ref),
+    imageMatches: (r, ref) =>
+      r.config.Image === ref || ancestors.has(r.imageId),
+  });
+  const all =
+    options.all === true ||
+    (options.limit ?? 0) > 0 ||
+    filters.status !== undefined;
+  let rows = core.store
+    .all()
+    .filter(
+      (r) =>
+        (all || isRunning(r) || r.state.status === "restarting") && keep(r),
+    )
+    .sort((a, b) => (a.created < b.created ? 1 : -1));
+  if ((options.limit ?? 0) > 0) rows = rows.slice(0, options.limit);
+  const out: ContainerSummary[] = [];
+  for (const r of rows)
+    out.push(
+      summaryView(
+        r,
+        options.size ? await sizeOf(core, r) : undefined,
+        core.networking.view(r),
+      ),
+    );
+  return out;
+}
+
+/** docker inspect of a resolved record. */
+export async function inspectContainer(
+  core: Core,
+  r: ContainerRecord,
+  options: { size?: boolean },
+): Promise<ContainerInspect> {
+  const files = hostFilePaths(core.store.dirOf(r.id));
+  return inspectView(r, {
+    paths: { ...files, logPath: logPathOf(core, r.id) },
+    execIds: core.execs.idsOf(r.id),
+    rootfs: await core.images.rootfsPaths(r.id).catch(() => undefined),
+    ...(options.size ? { size: await sizeOf(core, r) } : {}),
+    network: core.networking.view(r),
+  });
+}
+
+/**
+ * docker container prune: removes stopped containers matching until/label
+ * filters through `remove` (failures are logged and skipped).
+ */
+export async function pruneContainers(
+  core: Core,
+  filters: Record<string, string[]>,
+  remove: (id: string) => Promise<void>,
+): Promise<ContainerPruneResponse> {
+  for (const k of Object.keys(filters))
+    if (k !== "until" && k !== "label" && k !== "label!")
+      throw new InvalidArgumentError(`invalid filter '${k}'`);
+  const until = filters.until?.[0];
+  const untilMs = until ? untilToMs(until) : undefined;
+  const deleted: string[] = [];
+  let reclaimed = 0;
+  for (const r of core.store.all()) {
+    if (isRunning(r)) continue;
+    if (untilMs !== undefined && Date.parse(r.created) >= untilMs) continue;
+    if (!(filters.label ?? []).every((l) => labelMatches(r.config.Labels, l)))
+      continue;
+    if ((filters["label!"] ?? []).some((l) => labelMatches(r.config.Labels, l)))
+      continue;
+    const size = await core.images.rootfsUsage(r.id).catch(() => 0);
+    try {
+      await remove(r.id);
+      deleted.push(r.id);
+      reclaimed += size;
+    } catch (err) {
+      core.log.warn("prune: cannot remove container", {
+        id: r.id,
+        err: errorMessage(err),
+      });
+    }
+  }
+  core.events.publish({
+    type: "container",
+    action: "prune",
+    id: "",
+    attributes: { reclaimed: String(reclaimed) },
+  });
+  // compat: Docker sends null when nothing was deleted.
+  return {
+    ContainersDeleted: deleted.length ? deleted : null,
+    SpaceReclaimed: reclaimed,
+  };
+}
+
+/** A container using imageId (running ones first), for images' usage check. */
+export function imageUser(
+  core: Core,
+  imageId: string,
+): { id: string; running: boolean } | undefined {
+  const users = core.store.all().filter((r) => r.imageId === imageId);
+  const r = users.find(isRunning) ?? users[0];
+  return r ? { id: r.id, running: isRunning(r) } : undefined;
+}
+
+/** Container counts for /info. */
+export function countContainers(core: Core): {
+  total: number;
+  running: number;
+  paused: number;
+  stopped: number;
+} {
+  const all = core.store.all();
+  const running = all.filter((r) => r.state.status === "running").length;
+  const paused = all.filter((r) => r.state.status === "paused").length;
+  return {
+    total: all.length,
+    running,
+    paused,
+    stopped: all.length - running - paused,
+  };
+}
+
+async function sizeOf(
+  core: Core,
+  r: ContainerRecord,
+): Promise<{ rw: number; rootFs: number }> {
+  const rw = await core.images.rootfsUsage(r.id).catch(() => 0);
+  return { rw, rootFs: rw };
+}
+
+function untilToMs(v: string): number {
+  const rel = /^(\d+)(s|m|h)$/.exec(v);
+  if (rel)
+    return (
+      Date.now() -
+      Number(rel[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[rel[2] as "s"]
+    );
+  if (/^\d+(\.\d+)?$/.test(v)) return Number(v) * 1000;
+  const ms = Date.parse(v);
+  if (Number.isNaN(ms))
+    throw new InvalidArgumentError(`invalid filter 'until=${v}'`);
+  return ms;
+}

@@ -1,0 +1,107 @@
+import type { Duplex } from "node:stream";
+import type {
+  ContainerCreateBody,
+  ContainerCreateResponse,
+  ContainerInspect,
+  ContainerPruneResponse,
+  ContainerSummary,
+  ContainerTopResponse,
+  ContainerUpdateBody,
+  ContainerUpdateResponse,
+  ContainerWaitResponse,
+} from "../../api/containers.ts";
+import { NotImplementedError } from "../../util/errors.ts";
+import type { RequestContext } from "../http.ts";
+
+/** Query options of GET /containers/{id}/logs, parsed. */
+export type LogsOptions = {
+  follow: boolean;
+  stdout: boolean;
+  stderr: boolean;
+  /** Nanoseconds since the epoch; 0n = unset. */
+  since: bigint;
+  until: bigint;
+  tail: number | "all";
+  timestamps: boolean;
+};
+
+/** Query options of POST /containers/{id}/attach, parsed. */
+export type AttachOptions = {
+  stream: boolean;
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+  logs: boolean;
+  detachKeys: string | undefined;
+};
+
+/** What the container routes need; ContainerService implements it. */
+export interface ContainersBackend {
+  list(o: {
+    all: boolean;
+    limit?: number;
+    size: boolean;
+    filters: Record<string, string[]>;
+  }): Promise<ContainerSummary[]>;
+  create(
+    body: ContainerCreateBody,
+    o: { name?: string; platform?: string },
+  ): Promise<ContainerCreateResponse>;
+  inspect(ref: string, o: { size: boolean }): Promise<ContainerInspect>;
+  top(ref: string, psArgs?: string): Promise<ContainerTopResponse>;
+  logs(
+    ref: string,
+    o: LogsOptions,
+  ): Promise<{
+    tty: boolean;
+    write: (
+      out: { write(chunk: Buffer): void },
+      signal: AbortSignal,
+    ) => Promise<void>;
+  }>;
+  resize(ref: string, size: { h: number; w: number }): Promise<void>;
+  start(ref: string): Promise<void>;
+  stop(ref: string, o: { timeout?: number; signal?: string }): Promise<void>;
+  restart(ref: string, o: { timeout?: number; signal?: string }): Promise<void>;
+  kill(ref: string, o: { signal?: string }): Promise<void>;
+  rename(ref: string, name: string): Promise<void>;
+  pause(ref: string): Promise<void>;
+  unpause(ref: string): Promise<void>;
+  /** Throws before `open` is called when the request is refused. */
+  attach(
+    ref: string,
+    o: AttachOptions,
+    open: (multiplexed: boolean) => Duplex,
+  ): Promise<void>;
+  /** Resolves once the container is found; `done` when the condition holds. */
+  wait(
+    ref: string,
+    condition: "not-running" | "next-exit" | "removed",
+  ): Promise<{ done: Promise<ContainerWaitResponse> }>;
+  remove(ref: string, o: { force: boolean; volumes: boolean }): Promise<void>;
+  prune(filters: Record<string, string[]>): Promise<ContainerPruneResponse>;
+  update(
+    ref: string,
+    body: ContainerUpdateBody,
+  ): Promise<ContainerUpdateResponse>;
+  /** since/until of logs: Docker's timestamp forms → ns since the epoch. */
+  parseLogTime(value: string | undefined): bigint;
+}
+
+/** A handler given the request and the backend (see bind). */
+export type ContainerHandler = (
+  ctx: RequestContext,
+  b: ContainersBackend,
+) => Promise<void>;
+
+/** Binds a ContainerHandler to a backend, as Route.handler wants it. */
+export function bind(
+  b: ContainersBackend,
+): (fn: ContainerHandler) => (ctx: RequestContext) => Promise<void> {
+  return (fn) => (ctx) => fn(ctx, b);
+}
+
+/** A handler answering 501 for a route not built. */
+export const missing = (what: string) => async (): Promise<void> => {
+  throw new NotImplementedError(`not implemented: ${what}`);
+};

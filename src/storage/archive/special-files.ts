@@ -1,0 +1,35 @@
+import type { Header } from "tar-stream";
+import { InvalidArgumentError } from "../../util/errors.ts";
+import { S_IFBLK, S_IFCHR, S_IFIFO, makedev, mknod } from "../syscalls.ts";
+
+/**
+ * Makes the device node or fifo a tar member describes at path (mknod with
+ * the member's permission bits in `mode`). Returns false for any other
+ * member type, which the caller creates itself.
+ */
+export function makeSpecialFile(
+  h: Header,
+  path: string,
+  mode: number,
+): boolean {
+  switch (h.type) {
+    case "character-device":
+    case "block-device": {
+      const kind = h.type === "character-device" ? S_IFCHR : S_IFBLK;
+      mknod(path, kind | mode, makedev(h.devmajor ?? 0, h.devminor ?? 0));
+      return true;
+    }
+    case "fifo":
+      mknod(path, S_IFIFO | mode);
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** The error for a tar member type neither extractor handles. */
+export function unhandledType(h: Header): InvalidArgumentError {
+  return new InvalidArgumentError(
+    `unhandled tar header type ${String(h.type)} for ${h.name}`,
+  );
+}
