@@ -9,6 +9,9 @@ import { hostFilePaths } from "./host-files.ts";
 import { isRunning, type ContainerRecord } from "./record.ts";
 import { inspectView, labelMatches, listFilter, summaryView } from "./view.ts";
 
+/** The fields of a ps Ports row the publish filter reads. */
+type PortView = { PublicPort?: number; Type?: string };
+
 /** Options of GET /containers/json. */
 export type ListOptions = {
   all?: boolean;
@@ -35,6 +38,19 @@ export async function listContainers(
     resolve: (ref) => core.store.resolve(ref),
     imageMatches: (r, ref) =>
       r.config.Image === ref || ancestors.has(r.imageId),
+    networksOf: (r) => {
+      const nets = (core.networking.view(r)?.settings.Networks ?? {}) as Record<
+        string,
+        { NetworkID?: string }
+      >;
+      return Object.entries(nets).flatMap(([name, n]) =>
+        n.NetworkID ? [name, n.NetworkID] : [name],
+      );
+    },
+    publishedOf: (r) =>
+      ((core.networking.view(r)?.ports ?? []) as PortView[]).flatMap((p) =>
+        p.PublicPort ? [`${p.PublicPort}/${p.Type ?? "tcp"}`] : [],
+      ),
   });
   const all =
     options.all === true ||

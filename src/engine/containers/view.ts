@@ -203,6 +203,10 @@ export function listFilter(
   o: {
     resolve: (ref: string) => ContainerRecord;
     imageMatches: (r: ContainerRecord, ref: string) => boolean;
+    /** Names and ids of the networks r is connected to. */
+    networksOf?: (r: ContainerRecord) => string[];
+    /** Published host ports of r as "8080/tcp". */
+    publishedOf?: (r: ContainerRecord) => string[];
   },
 ): (r: ContainerRecord) => boolean {
   for (const k of Object.keys(filters))
@@ -221,6 +225,13 @@ export function listFilter(
     if (!statuses.includes(s))
       throw new InvalidArgumentError(`invalid filter 'status=${s}'`);
   checkHealthFilter(filters.health ?? []);
+  for (const v of filters["is-task"] ?? [])
+    if (v !== "true" && v !== "false")
+      throw new InvalidArgumentError(
+        `Invalid filter 'is-task=${v}': expected true or false`,
+      );
+  const expose = (filters.expose ?? []).map(portFilter);
+  const publish = (filters.publish ?? []).map(portFilter);
   const before = filters.before?.[0]
     ? o.resolve(filters.before[0]).created
     : undefined;
@@ -241,9 +252,48 @@ export function listFilter(
     ) &&
     any(filters.ancestor, (v) => o.imageMatches(r, v)) &&
     any(filters.health, (v) => healthFilterValue(r.health) === v) &&
+    any(filters.network, (v) =>
+      (o.networksOf?.(r) ?? []).some((n) => n === v || n.startsWith(v)),
+    ) &&
+    any(filters.volume, (v) =>
+      (r.mounts ?? []).some(
+        (m) => m.Name === v || m.Destination === v || m.Source === v,
+      ),
+    ) &&
+    any(expose, (f) =>
+      Object.keys(r.config.ExposedPorts ?? {}).some((k) => f(k)),
+    ) &&
+    any(publish, (f) => (o.publishedOf?.(r) ?? []).some((k) => f(k))) &&
+    // compat: swarm tasks never run here; Linux isolation is always "default".
+    any(filters["is-task"], (v) => v === "false") &&
+    any(
+      filters.isolation,
+      (v) => v === "default" || v === (r.hostConfig.Isolation ?? ""),
+    ) &&
     (filters.label ?? []).every((l) => labelMatches(r.config.Labels, l)) &&
     (before === undefined || r.created < before) &&
     (since === undefined || r.created > since);
+}
+
+/**
+ * Docker's expose/publish filter value: "80", "80/udp" or "8000-8080/tcp"
+ * (tcp when no protocol), as a predicate over "port/proto" keys. Throws
+ * InvalidArgumentError for anything else.
+ */
+export function portFilter(value: string): (key: string) => boolean {
+  const m = /^(\d+)(?:-(\d+))?(?:\/(tcp|udp|sctp))?$/.exec(value);
+  if (!m)
+    throw new InvalidArgumentError(
+      `invalid port filter '${value}': use port[/proto] or start-end[/proto]`,
+    );
+  const lo = Number(m[1]);
+  const hi = m[2] ? Number(m[2]) : lo;
+  const proto = m[3] ?? "tcp";
+  return (key) => {
+    const [port = "", p = "tcp"] = key.split("/");
+    const n = Number(port);
+    return p === proto && n >= lo && n <= hi;
+  };
 }
 
 /** Docker's label filter: "key", "key=value", "key!=value". */
