@@ -20,6 +20,7 @@ export type NetworkCreateBody = {
   Attachable?: boolean;
   Ingress?: boolean;
   ConfigOnly?: boolean;
+  ConfigFrom?: { Network: string };
   EnableIPv4?: boolean;
   EnableIPv6?: boolean;
   IPAM?: {

@@ -1,86 +1,28 @@
 /** client.networks: the /networks endpoints, with the wire shapes the CLI reads and sends. */
+import type {
+  EndpointSettingsBody,
+  IpamPoolConfig,
+  NetworkCreateBody,
+  NetworkCreateResponse,
+  NetworkInspect,
+  NetworkPruneResponse,
+} from "../api/networks.ts";
 import type { Transport } from "./transport.ts";
 import type { Filters } from "./types.ts";
 
+// The wire shapes are the daemon's own (api/networks.ts); the client
+// re-exports them under the names the CLI uses.
+export type {
+  NetworkContainer,
+  NetworkCreateBody,
+  NetworkCreateResponse,
+  NetworkInspect,
+  NetworkPruneResponse,
+} from "../api/networks.ts";
 /** One IPAM pool of a network (IPAMConfig). */
-export type NetworkIpamConfig = {
-  Subnet?: string;
-  IPRange?: string;
-  Gateway?: string;
-  AuxiliaryAddresses?: Record<string, string>;
-};
-
-/** A container's endpoint as network inspect lists it (NetworkContainer). */
-export type NetworkContainer = {
-  Name: string;
-  EndpointID: string;
-  MacAddress: string;
-  IPv4Address: string;
-  IPv6Address: string;
-};
-
-/** GET /networks and /networks/{id} (Network); unknown fields pass through. */
-export type NetworkInspect = {
-  Name: string;
-  Id: string;
-  Created: string;
-  Scope: string;
-  Driver: string;
-  EnableIPv4?: boolean;
-  EnableIPv6: boolean;
-  IPAM: {
-    Driver: string;
-    Config: NetworkIpamConfig[] | null;
-    Options: Record<string, string> | null;
-  };
-  Internal: boolean;
-  Attachable: boolean;
-  Ingress: boolean;
-  ConfigOnly?: boolean;
-  Containers?: Record<string, NetworkContainer>;
-  Options: Record<string, string> | null;
-  Labels: Record<string, string> | null;
-};
-
-/** POST /networks/create body. */
-export type NetworkCreateBody = {
-  Name: string;
-  Driver?: string;
-  Scope?: string;
-  Internal?: boolean;
-  Attachable?: boolean;
-  Ingress?: boolean;
-  ConfigOnly?: boolean;
-  ConfigFrom?: { Network: string };
-  IPAM?: {
-    Driver?: string;
-    Config?: NetworkIpamConfig[];
-    Options?: Record<string, string>;
-  };
-  EnableIPv4?: boolean;
-  EnableIPv6?: boolean;
-  Options?: Record<string, string>;
-  Labels?: Record<string, string>;
-};
-
-/** POST /networks/create answer. */
-export type NetworkCreateResponse = { Id: string; Warning?: string };
-
-/** The endpoint settings a connect sends (EndpointSettings subset). */
-export type NetworkEndpointConfig = {
-  IPAMConfig?: {
-    IPv4Address?: string;
-    IPv6Address?: string;
-    LinkLocalIPs?: string[];
-  };
-  Links?: string[];
-  Aliases?: string[];
-  DriverOpts?: Record<string, string>;
-  GwPriority?: number;
-};
-
-/** POST /networks/prune answer. */
-export type NetworkPruneResponse = { NetworksDeleted: string[] | null };
+export type NetworkIpamConfig = IpamPoolConfig;
+/** The endpoint settings a connect sends. */
+export type NetworkEndpointConfig = EndpointSettingsBody;
 
 // compat: a network name is one path segment; ids and names never contain "/".
 const enc = encodeURIComponent;

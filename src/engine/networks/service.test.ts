@@ -103,6 +103,13 @@ test("create() checks names, overlaps and drivers with Docker's errors, and publ
     }),
     /Pool overlaps with other one on this address space/,
   );
+  for (const [body, text] of [
+    [{ Name: "n4", Ingress: true }, /ingress networks/],
+    [{ Name: "n5", ConfigOnly: true }, /config-only networks/],
+    [{ Name: "n6", ConfigFrom: { Network: "n1" } }, /config-only networks/],
+    [{ Name: "n7", Scope: "swarm" }, /swarm-scoped networks/],
+  ] as const)
+    await assert.rejects(svc.create(body), text);
   assert.equal((await svc.list({ type: ["custom"] })).length, 1);
   assert.equal((await svc.list({ dangling: ["true"] }))[0]?.Id, Id);
   await assert.rejects(svc.list({ bogus: ["1"] }), /invalid filter 'bogus'/);

@@ -18,6 +18,7 @@ import {
   ForbiddenError,
   InvalidArgumentError,
   NotFoundError,
+  NotImplementedError,
 } from "../../util/errors.ts";
 import { KeyedLock } from "../../util/lock.ts";
 import type { Logger } from "../../util/log.ts";
@@ -141,6 +142,18 @@ export class NetworkService {
     const c = this.#core;
     if (!body.Name)
       throw new InvalidArgumentError("network name must not be empty");
+    if (body.Ingress)
+      throw new NotImplementedError(
+        "not implemented: ingress networks (they need swarm mode)",
+      );
+    if (body.ConfigOnly || body.ConfigFrom?.Network)
+      throw new NotImplementedError(
+        "not implemented: config-only networks (--config-only, --config-from)",
+      );
+    if (body.Scope && body.Scope !== "local")
+      throw new NotImplementedError(
+        `not implemented: ${body.Scope}-scoped networks (only local)`,
+      );
     if (PREDEFINED.has(body.Name))
       throw new ForbiddenError(
         `operation is not permitted on predefined ${body.Name} network `,
