@@ -135,6 +135,10 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
       containerCounts: () => containers.counts(),
       imageCount: () => images.count(),
       eventListeners: () => listeners,
+      plugins: () => ({
+        network: [...new Set(["host", "null", ...drivers.keys()])].sort(),
+        volume: ["local"],
+      }),
     },
     setup: {
       dataRoot: config.dataRoot,

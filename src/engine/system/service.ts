@@ -19,6 +19,8 @@ export type SystemSources = {
   imageCount: () => number;
   /** Listeners on /events right now. */
   eventListeners: () => number;
+  /** Network and volume drivers registered now (plugins included). */
+  plugins?: () => { network: string[]; volume: string[] };
 };
 
 /** Static facts about the daemon's set-up, fixed at start. */
@@ -100,6 +102,7 @@ export class SystemService {
   info(): Record<string, unknown> {
     const c = this.#sources.containerCounts();
     const runtimes = { crun: { path: "crun" }, runc: { path: "runc" } };
+    const plugins = this.#sources.plugins?.();
     return {
       ID: this.#id,
       Containers: c.total,
@@ -115,8 +118,8 @@ export class SystemService {
         ["Native Overlay Diff", "true"],
       ],
       Plugins: {
-        Volume: ["local"],
-        Network: ["host", "null"],
+        Volume: plugins?.volume ?? ["local"],
+        Network: plugins?.network ?? ["host", "null"],
         Authorization: null,
         Log: ["k8s-file"],
       },
