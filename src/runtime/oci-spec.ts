@@ -66,6 +66,8 @@ export type OciSpec = {
   process: OciProcess;
   root: { path: string; readonly?: boolean };
   hostname?: string;
+  /** The UTS namespace's NIS domain name (runtime-spec 1.1). */
+  domainname?: string;
   mounts: OciMount[];
   annotations?: Record<string, string>;
   linux: {

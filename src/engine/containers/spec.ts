@@ -105,8 +105,11 @@ export function buildSpec(r: ContainerRecord, inputs: SpecInputs): OciSpec {
     },
   };
   applySeccomp(spec, r, inputs.seccomp);
-  if (inputs.netns !== "host" && hc.UTSMode !== "host")
+  if (inputs.netns !== "host" && hc.UTSMode !== "host") {
     spec.hostname = r.config.Hostname;
+    const domain = r.config.Domainname;
+    if (typeof domain === "string" && domain) spec.domainname = domain;
+  }
   // compat: the CLI sends the terminal's size at create (API ≥ 1.42) so the
   // first command already sees it; the resize call after start comes late.
   const size = hc.ConsoleSize;
