@@ -6,6 +6,7 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { createSocket } from "node:dgram";
 import { once } from "node:events";
 import { createServer, type Server } from "node:net";
 import { execFile } from "../../../src/util/exec.ts";
@@ -135,6 +136,48 @@ describe(
       await d.ok(["rm", "clash"]);
       holder.close();
       holder = undefined;
+    });
+
+    test("-p HOST:9000/udp: each datagram to 127.0.0.1 reaches the container's port and the answer comes back", async () => {
+      const udp = await freePort();
+      await d.ok([
+        "run",
+        "-d",
+        "--name",
+        "udp",
+        "-p",
+        `${udp}:9000/udp`,
+        "busybox",
+        "sleep",
+        "60",
+      ]);
+      // busybox here has no UDP server: one runs in the container's namespace.
+      const id = (await d.ok(["inspect", "-f", "{{.Id}}", "udp"])).trim();
+      const server = execFile("ip", [
+        "netns",
+        "exec",
+        `${d.table}-${id.slice(0, 12)}`,
+        "python3",
+        "-c",
+        `import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.bind(("0.0.0.0",9000))\ns.settimeout(20)\nm,a=s.recvfrom(100)\ns.sendto(b"pong:"+m,a)`,
+      ]);
+      const sock = createSocket("udp4");
+      try {
+        let got = "";
+        // Resent until the server listens (a datagram before that is lost).
+        for (let i = 0; i < 50 && !got; i++) {
+          sock.send("ping", udp, "127.0.0.1");
+          got = await Promise.race([
+            once(sock, "message").then(([m]) => String(m)),
+            new Promise<string>((ok) => setTimeout(() => ok(""), 200)),
+          ]);
+        }
+        assert.equal(got, "pong:ping");
+      } finally {
+        sock.close();
+        await d.ok(["rm", "-f", "udp"]);
+        await server;
+      }
     });
 
     test("kill -9 of wharfd drops the listener until the restart reopens it; after rm nothing remains", async () => {
