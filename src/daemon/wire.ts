@@ -74,11 +74,18 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
     table: netOptions.nftTable,
     enabled: netOptions.iptables,
     log,
+    userlandProxy: netOptions.userlandProxy,
   });
   // The driver registry; ipvlan and 802.1q parents check the kernel first.
   const kernel = new KernelProbe();
   const drivers = new Map<string, NetworkDriver>([
-    ["bridge", new BridgeDriver({ firewall })],
+    [
+      "bridge",
+      new BridgeDriver({
+        firewall,
+        routeLocalnet: !netOptions.userlandProxy,
+      }),
+    ],
     ["macvlan", macvlanDriver({ kernel })],
     ["ipvlan", ipvlanDriver({ kernel })],
   ]);

@@ -26,9 +26,12 @@ export function bridgeName(n: NetworkSpec): string {
 export class BridgeDriver implements NetworkDriver {
   readonly name = "bridge";
   #firewall: Firewall;
+  #routeLocalnet: boolean;
 
-  constructor(options: { firewall: Firewall }) {
+  /** routeLocalnet: set route_localnet on bridges (default true; false with the userland proxy). */
+  constructor(options: { firewall: Firewall; routeLocalnet?: boolean }) {
     this.#firewall = options.firewall;
+    this.#routeLocalnet = options.routeLocalnet ?? true;
   }
 
   async createNetwork(n: NetworkSpec): Promise<void> {
@@ -53,10 +56,13 @@ export class BridgeDriver implements NetworkDriver {
     }
     lines.push(`link set ${br} up`);
     await ipBatch(lines);
-    // Lets DNAT from 127.0.0.1 be routed out of the bridge (published ports on localhost).
-    await writeFile(`/proc/sys/net/ipv4/conf/${br}/route_localnet`, "1").catch(
-      () => undefined,
-    );
+    // Lets DNAT from 127.0.0.1 be routed out of the bridge (published ports
+    // on localhost without the userland proxy). Reset when the proxy is on:
+    // compat: moby leaves a stale 1 behind (moby#45578).
+    await writeFile(
+      `/proc/sys/net/ipv4/conf/${br}/route_localnet`,
+      this.#routeLocalnet ? "1" : "0",
+    ).catch(() => undefined);
     await this.#firewall.setBridge({
       bridge: br,
       subnets: n.subnets

@@ -69,3 +69,27 @@ test("renderTable() DNATs published ports, on one address or all", () => {
   );
   assert.match(t, /type nat hook output priority -100/);
 });
+
+test("renderTable() with the userland proxy leaves loopback and bridge-sourced traffic to the proxy", () => {
+  const port = {
+    proto: "tcp" as const,
+    hostIp: "",
+    hostPort: 8080,
+    containerIp: "172.30.0.2",
+    containerPort: 80,
+  };
+  const on = renderTable("wharf", [bridge], [port], { userlandProxy: true });
+  assert.match(
+    on,
+    /^ {4}ip daddr != 127\.0\.0\.0\/8 fib daddr type local jump ports$/m,
+  );
+  assert.match(
+    on,
+    /^ {4}iifname "br0" return\n {4}fib daddr type local jump ports$/m,
+  );
+  assert.doesNotMatch(on, /127\.0\.0\.0\/8 masquerade/);
+  assert.match(on, /th dport 8080 dnat ip to 172\.30\.0\.2:80/);
+  const off = renderTable("wharf", [bridge], [port]);
+  assert.doesNotMatch(off, /return|daddr != 127/);
+  assert.match(off, /^ {4}fib daddr type local jump ports$/m);
+});

@@ -31,6 +31,12 @@ export type PortRule = {
  * transaction. With `enabled: false` (daemon option iptables=false) it
  * installs nothing at all.
  *
+ * With the userland proxy on (daemon option userland-proxy), loopback
+ * destinations are left to the proxy's listeners and traffic from wharf
+ * bridges is not DNATed (so a container reaching a published port goes
+ * through the proxy too, as in Docker); with it off, output DNATs 127/8
+ * as well and bridges need route_localnet (see BridgeDriver).
+ *
  * A foreign FORWARD policy DROP (dockerd sets one) drops bridged traffic
  * whatever our table says, so for each wharf bridge an accept pair is
  * inserted in that chain and removed with the bridge (moby does the same
@@ -39,6 +45,7 @@ export type PortRule = {
 export class Firewall {
   readonly table: string;
   #enabled: boolean;
+  #userlandProxy: boolean;
   #log: Logger;
   #bridges = new Map<string, BridgeRule>();
   #ports = new Map<string, PortRule[]>();
@@ -46,9 +53,16 @@ export class Firewall {
   #queue: Promise<void> = Promise.resolve();
   #batching = 0;
 
-  constructor(options: { table: string; enabled: boolean; log: Logger }) {
+  constructor(options: {
+    table: string;
+    enabled: boolean;
+    log: Logger;
+    /** Daemon option userland-proxy; default false (DNAT for 127/8 too). */
+    userlandProxy?: boolean;
+  }) {
     this.table = options.table;
     this.#enabled = options.enabled;
+    this.#userlandProxy = options.userlandProxy ?? false;
     this.#log = options.log;
   }
 
@@ -106,7 +120,9 @@ export class Firewall {
     const ports = [...this.#ports.values()].flat();
     let text = `table inet ${this.table}\ndelete table inet ${this.table}\n`;
     if (bridges.length || ports.length)
-      text += renderTable(this.table, bridges, ports);
+      text += renderTable(this.table, bridges, ports, {
+        userlandProxy: this.#userlandProxy,
+      });
     const r = await execFile("nft", ["-f", "-"], { input: text });
     if (r.code !== 0) throw new Error(`nft: ${r.stderr.trim()}`);
     await this.#syncForeignAccepts(bridges.map((b) => b.bridge));
@@ -154,6 +170,7 @@ export function renderTable(
   table: string,
   bridges: BridgeRule[],
   ports: PortRule[],
+  o: { userlandProxy?: boolean } = {},
 ): string {
   const fwd: string[] = [
     "ct state established,related accept",
@@ -181,13 +198,19 @@ export function renderTable(
       `oifname ${q(b.bridge)} ip saddr ${nets} ct status dnat masquerade`,
     );
     // From the host's 127.0.0.1 (route_localnet is on for the bridge).
-    post.push(`oifname ${q(b.bridge)} ip saddr 127.0.0.0/8 masquerade`);
+    if (!o.userlandProxy)
+      post.push(`oifname ${q(b.bridge)} ip saddr 127.0.0.0/8 masquerade`);
   }
   const dnat = ports.map((p) => {
     const daddr =
       p.hostIp && p.hostIp !== "0.0.0.0" ? `ip daddr ${p.hostIp} ` : "";
     return `${daddr}meta l4proto ${p.proto} th dport ${p.hostPort} dnat ip to ${p.containerIp}:${p.containerPort}`;
   });
+  // compat: with the proxy, moby's DOCKER chain returns for `-i docker0`.
+  const fromBridges =
+    o.userlandProxy && bridges.length
+      ? [`iifname ${set(bridges.map((b) => q(b.bridge)))} return`]
+      : [];
   const chain = (name: string, head: string, rules: string[]): string =>
     `  chain ${name} {\n${head ? `    ${head}\n` : ""}${rules.map((r) => `    ${r}\n`).join("")}  }\n`;
   return (
@@ -201,10 +224,10 @@ export function renderTable(
     chain(
       "prerouting",
       "type nat hook prerouting priority dstnat; policy accept;",
-      ["fib daddr type local jump ports"],
+      [...fromBridges, "fib daddr type local jump ports"],
     ) +
     chain("output", "type nat hook output priority -100; policy accept;", [
-      "fib daddr type local jump ports",
+      `${o.userlandProxy ? "ip daddr != 127.0.0.0/8 " : ""}fib daddr type local jump ports`,
     ]) +
     chain(
       "postrouting",

@@ -20,7 +20,11 @@ export type NetworkOptions = {
   ipMasq: boolean;
   /** "icc": traffic between containers of the default bridge. */
   icc: boolean;
-  /** "userland-proxy": accepted; published ports always use nftables NAT (see docs/compat.md). */
+  /**
+   * "userland-proxy": wharfd listens on each published host port and
+   * forwards (network/proxy.ts); false leaves loopback to nftables DNAT
+   * with route_localnet. Default true, as Docker.
+   */
   userlandProxy: boolean;
   /** "dns": nameservers for containers instead of the host's. */
   dns: string[];

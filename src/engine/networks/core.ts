@@ -1,6 +1,7 @@
 import type { EventBus } from "../events/index.ts";
 import type { NetworkDriver, NetworkSpec } from "../../network/driver.ts";
 import type { Firewall } from "../../network/firewall.ts";
+import type { UserlandProxy } from "../../network/proxy.ts";
 import type { RecordStore } from "../../storage/metadata/record-store.ts";
 import { NotFoundError } from "../../util/errors.ts";
 import type { KeyedLock } from "../../util/lock.ts";
@@ -56,6 +57,8 @@ export type NetCore = {
   drivers: Map<string, NetworkDriver>;
   firewall: Firewall;
   ports: PortAllocator;
+  /** Listeners of published ports; undefined with userland-proxy false. */
+  proxy: UserlandProxy | undefined;
   events: EventBus;
   log: Logger;
   /** Per container id: sandbox changes. */

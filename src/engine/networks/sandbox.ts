@@ -166,16 +166,13 @@ export async function sandboxUp(
       publishAll: c.hostConfig.PublishAllPorts === true,
     });
     if (external && requests.length) {
-      active.ports = await core.ports.allocate(
-        c.id,
-        requests,
-        `${sb.name} (${external.endpointId})`,
-      );
+      const endpoint = `${sb.name} (${external.endpointId})`;
+      active.ports = await core.ports.allocate(c.id, requests, endpoint);
       const ip = external.ipv4.split("/")[0]!;
-      await core.firewall.setPorts(
-        c.id,
-        active.ports.map((p) => ({ ...p, containerIp: ip })),
-      );
+      const rules = active.ports.map((p) => ({ ...p, containerIp: ip }));
+      // The listeners first: a port a host process holds fails the start.
+      await core.proxy?.start(c.id, rules, endpoint);
+      await core.firewall.setPorts(c.id, rules);
     }
     await core.sandboxStore.put(c.id, sb);
     return active;
@@ -284,6 +281,7 @@ export async function sandboxDown(
   const active = sb?.active;
   if (!sb || !active) return;
   await core.firewall.removePorts(containerId);
+  await core.proxy?.stop(containerId);
   core.ports.releaseAll(containerId);
   for (const ep of [...active.endpoints])
     await leaveEndpoint(core, containerId, sb, ep, { namespaceGoing: true });

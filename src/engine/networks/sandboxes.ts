@@ -160,15 +160,19 @@ export class Sandboxes {
   }
 
   /**
-   * After the containers engine restored: sandboxes of stopped containers
-   * are torn down, those of vanished ones forgotten, and namespaces of this
-   * daemon that no sandbox owns (a crash between netns add and save) deleted.
+   * After the containers engine restored: running containers get their
+   * userland proxy listeners back, sandboxes of stopped containers are torn
+   * down, those of vanished ones forgotten, and namespaces of this daemon
+   * that no sandbox owns (a crash between netns add and save) deleted.
    */
   async reconcile(running: (id: string) => boolean | undefined): Promise<void> {
     const core = this.#core;
     for (const sb of [...core.sandboxes.values()]) {
       const state = running(sb.containerId);
-      if (state === true) continue;
+      if (state === true) {
+        await this.#relisten(sb);
+        continue;
+      }
       await core.lock
         .run(sb.containerId, async () => {
           await sandboxDown(core, sb.containerId);
@@ -195,6 +199,31 @@ export class Sandboxes {
         !owned.has(`${NETNS_DIR}/${name}`)
       )
         await deleteNetns(name).catch(() => undefined);
+  }
+
+  /** Opens a running sandbox's proxy listeners again; a failure is logged (the container keeps running). */
+  async #relisten(sb: SandboxRecord): Promise<void> {
+    const core = this.#core;
+    const ports = sb.active?.ports ?? [];
+    const ep = sb.active?.endpoints.find(
+      (e) => e.ipv4 && !core.networks.get(e.networkId)?.internal,
+    );
+    if (!core.proxy || !ep || !ports.length) return;
+    const ip = ep.ipv4.split("/")[0]!;
+    await core.lock
+      .run(sb.containerId, () =>
+        core.proxy!.start(
+          sb.containerId,
+          ports.map((p) => ({ ...p, containerIp: ip })),
+          `${sb.name} (${ep.endpointId})`,
+        ),
+      )
+      .catch((err: unknown) =>
+        core.log.warn("restore: cannot reopen published ports", {
+          id: sb.containerId,
+          err: errorMessage(err),
+        }),
+      );
   }
 
   /** The DNS hook; see NetworkService.resolve. */

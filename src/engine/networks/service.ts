@@ -11,6 +11,7 @@ import type {
 import type { EventBus } from "../events/index.ts";
 import type { NetworkDriver } from "../../network/driver.ts";
 import type { Firewall } from "../../network/firewall.ts";
+import { UserlandProxy } from "../../network/proxy.ts";
 import { RecordStore } from "../../storage/metadata/record-store.ts";
 import {
   ConflictError,
@@ -84,6 +85,9 @@ export class NetworkService {
       drivers: options.drivers,
       firewall: options.firewall,
       ports: new PortAllocator(),
+      proxy: options.options.userlandProxy
+        ? new UserlandProxy({ log: options.log })
+        : undefined,
       events: options.events,
       log: options.log,
       lock: new KeyedLock(),
@@ -330,6 +334,8 @@ export class NetworkService {
    */
   async close(): Promise<void> {
     const c = this.#core;
+    // The listeners live in this process; restart's reconcile opens them again.
+    await c.proxy?.close();
     if ([...c.sandboxes.values()].some((sb) => sb.active)) return;
     for (const n of c.networks.values()) {
       const d = c.drivers.get(n.driver);

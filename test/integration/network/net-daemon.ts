@@ -3,8 +3,9 @@
  * netns prefix (so tests never touch the machine's wharfd or each other),
  * plus helpers to list what it left on the host and to remove it all.
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { execFile } from "../../../src/util/exec.ts";
 import { overlaps, parsePrefix } from "../../../src/network/cidr.ts";
@@ -137,4 +138,51 @@ export function httpd(text: string): string[] {
     "-c",
     `mkdir -p /www && echo ${text} > /www/index.html && exec httpd -f -p 80 -h /www`,
   ];
+}
+
+/** A TCP port nothing on the host listens on now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "0.0.0.0", () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** The body curl gets from url ("" when it fails), 5 s at most. */
+export async function curl(url: string): Promise<string> {
+  const r = await execFile("curl", ["-s", "-m", "5", url]);
+  return r.stdout;
+}
+
+/** True when a host process could listen on 0.0.0.0:port now (nothing holds it). */
+export function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once("error", () => resolve(false));
+    s.listen({ port, host: "0.0.0.0", exclusive: true }, () =>
+      s.close(() => resolve(true)),
+    );
+  });
+}
+
+/** The route_localnet sysctl of an interface ("0" or "1"). */
+export function routeLocalnet(ifname: string): string {
+  return readFileSync(
+    `/proc/sys/net/ipv4/conf/${ifname}/route_localnet`,
+    "utf8",
+  ).trim();
+}
+
+/** curl until the server answers (a container's server may not listen yet right after start). */
+export async function curlReady(url: string, tries = 50): Promise<string> {
+  let body = "";
+  for (let i = 0; i < tries && !body; i++) {
+    body = await curl(url);
+    if (!body) await new Promise((ok) => setTimeout(ok, 100));
+  }
+  return body;
 }

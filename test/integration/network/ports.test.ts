@@ -1,33 +1,26 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
 import { execFile } from "../../../src/util/exec.ts";
 import { busyboxTar, skipReason } from "../harness.ts";
-import { hostAddress, httpd, NetDaemon, ncGet } from "./net-daemon.ts";
-
-/** A TCP port nothing on the host listens on now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "0.0.0.0", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function curl(url: string): Promise<string> {
-  const r = await execFile("curl", ["-s", "-m", "5", url]);
-  return r.stdout;
-}
+import {
+  bindable,
+  curl,
+  freePort,
+  hostAddress,
+  httpd,
+  NetDaemon,
+  ncGet,
+  routeLocalnet,
+} from "./net-daemon.ts";
 
 describe(
-  "published ports and outbound NAT through the Docker CLI",
+  "published ports and outbound NAT through the Docker CLI (userland-proxy false)",
   { skip: skipReason() },
   () => {
     const d = new NetDaemon();
+    // nftables alone: DNAT in output too, route_localnet (proxy.test.ts has the proxy).
+    d.config = { "userland-proxy": false };
     const ns = `wtsrv${d.tag}`;
     const veth = `wtv${d.tag}`;
     let port = 0;
@@ -65,6 +58,8 @@ describe(
         (await d.ok(["port", "web", "80"])).trim(),
         `0.0.0.0:${port}`,
       );
+      assert.equal(await bindable(port), true, "no listener without the proxy");
+      assert.equal(routeLocalnet(d.bridge), "1");
       // Hairpin: another container through the host's address.
       const hair = await d.ok([
         "run",
