@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(crun conmon runc busybox-static iproute2 nftables tini procps util-linux tar gzip curl)
+# The test suite also drives openssl (TLS certificates) and python3 (a UDP
+# server in a container's namespace: busybox here has no `nc -u`).
+[ "${WHARF_TEST_DEPS:-}" = 1 ] && packages+=(openssl python3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

@@ -4,7 +4,7 @@
 # tests need root and crun; they say so when they skip).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
+WHARF_TEST_DEPS=1 scripts/install-deps.sh
 echo "==> npm run check"
 npm run -s check
 echo "==> tests"
