@@ -89,6 +89,11 @@ export class BridgeDriver implements NetworkDriver {
       `link set ${host} master ${br}`,
       // Hairpin lets a container reach itself through a published port.
       `link set ${host} type bridge_slave hairpin on`,
+      // icc=false: isolated ports cannot reach each other, only the host,
+      // without depending on br_netfilter handing bridged traffic to nft.
+      ...(n.options[BRIDGE_ICC] === "false"
+        ? [`link set ${host} type bridge_slave isolated on`]
+        : []),
       `link set ${host} up`,
     ]);
     const lines = e.addresses.map(

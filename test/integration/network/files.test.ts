@@ -71,3 +71,48 @@ describe(
     });
   },
 );
+
+describe("daemon option icc: false", { skip: skipReason() }, () => {
+  const d = new NetDaemon();
+  before(async () => {
+    d.config = { icc: false };
+    await d.start();
+    await d.importBusybox();
+  });
+  after(async () => {
+    await d.docker(["rm", "-f", "icc1", "icc2"]);
+    await d.cleanup();
+  });
+
+  test("blocks container-to-container traffic on the default bridge, not the host's", async () => {
+    await d.ok(["run", "-d", "--name", "icc1", "busybox", "sleep", "300"]);
+    await d.ok(["run", "-d", "--name", "icc2", "busybox", "sleep", "300"]);
+    const ip1 = (
+      await d.ok([
+        "inspect",
+        "--format",
+        "{{.NetworkSettings.IPAddress}}",
+        "icc1",
+      ])
+    ).trim();
+    const other = await d.docker(["exec", "icc2", "ping", "-c1", "-W2", ip1]);
+    assert.notEqual(other.code, 0, other.stdout);
+    const gateway = (
+      await d.ok([
+        "inspect",
+        "--format",
+        "{{.NetworkSettings.Gateway}}",
+        "icc2",
+      ])
+    ).trim();
+    const host = await d.docker([
+      "exec",
+      "icc2",
+      "ping",
+      "-c1",
+      "-W2",
+      gateway,
+    ]);
+    assert.equal(host.code, 0, host.stdout + host.stderr);
+  });
+});
