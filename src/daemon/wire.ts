@@ -102,6 +102,7 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
     execRoot: config.execRoot,
     images,
     runtime,
+    runtimeName: config.runtime,
     events,
     log,
     volumes,
