@@ -155,8 +155,7 @@ function refuseUnbuilt(hc: HostConfig, body: ContainerCreateBody): void {
 }
 
 function checkModes(hc: HostConfig): void {
-  const mode = (k: string): string =>
-    typeof hc[k] === "string" ? (hc[k]) : "";
+  const mode = (k: string): string => (typeof hc[k] === "string" ? hc[k] : "");
   const isolation = mode("Isolation");
   if (isolation !== "" && isolation !== "default")
     throw new InvalidArgumentError(`invalid isolation '${isolation}' on linux`);

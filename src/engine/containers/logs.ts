@@ -21,6 +21,8 @@ export type LogsRequest = {
   /** Number of last lines, or "all". */
   tail: number | "all";
   timestamps: boolean;
+  /** `docker logs --details`: each line after its attributes and a space. */
+  details?: boolean;
 };
 
 /** Whether the container logs nothing (`--log-driver none`): conmon then writes to /dev/null. */
@@ -78,6 +80,9 @@ export async function streamLogs(
     if (req.since && m.timeNano < req.since) return;
     if (req.until && m.timeNano > req.until) return;
     let data = m.data;
+    // compat: moby writes the attributes (from log-opts labels/env, which
+    // wharf refuses at create: always none here) and a space.
+    if (req.details) data = Buffer.concat([Buffer.from(" "), data]);
     if (req.timestamps)
       data = Buffer.concat([
         Buffer.from(`${m.time.replace(/\+00:00$/, "Z")} `),
