@@ -68,3 +68,18 @@ test("a bad template is a template parsing error", async () => {
     /template parsing error: template: :1: function "nosuchfunc" not defined/,
   );
 });
+
+test("global flags the CLI does not act on are refused; --log-level is validated", async () => {
+  for (const args of [
+    ["--config", "/tmp/x", "ps"],
+    ["-D", "ps"],
+  ]) {
+    const r = await cli(args);
+    assert.equal(r.code, 125, args.join(" "));
+    assert.match(r.err, /^--(config|debug) is not supported yet\n/);
+  }
+  const bad = await cli(["--log-level", "loud", "ps"]);
+  assert.equal(bad.code, 125);
+  assert.match(bad.err, /Unable to parse logging level: loud/);
+  assert.equal((await cli(["--log-level", "error", "--version"])).code, 0);
+});

@@ -153,6 +153,7 @@ export async function main(
     void io.stderr.write(s.endsWith("\n") ? s : `${s}\n`);
   try {
     const global = parseFlags(GLOBAL_FLAGS, argv, { interspersed: false });
+    checkGlobalFlags(global.flags);
     let rest = global.args;
     if (global.flags.bool("version")) {
       io.stdout.write(`${PROGRAM} version ${CLI_VERSION}\n`);
@@ -236,4 +237,21 @@ export function report(err: unknown, say: (s: string) => void): number {
     say(err.message);
   else say(errorMessage(err));
   return err instanceof FlagError ? 125 : 1;
+}
+
+/**
+ * Global flags wharf's CLI does not act on are refused rather than ignored.
+ * --log-level is only validated: the CLI writes no log lines at any level.
+ */
+function checkGlobalFlags(flags: ReturnType<typeof parseFlags>["flags"]): void {
+  for (const name of ["config", "debug"])
+    if (flags.changed(name))
+      throw new StatusError(`--${name} is not supported yet`, 125);
+  const level = flags.string("log-level") ?? "info";
+  if (
+    !["debug", "info", "warn", "error", "fatal", "panic", "trace"].includes(
+      level,
+    )
+  )
+    throw new StatusError(`Unable to parse logging level: ${level}`, 125);
 }

@@ -37,6 +37,8 @@ export type LogsOptions = {
   until?: string;
   timestamps?: boolean;
   tail?: string;
+  /** Prefix lines with their log attributes (`docker logs --details`). */
+  details?: boolean;
 };
 
 /** The /containers endpoints; every id argument also accepts a name or id prefix. */
@@ -170,6 +172,7 @@ export class ContainersApi {
         since: options.since && toApiTimestamp(options.since),
         until: options.until && toApiTimestamp(options.until),
         timestamps: options.timestamps || undefined,
+        details: options.details || undefined,
         tail: options.tail,
       },
     });

@@ -28,6 +28,7 @@ import { execRoutes } from "../server/routes/exec.ts";
 import { imageRoutes } from "../server/routes/images.ts";
 import { systemRoutes } from "../server/routes/system.ts";
 import { volumeRoutes } from "../server/routes/volumes.ts";
+import { unbuiltRoutes } from "../server/routes/unbuilt.ts";
 import { errorMessage } from "../util/errors.ts";
 import type { Logger } from "../util/log.ts";
 import type { DaemonConfig } from "./config.ts";
@@ -109,6 +110,7 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
     execRoot: config.execRoot,
     images,
     runtime,
+    runtimeName: config.runtime,
     events,
     log,
     volumes,
@@ -182,6 +184,7 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
   router.add(archiveRoutes(containers));
   router.add(execRoutes(containers));
   router.add(networkRoutes(networks));
+  router.add(unbuiltRoutes());
   log.debug("daemon wired", {
     dataRoot: config.dataRoot,
     execRoot: config.execRoot,

@@ -15,6 +15,8 @@ export type {
   OciRlimit,
   OciNamespace,
   OciResources,
+  OciDevice,
+  OciThrottleDevice,
 } from "./oci-spec.ts";
 export { ConmonRuntime } from "./conmon-runtime.ts";
 export { FakeRuntime } from "./fake-runtime.ts";

@@ -41,16 +41,32 @@ export type OciNamespace = { type: string; path?: string };
 
 /** cgroup limits (config-linux.md#control-groups). */
 export type OciResources = {
-  memory?: { limit?: number; reservation?: number; swap?: number };
+  memory?: {
+    limit?: number;
+    reservation?: number;
+    swap?: number;
+    kernelTCP?: number;
+    swappiness?: number;
+    disableOOMKiller?: boolean;
+  };
   cpu?: {
     shares?: number;
     quota?: number;
     period?: number;
+    realtimeRuntime?: number;
+    realtimePeriod?: number;
     cpus?: string;
     mems?: string;
   };
   pids?: { limit: number };
-  blockIO?: { weight?: number };
+  blockIO?: {
+    weight?: number;
+    weightDevice?: { major: number; minor: number; weight: number }[];
+    throttleReadBpsDevice?: OciThrottleDevice[];
+    throttleWriteBpsDevice?: OciThrottleDevice[];
+    throttleReadIOPSDevice?: OciThrottleDevice[];
+    throttleWriteIOPSDevice?: OciThrottleDevice[];
+  };
   devices?: {
     allow: boolean;
     type?: string;
@@ -58,6 +74,20 @@ export type OciResources = {
     minor?: number;
     access?: string;
   }[];
+};
+
+/** A block device's rate limit (config-linux.md#block-io). */
+export type OciThrottleDevice = { major: number; minor: number; rate: number };
+
+/** A device node crun creates in the container (config-linux.md#devices). */
+export type OciDevice = {
+  path: string;
+  type: string;
+  major: number;
+  minor: number;
+  fileMode?: number;
+  uid?: number;
+  gid?: number;
 };
 
 /** A whole config.json. */
@@ -77,15 +107,7 @@ export type OciSpec = {
     maskedPaths?: string[];
     readonlyPaths?: string[];
     sysctl?: Record<string, string>;
-    devices?: {
-      path: string;
-      type: string;
-      major: number;
-      minor: number;
-      fileMode?: number;
-      uid?: number;
-      gid?: number;
-    }[];
+    devices?: OciDevice[];
     seccomp?: unknown;
   };
 };

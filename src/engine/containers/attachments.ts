@@ -2,7 +2,7 @@ import type { Duplex } from "node:stream";
 import { ConflictError } from "../../util/errors.ts";
 import { AttachSession, type AttachRequest } from "./attach.ts";
 import { bundleOf, logPathOf, publish, type Core } from "./core.ts";
-import { streamLogs } from "./logs.ts";
+import { checkReadableLogs, streamLogs } from "./logs.ts";
 import { checkRunning, isRunning, type ContainerRecord } from "./record.ts";
 
 /**
@@ -65,6 +65,7 @@ export async function attachContainer(
     throw new ConflictError(
       `container ${r.id} is paused, unpause the container before attach`,
     );
+  if (req.logs) checkReadableLogs(r);
   const session = new AttachSession(open(!r.config.Tty), req, {
     multiplexed: !r.config.Tty,
     stdinOnce: r.config.StdinOnce,

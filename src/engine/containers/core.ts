@@ -83,6 +83,8 @@ export type Core = {
   seccomp: SeccompFilters;
   /** Host path of the init binary for --init, undefined when none is installed. */
   initBinary: string | undefined;
+  /** The OCI runtime's name ("crun" or "runc"): the only HostConfig.Runtime accepted. */
+  runtimeName: string;
   /** Resolves waiters of id after an exit (next-exit / not-running). */
   notifyExit(id: string, code: number): void;
   /** Resolves waiters of id after removal. */

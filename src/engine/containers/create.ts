@@ -12,6 +12,7 @@ import { parseSecurityOpt } from "../../security/index.ts";
 import { nowRfc3339, publish, type Core } from "./core.ts";
 import { createdState, type ContainerRecord } from "./record.ts";
 import { mergeHealthcheck, validateHealthcheck } from "./health.ts";
+import { checkHostConfig } from "./host-config-checks.ts";
 import { validateRestartPolicy } from "./restart.ts";
 import { parseSignal } from "./signals.ts";
 
@@ -45,6 +46,11 @@ export async function createContainer(
   const id = newId();
   const hostConfig = defaultHostConfig(body.HostConfig ?? {});
   validateHostConfig(hostConfig);
+  const checkWarnings = checkHostConfig(hostConfig, body, {
+    runtime: core.runtimeName,
+  });
+  // compat: inspect shows the runtime that runs the container ("runc" in Docker).
+  if (!hostConfig.Runtime) hostConfig.Runtime = core.runtimeName;
   validateRestartPolicy(hostConfig.RestartPolicy);
   validateHealthcheck(body.Healthcheck);
   const config = mergeConfig(body, image.config, id);
@@ -90,7 +96,7 @@ export async function createContainer(
   publish(core, r, "create");
   return {
     Id: id,
-    Warnings: warnings,
+    Warnings: [...checkWarnings, ...warnings],
   };
 }
 

@@ -1,6 +1,10 @@
 import { open, watch } from "node:fs/promises";
 import { K8sLogJoiner, type LogMessage } from "../../runtime/index.ts";
-import { InvalidArgumentError, isErrno } from "../../util/errors.ts";
+import {
+  InvalidArgumentError,
+  NotImplementedError,
+  isErrno,
+} from "../../util/errors.ts";
 import { frame } from "./attach.ts";
 import { logPathOf, type Core } from "./core.ts";
 import { isRunning, type ContainerRecord } from "./record.ts";
@@ -17,7 +21,26 @@ export type LogsRequest = {
   /** Number of last lines, or "all". */
   tail: number | "all";
   timestamps: boolean;
+  /** `docker logs --details`: each line after its attributes and a space. */
+  details?: boolean;
 };
+
+/** Whether the container logs nothing (`--log-driver none`): conmon then writes to /dev/null. */
+export function logsDisabled(r: ContainerRecord): boolean {
+  const lc = r.hostConfig.LogConfig as { Type?: string } | undefined;
+  return lc?.Type === "none";
+}
+
+/**
+ * Throws Docker's 501 for a container whose driver keeps no log to read
+ * back (logs, and attach with logs=1).
+ */
+export function checkReadableLogs(r: ContainerRecord): void {
+  if (logsDisabled(r))
+    throw new NotImplementedError(
+      "configured logging driver does not support reading",
+    );
+}
 
 /** Parses Docker's since/until ("1700000000", "1700000000.123", RFC 3339, "10m") into ns. */
 export function parseLogTime(
@@ -57,6 +80,9 @@ export async function streamLogs(
     if (req.since && m.timeNano < req.since) return;
     if (req.until && m.timeNano > req.until) return;
     let data = m.data;
+    // compat: moby writes the attributes (from log-opts labels/env, which
+    // wharf refuses at create: always none here) and a space.
+    if (req.details) data = Buffer.concat([Buffer.from(" "), data]);
     if (req.timestamps)
       data = Buffer.concat([
         Buffer.from(`${m.time.replace(/\+00:00$/, "Z")} `),
@@ -168,6 +194,7 @@ export function containerLogs(
     throw new InvalidArgumentError(
       "Bad parameters: you must choose at least one stream",
     );
+  checkReadableLogs(r);
   const path = logPathOf(core, r.id);
   return {
     tty: r.config.Tty,

@@ -29,6 +29,8 @@ export type ContainerServiceOptions = {
   /** The volumes engine; without it binds, volumes and tmpfs answer 501. */
   volumes?: VolumeProvider;
   initBinary?: string;
+  /** The daemon's runtime name (default "crun"); other HostConfig.Runtime values are refused. */
+  runtimeName?: string;
 };
 
 /**
@@ -82,6 +84,7 @@ export function buildParts(options: ContainerServiceOptions): Parts {
     initBinary:
       options.initBinary ??
       ["/usr/bin/tini-static", "/usr/bin/tini"].find((p) => existsSync(p)),
+    runtimeName: options.runtimeName ?? "crun",
     notifyExit: (id, code) => waiters.exited(id, code),
     notifyRemoved: (id, code) => waiters.removed(id, code),
     // The monitor needs the finished core: the probes reach it once built.

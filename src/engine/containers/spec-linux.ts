@@ -1,5 +1,7 @@
 import type { OciMount, OciResources } from "../../runtime/index.ts";
+import type { HostDevices } from "./devices.ts";
 import type { ContainerRecord } from "./record.ts";
+import { updateResources } from "./update.ts";
 
 /** Docker's masked /proc and /sys paths (moby oci/defaults.go). */
 export const MASKED = [
@@ -107,26 +109,34 @@ export function defaultMounts(
   ];
 }
 
-/** The cgroup resources of HostConfig: memory, cpu, pids and Docker's default device rules. */
-export function resources(r: ContainerRecord): OciResources {
+/**
+ * The cgroup resources of HostConfig: memory (limit, swap, reservation,
+ * swappiness, kernel TCP, OOM killer), cpu (shares, quota/period, realtime,
+ * cpusets), pids, block I/O, and Docker's default device rules followed by
+ * the container's own (`host`, from devices.ts).
+ */
+export function resources(
+  r: ContainerRecord,
+  host?: HostDevices,
+): OciResources {
   const hc = r.hostConfig;
-  const out: OciResources = {};
-  if (hc.Memory > 0) out.memory = { limit: hc.Memory };
-  const cpu: NonNullable<typeof out.cpu> = {};
-  if (hc.CpuShares > 0) cpu.shares = hc.CpuShares;
-  const nano = Number(hc.NanoCpus ?? 0);
-  if (nano > 0) {
-    cpu.period = 100000;
-    cpu.quota = Math.round((nano * 100000) / 1e9);
-  } else if (Number(hc.CpuQuota ?? 0) > 0) {
-    cpu.quota = Number(hc.CpuQuota);
-    cpu.period = Number(hc.CpuPeriod ?? 0) || 100000;
-  }
-  if (typeof hc.CpusetCpus === "string" && hc.CpusetCpus)
-    cpu.cpus = hc.CpusetCpus;
+  const n = (k: string): number => Number(hc[k] ?? 0);
+  const out = updateResources(hc);
+  const memory = { ...out.memory };
+  if (n("MemoryReservation") > 0) memory.reservation = n("MemoryReservation");
+  if (n("KernelMemoryTCP") > 0) memory.kernelTCP = n("KernelMemoryTCP");
+  const swappiness = hc.MemorySwappiness;
+  if (typeof swappiness === "number" && swappiness >= 0)
+    memory.swappiness = swappiness;
+  if (hc.OomKillDisable === true) memory.disableOOMKiller = true;
+  if (Object.keys(memory).length) out.memory = memory;
+  const cpu = { ...out.cpu };
+  if (n("CpuRealtimePeriod") > 0) cpu.realtimePeriod = n("CpuRealtimePeriod");
+  if (n("CpuRealtimeRuntime") > 0)
+    cpu.realtimeRuntime = n("CpuRealtimeRuntime");
   if (Object.keys(cpu).length) out.cpu = cpu;
-  if (hc.PidsLimit !== null && hc.PidsLimit > 0)
-    out.pids = { limit: hc.PidsLimit };
+  const blockIO = { ...out.blockIO, ...host?.blockIO };
+  if (Object.keys(blockIO).length) out.blockIO = blockIO;
   // Docker's default device cgroup: deny all, allow the standard nodes.
   out.devices = hc.Privileged
     ? [{ allow: true, access: "rwm" }]
@@ -154,6 +164,7 @@ export function resources(r: ContainerRecord): OciResources {
           if (minor! >= 0) d.minor = minor!;
           return d;
         }),
+        ...(host?.rules ?? []),
       ];
   return out;
 }

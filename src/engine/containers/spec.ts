@@ -1,3 +1,4 @@
+import { posix } from "node:path";
 import type {
   OciMount,
   OciNamespace,
@@ -11,6 +12,7 @@ import {
   type SeccompFilters,
 } from "../../security/index.ts";
 import { capabilities } from "./caps.ts";
+import type { HostDevices } from "./devices.ts";
 import {
   MASKED,
   READONLY,
@@ -39,6 +41,8 @@ export type SpecInputs = {
   seccomp: SeccompFilters;
   /** Binds, volumes and tmpfs from mounts.ts; they replace defaults at the same destination. */
   mounts?: OciMount[];
+  /** HostConfig.Devices and the blkio devices, statted on the host (devices.ts). */
+  devices?: HostDevices;
 };
 
 /**
@@ -49,7 +53,10 @@ export function buildSpec(r: ContainerRecord, inputs: SpecInputs): OciSpec {
   const hc = r.hostConfig;
   const privileged = hc.Privileged === true;
   const args = [r.path, ...r.args];
-  const mounts = defaultMounts(privileged, hc.ShmSize);
+  const mounts = defaultMounts(privileged, hc.ShmSize).filter(
+    // compat: --ipc none gets no /dev/shm.
+    (m) => hc.IpcMode !== "none" || m.destination !== "/dev/shm",
+  );
   for (const [dest, src] of [
     ["/etc/resolv.conf", inputs.resolvConfPath],
     ["/etc/hostname", inputs.hostnamePath],
@@ -76,6 +83,7 @@ export function buildSpec(r: ContainerRecord, inputs: SpecInputs): OciSpec {
   if (hc.IpcMode !== "host") namespaces.push({ type: "ipc" });
   if (hc.UTSMode !== "host" && inputs.netns !== "host")
     namespaces.push({ type: "uts" });
+  if (hc.CgroupnsMode === "private") namespaces.push({ type: "cgroup" });
   if (inputs.netns !== "host")
     namespaces.push(
       inputs.netns
@@ -98,17 +106,20 @@ export function buildSpec(r: ContainerRecord, inputs: SpecInputs): OciSpec {
     mounts,
     linux: {
       namespaces,
-      cgroupsPath: `/wharf/${r.id}`,
-      resources: resources(r),
+      cgroupsPath: cgroupsPath(r),
+      resources: resources(r, inputs.devices),
       maskedPaths: privileged ? [] : systemPaths(hc.MaskedPaths, MASKED),
       readonlyPaths: privileged ? [] : systemPaths(hc.ReadonlyPaths, READONLY),
     },
   };
+  if (inputs.devices?.nodes.length) spec.linux.devices = inputs.devices.nodes;
+  const annotations = hc.Annotations;
+  if (annotations && typeof annotations === "object")
+    spec.annotations = { ...(annotations as Record<string, string>) };
   applySeccomp(spec, r, inputs.seccomp);
   if (inputs.netns !== "host" && hc.UTSMode !== "host") {
     spec.hostname = r.config.Hostname;
-    const domain = r.config.Domainname;
-    if (typeof domain === "string" && domain) spec.domainname = domain;
+    if (r.config.Domainname) spec.domainname = r.config.Domainname;
   }
   // compat: the CLI sends the terminal's size at create (API ≥ 1.42) so the
   // first command already sees it; the resize call after start comes late.
@@ -118,6 +129,16 @@ export function buildSpec(r: ContainerRecord, inputs: SpecInputs): OciSpec {
   if (hc.Sysctls && typeof hc.Sysctls === "object")
     spec.linux.sysctl = hc.Sysctls as Record<string, string>;
   return spec;
+}
+
+/** `/wharf/<id>`, or `<CgroupParent>/<id>` (made absolute, `..` resolved) with --cgroup-parent. */
+export function cgroupsPath(r: ContainerRecord): string {
+  const parent = r.hostConfig.CgroupParent;
+  return posix.join(
+    "/",
+    typeof parent === "string" && parent ? parent : "wharf",
+    r.id,
+  );
 }
 
 /**
@@ -168,7 +189,7 @@ export function processSpec(
     capabilities: { bounding: caps, effective: caps, permitted: caps },
     noNewPrivileges: parseSecurityOpt(r.hostConfig.SecurityOpt as string[])
       .noNewPrivileges,
-    oomScoreAdj: 0,
+    oomScoreAdj: Number(r.hostConfig.OomScoreAdj ?? 0),
   };
   if (o.user.additionalGids.length)
     p.user.additionalGids = o.user.additionalGids;

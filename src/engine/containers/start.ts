@@ -7,6 +7,8 @@ import {
 import { bundleOf, logPathOf, nowRfc3339, publish, type Core } from "./core.ts";
 import { hostFilePaths, writeHostFiles } from "./host-files.ts";
 import { checkStart, isRunning, type ContainerRecord } from "./record.ts";
+import { resolveHostDevices } from "./devices.ts";
+import { logsDisabled } from "./logs.ts";
 import { buildSpec } from "./spec.ts";
 import { resolveUser } from "./user.ts";
 
@@ -34,7 +36,7 @@ export async function startContainer(
   try {
     // The filesystem, the network namespace and the bundle do not depend on
     // each other: prepare them together (the network's veth plumbing alone is two `ip` spawns).
-    const [{ rootfs, user, mounts }, net] = await allOrFirstError([
+    const [{ rootfs, user, mounts }, net, , devices] = await allOrFirstError([
       (async () => {
         const rootfs = await core.images.mountRootfs(id);
         const user = await resolveUser(rootfs, r.config.User, groupAdd(r));
@@ -46,6 +48,7 @@ export async function startContainer(
         await mkdir(bundle, { recursive: true, mode: 0o700 });
         await core.runtime.clearExitStatus(id);
       })(),
+      resolveHostDevices(r.hostConfig),
     ] as const);
     const netns = net.netns;
     const files = hostFilePaths(core.store.dirOf(id));
@@ -58,6 +61,7 @@ export async function startContainer(
       user,
       seccomp: core.seccomp,
       mounts,
+      devices,
     });
     // compat: moby puts link variables before Config.Env, which wins.
     if (net.env?.length) spec.process.env.splice(1, 0, ...net.env);
@@ -67,7 +71,7 @@ export async function startContainer(
       terminal: r.config.Tty,
       stdin: r.config.OpenStdin,
       stdinOnce: r.config.StdinOnce,
-      logPath: logPathOf(core, id),
+      logPath: logsDisabled(r) ? "/dev/null" : logPathOf(core, id),
       name: r.name.slice(1),
     };
     let pid: number;

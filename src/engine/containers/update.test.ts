@@ -25,8 +25,12 @@ test("checkUpdateBody refuses bad values with Docker's wording", () => {
     /unknown policy 'bogus'/,
   );
   assert.throws(
-    () => checkUpdateBody({ MemoryReservation: 64 * MB }),
-    /^NotImplementedError: not implemented: docker update of MemoryReservation$/,
+    () => checkUpdateBody({ OomKillDisable: true }),
+    /^NotImplementedError: not implemented: docker update of OomKillDisable$/,
+  );
+  assert.throws(
+    () => checkUpdateBody({ Memory: 64 * MB, MemoryReservation: 128 * MB }),
+    /Minimum memory limit can not be less than memory reservation limit/,
   );
   // The CLI sends every resource field, most of them zero: that is fine.
   checkUpdateBody({ MemoryReservation: 0, Devices: [], KernelMemory: 0 });
@@ -73,9 +77,14 @@ test("mergeUpdate refuses conflicting updates as moby does (409)", () => {
 
 test("updateResources turns a HostConfig into the runtime's limits", () => {
   const hc = defaultHostConfig({ Memory: 64 * MB, PidsLimit: 50 });
-  Object.assign(hc, { MemorySwap: -1, NanoCpus: 5e8, BlkioWeight: 300 });
+  Object.assign(hc, {
+    MemorySwap: -1,
+    NanoCpus: 5e8,
+    BlkioWeight: 300,
+    MemoryReservation: 32 * MB,
+  });
   assert.deepEqual(updateResources(hc), {
-    memory: { limit: 64 * MB, swap: -1 },
+    memory: { limit: 64 * MB, swap: -1, reservation: 32 * MB },
     cpu: { period: 100000, quota: 50000 },
     pids: { limit: 50 },
     blockIO: { weight: 300 },

@@ -24,7 +24,6 @@ import { validateRestartPolicy } from "./restart.ts";
 
 /** Resource fields docker update may carry that wharf does not apply (yet). */
 const UNSUPPORTED = [
-  "MemoryReservation",
   "KernelMemory",
   "KernelMemoryTCP",
   "CpuRealtimePeriod",
@@ -69,6 +68,13 @@ export function checkUpdateBody(b: ContainerUpdateBody): string[] {
   const swap = b.MemorySwap ?? 0;
   if (memory > 0 && memory < 6 * 1024 * 1024)
     throw new InvalidArgumentError("Minimum memory limit allowed is 6MB");
+  const reservation = b.MemoryReservation ?? 0;
+  if (reservation > 0 && reservation < 6 * 1024 * 1024)
+    throw new InvalidArgumentError("Minimum memory reservation allowed is 6MB");
+  if (memory > 0 && reservation > memory)
+    throw new InvalidArgumentError(
+      "Minimum memory limit can not be less than memory reservation limit, see usage",
+    );
   if (memory > 0 && swap > 0 && swap < memory)
     throw new InvalidArgumentError(
       "Minimum memoryswap limit should be larger than memory limit, see usage",
@@ -135,6 +141,7 @@ export function mergeUpdate(
     "NanoCpus",
     "CpuPeriod",
     "CpuQuota",
+    "MemoryReservation",
   ] as const)
     if ((b[k] ?? 0) !== 0) out[k] = b[k]!;
   for (const k of ["CpusetCpus", "CpusetMems"] as const)
@@ -174,6 +181,7 @@ export function updateResources(hc: HostConfig): OciResources {
   const memory: NonNullable<OciResources["memory"]> = {};
   if (hc.Memory > 0) memory.limit = hc.Memory;
   if (n("MemorySwap") !== 0) memory.swap = n("MemorySwap");
+  if (n("MemoryReservation") > 0) memory.reservation = n("MemoryReservation");
   if (Object.keys(memory).length) out.memory = memory;
   const cpu: NonNullable<OciResources["cpu"]> = {};
   if (hc.CpuShares > 0) cpu.shares = hc.CpuShares;

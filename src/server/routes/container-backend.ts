@@ -23,6 +23,8 @@ export type LogsOptions = {
   until: bigint;
   tail: number | "all";
   timestamps: boolean;
+  /** Prefix each line with its log attributes (none in wharf: a space). */
+  details?: boolean;
 };
 
 /** Query options of POST /containers/{id}/attach, parsed. */

@@ -56,6 +56,7 @@ async function getContainersLogs(
     // compat: Docker treats a negative or malformed tail as "all".
     tail: n === "all" || !Number.isInteger(n) || n < 0 ? "all" : n,
     timestamps: ctx.bool("timestamps"),
+    details: ctx.bool("details"),
   });
   const out = ctx.stream(
     200,

@@ -299,3 +299,19 @@ test("POST /containers/{id}/exec answers 201 and detached exec start answers 200
     404,
   );
 });
+
+test("system df refuses unknown object types with moby's 400", async () => {
+  const { systemRoutes } = await import("./system.ts");
+  const routes = systemRoutes({
+    df: async () => ({}),
+  } as unknown as Parameters<typeof systemRoutes>[0]);
+  const bad = await call(routes, "GET", "/system/df?type=bogus");
+  assert.equal(bad.status, 400);
+  assert.equal(JSON.parse(bad.body).message, "unknown object type: bogus");
+  const ok = await call(
+    routes,
+    "GET",
+    "/system/df?type=image&type=build-cache",
+  );
+  assert.equal(ok.status, 200);
+});

@@ -11,6 +11,7 @@ import { statusOf } from "../errors.ts";
 import { RequestContext } from "../http.ts";
 import { Router } from "../router.ts";
 import { imageRoutes, type ImagesBackend } from "./images.ts";
+import { unbuiltRoutes } from "./unbuilt.ts";
 
 type Reply = { status: number; headers: Record<string, string>; body: string };
 
@@ -169,4 +170,50 @@ test("POST /images/prune sends null ImagesDeleted", async () => {
     ImagesDeleted: null,
     SpaceReclaimed: 0,
   });
+});
+
+test("image query parameters wharf does not act on answer 501 only when set", async () => {
+  for (const [m, p] of [
+    ["GET", "/images/json?manifests=1"],
+    ["GET", "/images/busybox/json?manifests=true"],
+    ["GET", "/images/busybox/history?platform=linux%2Farm64"],
+    ["DELETE", "/images/busybox?platforms=linux%2Farm64"],
+    ["GET", "/images/get?names=a&platform=linux%2Farm64"],
+    ["GET", "/images/a/get?platform=linux%2Farm64"],
+    ["POST", "/images/load?platform=linux%2Farm64"],
+    ["POST", "/images/create?fromSrc=-&platform=linux%2Farm64"],
+  ] as const) {
+    const r = await inject(router, m, p);
+    assert.equal(r.status, 501, p);
+    assert.match(JSON.parse(r.body).message, /^not implemented: .*/, p);
+  }
+  assert.equal(
+    (await inject(router, "GET", "/images/json?manifests=0")).status,
+    200,
+  );
+  assert.equal(
+    (await inject(router, "GET", "/images/busybox/history")).status,
+    200,
+  );
+});
+
+test("Docker endpoints wharf lacks answer 501 naming the feature, after the real routes", async () => {
+  const r = new Router();
+  r.add(imageRoutes(fake));
+  r.add(unbuiltRoutes());
+  for (const [m, p, what] of [
+    ["POST", "/v1.50/build?t=x", "docker build"],
+    ["POST", "/images/localhost:5000/a/b:1/push", "push"],
+    ["GET", "/images/search?term=x", "search"],
+    ["GET", "/swarm", "swarm"],
+  ] as const) {
+    const res = await inject(r, m, p);
+    assert.equal(res.status, 501, p);
+    assert.match(
+      JSON.parse(res.body).message,
+      new RegExp(`^not implemented: .*${what}`),
+    );
+  }
+  assert.equal((await inject(r, "GET", "/images/json")).status, 200);
+  assert.equal((await inject(r, "GET", "/nope")).status, 404);
 });

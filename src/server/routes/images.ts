@@ -13,6 +13,7 @@ import {
 import type { RequestContext } from "../http.ts";
 import type { Route } from "../router.ts";
 import { jsonLine } from "../streams.ts";
+import { refuseParam } from "./unbuilt.ts";
 
 /** What the image routes need from the engine (ImageService implements it). */
 export interface ImagesBackend {
@@ -79,6 +80,7 @@ async function getImagesJson(
   ctx: RequestContext,
   b: ImagesBackend,
 ): Promise<void> {
+  refuseParam(ctx, "manifests", "image list manifests (API 1.47+)", "bool");
   const rows = await b.list({
     all: ctx.bool("all"),
     filters: ctx.filters(),
@@ -95,6 +97,7 @@ async function postImagesCreate(
   if (ctx.q("fromImage"))
     throw new NotImplementedError("not implemented: pull from a registry");
   const fromSrc = ctx.q("fromSrc");
+  refuseParam(ctx, "platform", "docker import --platform");
   if (!fromSrc)
     throw new InvalidArgumentError("either fromImage or fromSrc is required");
   const opts: Parameters<ImagesBackend["import"]>[1] = {
@@ -114,6 +117,7 @@ async function postImagesLoad(
   ctx: RequestContext,
   b: ImagesBackend,
 ): Promise<void> {
+  refuseParam(ctx, "platform", "docker load --platform");
   const lines = await b.load(ctx.body());
   // compat: quiet only hides progress bars; the "Loaded image" lines are always sent.
   const out = ctx.stream(200, "application/json");
@@ -131,6 +135,7 @@ async function getImagesGet(
   ctx: RequestContext,
   b: ImagesBackend,
 ): Promise<void> {
+  refuseParam(ctx, "platform", "docker save --platform");
   sendTar(ctx, b.save(ctx.query.getAll("names")));
 }
 
@@ -138,6 +143,7 @@ async function getImagesGetOne(
   ctx: RequestContext,
   b: ImagesBackend,
 ): Promise<void> {
+  refuseParam(ctx, "platform", "docker save --platform");
   sendTar(ctx, b.save([ctx.param("name")]));
 }
 
@@ -151,6 +157,7 @@ async function getImagesByName(
   ctx: RequestContext,
   b: ImagesBackend,
 ): Promise<void> {
+  refuseParam(ctx, "manifests", "image inspect manifests (API 1.48+)", "bool");
   ctx.send(200, await b.inspect(ctx.param("name"), { version: ctx.version }));
 }
 
@@ -158,6 +165,7 @@ async function getImagesHistory(
   ctx: RequestContext,
   b: ImagesBackend,
 ): Promise<void> {
+  refuseParam(ctx, "platform", "docker history --platform");
   ctx.send(200, await b.history(ctx.param("name")));
 }
 
@@ -179,6 +187,7 @@ async function deleteImages(
   ctx: RequestContext,
   b: ImagesBackend,
 ): Promise<void> {
+  refuseParam(ctx, "platforms", "docker rmi --platform");
   ctx.send(
     200,
     await b.remove(ctx.param("name"), {

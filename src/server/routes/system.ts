@@ -1,5 +1,6 @@
 import type { EventMessage } from "../../api/events.ts";
 import { API_VERSION } from "../../api/version.ts";
+import { InvalidArgumentError } from "../../util/errors.ts";
 import type { RequestContext } from "../http.ts";
 import type { Route } from "../router.ts";
 
@@ -77,6 +78,9 @@ async function getSystemDf(
   backend: SystemBackend,
 ): Promise<void> {
   const types = ctx.query.getAll("type");
+  for (const t of types)
+    if (!["container", "image", "volume", "build-cache"].includes(t))
+      throw new InvalidArgumentError(`unknown object type: ${t}`);
   ctx.send(200, await backend.df({ types, verbose: ctx.bool("verbose") }));
 }
 

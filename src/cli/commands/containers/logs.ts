@@ -55,6 +55,7 @@ export const logs: Command = {
     const body = await client.containers.logs(name, {
       follow: f.bool("follow"),
       timestamps: f.bool("timestamps"),
+      details: f.bool("details"),
       tail: f.string("tail") ?? "all",
       ...(since ? { since } : {}),
       ...(until ? { until } : {}),
