@@ -34,6 +34,14 @@ export function skipReason(): string | undefined {
   return undefined;
 }
 
+/**
+ * The skip reason for a test of wharf's own behaviour when the suite runs
+ * against dockerd (TARGET=docker); undefined otherwise.
+ */
+export function wharfOnly(why: string): string | undefined {
+  return process.env.TARGET === "docker" ? `wharf only: ${why}` : undefined;
+}
+
 /** One wharfd under test. */
 export class TestDaemon {
   readonly dir: string;

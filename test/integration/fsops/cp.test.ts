@@ -16,7 +16,13 @@ import {
 import { join } from "node:path";
 import tar from "tar-stream";
 import { execFile } from "../../../src/util/exec.ts";
-import { dockerBin, mountsUnder, skipReason, TestDaemon } from "../harness.ts";
+import {
+  dockerBin,
+  mountsUnder,
+  skipReason,
+  TestDaemon,
+  wharfOnly,
+} from "../harness.ts";
 
 async function tarOf(
   entries: Array<{
@@ -188,58 +194,66 @@ describe(
       );
     });
 
-    test("an uploaded tar with ../ members is refused; a symlink member stays inside", async () => {
-      const bad = await tarOf([
-        { name: `../../../../../tmp/${unique}`, body: "x" },
-      ]);
-      const badFile = join(tmp, "bad.tar");
-      writeFileSync(badFile, bad);
-      const r = await d.curl([
-        "/containers/running/archive?path=/tmp",
-        "-X",
-        "PUT",
-        "-o",
-        "/dev/null",
-        "-w",
-        "%{http_code}",
-        "--data-binary",
-        `@${badFile}`,
-      ]);
-      assert.equal(r.stdout, "400");
-      const sneaky = await tarOf([
-        { name: "esc", type: "symlink", linkname: "/" },
-        { name: `esc/${unique}-sym`, body: "confined\n" },
-        { name: "up", type: "symlink", linkname: "../../../../.." },
-        { name: `up/tmp/${unique}-up`, body: "confined\n" },
-      ]);
-      const sneakyFile = join(tmp, "sneaky.tar");
-      writeFileSync(sneakyFile, sneaky);
-      const ok = await d.curl([
-        "/containers/running/archive?path=/tmp",
-        "-X",
-        "PUT",
-        "-w",
-        "%{http_code}",
-        "--data-binary",
-        `@${sneakyFile}`,
-      ]);
-      assert.equal(ok.stdout, "200");
-      assert.ok(
-        !existsSync(`/tmp/${unique}`) &&
-          !existsSync(`/${unique}-sym`) &&
-          !existsSync(`/tmp/${unique}-up`),
-      );
-      assert.equal(
-        await d.ok([
-          "exec",
-          "running",
-          "cat",
-          `/${unique}-sym`,
-          `/tmp/${unique}-up`,
-        ]),
-        "confined\nconfined\n",
-      );
-    });
+    test(
+      "an uploaded tar with ../ members is refused; a symlink member stays inside",
+      {
+        skip: wharfOnly(
+          "dockerd 20.10 accepts ../ members (a deliberate difference)",
+        ),
+      },
+      async () => {
+        const bad = await tarOf([
+          { name: `../../../../../tmp/${unique}`, body: "x" },
+        ]);
+        const badFile = join(tmp, "bad.tar");
+        writeFileSync(badFile, bad);
+        const r = await d.curl([
+          "/containers/running/archive?path=/tmp",
+          "-X",
+          "PUT",
+          "-o",
+          "/dev/null",
+          "-w",
+          "%{http_code}",
+          "--data-binary",
+          `@${badFile}`,
+        ]);
+        assert.equal(r.stdout, "400");
+        const sneaky = await tarOf([
+          { name: "esc", type: "symlink", linkname: "/" },
+          { name: `esc/${unique}-sym`, body: "confined\n" },
+          { name: "up", type: "symlink", linkname: "../../../../.." },
+          { name: `up/tmp/${unique}-up`, body: "confined\n" },
+        ]);
+        const sneakyFile = join(tmp, "sneaky.tar");
+        writeFileSync(sneakyFile, sneaky);
+        const ok = await d.curl([
+          "/containers/running/archive?path=/tmp",
+          "-X",
+          "PUT",
+          "-w",
+          "%{http_code}",
+          "--data-binary",
+          `@${sneakyFile}`,
+        ]);
+        assert.equal(ok.stdout, "200");
+        assert.ok(
+          !existsSync(`/tmp/${unique}`) &&
+            !existsSync(`/${unique}-sym`) &&
+            !existsSync(`/tmp/${unique}-up`),
+        );
+        assert.equal(
+          await d.ok([
+            "exec",
+            "running",
+            "cat",
+            `/${unique}-sym`,
+            `/tmp/${unique}-up`,
+          ]),
+          "confined\nconfined\n",
+        );
+      },
+    );
 
     test("a directory swapped for a symlink during copies never leads outside (best effort race)", async () => {
       await d.ok([

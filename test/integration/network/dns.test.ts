@@ -122,8 +122,11 @@ describe("embedded DNS through the Docker CLI", { skip: skipReason() }, () => {
   });
 
   test("other names go to the daemon's dns servers", async () => {
-    const r = await inCtr("dns1", "nslookup -type=a outside.test");
-    assert.equal(r.code, 0, r.stdout + r.stderr);
+    // busybox nslookup gives up after 5 s; a loaded CI machine gets 3 tries.
+    let r = await inCtr("dns1", "nslookup -type=a outside.test");
+    for (let i = 0; i < 2 && r.code !== 0; i++)
+      r = await inCtr("dns1", "nslookup -type=a outside.test");
+    assert.equal(r.code, 0, `${r.stdout}${r.stderr}\n${d.log().slice(-3000)}`);
     assert.match(r.stdout, /Address: 10\.9\.9\.9/);
     const miss = await inCtr("dns1", "nslookup -type=a nowhere.test");
     assert.notEqual(miss.code, 0);
