@@ -198,7 +198,7 @@ describe(
       "an uploaded tar with ../ members is refused; a symlink member stays inside",
       {
         skip: wharfOnly(
-          "dockerd 20.10 accepts ../ members (a deliberate difference)",
+          "dockerd 20.10 answers 200 for ../ members; wharf refuses them with 400 (deliberate)",
         ),
       },
       async () => {
