@@ -61,6 +61,81 @@ export function parseKeyValues(text: string): Record<string, number> {
   return out;
 }
 
+// compat: moby reports a fixed set of memory.stat keys (containerd's cgroup
+// metrics), in Go's sorted map order; the rest of memory.stat is dropped.
+const V1_MEMORY_KEYS = [
+  "cache",
+  "rss",
+  "rss_huge",
+  "mapped_file",
+  "dirty",
+  "writeback",
+  "pgpgin",
+  "pgpgout",
+  "pgfault",
+  "pgmajfault",
+  "inactive_anon",
+  "active_anon",
+  "inactive_file",
+  "active_file",
+  "unevictable",
+];
+const V2_MEMORY_KEYS = [
+  "anon",
+  "file",
+  "kernel_stack",
+  "slab",
+  "sock",
+  "shmem",
+  "file_mapped",
+  "file_dirty",
+  "file_writeback",
+  "anon_thp",
+  "inactive_anon",
+  "active_anon",
+  "inactive_file",
+  "active_file",
+  "unevictable",
+  "slab_reclaimable",
+  "slab_unreclaimable",
+  "pgfault",
+  "pgmajfault",
+  "workingset_refault",
+  "workingset_activate",
+  "workingset_nodereclaim",
+  "pgrefill",
+  "pgscan",
+  "pgsteal",
+  "pgactivate",
+  "pgdeactivate",
+  "pglazyfree",
+  "pglazyfreed",
+  "thp_fault_alloc",
+  "thp_collapse_alloc",
+];
+
+/**
+ * memory.stat → the keys Docker reports, sorted: on cgroup v1 the keys
+ * above, their total_* forms and the hierarchical limits; on v2 the v2 keys.
+ * A key missing from the file is 0, as in moby.
+ */
+export function memoryStatMap(
+  text: string,
+  version: 1 | 2,
+): Record<string, number> {
+  const all = parseKeyValues(text);
+  const keys =
+    version === 1
+      ? [
+          ...V1_MEMORY_KEYS,
+          ...V1_MEMORY_KEYS.map((k) => `total_${k}`),
+          "hierarchical_memory_limit",
+          "hierarchical_memsw_limit",
+        ]
+      : V2_MEMORY_KEYS;
+  return Object.fromEntries(keys.sort().map((k) => [k, all[k] ?? 0]));
+}
+
 /** A single-number cgroup file; "max" (no limit) and junk give undefined. */
 export function parseUint(text: string): number | undefined {
   const t = text.trim();
@@ -224,8 +299,14 @@ export async function readSample(
     text(`${proc}/stat`).then((t) => parseSystemCpu(t, hz)),
     pid > 0 ? text(`${proc}/${pid}/net/dev`) : Promise.resolve(""),
   ]);
-  if (system !== undefined) base.cpu_stats.system_cpu_usage = system;
-  base.cpu_stats.online_cpus = o.onlineCpus;
+  // compat: Docker's key order: cpu_usage, system_cpu_usage, online_cpus, throttling_data.
+  const { cpu_usage, throttling_data } = base.cpu_stats;
+  base.cpu_stats = {
+    cpu_usage,
+    ...(system !== undefined ? { system_cpu_usage: system } : {}),
+    online_cpus: o.onlineCpus,
+    throttling_data,
+  };
   const networks = parseNetDev(netDev);
   return Object.keys(networks).length ? { ...base, networks } : base;
 }
@@ -271,7 +352,7 @@ async function readV1(
   const memory: MemoryStats = omitZero({
     usage: parseUint(usage ?? ""),
     max_usage: parseUint(maxUsage ?? ""),
-    stats: parseKeyValues(memStat ?? ""),
+    stats: memoryStatMap(memStat ?? "", 1),
     failcnt: parseUint(failcnt ?? ""),
     limit: memoryLimit(parseUint(limit ?? ""), o.hostMemory),
   });
@@ -344,7 +425,7 @@ async function readV2(dir: string, o: SampleOptions): Promise<Sample> {
     },
     memory_stats: omitZero({
       usage: parseUint(current ?? ""),
-      stats: parseKeyValues(memStat ?? ""),
+      stats: memoryStatMap(memStat ?? "", 2),
       limit: memoryLimit(parseUint(max ?? ""), o.hostMemory),
     }),
   };
