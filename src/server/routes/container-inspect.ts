@@ -68,13 +68,19 @@ async function getContainersStats(
   if (stream && oneShot)
     throw new InvalidArgumentError("cannot have stream=true and one-shot=true");
   const ac = new AbortController();
-  ctx.req.socket.once("close", () => ac.abort());
-  const stats = await b.stats(ctx.param("id"), {
-    stream,
-    oneShot,
-    signal: ac.signal,
-  });
-  const out = ctx.stream(200, "application/json");
-  for await (const s of stats) out.write(JSON.stringify(s) + "\n");
-  out.end();
+  const abort = () => ac.abort();
+  ctx.req.socket.once("close", abort);
+  try {
+    const stats = await b.stats(ctx.param("id"), {
+      stream,
+      oneShot,
+      signal: ac.signal,
+    });
+    const out = ctx.stream(200, "application/json");
+    for await (const s of stats) out.write(JSON.stringify(s) + "\n");
+    out.end();
+  } finally {
+    // A kept-alive connection serves more requests: drop the listener.
+    ctx.req.socket.off("close", abort);
+  }
 }
