@@ -21,6 +21,7 @@ const CONTAINER_SHORTCUTS = [
   "rm",
   "run",
   "start",
+  "stats",
   "stop",
   "top",
   "unpause",

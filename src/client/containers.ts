@@ -1,5 +1,6 @@
 /** client.containers: the /containers endpoints. */
 import type { Duplex, Readable } from "node:stream";
+import { containerStats, type StatsOptions } from "./stats.ts";
 import { toApiTimestamp } from "./timestamp.ts";
 import type { Transport } from "./transport.ts";
 import type {
@@ -57,6 +58,11 @@ export class ContainersApi {
       query: { name: options.name, platform: options.platform },
       body,
     });
+  }
+
+  /** GET /containers/{id}/stats: an async iterator of stats objects (see stats.ts). */
+  stats(id: string, options: StatsOptions = {}) {
+    return containerStats(this.#t, id, options);
   }
 
   /** POST /containers/{id}/start; already running is not an error (304). */

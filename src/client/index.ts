@@ -18,6 +18,7 @@ export {
 } from "./archive.ts";
 export type { AttachOptions, LogsOptions } from "./containers.ts";
 export type { ExecStartOptions } from "./exec.ts";
+export type { StatsOptions } from "./stats.ts";
 export type { ImportOptions } from "./images.ts";
 export type {
   NetworkContainer,

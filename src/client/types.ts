@@ -35,6 +35,7 @@ export type {
   ImageSummary,
 } from "../api/images.ts";
 export type { EventMessage } from "../api/events.ts";
+export type { ContainerStatsResponse } from "../api/stats.ts";
 import type { MountPoint } from "../api/containers.ts";
 
 /** GET /version. */

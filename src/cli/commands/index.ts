@@ -98,6 +98,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
     short: "Start one or more stopped containers",
     load: async () => (await import("./containers/start.ts")).start,
   },
+  "container stats": {
+    short: "Display a live stream of container(s) resource usage statistics",
+    load: async () => (await import("./containers/stats.ts")).stats,
+  },
   "container stop": {
     short: "Stop one or more running containers",
     load: async () => (await import("./containers/stop.ts")).stop,

@@ -12,6 +12,7 @@ import type {
   ExecCreateBody,
   ExecInspect,
 } from "../../api/containers.ts";
+import type { ContainerStatsResponse } from "../../api/stats.ts";
 import {
   archiveGet,
   archivePut,
@@ -37,6 +38,7 @@ import {
   type Parts,
 } from "./parts.ts";
 import { checkRunning, isRunning } from "./record.ts";
+import { containerStats, type StatsOptions } from "./stats-stream.ts";
 import { top } from "./top.ts";
 import { updateContainer } from "./update.ts";
 
@@ -210,6 +212,18 @@ export class ContainerService {
     const r = this.#resolve(ref);
     checkRunning(r);
     return top(await this.#core.runtime.pids(r.id), psArgs);
+  }
+
+  /**
+   * docker stats: Docker's stats objects, one per second with stream (the
+   * default) until the signal aborts or the container is removed. Throws
+   * NotFoundError before the first object; see stats-stream.ts.
+   */
+  async stats(
+    ref: string,
+    options: StatsOptions = {},
+  ): Promise<AsyncIterable<ContainerStatsResponse>> {
+    return containerStats(this.#core, this.#resolve(ref).id, options);
   }
 
   /** docker container prune: removes stopped containers matching until/label filters. */

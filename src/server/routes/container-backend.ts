@@ -10,6 +10,7 @@ import type {
   ContainerUpdateResponse,
   ContainerWaitResponse,
 } from "../../api/containers.ts";
+import type { ContainerStatsResponse } from "../../api/stats.ts";
 import { NotImplementedError } from "../../util/errors.ts";
 import type { RequestContext } from "../http.ts";
 
@@ -51,6 +52,11 @@ export interface ContainersBackend {
   ): Promise<ContainerCreateResponse>;
   inspect(ref: string, o: { size: boolean }): Promise<ContainerInspect>;
   top(ref: string, psArgs?: string): Promise<ContainerTopResponse>;
+  /** Throws NotFoundError before yielding; the iterable ends when the stream is over. */
+  stats(
+    ref: string,
+    o: { stream: boolean; oneShot: boolean; signal: AbortSignal },
+  ): Promise<AsyncIterable<ContainerStatsResponse>>;
   logs(
     ref: string,
     o: LogsOptions,

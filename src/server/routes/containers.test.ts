@@ -88,6 +88,12 @@ function backend(
       throw new NotFoundError(`No such container: ${ref}`);
     },
     top: async () => ({ Titles: ["PID"], Processes: [["1"]] }),
+    stats: async (ref, o) => {
+      calls.push(["stats", ref, { stream: o.stream, oneShot: o.oneShot }]);
+      return (async function* () {
+        yield* [1, 2].map((n) => ({ n }) as never);
+      })();
+    },
     logs: async () => ({
       tty: false,
       write: async (out) =>
@@ -260,12 +266,52 @@ test("POST /containers/{id}/update passes the body and answers 200 with Warnings
   ]);
 });
 
-test("endpoints not built yet answer 501 with not implemented", async () => {
-  for (const [m, p] of [["GET", "/containers/x/stats"]] as const) {
-    const r = await call(containerRoutes(backend()), m, p);
-    assert.equal(r.status, 501, p);
-    assert.match(JSON.parse(r.body).message, /^not implemented: /);
-  }
+test("GET /containers/{id}/stats streams JSON lines; stream and one-shot pass through", async () => {
+  const b = backend();
+  const r = await call(containerRoutes(b), "GET", "/v1.50/containers/x/stats");
+  assert.equal(r.status, 200);
+  assert.equal(r.body, '{"n":1}\n{"n":2}\n');
+  await call(
+    containerRoutes(b),
+    "GET",
+    "/v1.50/containers/x/stats?stream=false&one-shot=true",
+  );
+  // compat: API 1.40 has no one-shot.
+  await call(
+    containerRoutes(b),
+    "GET",
+    "/v1.40/containers/x/stats?stream=0&one-shot=1",
+  );
+  assert.deepEqual(b.calls, [
+    ["stats", "x", { stream: true, oneShot: false }],
+    ["stats", "x", { stream: false, oneShot: true }],
+    ["stats", "x", { stream: false, oneShot: false }],
+  ]);
+});
+
+test("GET /containers/{id}/stats refuses stream with one-shot (400) and answers 404 for an unknown container", async () => {
+  const bad = await call(
+    containerRoutes(backend()),
+    "GET",
+    "/v1.50/containers/x/stats?one-shot=1",
+  );
+  assert.equal(bad.status, 400);
+  assert.equal(
+    JSON.parse(bad.body).message,
+    "cannot have stream=true and one-shot=true",
+  );
+  const missing = await call(
+    containerRoutes(
+      backend({
+        stats: async (ref) => {
+          throw new NotFoundError(`No such container: ${ref}`);
+        },
+      }),
+    ),
+    "GET",
+    "/v1.50/containers/nope/stats",
+  );
+  assert.equal(missing.status, 404);
 });
 
 test("POST /containers/{id}/exec answers 201 and detached exec start answers 200", async () => {
