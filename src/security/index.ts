@@ -4,6 +4,7 @@
  * and a cache of compiled filters). The only importable surface of
  * src/security; it depends on util/ alone.
  */
+export { DEFAULT_CAPS } from "./caps.ts";
 export { parseSecurityOpt, type SecurityOptions } from "./options.ts";
 export {
   BPF_ANNOTATION,

@@ -1,23 +1,8 @@
 import { InvalidArgumentError } from "../../util/errors.ts";
+import { DEFAULT_CAPS } from "../../security/index.ts";
 import { CAP_NAMES, hostBoundingSet } from "./host-caps.ts";
 
-/** Docker's default capability set (moby oci/caps/defaults.go). */
-export const DEFAULT_CAPS = [
-  "CAP_CHOWN",
-  "CAP_DAC_OVERRIDE",
-  "CAP_FSETID",
-  "CAP_FOWNER",
-  "CAP_MKNOD",
-  "CAP_NET_RAW",
-  "CAP_SETGID",
-  "CAP_SETUID",
-  "CAP_SETFCAP",
-  "CAP_SETPCAP",
-  "CAP_NET_BIND_SERVICE",
-  "CAP_SYS_CHROOT",
-  "CAP_KILL",
-  "CAP_AUDIT_WRITE",
-];
+export { DEFAULT_CAPS };
 
 /**
  * Every capability of kernel 6.x (for --privileged and CapAdd ALL): the

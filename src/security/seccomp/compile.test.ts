@@ -14,23 +14,8 @@ import {
   resolveProfile,
   type ResolvedProfile,
 } from "./profile.ts";
+import { DEFAULT_CAPS } from "../caps.ts";
 
-const DEFAULT_CAPS = [
-  "CAP_CHOWN",
-  "CAP_DAC_OVERRIDE",
-  "CAP_FSETID",
-  "CAP_FOWNER",
-  "CAP_MKNOD",
-  "CAP_NET_RAW",
-  "CAP_SETGID",
-  "CAP_SETUID",
-  "CAP_SETFCAP",
-  "CAP_SETPCAP",
-  "CAP_NET_BIND_SERVICE",
-  "CAP_SYS_CHROOT",
-  "CAP_KILL",
-  "CAP_AUDIT_WRITE",
-];
 const EPERM = (RET.errno | 1) >>> 0;
 const ENOSYS = (RET.errno | 38) >>> 0;
 const x64 = X86_ARCHES.SCMP_ARCH_X86_64!.table;
@@ -45,7 +30,7 @@ function program(caps: string[]) {
   });
   return compileX86(resolved!);
 }
-const dflt = program(DEFAULT_CAPS);
+const dflt = program([...DEFAULT_CAPS]);
 const admin = program([...DEFAULT_CAPS, "CAP_SYS_ADMIN"]);
 
 function call(
