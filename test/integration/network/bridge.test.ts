@@ -214,7 +214,7 @@ describe(
       await d.ok(["network", "rm", netA, netB]);
       assert.deepEqual(await d.netns(), [], "no namespaces left");
       assert.deepEqual(
-        await d.ports([d.bridge]),
+        await d.portsSettled([d.bridge]),
         [],
         "no veths on the default bridge",
       );

@@ -54,6 +54,24 @@ export class NetDaemon extends TestDaemon {
     return out;
   }
 
+  /**
+   * ports() once it equals `want`, or its last value after 5 s: wharf leaves
+   * a stopped container's veth to die with its namespace, which the kernel
+   * does asynchronously.
+   */
+  async portsSettled(
+    bridges: string[],
+    want: string[] = [],
+  ): Promise<string[]> {
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      const now = await this.ports(bridges);
+      const same = JSON.stringify(now) === JSON.stringify(want);
+      if (same || Date.now() > deadline) return now;
+      await new Promise((ok) => setTimeout(ok, 50));
+    }
+  }
+
   /** The DNAT rules in this daemon's table. */
   async dnatRules(): Promise<string[]> {
     const r = await execFile("nft", [

@@ -190,7 +190,7 @@ describe(
       await d.ok(["rm", "-f", "web", "auto"]);
       assert.deepEqual(await d.dnatRules(), []);
       assert.deepEqual(await d.netns(), []);
-      assert.deepEqual(await d.ports([d.bridge]), []);
+      assert.deepEqual(await d.portsSettled([d.bridge]), []);
     });
   },
 );
