@@ -58,7 +58,12 @@ describe("ContainerService with crun and conmon", { skip }, () => {
     return Id;
   };
 
+  // The runtime's exit watcher and conmon children are unref'd (in wharfd
+  // the API server keeps the process alive): hold the event loop open here,
+  // or a test waiting for an exit can find it empty.
+  let keepAlive: NodeJS.Timeout | undefined;
   before(async () => {
+    keepAlive = setInterval(() => undefined, 60_000);
     dir = await mkdtemp("/tmp/wct-");
     await busyboxRootfs(join(dir, "rootfs"));
     images = new FakeImages(join(dir, "rootfs"));
@@ -71,6 +76,7 @@ describe("ContainerService with crun and conmon", { skip }, () => {
     svc.close();
     closePairs();
     await rm(dir, { recursive: true, force: true });
+    clearInterval(keepAlive);
   });
 
   test("a started container's exit code reaches wait, inspect and the die event", async () => {
