@@ -9,6 +9,7 @@ import {
   existsSync,
   mkdtempSync,
   openSync,
+  readdirSync,
   writeFileSync,
   readFileSync,
   rmSync,
@@ -191,7 +192,25 @@ export class TestDaemon {
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((ok) => child.once("exit", ok));
     child.kill(signal);
+    // A daemon that does not stop in 30 s is killed: a test must never leave
+    // one behind (dockerd has hung here on shutdown).
+    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
     await exited;
+    clearTimeout(timer);
+  }
+
+  /** Pids of processes whose command line names this daemon's temp dir (its containerd, shims). */
+  #stragglers(): number[] {
+    const out: number[] = [];
+    for (const pid of readdirSync("/proc"))
+      if (/^\d+$/.test(pid) && Number(pid) !== process.pid)
+        try {
+          const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+          if (cmd.includes(`${this.dir}/`)) out.push(Number(pid));
+        } catch {
+          // gone meanwhile
+        }
+    return out;
   }
 
   /** Removes every container, stops wharfd, unmounts what is left under the temp dir and deletes it. */
@@ -205,6 +224,13 @@ export class TestDaemon {
       }
     } finally {
       await this.halt();
+      // dockerd's containerd and shims carry our temp dir in their command lines.
+      for (const pid of this.#stragglers())
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // gone meanwhile
+        }
       for (const m of mountsUnder(this.dir).reverse())
         spawnSync("umount", ["-l", m]);
       rmSync(this.dir, { recursive: true, force: true });
