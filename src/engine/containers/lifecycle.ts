@@ -180,7 +180,13 @@ export function waitVerb(
     StatusCode: code,
     Error: null,
   });
-  if (condition === "not-running" && !isRunning(r))
+  // compat: moby counts a restarting container as running, so not-running
+  // waits for its next exit rather than answering at once.
+  if (
+    condition === "not-running" &&
+    !isRunning(r) &&
+    r.state.status !== "restarting"
+  )
     return { done: Promise.resolve(result(r.state.exitCode)) };
   const done =
     condition === "removed"
