@@ -103,10 +103,18 @@ export function specOf(n: NetworkRecord): NetworkSpec {
 export function poolsOf(n: NetworkRecord): IpPool[] {
   return specOf(n).subnets.map((s) => {
     const cfg = n.ipam.config.find((c) => c.Subnet === s.subnet);
-    return new IpPool(s.subnet, {
+    const pool = new IpPool(s.subnet, {
       gateway: s.gateway,
       ...(cfg?.IPRange ? { range: cfg.IPRange } : {}),
     });
+    // Auxiliary addresses belong to something else on the segment.
+    for (const a of Object.values(cfg?.AuxiliaryAddresses ?? {}))
+      try {
+        pool.reserve(a);
+      } catch {
+        // The gateway or a subnet edge: never handed out anyway.
+      }
+    return pool;
   });
 }
 

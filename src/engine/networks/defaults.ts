@@ -170,10 +170,14 @@ export async function buildNetwork(
           `no matching subnet for range ${c.IPRange}`,
         );
     }
+    const aux = c.AuxiliaryAddresses ?? {};
+    for (const [name, a] of Object.entries(aux))
+      inside(a, `aux-address ${name}`);
     n.ipam.config.push({
       Subnet: formatPrefix(p),
       Gateway: c.Gateway || firstHost(p),
       ...(c.IPRange ? { IPRange: c.IPRange } : {}),
+      ...(Object.keys(aux).length ? { AuxiliaryAddresses: { ...aux } } : {}),
     });
     nets.push(p);
     n.userSubnets = true;

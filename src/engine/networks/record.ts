@@ -1,5 +1,11 @@
 /** One IPAM pool of a network, as Docker's IPAM.Config entries. */
-export type IpamConfig = { Subnet: string; Gateway: string; IPRange?: string };
+export type IpamConfig = {
+  Subnet: string;
+  Gateway: string;
+  IPRange?: string;
+  /** --aux-address: names → addresses IPAM never hands out. */
+  AuxiliaryAddresses?: Record<string, string>;
+};
 
 /** What wharf persists per network (<data-root>/networks/<id>.json). */
 export type NetworkRecord = {

@@ -9,7 +9,8 @@ import { Firewall } from "../../network/firewall.ts";
 import { Logger } from "../../util/log.ts";
 import { networkOptions } from "./config.ts";
 import { NetworkService } from "./service.ts";
-import type { NetContainer } from "./core.ts";
+import { poolsOf, type NetContainer } from "./core.ts";
+import type { NetworkRecord } from "./record.ts";
 
 /** Records what the service asks of the host; does nothing. */
 class FakeDriver implements NetworkDriver {
@@ -110,6 +111,43 @@ test("create() checks names, overlaps and drivers with Docker's errors, and publ
     [{ Name: "n7", Scope: "swarm" }, /swarm-scoped networks/],
   ] as const)
     await assert.rejects(svc.create(body), text);
+  const aux = await svc.create({
+    Name: "aux",
+    IPAM: {
+      Config: [
+        {
+          Subnet: "10.197.0.0/24",
+          AuxiliaryAddresses: { router: "10.197.0.2", gw: "10.197.0.1" },
+        },
+      ],
+    },
+  });
+  const auxNet = await svc.inspect("aux");
+  assert.deepEqual(auxNet.IPAM.Config[0]?.AuxiliaryAddresses, {
+    router: "10.197.0.2",
+    gw: "10.197.0.1",
+  });
+  const record = {
+    id: aux.Id,
+    name: "aux",
+    driver: "bridge",
+    options: {},
+    internal: false,
+    ipam: { config: auxNet.IPAM.Config },
+  } as unknown as NetworkRecord;
+  assert.equal(poolsOf(record)[0]?.allocate("t"), "10.197.0.3");
+  await assert.rejects(
+    svc.create({
+      Name: "aux2",
+      IPAM: {
+        Config: [
+          { Subnet: "10.196.0.0/24", AuxiliaryAddresses: { x: "10.9.9.9" } },
+        ],
+      },
+    }),
+    /no matching subnet for aux-address x 10\.9\.9\.9/,
+  );
+  await svc.remove("aux");
   assert.equal((await svc.list({ type: ["custom"] })).length, 1);
   assert.equal((await svc.list({ dangling: ["true"] }))[0]?.Id, Id);
   await assert.rejects(svc.list({ bogus: ["1"] }), /invalid filter 'bogus'/);
@@ -118,8 +156,13 @@ test("create() checks names, overlaps and drivers with Docker's errors, and publ
     /host is a pre-defined network and cannot be removed/,
   );
   await svc.remove(Id.slice(0, 6));
-  assert.deepEqual(driver.deleted, ["n1"]);
-  assert.deepEqual(seen, ["network/create", "network/destroy"]);
+  assert.deepEqual(driver.deleted, ["aux", "n1"]);
+  assert.deepEqual(seen, [
+    "network/create",
+    "network/create",
+    "network/destroy",
+    "network/destroy",
+  ]);
   await done();
 });
 
