@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sha256Digest } from "../../oci/digest.ts";
@@ -64,4 +65,30 @@ test("cleanIngest() removes temp files left by a crash", () =>
 test("a malformed digest is refused before touching the disk", () =>
   withStore(async (s) => {
     await assert.rejects(s.info("sha256:../../etc/passwd"), /invalid digest/);
+  }));
+
+test("a blob of 64 KiB and more is kept gzipped, and every read gives back the original bytes and size", () =>
+  withStore(async (s) => {
+    const data = Buffer.concat([
+      Buffer.alloc(100_000, "layer "),
+      randomBytes(30_000),
+    ]);
+    const info = await s.put(data);
+    assert.equal(info.size, data.length);
+    const hex = info.digest.slice(7);
+    assert.deepEqual(await readdir(join(s.root, "blobs", "sha256")), [
+      `${hex}.gz`,
+    ]);
+    assert.deepEqual(await s.info(info.digest), info);
+    assert.deepEqual(await s.read(info.digest), data);
+    const chunks: Buffer[] = [];
+    for await (const c of await s.readStream(info.digest))
+      chunks.push(c as Buffer);
+    assert.deepEqual(Buffer.concat(chunks), data);
+    const walked = [];
+    for await (const b of s.walk()) walked.push(b);
+    assert.deepEqual(walked, [info]);
+    await s.remove(info.digest);
+    assert.equal(await s.exists(info.digest), false);
+    assert.deepEqual(await readdir(join(s.root, "blobs", "sha256")), []);
   }));
