@@ -5,7 +5,6 @@ import {
   lstat,
   lutimes,
   mkdir,
-  open,
   readdir,
   rm,
   symlink,
@@ -20,7 +19,11 @@ import { InvalidArgumentError, isErrno } from "../../util/errors.ts";
 import { lsetxattr, makedev, mknod, S_IFCHR } from "../syscalls.ts";
 import { decompress } from "./compression.ts";
 import { memberComponents, resolveDirInRoot } from "./scoped-path.ts";
-import { makeSpecialFile, unhandledType } from "./special-files.ts";
+import {
+  makeSpecialFile,
+  unhandledType,
+  writeRegularFile,
+} from "./special-files.ts";
 
 /** Prefix of AUFS/OCI whiteout files (image-spec layer.md#whiteouts). */
 export const WHITEOUT_PREFIX = ".wh.";
@@ -141,12 +144,7 @@ class ApplyState {
       case "contiguous-file":
       case undefined:
       case null: {
-        const fh = await open(path, "wx", mode);
-        try {
-          for await (const chunk of body) await fh.write(chunk as Buffer);
-        } finally {
-          await fh.close();
-        }
+        await writeRegularFile(path, body, mode);
         this.size += h.size ?? 0;
         return;
       }

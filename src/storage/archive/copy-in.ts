@@ -6,7 +6,6 @@ import {
   lstat,
   lutimes,
   mkdir,
-  open,
   symlink,
 } from "node:fs/promises";
 import { posix } from "node:path";
@@ -26,7 +25,11 @@ import { absContainerPath } from "./copy-out.ts";
 import { removeAt } from "./remove-at.ts";
 import { closeFd, procPath } from "./root-dir.ts";
 import { memberComponents } from "./scoped-path.ts";
-import { makeSpecialFile, unhandledType } from "./special-files.ts";
+import {
+  makeSpecialFile,
+  unhandledType,
+  writeRegularFile,
+} from "./special-files.ts";
 
 /** Options of PUT /containers/{id}/archive. */
 export type ExtractOptions = {
@@ -178,19 +181,7 @@ async function create(
     case "contiguous-file":
     case undefined:
     case null: {
-      const fh = await open(
-        at,
-        constants.O_WRONLY |
-          constants.O_CREAT |
-          constants.O_EXCL |
-          constants.O_NOFOLLOW,
-        mode,
-      );
-      try {
-        for await (const chunk of body) await fh.write(chunk as Buffer);
-      } finally {
-        await fh.close();
-      }
+      await writeRegularFile(at, body, mode);
       return;
     }
     case "symlink":

@@ -1,3 +1,6 @@
+import { constants } from "node:fs";
+import { open } from "node:fs/promises";
+import type { Readable } from "node:stream";
 import type { Header } from "tar-stream";
 import { InvalidArgumentError } from "../../util/errors.ts";
 import { S_IFBLK, S_IFCHR, S_IFIFO, makedev, mknod } from "../syscalls.ts";
@@ -24,6 +27,31 @@ export function makeSpecialFile(
       return true;
     default:
       return false;
+  }
+}
+
+/**
+ * Writes a regular file member's body to a new file at path with the given
+ * permission bits. O_EXCL: never onto an existing file, and (with
+ * O_NOFOLLOW) never through a symlink planted at path.
+ */
+export async function writeRegularFile(
+  path: string,
+  body: Readable,
+  mode: number,
+): Promise<void> {
+  const fh = await open(
+    path,
+    constants.O_WRONLY |
+      constants.O_CREAT |
+      constants.O_EXCL |
+      constants.O_NOFOLLOW,
+    mode,
+  );
+  try {
+    for await (const chunk of body) await fh.write(chunk as Buffer);
+  } finally {
+    await fh.close();
   }
 }
 
