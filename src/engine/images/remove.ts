@@ -39,28 +39,14 @@ export async function removeImage(
       throw new ConflictError(
         `conflict: unable to remove repository reference ${JSON.stringify(name)} (must force) - container ${shortId(user.id)} is using its referenced image ${shortId(id)}`,
       );
-    await deps.store.removeRef(ref);
-    records.push({ Untagged: familiarString(ref) });
-    deps.events.publish({
-      type: "image",
-      action: "untag",
-      id,
-      attributes: { name: id },
-    });
+    records.push(await untag(deps, id, ref));
     if (deps.store.refsOf(id).length > 0) return records;
     quiet = true;
   } else if (isSingleReference(refs)) {
     const c = conflict(deps, id, { soft: !options.force, multiRef: false });
     if (c) throw new ConflictError(c.message);
     for (const r of refs) {
-      await deps.store.removeRef(r);
-      records.push({ Untagged: familiarString(r) });
-      deps.events.publish({
-        type: "image",
-        action: "untag",
-        id,
-        attributes: { name: id },
-      });
+      records.push(await untag(deps, id, r));
     }
   }
   const c = conflict(deps, id, {
@@ -73,14 +59,7 @@ export async function removeImage(
     throw new ConflictError(c.message);
   }
   for (const r of deps.store.refsOf(id)) {
-    await deps.store.removeRef(r);
-    records.push({ Untagged: familiarString(r) });
-    deps.events.publish({
-      type: "image",
-      action: "untag",
-      id,
-      attributes: { name: id },
-    });
+    records.push(await untag(deps, id, r));
   }
   records.push(...(await deleteImage(deps, id)));
   return records;
@@ -102,6 +81,22 @@ export async function deleteImage(
   });
   const removed = await releaseLayers(deps, chain);
   return [{ Deleted: id }, ...removed.map((c) => ({ Deleted: c }))];
+}
+
+/** Removes one name of image id, publishes the untag event, returns the record. */
+async function untag(
+  deps: RemoveDeps,
+  id: Digest,
+  ref: Reference,
+): Promise<ImageDeleteItem> {
+  await deps.store.removeRef(ref);
+  deps.events.publish({
+    type: "image",
+    action: "untag",
+    id,
+    attributes: { name: id },
+  });
+  return { Untagged: familiarString(ref) };
 }
 
 /** moby's isSingleReference: one tag at most, digests only of that repository. */
