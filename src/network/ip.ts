@@ -66,6 +66,8 @@ function inNetns(
   return ["nsenter", [`--net=${netnsPath}`, "--", ...cmd]];
 }
 
+let netnsDirReady = false;
+
 /**
  * Creates the named namespace (idempotent); returns its path. In-process
  * (netns.ts) once `ip` has set /run/netns up as its shared mount point.
@@ -73,7 +75,9 @@ function inNetns(
 export async function addNetns(name: string): Promise<string> {
   const path = `${NETNS_DIR}/${name}`;
   if (existsSync(path)) return path;
-  if (isMountPoint(NETNS_DIR)) {
+  // Once /run/netns is a mount point it stays one: read mountinfo only until then.
+  netnsDirReady ||= isMountPoint(NETNS_DIR);
+  if (netnsDirReady) {
     createNetnsAt(path, NETNS_DIR);
     return path;
   }
