@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { InvalidArgumentError } from "../util/errors.ts";
 import type { Endpoint, NetworkDriver, NetworkSpec } from "./driver.ts";
 import type { Firewall } from "./firewall.ts";
@@ -40,11 +40,28 @@ export class BridgeDriver implements NetworkDriver {
       throw new InvalidArgumentError(
         `bridge name ${br} is longer than 15 characters`,
       );
+    const lines: string[] = [];
     if (!(await linkExists(br))) {
       const mtu = n.options[MTU] ? ["mtu", String(Number(n.options[MTU]))] : [];
-      await ip(["link", "add", "name", br, ...mtu, "type", "bridge"]);
+      // A bridge with a kernel-chosen MAC takes the lowest MAC of its ports,
+      // so a joining container would change it under the others' ARP
+      // caches and their frames to the gateway would be dropped until the
+      // entries expire. A MAC set once stays (addr_assign_type 3).
+      await ip([
+        "link",
+        "add",
+        "name",
+        br,
+        ...mtu,
+        "address",
+        randomMac(),
+        "type",
+        "bridge",
+      ]);
+    } else if (!(await hasSetMac(br))) {
+      // A bridge made before (or by hand): pin the MAC it has now.
+      lines.push(`link set ${br} address ${await readMac(br)}`);
     }
-    const lines: string[] = [];
     for (const s of n.subnets) {
       const len = s.subnet.split("/")[1]!;
       if (s.subnet.includes(":"))
@@ -119,4 +136,22 @@ export class BridgeDriver implements NetworkDriver {
       force: true,
     });
   }
+}
+
+/** A random unicast, locally administered MAC address. */
+function randomMac(): string {
+  const b = randomBytes(6);
+  b[0] = (b[0]! & 0xfe) | 0x02;
+  return [...b].map((x) => x.toString(16).padStart(2, "0")).join(":");
+}
+
+/** True when the device's MAC was set explicitly (sysfs addr_assign_type 3, NET_ADDR_SET). */
+async function hasSetMac(dev: string): Promise<boolean> {
+  const t = await readFile(`/sys/class/net/${dev}/addr_assign_type`, "utf8");
+  return t.trim() === "3";
+}
+
+/** The device's current MAC address. */
+async function readMac(dev: string): Promise<string> {
+  return (await readFile(`/sys/class/net/${dev}/address`, "utf8")).trim();
 }

@@ -154,6 +154,12 @@ export class Resolver {
         const res = ctx.tcp
           ? await forwardTcp(buf, u, timeout)
           : await forwardUdp(buf, u, timeout);
+        this.#o.log.debug("dns: forwarded", {
+          upstream: `${u.host}:${u.port}`,
+          question: query.questions?.[0]?.name,
+          client: ctx.client,
+          rcode: res.length >= 12 ? res.readUInt16BE(2) & 0xf : "short",
+        });
         if (res.length < 12) continue;
         if (NEXT_UPSTREAM.has(res.readUInt16BE(2) & 0xf)) continue;
         return res;

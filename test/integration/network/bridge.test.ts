@@ -1,5 +1,6 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { execFile } from "../../../src/util/exec.ts";
 import { skipReason } from "../harness.ts";
 import { freeSubnet, httpd, NetDaemon, ncGet } from "./net-daemon.ts";
@@ -32,6 +33,13 @@ describe(
         netA,
       ]);
       await d.ok(["network", "create", netB]);
+      const idA = (await d.ok(["network", "inspect", "-f", "{{.Id}}", netA]))
+        .trim()
+        .slice(0, 12);
+      const macBefore = readFileSync(
+        `/sys/class/net/br-${idA}/address`,
+        "utf8",
+      ).trim();
       await d.ok([
         "run",
         "-d",
@@ -119,6 +127,16 @@ describe(
       assert.match(
         await d.ok(["exec", "a1", "cat", "/etc/resolv.conf"]),
         new RegExp(`nameserver ${prefix}\\.1`),
+      );
+      // The bridge keeps the MAC it was made with while ports join (a
+      // kernel-chosen one would follow the lowest port MAC and strand the
+      // containers' ARP entries for the gateway).
+      const sys = `/sys/class/net/br-${idA}`;
+      assert.equal(readFileSync(`${sys}/addr_assign_type`, "utf8").trim(), "3");
+      assert.equal(
+        readFileSync(`${sys}/address`, "utf8").trim(),
+        macBefore,
+        "the bridge's MAC changed when containers joined",
       );
       const rm = await d.docker(["network", "rm", netA]);
       assert.notEqual(rm.code, 0);

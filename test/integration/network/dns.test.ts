@@ -11,11 +11,14 @@ import dnsPacket from "dns-packet";
 import { skipReason } from "../harness.ts";
 import { freeSubnet, NetDaemon } from "./net-daemon.ts";
 
-/** A loopback DNS server: outside.test → 10.9.9.9, NXDOMAIN otherwise. */
-async function fakeUpstream(address: string): Promise<Socket> {
+/** A loopback DNS server: outside.test → 10.9.9.9, NXDOMAIN otherwise; `seen` lists what it was asked. */
+async function fakeUpstream(address: string, seen: string[]): Promise<Socket> {
   const sock = createSocket("udp4");
   sock.on("message", (msg, rinfo) => {
     const q = dnsPacket.decode(msg);
+    seen.push(
+      `${new Date().toISOString()} ${q.questions?.[0]?.name} ${q.questions?.[0]?.type} from ${rinfo.address}:${rinfo.port}`,
+    );
     const name = q.questions?.[0]?.name ?? "";
     const known = name === "outside.test" && q.questions?.[0]?.type === "A";
     const reply = dnsPacket.encode({
@@ -39,9 +42,10 @@ describe("embedded DNS through the Docker CLI", { skip: skipReason() }, () => {
   const net1 = `wtd${d.tag}a`;
   const net2 = `wtd${d.tag}b`;
   let upstream: Socket | undefined;
+  const seen: string[] = [];
   before(async () => {
-    upstream = await fakeUpstream(upstreamIp);
-    d.config = { dns: [upstreamIp] };
+    upstream = await fakeUpstream(upstreamIp, seen);
+    d.config = { dns: [upstreamIp], "log-level": "debug" };
     await d.start();
     await d.importBusybox();
     await d.ok([
@@ -126,7 +130,22 @@ describe("embedded DNS through the Docker CLI", { skip: skipReason() }, () => {
     let r = await inCtr("dns1", "nslookup -type=a outside.test");
     for (let i = 0; i < 2 && r.code !== 0; i++)
       r = await inCtr("dns1", "nslookup -type=a outside.test");
-    assert.equal(r.code, 0, `${r.stdout}${r.stderr}\n${d.log().slice(-3000)}`);
+    const dnsLog = d
+      .log()
+      .split("\n")
+      .filter((l) => l.includes("dns"))
+      .slice(-20);
+    assert.equal(
+      r.code,
+      0,
+      [
+        r.stdout + r.stderr,
+        `upstream ${upstreamIp} was asked:`,
+        ...seen.slice(-10),
+        "daemon's dns log:",
+        ...dnsLog,
+      ].join("\n"),
+    );
     assert.match(r.stdout, /Address: 10\.9\.9\.9/);
     const miss = await inCtr("dns1", "nslookup -type=a nowhere.test");
     assert.notEqual(miss.code, 0);
