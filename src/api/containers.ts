@@ -89,6 +89,10 @@ export type HostConfig = {
   CpuShares: number;
   PidsLimit: number | null;
   ShmSize: number;
+  /** "", host, or container:<ref>. */
+  PidMode?: string;
+  /** "", private, shareable, none, host, or container:<ref>. */
+  IpcMode?: string;
   Ulimits: Ulimit[] | null;
   Dns: string[] | null;
   DnsSearch: string[] | null;

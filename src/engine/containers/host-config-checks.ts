@@ -169,15 +169,16 @@ function checkModes(hc: HostConfig): void {
     throw new InvalidArgumentError(
       `invalid cgroup namespace mode: ${cgroupns}`,
     );
+  // container:<ref> is checked at start, when the donor must be running (as moby).
+  const joins = (m: string): boolean => /^container:./.test(m);
   const pid = mode("PidMode");
-  if (pid.startsWith("container:"))
-    throw new NotImplementedError(`not implemented: --pid ${pid}`);
-  if (pid !== "" && pid !== "host")
+  if (pid !== "" && pid !== "host" && !joins(pid))
     throw new InvalidArgumentError(`invalid PID mode: ${pid}`);
   const ipc = mode("IpcMode");
-  if (ipc.startsWith("container:"))
-    throw new NotImplementedError(`not implemented: --ipc ${ipc}`);
-  if (!["", "host", "private", "shareable", "none"].includes(ipc))
+  if (
+    !["", "host", "private", "shareable", "none"].includes(ipc) &&
+    !joins(ipc)
+  )
     throw new InvalidArgumentError(`invalid IPC mode: ${ipc}`);
   const uts = mode("UTSMode");
   if (uts !== "" && uts !== "host")

@@ -58,6 +58,13 @@ test("checkHostConfig() accepts everything the Docker CLI sends by default", () 
   assert.deepEqual(check({}), []);
 });
 
+test("checkHostConfig() leaves --pid/--ipc container:<ref> to start, where the donor must run", () => {
+  assert.deepEqual(
+    check({ PidMode: "container:web", IpcMode: "container:web" }),
+    [],
+  );
+});
+
 test("checkHostConfig() refuses fields wharf does not build with 501", () => {
   for (const [extra, re] of [
     [{ StorageOpt: { size: "1G" } }, /--storage-opt/],
@@ -65,8 +72,6 @@ test("checkHostConfig() refuses fields wharf does not build with 501", () => {
     [{ Cgroup: "container:x" }, /HostConfig.Cgroup/],
     [{ CpuCount: 2 }, /--cpu-count/],
     [{ UsernsMode: "private" }, /--userns private/],
-    [{ PidMode: "container:x" }, /--pid container:x/],
-    [{ IpcMode: "container:x" }, /--ipc container:x/],
     [{ Runtime: "runc" }, /--runtime runc/],
     [{ LogConfig: { Type: "syslog", Config: {} } }, /logging driver "syslog"/],
     [{ LogConfig: { Type: "", Config: { "max-size": "1m" } } }, /max-size/],
@@ -93,6 +98,9 @@ test("checkHostConfig() answers bad values with moby's 400 text", () => {
     [{ MemorySwap: 20 << 20 }, "You should always set the Memory limit"],
     [{ MemorySwappiness: 101 }, "valid memory swappiness range is 0-100"],
     [{ Isolation: "hyperv" }, "invalid isolation 'hyperv' on linux"],
+    [{ PidMode: "container:" }, "invalid PID mode: container:"],
+    [{ IpcMode: "container:" }, "invalid IPC mode: container:"],
+    [{ IpcMode: "bogus" }, "invalid IPC mode: bogus"],
     [{ Runtime: "kata" }, "Unknown runtime specified kata"],
     [{ LogConfig: { Type: "bogus" } }, "no log driver named 'bogus'"],
     [{ IOMaximumIOps: 5 }, "Invalid QoS settings"],
@@ -227,6 +235,37 @@ test("buildSpec() sets oom score, devices, annotations, cgroup parent, domain na
   assert.ok(spec.linux.namespaces.some((n) => n.type === "cgroup"));
   assert.ok(!spec.mounts.some((m) => m.destination === "/dev/shm"));
   assert.equal(cgroupsPath(record({})), `/wharf/${r.id}`);
+});
+
+test("buildSpec() joins a donor's PID and IPC namespaces and binds the shared /dev/shm", () => {
+  const seccomp = {
+    forContainer: () => ({ kind: "none" }),
+  } as unknown as SeccompFilters;
+  const spec = buildSpec(
+    record({ PidMode: "container:web", IpcMode: "container:web" }),
+    {
+      rootfs: "/r",
+      hostnamePath: "/h",
+      hostsPath: "/hs",
+      resolvConfPath: "/rc",
+      netns: undefined,
+      initBinary: undefined,
+      user: { uid: 0, gid: 0, additionalGids: [] },
+      seccomp,
+      shared: {
+        pidns: "/proc/42/ns/pid",
+        ipcns: "/proc/42/ns/ipc",
+        shm: "/data/containers/web/shm",
+      },
+    },
+  );
+  const ns = (t: string) => spec.linux.namespaces.filter((n) => n.type === t);
+  assert.deepEqual(ns("pid"), [{ type: "pid", path: "/proc/42/ns/pid" }]);
+  assert.deepEqual(ns("ipc"), [{ type: "ipc", path: "/proc/42/ns/ipc" }]);
+  const shm = spec.mounts.filter((m) => m.destination === "/dev/shm");
+  assert.equal(shm.length, 1);
+  assert.equal(shm[0]!.type, "bind");
+  assert.equal(shm[0]!.source, "/data/containers/web/shm");
 });
 
 test("devNumbers() splits a Linux dev_t and parseDeviceCgroupRule() reads wildcards", () => {

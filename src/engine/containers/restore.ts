@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { errorMessage, isErrno } from "../../util/errors.ts";
 import { bundleOf, nowRfc3339, publish, type Core } from "./core.ts";
 import { isRunning, type ContainerRecord } from "./record.ts";
-import { recordExit } from "./start.ts";
+import { recordExit, releaseShared } from "./start.ts";
 
 /**
  * Reconciles records with what conmon and the runtime say after a daemon
@@ -69,6 +69,7 @@ async function reconcileOne(core: Core, r: ContainerRecord): Promise<void> {
     const st = await core.runtime.state(r.id).catch(() => undefined);
     if (st) await core.runtime.remove(r.id, { force: true });
     await core.runtime.clearExitStatus(r.id);
+    releaseShared(core, r);
     await core.images.unmountRootfs(r.id).catch(() => undefined);
     await rm(bundle, { recursive: true, force: true });
     return;
@@ -102,6 +103,7 @@ async function reconcileOne(core: Core, r: ContainerRecord): Promise<void> {
   await core.store.save(r);
   await core.networking.release(r).catch(() => undefined);
   await core.mounts.release(r).catch(() => undefined);
+  releaseShared(core, r);
   await core.images.unmountRootfs(r.id).catch(() => undefined);
   await rm(bundle, { recursive: true, force: true });
   publish(core, r, "die", { exitCode: "255" });

@@ -22,6 +22,7 @@ import {
   systemPaths,
 } from "./spec-linux.ts";
 import type { ContainerRecord } from "./record.ts";
+import type { SharedNamespaces } from "./shared-ns.ts";
 
 /** Where Docker mounts its init binary in the container. */
 export const INIT_PATH = "/sbin/docker-init";
@@ -32,6 +33,8 @@ export type SpecInputs = {
   hostnamePath: string;
   hostsPath: string;
   resolvConfPath: string;
+  /** PID/IPC namespaces of another container to join and the /dev/shm to bind (shared-ns.ts). */
+  shared?: SharedNamespaces;
   /** Path of the network namespace to join; undefined = a new one; "host" = none. */
   netns: string | undefined;
   /** The init binary on the host (tini-static) when HostConfig.Init. */
@@ -77,10 +80,26 @@ export function buildSpec(r: ContainerRecord, inputs: SpecInputs): OciSpec {
     });
     args.unshift(INIT_PATH, "--");
   }
+  const shared = inputs.shared ?? {};
+  if (shared.shm) {
+    const shm = mounts.find((m) => m.destination === "/dev/shm");
+    if (shm)
+      Object.assign(shm, {
+        type: "bind",
+        source: shared.shm,
+        options: ["rbind", "rprivate", "nosuid", "noexec", "nodev"],
+      });
+  }
   if (inputs.mounts?.length) mergeUserMounts(mounts, inputs.mounts);
   const namespaces: OciNamespace[] = [{ type: "mount" }];
-  if (hc.PidMode !== "host") namespaces.push({ type: "pid" });
-  if (hc.IpcMode !== "host") namespaces.push({ type: "ipc" });
+  if (hc.PidMode !== "host")
+    namespaces.push(
+      shared.pidns ? { type: "pid", path: shared.pidns } : { type: "pid" },
+    );
+  if (hc.IpcMode !== "host")
+    namespaces.push(
+      shared.ipcns ? { type: "ipc", path: shared.ipcns } : { type: "ipc" },
+    );
   if (hc.UTSMode !== "host" && inputs.netns !== "host")
     namespaces.push({ type: "uts" });
   if (hc.CgroupnsMode === "private") namespaces.push({ type: "cgroup" });

@@ -10,6 +10,10 @@ import { checkStart, isRunning, type ContainerRecord } from "./record.ts";
 import { resolveHostDevices } from "./devices.ts";
 import { logsDisabled } from "./logs.ts";
 import { buildSpec } from "./spec.ts";
+import {
+  prepareSharedNamespaces,
+  releaseSharedNamespaces,
+} from "./shared-ns.ts";
 import { resolveUser } from "./user.ts";
 
 /**
@@ -51,6 +55,7 @@ export async function startContainer(
       resolveHostDevices(r.hostConfig),
     ] as const);
     const netns = net.netns;
+    const shared = await prepareSharedNamespaces(core, r);
     const files = hostFilePaths(core.store.dirOf(id));
     await writeHostFiles(r, files, { ...net, hostNetwork: netns === "host" });
     const spec = buildSpec(r, {
@@ -62,6 +67,7 @@ export async function startContainer(
       seccomp: core.seccomp,
       mounts,
       devices,
+      shared,
     });
     // compat: moby puts link variables before Config.Env, which wins.
     if (net.env?.length) spec.process.env.splice(1, 0, ...net.env);
@@ -128,6 +134,7 @@ async function failStart(
   await core.runtime.clearExitStatus(r.id).catch(() => undefined);
   await core.networking.release(r).catch(() => undefined);
   await core.mounts.release(r).catch(() => undefined);
+  releaseShared(core, r);
   await core.images.unmountRootfs(r.id).catch(() => undefined);
   await rm(bundleOf(core, r.id), { recursive: true, force: true });
   // compat: moby's exit codes for start failures (127 not found, 126 not executable).
@@ -214,6 +221,7 @@ export async function recordExit(
     core.mounts
       .release(r)
       .catch(() => undefined)
+      .then(() => releaseShared(core, r))
       .then(() => core.images.unmountRootfs(r.id))
       .catch(() => undefined),
   ]);
@@ -231,4 +239,16 @@ export async function recordExit(
     ),
   });
   return true;
+}
+
+/** Unmounts a shareable /dev/shm; a failure is logged (the container is gone either way). */
+export function releaseShared(core: Core, r: ContainerRecord): void {
+  try {
+    releaseSharedNamespaces(core, r);
+  } catch (err) {
+    core.log.warn("cannot unmount the container's /dev/shm", {
+      id: r.id,
+      err: errorMessage(err),
+    });
+  }
 }

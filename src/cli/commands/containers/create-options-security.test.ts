@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { parseFlags } from "../../flags.ts";
 import {
   SECURITY_FLAGS,
+  namespaceHostConfig,
   securityHostConfig,
 } from "./create-options-security.ts";
 
@@ -54,4 +55,15 @@ test("--security-opt keeps builtin/unconfined and turns systempaths=unconfined i
     message: 'Invalid --security-opt: "nonsense"',
   });
   assert.throws(() => hc("label="), /Invalid --security-opt/);
+});
+
+test("--pid, --ipc and --uts set only the modes given", () => {
+  const ns = (...args: string[]) =>
+    namespaceHostConfig(parseFlags(SECURITY_FLAGS, args).flags);
+  assert.deepEqual(ns(), {});
+  assert.deepEqual(ns("--pid", "container:web", "--ipc", "shareable"), {
+    PidMode: "container:web",
+    IpcMode: "shareable",
+  });
+  assert.deepEqual(ns("--uts", "host"), { UTSMode: "host" });
 });

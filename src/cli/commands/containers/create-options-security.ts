@@ -1,5 +1,5 @@
 /**
- * `--security-opt` of run and create, translated as the Docker CLI does
+ * `--security-opt` (and `--pid`, `--ipc`, `--uts`) of run and create, translated as the Docker CLI does
  * (docker/cli cli/command/container/opts.go parseSecurityOpts and
  * parseSystemPaths): a seccomp profile file is read and sent as its
  * compacted JSON content, and `systempaths=unconfined` becomes empty
@@ -9,10 +9,29 @@ import { readFileSync } from "node:fs";
 import { StatusError } from "../../command.ts";
 import type { FlagSpec, ParsedFlags } from "../../flags.ts";
 
-/** The flag, for CREATE_FLAGS. */
+/** The flags, for CREATE_FLAGS: --security-opt and the namespace modes. */
 export const SECURITY_FLAGS: FlagSpec[] = [
   { name: "security-opt", type: "list", description: "Security Options" },
+  { name: "pid", type: "string", description: "PID namespace to use" },
+  { name: "ipc", type: "string", description: "IPC mode to use" },
+  { name: "uts", type: "string", description: "UTS namespace to use" },
 ];
+
+/** HostConfig.PidMode, IpcMode and UTSMode from --pid, --ipc and --uts (only those given). */
+export function namespaceHostConfig(flags: ParsedFlags): {
+  PidMode?: string;
+  IpcMode?: string;
+  UTSMode?: string;
+} {
+  const out: { PidMode?: string; IpcMode?: string; UTSMode?: string } = {};
+  const pid = flags.string("pid");
+  const ipc = flags.string("ipc");
+  const uts = flags.string("uts");
+  if (pid !== undefined) out.PidMode = pid;
+  if (ipc !== undefined) out.IpcMode = ipc;
+  if (uts !== undefined) out.UTSMode = uts;
+  return out;
+}
 
 /** The HostConfig fields of --security-opt. Throws StatusError (125) as the Docker CLI fails. */
 export function securityHostConfig(flags: ParsedFlags): {

@@ -15,6 +15,7 @@ import { MOUNT_FLAGS, mountFields } from "./create-options-mounts.ts";
 import { applyNetworkFlags, NETWORK_FLAGS } from "./create-options-network.ts";
 import {
   SECURITY_FLAGS,
+  namespaceHostConfig,
   securityHostConfig,
 } from "./create-options-security.ts";
 
@@ -295,6 +296,7 @@ export function createBody(
       ExtraHosts: flags.list("add-host").length ? flags.list("add-host") : null,
       ...mounts.HostConfig,
       ...securityHostConfig(flags),
+      ...namespaceHostConfig(flags),
     },
     NetworkingConfig: { EndpointsConfig: {} },
   };
