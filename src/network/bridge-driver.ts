@@ -58,9 +58,14 @@ export class BridgeDriver implements NetworkDriver {
         "type",
         "bridge",
       ]);
-    } else if (!(await hasSetMac(br))) {
-      // A bridge made before (or by hand): pin the MAC it has now.
-      lines.push(`link set ${br} address ${await readMac(br)}`);
+    } else {
+      // A bridge made before (or by hand): pin the MAC it has now, unless
+      // it is the all-zero one a bridge is left with when its last port
+      // goes (the containers could not reach the gateway through that).
+      const mac = await readMac(br);
+      if (mac === ZERO_MAC) lines.push(`link set ${br} address ${randomMac()}`);
+      else if (!(await hasSetMac(br)))
+        lines.push(`link set ${br} address ${mac}`);
     }
     for (const s of n.subnets) {
       const len = s.subnet.split("/")[1]!;
@@ -137,6 +142,8 @@ export class BridgeDriver implements NetworkDriver {
     });
   }
 }
+
+const ZERO_MAC = "00:00:00:00:00:00";
 
 /** A random unicast, locally administered MAC address. */
 function randomMac(): string {

@@ -250,3 +250,65 @@ describe(
     });
   },
 );
+
+describe(
+  "a default bridge left behind by an earlier daemon",
+  { skip: skipReason() },
+  () => {
+    const d = new NetDaemon();
+    after(() => d.cleanup());
+
+    test("gets a usable MAC, not the all-zero one of a bridge without ports", async () => {
+      // What kill -9 leaves once the last container's veth is gone: a
+      // bridge whose last port left has the all-zero MAC.
+      const port = `wtv${d.tag}`;
+      for (const args of [
+        ["link", "add", "name", d.bridge, "type", "bridge"],
+        [
+          "link",
+          "add",
+          "name",
+          port,
+          "type",
+          "veth",
+          "peer",
+          "name",
+          `${port}p`,
+        ],
+        ["link", "set", port, "master", d.bridge],
+        ["link", "delete", port],
+      ])
+        assert.equal((await execFile("ip", args)).code, 0, args.join(" "));
+      assert.equal(
+        readFileSync(`/sys/class/net/${d.bridge}/address`, "utf8").trim(),
+        "00:00:00:00:00:00",
+      );
+      await d.start();
+      await d.importBusybox();
+      const mac = readFileSync(
+        `/sys/class/net/${d.bridge}/address`,
+        "utf8",
+      ).trim();
+      assert.notEqual(mac, "00:00:00:00:00:00");
+      const gw = (
+        await d.ok([
+          "network",
+          "inspect",
+          "-f",
+          "{{(index .IPAM.Config 0).Gateway}}",
+          "bridge",
+        ])
+      ).trim();
+      const r = await d.docker([
+        "run",
+        "--rm",
+        "busybox",
+        "ping",
+        "-c1",
+        "-W2",
+        gw,
+      ]);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+    });
+  },
+);
