@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import { InvalidArgumentError } from "../util/errors.ts";
 import type { Endpoint, NetworkDriver, NetworkSpec } from "./driver.ts";
+import { randomMac } from "./cidr.ts";
 import type { Firewall } from "./firewall.ts";
 import { ip, ipBatch, linkExists } from "./ip.ts";
 
@@ -144,13 +145,6 @@ export class BridgeDriver implements NetworkDriver {
 }
 
 const ZERO_MAC = "00:00:00:00:00:00";
-
-/** A random unicast, locally administered MAC address. */
-function randomMac(): string {
-  const b = randomBytes(6);
-  b[0] = (b[0]! & 0xfe) | 0x02;
-  return [...b].map((x) => x.toString(16).padStart(2, "0")).join(":");
-}
 
 /** True when the device's MAC was set explicitly (sysfs addr_assign_type 3, NET_ADDR_SET). */
 async function hasSetMac(dev: string): Promise<boolean> {

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { isIP } from "node:net";
 import { InvalidArgumentError } from "../util/errors.ts";
 
@@ -120,6 +121,13 @@ export function macFromIpv4(ip: string): string {
     ...[24n, 16n, 8n, 0n].map((s) => (v.value >> s) & 0xffn),
   ];
   return bytes.map((b) => b.toString(16).padStart(2, "0")).join(":");
+}
+
+/** A random unicast, locally administered MAC address. */
+export function randomMac(): string {
+  const b = randomBytes(6);
+  b[0] = (b[0]! & 0xfe) | 0x02;
+  return [...b].map((x) => x.toString(16).padStart(2, "0")).join(":");
 }
 
 /** The subnets of size `size` carved out of `base`, in order (default-address-pools). */

@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { errorMessage, isErrno } from "../../util/errors.ts";
 import { bundleOf, nowRfc3339, publish, type Core } from "./core.ts";
 import { isRunning, type ContainerRecord } from "./record.ts";
-import { recordExit, releaseShared } from "./start.ts";
+import { releaseSharedNamespaces } from "./shared-ns.ts";
+import { recordExit } from "./start.ts";
 
 /**
  * Reconciles records with what conmon and the runtime say after a daemon
@@ -69,7 +70,7 @@ async function reconcileOne(core: Core, r: ContainerRecord): Promise<void> {
     const st = await core.runtime.state(r.id).catch(() => undefined);
     if (st) await core.runtime.remove(r.id, { force: true });
     await core.runtime.clearExitStatus(r.id);
-    releaseShared(core, r);
+    releaseSharedNamespaces(core, r);
     await core.images.unmountRootfs(r.id).catch(() => undefined);
     await rm(bundle, { recursive: true, force: true });
     return;
@@ -103,7 +104,7 @@ async function reconcileOne(core: Core, r: ContainerRecord): Promise<void> {
   await core.store.save(r);
   await core.networking.release(r).catch(() => undefined);
   await core.mounts.release(r).catch(() => undefined);
-  releaseShared(core, r);
+  releaseSharedNamespaces(core, r);
   await core.images.unmountRootfs(r.id).catch(() => undefined);
   await rm(bundle, { recursive: true, force: true });
   publish(core, r, "die", { exitCode: "255" });

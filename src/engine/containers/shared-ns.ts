@@ -13,6 +13,7 @@ import {
   ConflictError,
   InvalidArgumentError,
   NotFoundError,
+  errorMessage,
   isErrno,
 } from "../../util/errors.ts";
 import { MNT_DETACH, mount, umount } from "../../storage/syscalls.ts";
@@ -73,13 +74,17 @@ export async function prepareSharedNamespaces(
   return out;
 }
 
-/** Unmounts a shareable container's host-side /dev/shm; nothing when it is not mounted. */
+/** Unmounts a shareable container's host-side /dev/shm; nothing when it is not mounted, a failure is logged (the container is gone either way). */
 export function releaseSharedNamespaces(core: Core, r: ContainerRecord): void {
   if (r.hostConfig.IpcMode !== "shareable") return;
   try {
     umount(shmPathOf(core, r.id), MNT_DETACH);
   } catch (err) {
-    if (!isErrno(err, "EINVAL") && !isErrno(err, "ENOENT")) throw err;
+    if (isErrno(err, "EINVAL") || isErrno(err, "ENOENT")) return;
+    core.log.warn("cannot unmount the container's /dev/shm", {
+      id: r.id,
+      err: errorMessage(err),
+    });
   }
 }
 

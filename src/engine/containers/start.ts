@@ -134,7 +134,7 @@ async function failStart(
   await core.runtime.clearExitStatus(r.id).catch(() => undefined);
   await core.networking.release(r).catch(() => undefined);
   await core.mounts.release(r).catch(() => undefined);
-  releaseShared(core, r);
+  releaseSharedNamespaces(core, r);
   await core.images.unmountRootfs(r.id).catch(() => undefined);
   await rm(bundleOf(core, r.id), { recursive: true, force: true });
   // compat: moby's exit codes for start failures (127 not found, 126 not executable).
@@ -221,7 +221,7 @@ export async function recordExit(
     core.mounts
       .release(r)
       .catch(() => undefined)
-      .then(() => releaseShared(core, r))
+      .then(() => releaseSharedNamespaces(core, r))
       .then(() => core.images.unmountRootfs(r.id))
       .catch(() => undefined),
   ]);
@@ -239,16 +239,4 @@ export async function recordExit(
     ),
   });
   return true;
-}
-
-/** Unmounts a shareable /dev/shm; a failure is logged (the container is gone either way). */
-export function releaseShared(core: Core, r: ContainerRecord): void {
-  try {
-    releaseSharedNamespaces(core, r);
-  } catch (err) {
-    core.log.warn("cannot unmount the container's /dev/shm", {
-      id: r.id,
-      err: errorMessage(err),
-    });
-  }
 }

@@ -1,7 +1,7 @@
 import { basename } from "node:path";
 import type { EndpointSettingsBody } from "../../api/networks.ts";
 import type { Endpoint } from "../../network/driver.ts";
-import { macFromIpv4 } from "../../network/cidr.ts";
+import { macFromIpv4, randomMac } from "../../network/cidr.ts";
 import { addNetns, deleteNetns } from "../../network/ip.ts";
 import { ForbiddenError, InvalidArgumentError } from "../../util/errors.ts";
 import { newId, shortId } from "../../util/ids.ts";
@@ -310,12 +310,6 @@ function endpointOf(
     gateway: route && ep.gateway ? ep.gateway : undefined,
     mac: ep.mac,
   };
-}
-
-function randomMac(): string {
-  const b = Buffer.from(newId().slice(0, 12), "hex");
-  b[0] = (b[0]! & 0xfe) | 0x02;
-  return [...b].map((x) => x.toString(16).padStart(2, "0")).join(":");
 }
 
 /** Refuses a second endpoint on the same network (Docker's wording). */
