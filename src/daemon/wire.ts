@@ -2,11 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { isIP } from "node:net";
 import { join } from "node:path";
-import {
-  EventBus,
-  matchesEventFilters,
-  parseEventTime,
-} from "../engine/events/index.ts";
+import { EventBus, matchesEventFilters } from "../engine/events/index.ts";
 import { ImageService } from "../engine/images/index.ts";
 import { ContainerService } from "../engine/containers/index.ts";
 import { DOCKER_PLUGIN_DIRS, VolumeService } from "../engine/volumes/index.ts";
@@ -175,7 +171,6 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
         };
       },
       matchesEventFilters,
-      parseEventTime: (v) => parseEventTime(v),
     }),
   );
   router.add(imageRoutes(images));

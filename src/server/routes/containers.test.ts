@@ -113,7 +113,6 @@ function backend(
     }),
     remove: rec("remove"),
     prune: async () => ({ ContainersDeleted: null, SpaceReclaimed: 0 }),
-    parseLogTime: () => 0n,
     update: async (ref, body) => (
       calls.push(["update", ref, body]),
       { Warnings: null }

@@ -2,6 +2,7 @@
  * The flags `run` and `create` share, and their translation into the body of
  * POST /containers/create as the Docker CLI builds it.
  */
+import { ramInBytes as parseRam } from "../../../conventions/size.ts";
 import { readFileSync } from "node:fs";
 import type { ContainerCreateBody } from "../../../client/index.ts";
 import { StatusError } from "../../command.ts";
@@ -165,18 +166,19 @@ export const CREATE_FLAGS: FlagSpec[] = [
   ...LIFECYCLE_FLAGS,
 ];
 
-/** Parses "1g", "512m", "100k" or bytes, as Docker's RAMInBytes. Throws StatusError. */
-export function ramInBytes(value: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*([kmgtp]?)i?b?$/i.exec(value.trim());
-  if (!m)
+/**
+ * Bytes of a size flag ("1g", "512m", "100k", bytes) read with Docker's
+ * RAMInBytes. Throws StatusError 125 naming the flag, as the Docker CLI does.
+ */
+export function ramInBytes(value: string, flag = "-m, --memory"): number {
+  try {
+    return parseRam(value);
+  } catch (err) {
     throw new StatusError(
-      `invalid argument "${value}" for "-m, --memory" flag: invalid size: '${value}'`,
+      `invalid argument "${value}" for "${flag}" flag: ${(err as Error).message}`,
       125,
     );
-  const unit = ["", "k", "m", "g", "t", "p"].indexOf(
-    (m[2] ?? "").toLowerCase(),
-  );
-  return Math.round(Number(m[1]) * 1024 ** unit);
+  }
 }
 
 /** Reads an --env-file: KEY=VALUE lines, `#` comments, bare KEY taken from env. */
