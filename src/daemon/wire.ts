@@ -76,13 +76,7 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
   // The driver registry; ipvlan and 802.1q parents check the kernel first.
   const kernel = new KernelProbe();
   const drivers = new Map<string, NetworkDriver>([
-    [
-      "bridge",
-      new BridgeDriver({
-        firewall,
-        routeLocalnet: !netOptions.userlandProxy,
-      }),
-    ],
+    ["bridge", new BridgeDriver({ firewall })],
     ["macvlan", macvlanDriver({ kernel })],
     ["ipvlan", ipvlanDriver({ kernel })],
   ]);
