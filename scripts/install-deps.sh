@@ -32,3 +32,4 @@ echo "==> building"
 npm run -s build
 ln -sf "$PWD/bin/wharf" /usr/local/bin/wharf
 ln -sf "$PWD/bin/wharfd" /usr/local/bin/wharfd
+ln -sf "$PWD/bin/wharf-registry" /usr/local/bin/wharf-registry
