@@ -41,8 +41,9 @@ export class ManifestStore {
       checkDigest(reference);
       if (await this.#driver.stat(revisionLinkPath(name, reference)))
         return reference;
-    } else {
-      checkTag(reference);
+    } else if (isValidTag(reference)) {
+      // compat: an invalid tag is simply unknown on reads (the conformance
+      // suite's nonexistent manifest is ".INVALID_MANIFEST_NAME"); PUT says 400.
       const link = await this.#readLink(tagCurrentPath(name, reference));
       if (
         link !== undefined &&
