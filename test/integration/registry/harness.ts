@@ -68,7 +68,7 @@ export async function startRegistry(
     });
   });
   const stop = async (): Promise<void> => {
-    if (proc.exitCode === null) {
+    if (proc.exitCode === null && proc.signalCode === null) {
       const exited = new Promise((r) => proc.once("exit", r));
       proc.kill("SIGTERM");
       await exited;
