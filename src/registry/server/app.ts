@@ -3,7 +3,8 @@ import { API_VERSION, Headers, matchRoute } from "../protocol/paths.ts";
 import { RegistryError } from "../protocol/errors.ts";
 import { errorMessage } from "../../util/errors.ts";
 import { AccessRules, type Action } from "./auth/access.ts";
-import type { Authenticator, Scope } from "./auth/authenticator.ts";
+import type { Authenticator, Identity, Scope } from "./auth/authenticator.ts";
+import { TOKEN_PATH, type TokenAuthenticator } from "./auth/token.ts";
 import { writeError, writeJson, type Context } from "./context.ts";
 import { Metrics } from "./metrics.ts";
 import { routeTable } from "./routes.ts";
@@ -12,6 +13,8 @@ import type { Services } from "./services.ts";
 /** How the app authenticates and authorizes, and where it logs. */
 export type AppOptions = {
   authenticator?: Authenticator;
+  /** Serves GET /auth/token (the built-in token endpoint), when set. */
+  tokenServer?: TokenAuthenticator;
   rules?: AccessRules;
   /** Receives one access-log line per request; undefined disables the log. */
   accessLog?: (line: string) => void;
@@ -78,6 +81,8 @@ export class RegistryApp {
       if (e.status === 401 && this.#opts.authenticator)
         headers["www-authenticate"] = this.#opts.authenticator.challenge(
           scopesOf(req),
+          req,
+          e.detail === INSUFFICIENT_SCOPE ? "insufficient_scope" : undefined,
         );
       writeError(res, e, headers);
     });
@@ -101,6 +106,11 @@ export class RegistryApp {
       const text = this.metrics.render(this.#svc.uploads.active);
       res.writeHead(200, { "content-type": "text/plain; version=0.0.4" });
       res.end(text);
+      return;
+    }
+    if (url.pathname === TOKEN_PATH && this.#opts.tokenServer) {
+      state.route = "token";
+      await this.#opts.tokenServer.getToken(req, res, url.searchParams);
       return;
     }
     const match = matchRoute(url.pathname);
@@ -150,27 +160,46 @@ export class RegistryApp {
     await handler.handle(ctx, this.#svc);
   }
 
-  /** Authenticates and checks the access rules; throws UNAUTHORIZED (401) or DENIED (403). */
+  /**
+   * Authenticates and checks access: a token's own grants when it has
+   * them, else the access rules. Throws UNAUTHORIZED (401: no or
+   * insufficient credentials) or DENIED (403: the user may not).
+   */
   async #authorize(
     req: IncomingMessage,
     scopes: Scope[],
   ): Promise<string | undefined> {
     const auth = this.#opts.authenticator;
-    const user = auth ? await auth.authenticate(req, scopes) : undefined;
-    if (auth && user === undefined && scopes.length === 0)
+    const id: Identity | undefined = auth
+      ? await auth.authenticate(req, scopes)
+      : undefined;
+    const user = id?.user;
+    if (auth && id === undefined && scopes.length === 0)
       throw new RegistryError("UNAUTHORIZED"); // /v2/ tells clients to log in
     for (const s of scopes) {
-      const ok =
+      const ruleOk =
         "catalog" in s
           ? !auth || user !== undefined
           : s.actions.every((a) => this.#rules.allows(user, s.name, a));
-      if (ok) continue;
-      if (user === undefined) throw new RegistryError("UNAUTHORIZED");
+      if (id?.grants) {
+        const tokenOk =
+          "catalog" in s
+            ? id.grants("", "catalog")
+            : s.actions.every((a) => id.grants?.(s.name, a) ?? false);
+        if (tokenOk) continue;
+        if (!ruleOk && user !== undefined) throw new RegistryError("DENIED");
+        throw new RegistryError("UNAUTHORIZED", { detail: INSUFFICIENT_SCOPE });
+      }
+      if (ruleOk) continue;
+      if (id === undefined) throw new RegistryError("UNAUTHORIZED");
       throw new RegistryError("DENIED");
     }
     return user;
   }
 }
+
+/** Detail of a 401 whose token lacks the scope (the challenge says insufficient_scope). */
+const INSUFFICIENT_SCOPE = { reason: "insufficient_scope" };
 
 /** The scopes a request needs (also used to build the 401 challenge). */
 function requiredScopes(

@@ -7,7 +7,7 @@ import type { AccessRule } from "./auth/access.ts";
  * config.yml where it has one (http.addr, http.tls, storage.filesystem,
  * storage.delete, storage.maintenance.readonly, auth.htpasswd, proxy), so
  * a distribution config mostly works; `access`, `limits`,
- * `http.tls.selfsigned` and `auth.token.issuer` are wharf's.
+ * `http.tls.selfsigned` and a token realm-less built-in endpoint are wharf's.
  */
 export type RegistryConfig = {
   addr: string;
@@ -18,12 +18,12 @@ export type RegistryConfig = {
   readOnly: boolean;
   tls?: { certificate?: string; key?: string; selfSigned: boolean };
   htpasswd?: { realm: string; path: string };
+  /** Bearer tokens: an external realm (with its certificate bundle) or, without realm, the built-in endpoint. */
   token?: {
-    realm: string;
+    realm?: string;
     service: string;
     issuer: string;
-    secretFile?: string;
-    builtin: boolean;
+    rootCertBundle?: string;
   };
   access: AccessRule[];
   manifestLimit: number;
@@ -106,14 +106,19 @@ export function parseConfig(text: string): RegistryConfig {
   if (auth.token !== undefined) {
     const t = obj(auth.token, "auth.token");
     const realm = str(t.realm, "auth.token.realm");
+    const bundle = str(t.rootcertbundle, "auth.token.rootcertbundle");
     c.token = {
-      builtin: realm === undefined,
-      realm: realm ?? "/auth/token",
       service: str(t.service, "auth.token.service") ?? "wharf-registry",
       issuer: str(t.issuer, "auth.token.issuer") ?? "wharf-registry",
     };
-    const secret = str(t.secretfile, "auth.token.secretfile");
-    if (secret !== undefined) c.token.secretFile = secret;
+    if (realm !== undefined) {
+      if (bundle === undefined)
+        throw new Error(
+          "config: auth.token.realm needs auth.token.rootcertbundle to verify its tokens",
+        );
+      c.token.realm = realm;
+      c.token.rootCertBundle = bundle;
+    }
   }
   c.access = list(root.access, "access").map((r, i) =>
     accessRule(r, `access[${i}]`),

@@ -4,6 +4,9 @@ import { join } from "node:path";
 import { AccessRules } from "./auth/access.ts";
 import { BasicAuthenticator } from "./auth/basic.ts";
 import { Htpasswd } from "./auth/htpasswd.ts";
+import { keysFromBundle } from "./auth/jwt.ts";
+import { TokenAuthenticator } from "./auth/token.ts";
+import { readFile } from "node:fs/promises";
 import type { Authenticator } from "./auth/authenticator.ts";
 import { RegistryApp } from "./app.ts";
 import type { RegistryConfig } from "./config.ts";
@@ -38,18 +41,50 @@ export function buildServices(
   };
 }
 
-/** Builds the authenticator the config asks for, if any. */
-export async function buildAuthenticator(
-  config: RegistryConfig,
-): Promise<Authenticator | undefined> {
-  if (config.token)
-    throw new Error("not implemented: auth.token (use auth.htpasswd)");
-  if (config.htpasswd)
-    return new BasicAuthenticator(
-      await Htpasswd.load(config.htpasswd.path),
-      config.htpasswd.realm,
+/**
+ * Builds the authenticator the config asks for, if any: bearer tokens
+ * (auth.token, whose built-in endpoint checks auth.htpasswd users) or
+ * Basic over htpasswd.
+ */
+export async function buildAuthenticator(config: RegistryConfig): Promise<{
+  authenticator?: Authenticator;
+  tokenServer?: TokenAuthenticator;
+}> {
+  const basic = config.htpasswd
+    ? new BasicAuthenticator(
+        await Htpasswd.load(config.htpasswd.path),
+        config.htpasswd.realm,
+      )
+    : undefined;
+  const rules = new AccessRules(
+    config.access,
+    basic !== undefined || config.token !== undefined,
+  );
+  if (config.token) {
+    const t = config.token;
+    const keys =
+      t.rootCertBundle !== undefined
+        ? {
+            publicKeys: keysFromBundle(
+              await readFile(t.rootCertBundle, "utf8"),
+            ),
+          }
+        : {};
+    const token = new TokenAuthenticator(
+      {
+        ...(t.realm !== undefined ? { realm: t.realm } : {}),
+        service: t.service,
+        issuer: t.issuer,
+        keys,
+      },
+      basic,
+      rules,
     );
-  return undefined;
+    return token.builtin
+      ? { authenticator: token, tokenServer: token }
+      : { authenticator: token };
+  }
+  return basic ? { authenticator: basic } : {};
 }
 
 /** A running registry: its server, bound address and a stop function. */
@@ -78,10 +113,11 @@ export async function serve(
     const driver = filesystem
       ? new FilesystemDriver(config.root)
       : new MemoryDriver();
-    const authenticator = await buildAuthenticator(config);
+    const { authenticator, tokenServer } = await buildAuthenticator(config);
     const app = new RegistryApp(buildServices(driver, config), {
       rules: new AccessRules(config.access, authenticator !== undefined),
       ...(authenticator ? { authenticator } : {}),
+      ...(tokenServer ? { tokenServer } : {}),
       ...(config.accessLog ? { accessLog: log.access } : {}),
       errorLog: log.error,
     });

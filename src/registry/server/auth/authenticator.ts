@@ -6,20 +6,34 @@ import type { Action } from "./access.ts";
 export type Scope = { name: string; actions: Action[] } | { catalog: true };
 
 /**
- * Turns a request's Authorization header into a user. Implementations:
+ * Who a request is. `user` is undefined for an anonymous token. `grants`,
+ * when present, is what the credential itself allows (a bearer token's
+ * access claim); without it the access rules decide.
+ */
+export type Identity = {
+  user: string | undefined;
+  grants?: (name: string, action: Action | "catalog") => boolean;
+};
+
+/**
+ * Turns a request's Authorization header into an identity. Implementations:
  * BasicAuthenticator (htpasswd) and TokenAuthenticator (bearer JWTs).
  */
 export interface Authenticator {
   /**
-   * The authenticated user, or undefined when the request carries no
-   * credentials. Throws UNAUTHORIZED for wrong credentials.
+   * The identity, or undefined when the request carries no credentials.
+   * Throws UNAUTHORIZED for wrong or expired credentials.
    */
   authenticate(
     req: IncomingMessage,
     scopes: Scope[],
-  ): Promise<string | undefined>;
+  ): Promise<Identity | undefined>;
   /** The WWW-Authenticate value for a 401 on these scopes. */
-  challenge(scopes: Scope[]): string;
+  challenge(
+    scopes: Scope[],
+    req: IncomingMessage,
+    error?: "insufficient_scope",
+  ): string;
 }
 
 /** Splits an Authorization header into scheme and credentials. */

@@ -4,6 +4,7 @@ import {
   decodeBasic,
   parseAuthorization,
   type Authenticator,
+  type Identity,
 } from "./authenticator.ts";
 import type { Htpasswd } from "./htpasswd.ts";
 
@@ -19,8 +20,14 @@ export class BasicAuthenticator implements Authenticator {
     this.#realm = realm;
   }
 
-  async authenticate(req: IncomingMessage): Promise<string | undefined> {
-    const auth = parseAuthorization(req.headers.authorization);
+  async authenticate(req: IncomingMessage): Promise<Identity | undefined> {
+    const user = await this.user(req.headers.authorization);
+    return user === undefined ? undefined : { user };
+  }
+
+  /** The user of a Basic Authorization header; undefined without one. Throws UNAUTHORIZED. */
+  async user(header: string | undefined): Promise<string | undefined> {
+    const auth = parseAuthorization(header);
     if (!auth) return undefined;
     if (auth.scheme !== "basic")
       throw new RegistryError("UNAUTHORIZED", {
