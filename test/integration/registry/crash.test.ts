@@ -69,7 +69,8 @@ void test("kill -9 during an upload leaves no visible blob; after a restart the 
     { stdio: "ignore" },
   );
   t.after(() => {
-    if (again.exitCode === null && again.signalCode === null) again.kill("SIGTERM");
+    if (again.exitCode === null && again.signalCode === null)
+      again.kill("SIGTERM");
   });
   let up = false;
   for (let i = 0; i < 100 && !up; i++) {
