@@ -57,7 +57,32 @@ export async function main(argv: string[]): Promise<number> {
     log.error(errorMessage(err));
     return 1;
   }
-  const daemon = await wire(config, log);
+  let daemon;
+  try {
+    daemon = await wire(config, log);
+  } catch (err) {
+    log.error(errorMessage(err));
+    return 1;
+  }
+  const wired = daemon;
+  const flags = parsed.flags;
+  // dockerd's SIGHUP: re-read daemon.json and apply the keys it reloads.
+  const onHup = (): void =>
+    void loadConfig(flags)
+      .then((next) => {
+        const changes = wired.reload(next);
+        log.info(
+          changes.length
+            ? `reloaded configuration: ${changes.join("; ")}`
+            : "reloaded configuration: nothing changed",
+        );
+      })
+      .catch((err: unknown) =>
+        log.error(
+          `reloading the configuration failed, keeping the running one: ${errorMessage(err)}`,
+        ),
+      );
+  process.on("SIGHUP", onHup);
   const server = new ApiServer(daemon.router, log);
   await server.listen(addresses);
   log.info("API listen on " + config.hosts.join(", "), {
@@ -68,6 +93,7 @@ export async function main(argv: string[]): Promise<number> {
     process.once("SIGTERM", resolve);
     process.once("SIGINT", resolve);
   });
+  process.off("SIGHUP", onHup);
   log.info("shutting down: containers keep running");
   await server.close();
   await daemon.close();
