@@ -8,6 +8,8 @@ import { Logger } from "../util/log.ts";
 import { WHARF_VERSION } from "../engine/system/index.ts";
 import { loadConfig, parseArgs, usage } from "./config.ts";
 import { wire } from "./wire.ts";
+import { AuditLog } from "./audit-log.ts";
+import { peerCred } from "./peer-cred.ts";
 
 /**
  * wharfd's entry: parse flags and config, take the pidfile, wire services,
@@ -83,7 +85,16 @@ export async function main(argv: string[]): Promise<number> {
         ),
       );
   process.on("SIGHUP", onHup);
-  const server = new ApiServer(daemon.router, log);
+  let audit;
+  try {
+    audit = config.extra.auditLog
+      ? { sink: new AuditLog(config.extra.auditLog), peerCred }
+      : undefined;
+  } catch (err) {
+    log.error(`audit log: ${errorMessage(err)}`);
+    return 1;
+  }
+  const server = new ApiServer(daemon.router, log, audit);
   await server.listen(addresses);
   log.info("API listen on " + config.hosts.join(", "), {
     version: WHARF_VERSION,
