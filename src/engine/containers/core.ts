@@ -85,6 +85,8 @@ export type Core = {
   initBinary: string | undefined;
   /** The OCI runtime's name ("crun" or "runc"): the only HostConfig.Runtime accepted. */
   runtimeName: string;
+  /** Every runtime name HostConfig.Runtime may give (the daemon's registered runtimes). */
+  runtimeNames: () => string[];
   /** Resolves waiters of id after an exit (next-exit / not-running). */
   notifyExit(id: string, code: number): void;
   /** Resolves waiters of id after removal. */

@@ -31,6 +31,10 @@ export type ContainerServiceOptions = {
   initBinary?: string;
   /** The daemon's runtime name (default "crun"); other HostConfig.Runtime values are refused. */
   runtimeName?: string;
+  /** Every runtime HostConfig.Runtime may name (default: runtimeName only); read at each create. */
+  runtimeNames?: () => string[];
+  /** The seccomp filter cache (daemon.json seccomp-profile sets its default profile). */
+  seccomp?: SeccompFilters;
 };
 
 /**
@@ -61,7 +65,7 @@ export function buildParts(options: ContainerServiceOptions): Parts {
     log: options.log,
     lock: new KeyedLock(),
     execs: new ExecStore(),
-    seccomp: new SeccompFilters(),
+    seccomp: options.seccomp ?? new SeccompFilters(),
     networking:
       options.networking ??
       new NoNetworking((ref) => {
@@ -85,6 +89,8 @@ export function buildParts(options: ContainerServiceOptions): Parts {
       options.initBinary ??
       ["/usr/bin/tini-static", "/usr/bin/tini"].find((p) => existsSync(p)),
     runtimeName: options.runtimeName ?? "crun",
+    runtimeNames:
+      options.runtimeNames ?? (() => [options.runtimeName ?? "crun"]),
     notifyExit: (id, code) => waiters.exited(id, code),
     notifyRemoved: (id, code) => waiters.removed(id, code),
     // The monitor needs the finished core: the probes reach it once built.
