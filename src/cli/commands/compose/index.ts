@@ -96,7 +96,8 @@ function usage(path: string): string {
 
 /** Runs one subcommand with its flags; errors in compose files exit 1 with their message. */
 async function dispatch(ctx: CommandContext): Promise<number | void> {
-  const global = parseFlags(COMPOSE_FLAGS, ctx.args, { interspersed: false });
+  // cli/main.ts has parsed the global compose flags (declared on the command)
+  const global = { flags: ctx.flags, args: ctx.args };
   if (global.flags.bool("dry-run"))
     throw new StatusError("--dry-run is not supported yet", 1);
   const [name, ...rest] = global.args;
@@ -162,7 +163,7 @@ async function dispatch(ctx: CommandContext): Promise<number | void> {
 export const compose: Command = {
   usage: "[OPTIONS] COMMAND",
   short: "Docker Compose",
-  flags: [],
+  flags: COMPOSE_FLAGS,
   interspersed: false,
   action: dispatch,
 };
