@@ -58,10 +58,10 @@ export async function startContainer(
       r.hostConfig.IpcMode === "shareable" ? ["mounts", "shm"] : ["mounts"],
       journal,
     );
-    const [user, mounts] = await Promise.all([
+    const [user, mounts] = await allOrFirstError([
       resolveUser(rootfs, r.config.User, groupAdd(r)),
       core.mounts.prepare(r, rootfs),
-    ]);
+    ] as const);
     const netns = net.netns;
     const shared = await prepareSharedNamespaces(core, r);
     const files = hostFilePaths(core.store.dirOf(id));
