@@ -349,3 +349,30 @@ void test("a client that hangs up mid-download leaves the server serving (regres
     await rm(root, { recursive: true, force: true });
   }
 });
+
+void test("read-only mode answers writes with 405 UNSUPPORTED and still serves reads; deletes can be switched off", async () => {
+  const r = await testRegistry({ config: { readOnly: true } });
+  try {
+    const post = await fetch(`${r.url}/v2/ro/blobs/uploads/`, {
+      method: "POST",
+    });
+    assert.equal(post.status, 405);
+    assert.equal(await errorCode(post), "UNSUPPORTED");
+    assert.equal(
+      (await fetch(`${r.url}/v2/ro/blobs/${sha256Digest("x")}`)).status,
+      404,
+    );
+  } finally {
+    await r.close();
+  }
+  const n = await testRegistry({ config: { deleteEnabled: false } });
+  try {
+    const del = await fetch(`${n.url}/v2/x/manifests/latest`, {
+      method: "DELETE",
+    });
+    assert.equal(del.status, 405);
+    assert.equal(await errorCode(del), "UNSUPPORTED");
+  } finally {
+    await n.close();
+  }
+});
