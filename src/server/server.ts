@@ -195,6 +195,10 @@ export class ApiServer {
       return;
     }
     const body = JSON.stringify({ message }) + "\n";
+    // An oversized body is left unread: close instead of draining it.
+    const close: Record<string, string> = ctx?.closeAfter
+      ? { Connection: "close" }
+      : {};
     if (res) {
       if (req.method === "HEAD")
         res.writeHead(status, { "Content-Type": "application/json" }).end();
@@ -203,6 +207,7 @@ export class ApiServer {
           .writeHead(status, {
             "Content-Type": "application/json",
             "Content-Length": Buffer.byteLength(body),
+            ...close,
           })
           .end(body);
     } else {

@@ -145,7 +145,10 @@ async function postCommit(
 ): Promise<void> {
   const ref = ctx.q("container");
   if (!ref) throw new NotFoundError("No such container: ");
-  const config = await ctx.json<Partial<ContainerConfig> | null>(null);
+  const config = await ctx.json<Partial<ContainerConfig> | null>(
+    "commit",
+    null,
+  );
   const opts: CommitOptions = {
     // compat: pause defaults to true from API 1.13 on.
     pause: ctx.q("pause") === undefined ? true : ctx.bool("pause"),

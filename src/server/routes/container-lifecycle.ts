@@ -88,9 +88,11 @@ async function postContainersCreate(
   ctx: RequestContext,
   b: ContainersBackend,
 ): Promise<void> {
-  const body = await ctx.json<ContainerCreateBody>();
-  if (typeof body !== "object" || body === null)
-    throw new InvalidArgumentError("invalid JSON: expected an object");
+  const body = await ctx.json<ContainerCreateBody | null>("containerCreate");
+  if (body === null)
+    throw new InvalidArgumentError(
+      "config cannot be empty in order to create a container",
+    );
   const o: { name?: string; platform?: string } = {};
   const name = ctx.q("name");
   const platform = ctx.q("platform");
@@ -183,8 +185,8 @@ async function postContainersUpdate(
   ctx: RequestContext,
   b: ContainersBackend,
 ): Promise<void> {
-  const body = await ctx.json<ContainerUpdateBody>();
-  if (typeof body !== "object" || body === null)
-    throw new InvalidArgumentError("invalid JSON: expected an object");
+  // compat: an empty or null body updates nothing, as moby's ReadJSON allows.
+  const body =
+    (await ctx.json<ContainerUpdateBody | null>("containerUpdate", {})) ?? {};
   ctx.send(200, await b.update(ctx.param("id"), body));
 }
