@@ -186,5 +186,24 @@ describe(
       );
       assert.equal(r.code, "404");
     });
+
+    test("swarm commands on a node without a swarm fail as on an inactive dockerd; plugin ls is empty", async () => {
+      const leave = await d.docker(["swarm", "leave"]);
+      assert.notEqual(leave.code, 0);
+      assert.match(leave.stderr, /This node is not part of a swarm/);
+      for (const args of [
+        ["node", "ls"],
+        ["service", "ls"],
+        ["secret", "ls"],
+        ["config", "ls"],
+      ]) {
+        const r = await d.docker(args);
+        assert.notEqual(r.code, 0, args.join(" "));
+        assert.match(r.stderr, /This node is not a swarm manager/);
+      }
+      const plugins = await d.docker(["plugin", "ls", "-q"]);
+      assert.equal(plugins.code, 0, plugins.stderr);
+      assert.equal(plugins.stdout.trim(), "");
+    });
   },
 );
