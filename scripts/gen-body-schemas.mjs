@@ -202,6 +202,8 @@ const STRUCTS = {
   "network.ConnectOptions": { from: ["/networks/{id}/connect", "post"] },
   "network.DisconnectOptions": { from: ["/networks/{id}/disconnect", "post"] },
   "volume.CreateOptions": { from: "VolumeCreateOptions" },
+  // compat: POST /containers/{id}/copy (API < 1.24) is not in the v1.50 definition.
+  "types.CopyConfig": { fields: { Resource: "string" } },
 };
 
 /** Named Go types that stand for another type; error texts use the name. */
@@ -221,6 +223,7 @@ const BODIES = {
   networkConnect: "network.ConnectOptions",
   networkDisconnect: "network.DisconnectOptions",
   volumeCreate: "volume.CreateOptions",
+  containerCopy: "types.CopyConfig",
 };
 
 /** The properties a `from` names: a definition, an inline object in one, or a body. */

@@ -357,6 +357,11 @@ export const GO_STRUCTS: Record<string, GoStruct> = {
       ClusterVolumeSpec: "any",
     },
   },
+  "types.CopyConfig": {
+    fields: {
+      Resource: "string",
+    },
+  },
 };
 
 /** Named Go types that stand for another type (error texts use the name). */
@@ -376,6 +381,7 @@ export const GO_BODIES = {
   networkConnect: "network.ConnectOptions",
   networkDisconnect: "network.DisconnectOptions",
   volumeCreate: "volume.CreateOptions",
+  containerCopy: "types.CopyConfig",
 } as const;
 
 /** The name of a request body in GO_BODIES. */

@@ -43,69 +43,88 @@ describe(
     const count = async (): Promise<number> =>
       (await d.ok(["ps", "-aq"])).split("\n").filter(Boolean).length;
 
-    test("wrongly typed create fields are 400 naming the field, and nothing is created", async () => {
-      const before = await count();
-      const cases: [string, string][] = [
-        ['{"Image":["busybox"]}', "CreateRequest.Config.Image of type string"],
-        [
-          '{"Image":"busybox","Cmd":{"a":1}}',
-          "CreateRequest.Config.Cmd of type string",
-        ],
-        [
-          '{"Image":"busybox","Env":"A=1"}',
-          "CreateRequest.Config.Env of type []string",
-        ],
-        [
-          '{"Image":"busybox","HostConfig":{"Memory":"lots"}}',
-          "HostConfig.HostConfig.Resources.Memory of type int64",
-        ],
-        [
-          '{"Image":"busybox","HostConfig":{"Privileged":"true"}}',
-          "HostConfig.HostConfig.Privileged of type bool",
-        ],
-        [
-          '{"Image":"busybox","HostConfig":{"Binds":"/:/host"}}',
-          "HostConfig.HostConfig.Binds of type []string",
-        ],
-      ];
-      for (const [body, field] of cases) {
-        const r = await post("/v1.50/containers/create", body);
-        assert.equal(r.code, "400", body);
-        assert.match(
-          JSON.parse(r.body).message as string,
-          new RegExp(
-            `^invalid JSON: json: cannot unmarshal \\w+ into Go struct field ${field.replace(/[[\]]/g, "\\$&")}$`,
-          ),
-        );
-      }
-      assert.equal(await count(), before);
-    });
+    test(
+      "wrongly typed create fields are 400 naming the field, and nothing is created",
+      {
+        skip: wharfOnly(
+          "dockerd 28's texts; dockerd 20.10 answers 500 with Go 1.19 paths",
+        ),
+      },
+      async () => {
+        const before = await count();
+        const cases: [string, string][] = [
+          [
+            '{"Image":["busybox"]}',
+            "CreateRequest.Config.Image of type string",
+          ],
+          [
+            '{"Image":"busybox","Cmd":{"a":1}}',
+            "CreateRequest.Config.Cmd of type string",
+          ],
+          [
+            '{"Image":"busybox","Env":"A=1"}',
+            "CreateRequest.Config.Env of type []string",
+          ],
+          [
+            '{"Image":"busybox","HostConfig":{"Memory":"lots"}}',
+            "HostConfig.HostConfig.Resources.Memory of type int64",
+          ],
+          [
+            '{"Image":"busybox","HostConfig":{"Privileged":"true"}}',
+            "HostConfig.HostConfig.Privileged of type bool",
+          ],
+          [
+            '{"Image":"busybox","HostConfig":{"Binds":"/:/host"}}',
+            "HostConfig.HostConfig.Binds of type []string",
+          ],
+        ];
+        for (const [body, field] of cases) {
+          const r = await post("/v1.50/containers/create", body);
+          assert.equal(r.code, "400", body);
+          assert.match(
+            JSON.parse(r.body).message as string,
+            new RegExp(
+              `^invalid JSON: json: cannot unmarshal \\w+ into Go struct field ${field.replace(/[[\]]/g, "\\$&")}$`,
+            ),
+          );
+        }
+        assert.equal(await count(), before);
+      },
+    );
 
-    test("invalid JSON is 400 on every body-taking endpoint", async () => {
-      await d.ok(["create", "--name", "fid-c", "busybox", "sleep", "60"]);
-      const paths = [
-        "/containers/create",
-        "/containers/fid-c/update",
-        "/containers/fid-c/exec",
-        "/networks/create",
-        "/networks/bridge/connect",
-        "/networks/bridge/disconnect",
-        "/volumes/create",
-        "/commit?container=fid-c",
-      ];
-      for (const p of paths) {
-        const r = await post(p, "{nope");
-        assert.equal(r.code, "400", p);
-        assert.equal(
-          JSON.parse(r.body).message,
-          "invalid JSON: invalid character 'n' looking for beginning of object key string",
-          p,
-        );
-      }
-      const typed = await post("/volumes/create", '{"Name":["v"]}');
-      assert.equal(typed.code, "400");
-      assert.equal((await d.ok(["volume", "ls", "-q"])).trim(), "");
-    });
+    test(
+      "invalid JSON is 400 on every body-taking endpoint",
+      {
+        skip: wharfOnly(
+          "dockerd 28's texts; dockerd 20.10 answers some with 500",
+        ),
+      },
+      async () => {
+        await d.ok(["create", "--name", "fid-c", "busybox", "sleep", "60"]);
+        const paths = [
+          "/containers/create",
+          "/containers/fid-c/update",
+          "/containers/fid-c/exec",
+          "/networks/create",
+          "/networks/bridge/connect",
+          "/networks/bridge/disconnect",
+          "/volumes/create",
+          "/commit?container=fid-c",
+        ];
+        for (const p of paths) {
+          const r = await post(p, "{nope");
+          assert.equal(r.code, "400", p);
+          assert.equal(
+            JSON.parse(r.body).message,
+            "invalid JSON: invalid character 'n' looking for beginning of object key string",
+            p,
+          );
+        }
+        const typed = await post("/volumes/create", '{"Name":["v"]}');
+        assert.equal(typed.code, "400");
+        assert.equal((await d.ok(["volume", "ls", "-q"])).trim(), "");
+      },
+    );
 
     test("null means absent, field by field (a Python client's health check)", async () => {
       const r = await post(
@@ -132,30 +151,36 @@ describe(
       assert.deepEqual(info!.Config.Cmd, ["sh"]);
     });
 
-    test("a 64 MiB body is refused early; memory stays flat and ps answers", async () => {
-      const file = join(d.dir, "big.json");
-      writeFileSync(
-        file,
-        `{"Image":"busybox","Labels":{"a":"${"x".repeat(64 * 1024 * 1024)}"}}`,
-      );
-      const rss = (): number =>
-        Number(
-          /VmRSS:\s+(\d+)/.exec(
-            readFileSync(`/proc/${d.pid}/status`, "utf8"),
-          )?.[1] ?? 0,
+    test(
+      "a 64 MiB body is refused early; memory stays flat and ps answers",
+      {
+        skip: wharfOnly("dockerd has no body limit"),
+      },
+      async () => {
+        const file = join(d.dir, "big.json");
+        writeFileSync(
+          file,
+          `{"Image":"busybox","Labels":{"a":"${"x".repeat(64 * 1024 * 1024)}"}}`,
         );
-      const before = rss();
-      const [r, ps] = await Promise.all([
-        post("/containers/create", `@${file}`),
-        d.docker(["ps"]),
-      ]);
-      assert.equal(r.code, "400");
-      assert.match(JSON.parse(r.body).message as string, /too large/);
-      assert.equal(ps.code, 0);
-      // The body was never buffered: far less than its 64 MiB was added.
-      assert.ok(rss() - before < 32 * 1024, `RSS grew ${rss() - before} KiB`);
-      assert.equal((await d.docker(["ps"])).code, 0);
-    });
+        const rss = (): number =>
+          Number(
+            /VmRSS:\s+(\d+)/.exec(
+              readFileSync(`/proc/${d.pid}/status`, "utf8"),
+            )?.[1] ?? 0,
+          );
+        const before = rss();
+        const [r, ps] = await Promise.all([
+          post("/containers/create", `@${file}`),
+          d.docker(["ps"]),
+        ]);
+        assert.equal(r.code, "400");
+        assert.match(JSON.parse(r.body).message as string, /too large/);
+        assert.equal(ps.code, 0);
+        // The body was never buffered: far less than its 64 MiB was added.
+        assert.ok(rss() - before < 32 * 1024, `RSS grew ${rss() - before} KiB`);
+        assert.equal((await d.docker(["ps"])).code, 0);
+      },
+    );
 
     test(
       "a record with a wrongly typed field read back from disk never breaks a listing",
