@@ -230,5 +230,50 @@ describe(
       assert.equal(plugins.code, 0, plugins.stderr);
       assert.equal(plugins.stdout.trim(), "");
     });
+
+    test(
+      "tag with an invalid reference is 400 with Docker 28's text and changes nothing",
+      {
+        skip: wharfOnly(
+          "dockerd 28's texts and order; dockerd 20.10 answers 500",
+        ),
+      },
+      async () => {
+        const before = await d.ok([
+          "images",
+          "--format",
+          "{{.Repository}}:{{.Tag}}",
+        ]);
+        const hex = "a".repeat(64);
+        const cases: [string, string, string][] = [
+          [
+            "busybox",
+            "repo=Bad",
+            "invalid reference format: repository name (library/Bad) must be lowercase",
+          ],
+          ["busybox", "repo=ok&tag=-x", "invalid tag format"],
+          ["busybox", `repo=a@sha256:${hex}`, "cannot import digest reference"],
+          [
+            "busybox",
+            "repo=sha256",
+            "refusing to create an ambiguous tag using digest algorithm as name",
+          ],
+          [
+            "nope",
+            "repo=Bad",
+            "invalid reference format: repository name (library/Bad) must be lowercase",
+          ],
+        ];
+        for (const [src, q, text] of cases) {
+          const r = await post(`/v1.50/images/${src}/tag?${q}`, "");
+          assert.equal(r.code, "400", q);
+          assert.equal(JSON.parse(r.body).message, text, q);
+        }
+        assert.equal(
+          await d.ok(["images", "--format", "{{.Repository}}:{{.Tag}}"]),
+          before,
+        );
+      },
+    );
   },
 );
