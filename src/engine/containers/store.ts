@@ -8,6 +8,7 @@ import {
 } from "../../util/errors.ts";
 import type { ContainerRecord } from "./record.ts";
 import { repairRecord } from "./record-check.ts";
+import { migrateResources } from "./resources.ts";
 
 /**
  * Container records on disk plus in-memory indexes by id and name.
@@ -46,6 +47,7 @@ export class ContainerStore {
       ).catch(() => undefined);
       if (!r || r.id !== id) orphans.push(id);
       else {
+        migrateResources(r);
         const dropped = repairRecord(r);
         if (dropped.length) repaired.push({ id, dropped });
         this.#index(r);
@@ -59,9 +61,17 @@ export class ContainerStore {
     return join(this.dir, id);
   }
 
-  /** Writes r atomically and indexes it. */
-  async save(r: ContainerRecord): Promise<void> {
-    await writeJsonAtomic(join(this.dir, r.id, "record.json"), r);
+  /**
+   * Writes r atomically and indexes it. `durable: false` skips the fsync
+   * (for the resource journal, which only has to survive a daemon crash).
+   */
+  async save(
+    r: ContainerRecord,
+    options: { durable?: boolean } = {},
+  ): Promise<void> {
+    await writeJsonAtomic(join(this.dir, r.id, "record.json"), r, {
+      sync: options.durable !== false,
+    });
     this.#index(r);
   }
 
