@@ -10,7 +10,8 @@ import { versionLessThan } from "../../api/version.ts";
 type Json = Record<string, unknown>;
 
 /**
- * Container inspect before 1.21. compat: 1.20 adds to Config MacAddress,
+ * Container inspect before 1.42 has HostConfig.KernelMemory (0: wharf sets
+ * no kernel memory limit). Before 1.21: compat: 1.20 adds to Config MacAddress,
  * NetworkDisabled, ExposedPorts (always present) and VolumeDriver (from
  * HostConfig), and NetworkSettings has no Networks; before 1.20 Config also
  * has Memory, MemorySwap, CpuShares and Cpuset (from HostConfig), and the
@@ -18,6 +19,11 @@ type Json = Record<string, unknown>;
  * Mounts. Returns the view unchanged from 1.21 on.
  */
 export function inspectForVersion(view: Json, version: string): Json {
+  if (!versionLessThan(version, "1.42")) return view;
+  view = {
+    ...view,
+    HostConfig: { KernelMemory: 0, ...((view.HostConfig ?? {}) as Json) },
+  };
   if (!versionLessThan(version, "1.21")) return view;
   const host = (view.HostConfig ?? {}) as Json;
   const config = { ...((view.Config ?? {}) as Json) };
@@ -49,10 +55,14 @@ export function inspectForVersion(view: Json, version: string): Json {
 }
 
 /**
- * /info before 1.25. compat: ExecutionDriver "<not supported>" and
- * SecurityOptions as bare names ("seccomp"), not "name=seccomp,profile=…".
+ * /info by version. compat: before 1.42 KernelMemory is there (the kmem
+ * limit exists wherever the kmem.tcp one does); before 1.25 ExecutionDriver
+ * "<not supported>" and SecurityOptions as bare names ("seccomp"), not
+ * "name=seccomp,profile=…".
  */
 export function infoForVersion(info: Json, version: string): Json {
+  if (!versionLessThan(version, "1.42")) return info;
+  info = { ...info, KernelMemory: info.KernelMemoryTCP ?? false };
   if (!versionLessThan(version, "1.25")) return info;
   const options = (info.SecurityOptions ?? []) as string[];
   return {
