@@ -36,6 +36,7 @@ import { imageRoutes } from "../server/routes/images.ts";
 import { systemRoutes } from "../server/routes/system.ts";
 import { volumeRoutes } from "../server/routes/volumes.ts";
 import { unbuiltRoutes } from "../server/routes/unbuilt.ts";
+import { inactiveSwarmRoutes } from "../server/routes/swarm.ts";
 import { errorMessage, InvalidArgumentError } from "../util/errors.ts";
 import type { Logger } from "../util/log.ts";
 import type { DaemonConfig } from "./config.ts";
@@ -199,6 +200,7 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
   router.add(archiveRoutes(containers));
   router.add(execRoutes(containers));
   router.add(networkRoutes(networks));
+  router.add(inactiveSwarmRoutes());
   router.add(unbuiltRoutes());
   log.debug("daemon wired", {
     dataRoot: config.dataRoot,
