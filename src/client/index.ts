@@ -38,4 +38,3 @@ export type {
 } from "./networks.ts";
 export type { EventsOptions, PingResult } from "./system.ts";
 export type * from "./types.ts";
-export { parseGoDuration, toApiTimestamp } from "./timestamp.ts";

@@ -13,6 +13,7 @@
  *     "audit-log": "/var/log/wharf/audit.log" }
  */
 import { InvalidArgumentError } from "../util/errors.ts";
+import { ramInBytes as parseRam } from "../conventions/size.ts";
 
 /** A runtime as daemon.json declares it. */
 export type RuntimeConfig = { path: string; runtimeArgs?: string[] };
@@ -114,12 +115,11 @@ const LOG_DRIVERS = [
 
 /** Parses "64M", "1g", "512" as Docker's RAMInBytes; NaN when malformed. */
 export function ramInBytes(value: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*([kmgtp]?)i?b?$/i.exec(value.trim());
-  if (!m) return NaN;
-  const unit = ["", "k", "m", "g", "t", "p"].indexOf(
-    (m[2] ?? "").toLowerCase(),
-  );
-  return Math.round(Number(m[1]) * 1024 ** unit);
+  try {
+    return parseRam(value);
+  } catch {
+    return NaN;
+  }
 }
 
 /**

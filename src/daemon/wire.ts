@@ -2,13 +2,14 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
 import { isIP } from "node:net";
 import { join } from "node:path";
-import {
-  EventBus,
-  matchesEventFilters,
-  parseEventTime,
-} from "../engine/events/index.ts";
+import { EventBus, matchesEventFilters } from "../engine/events/index.ts";
 import { ImageService } from "../engine/images/index.ts";
-import { ContainerService } from "../engine/containers/index.ts";
+import {
+  ContainerService,
+  ContainerStore,
+  containerLookup,
+  imageUsage,
+} from "../engine/containers/index.ts";
 import { DOCKER_PLUGIN_DIRS, VolumeService } from "../engine/volumes/index.ts";
 import { SystemService } from "../engine/system/index.ts";
 import { NetworkService, networkOptions } from "../engine/networks/index.ts";
@@ -63,7 +64,15 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
   const warnings = await prepareHost(log);
   const events = new EventBus();
 
-  const images = new ImageService({ root: config.dataRoot, events, log });
+  // Container records first: images and networks get narrow views of them
+  // at construction (contracts.ts), the records load in containers.init().
+  const records = new ContainerStore(config.dataRoot);
+  const images = new ImageService({
+    root: config.dataRoot,
+    events,
+    log,
+    usage: imageUsage(records),
+  });
   await images.init();
 
   const volumes = new VolumeService({
@@ -91,13 +100,7 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
   // The driver registry; ipvlan and 802.1q parents check the kernel first.
   const kernel = new KernelProbe();
   const drivers = new Map<string, NetworkDriver>([
-    [
-      "bridge",
-      new BridgeDriver({
-        firewall,
-        routeLocalnet: !netOptions.userlandProxy,
-      }),
-    ],
+    ["bridge", new BridgeDriver({ firewall })],
     ["macvlan", macvlanDriver({ kernel })],
     ["ipvlan", ipvlanDriver({ kernel })],
   ]);
@@ -108,6 +111,7 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
     log,
     firewall,
     drivers,
+    containers: containerLookup(records),
   });
   const dns = embeddedDns(networks, netOptions.dns, log);
   await networks.init();
@@ -136,18 +140,8 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
     log,
     volumes,
     networking: networks.sandboxes,
+    store: records,
   });
-  networks.setContainerLookup(async (ref) => {
-    const i = await containers.inspect(ref);
-    return {
-      id: i.Id,
-      name: i.Name,
-      config: i.Config,
-      hostConfig: i.HostConfig,
-      state: { pid: i.State.Pid, status: i.State.Status },
-    };
-  });
-  images.setUsageCheck((imageId) => containers.usageCheck(imageId));
   await containers.init();
   await containers.restore();
   const states = new Map(
@@ -197,7 +191,6 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
         };
       },
       matchesEventFilters,
-      parseEventTime: (v) => parseEventTime(v),
     }),
   );
   router.add(imageRoutes(images));

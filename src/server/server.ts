@@ -1,5 +1,7 @@
 import {
   createServer,
+  request,
+  type IncomingHttpHeaders,
   type IncomingMessage,
   type Server,
   type ServerResponse,
@@ -15,6 +17,25 @@ import type { Logger } from "../util/log.ts";
 import { RequestContext } from "./http.ts";
 import { statusOf } from "./errors.ts";
 import type { Router } from "./router.ts";
+import { memorySocketPair } from "./memory-socket.ts";
+
+/** What `ApiServer.inject` returns: the response as a client saw it. */
+export type InjectReply = {
+  status: number;
+  /** Header names lowercased, as node:http reports them. */
+  headers: IncomingHttpHeaders;
+  /** The raw body (for streams: everything until the server ended it). */
+  payload: Buffer;
+  /** The body as UTF-8 text. */
+  body: string;
+  /** The body parsed as JSON; throws SyntaxError when it is not JSON. */
+  json(): unknown;
+};
+
+/** Options of `ApiServer.inject`. */
+export type InjectOptions = {
+  headers?: Record<string, string>;
+};
 
 /** Where to listen: a UNIX socket path or a TCP host:port. */
 export type Listen =
@@ -90,6 +111,7 @@ export class ApiServer {
   #log: Logger;
   #servers: Server[] = [];
   #sockets: string[] = [];
+  #memory: Server | undefined;
   #audit: AuditOptions | undefined;
 
   /** `audit` records every state-changing call (POST, PUT, DELETE). */
@@ -123,20 +145,7 @@ export class ApiServer {
             headersTimeout: 0,
             keepAliveTimeout: 60_000,
           });
-      // Uploads of build contexts and image loads can take minutes.
-      server.requestTimeout = 0;
-      server.timeout = 0;
-      server.on(
-        "request",
-        (req: IncomingMessage, res: ServerResponse) =>
-          void this.#dispatch(req, res, undefined, undefined),
-      );
-      server.on(
-        "upgrade",
-        (req: IncomingMessage, socket: Duplex, head: Buffer) =>
-          void this.#dispatch(req, undefined, socket, head),
-      );
-      server.on("clientError", (_err, socket: Duplex) => socket.destroy());
+      this.#bind(server);
       if (addr.kind === "unix") {
         await mkdir(dirname(addr.path), { recursive: true });
         await rm(addr.path, { force: true });
@@ -157,6 +166,68 @@ export class ApiServer {
     }
   }
 
+  /**
+   * Sends one request through the real dispatch in memory, as fastify's
+   * `inject` does: Node's HTTP parser, the router with its /v1.NN prefix, the
+   * handler and the error mapping all run, but no socket listens. A plain
+   * object body is sent as JSON. Resolves when the response has ended, so a
+   * streaming route must be given parameters that end it.
+   */
+  inject(
+    method: string,
+    path: string,
+    body?: string | Buffer | object,
+    options: InjectOptions = {},
+  ): Promise<InjectReply> {
+    const server = (this.#memory ??= this.#bind(createServer()));
+    const [client, conn] = memorySocketPair();
+    server.emit("connection", conn);
+    const json =
+      body !== undefined && typeof body === "object" && !Buffer.isBuffer(body);
+    const payload = json ? JSON.stringify(body) : body;
+    return new Promise((resolve, reject) => {
+      const req = request({
+        method,
+        path,
+        createConnection: () => client,
+        headers: {
+          ...(json ? { "Content-Type": "application/json" } : {}),
+          ...(payload !== undefined
+            ? { "Content-Length": Buffer.byteLength(payload) }
+            : {}),
+          ...options.headers,
+        },
+      });
+      const collect = (
+        res: IncomingMessage,
+        from: NodeJS.ReadableStream,
+        head: Buffer,
+      ): void => {
+        const chunks: Buffer[] = [head];
+        from.on("data", (c: Buffer) => chunks.push(c));
+        from.on("error", reject);
+        from.on("end", () => {
+          const data = Buffer.concat(chunks);
+          client.destroy();
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            payload: data,
+            body: data.toString(),
+            json: () => JSON.parse(data.toString()) as unknown,
+          });
+        });
+      };
+      req.on("error", reject);
+      req.on("response", (res) => collect(res, res, Buffer.alloc(0)));
+      // An upgraded (attach, exec start) reply: the raw stream until it ends.
+      req.on("upgrade", (res, socket: Duplex, head: Buffer) =>
+        collect(res, socket, head),
+      );
+      req.end(payload);
+    });
+  }
+
   /** Stops accepting connections and removes the UNIX sockets. */
   async close(): Promise<void> {
     for (const s of this.#servers) {
@@ -164,6 +235,25 @@ export class ApiServer {
       s.closeAllConnections();
     }
     await Promise.all(this.#sockets.map((p) => rm(p, { force: true })));
+  }
+
+  /** Routes a server's plain and upgraded requests through #dispatch. */
+  #bind(server: Server): Server {
+    // Uploads of build contexts and image loads can take minutes.
+    server.requestTimeout = 0;
+    server.timeout = 0;
+    server.on(
+      "request",
+      (req: IncomingMessage, res: ServerResponse) =>
+        void this.#dispatch(req, res, undefined, undefined),
+    );
+    server.on(
+      "upgrade",
+      (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+        void this.#dispatch(req, undefined, socket, head),
+    );
+    server.on("clientError", (_err, socket: Duplex) => socket.destroy());
+    return server;
   }
 
   async #dispatch(

@@ -21,6 +21,10 @@ export const GROUPS: Record<string, string> = {
 /** Every command by canonical path. */
 export const COMMANDS: Record<string, CommandEntry> = {
   ...NETWORK_COMMANDS,
+  compose: {
+    short: "Docker Compose",
+    load: async () => (await import("./compose/index.ts")).compose,
+  },
   "container attach": {
     short:
       "Attach local standard input, output, and error streams to a running container",

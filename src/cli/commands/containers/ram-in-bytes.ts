@@ -1,16 +1,18 @@
 /** Docker's size syntax for byte-valued flags. */
+import { ramInBytes as parseRam } from "../../../conventions/size.ts";
 import { StatusError } from "../../command.ts";
 
-/** Parses "1g", "512m", "100k" or bytes, as Docker's RAMInBytes. Throws StatusError. */
-export function ramInBytes(value: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*([kmgtp]?)i?b?$/i.exec(value.trim());
-  if (!m)
+/**
+ * Bytes of a size flag ("1g", "512m", "100k", bytes) read with Docker's
+ * RAMInBytes. Throws StatusError 125 naming the flag, as the Docker CLI does.
+ */
+export function ramInBytes(value: string, flag = "-m, --memory"): number {
+  try {
+    return parseRam(value);
+  } catch (err) {
     throw new StatusError(
-      `invalid argument "${value}" for "-m, --memory" flag: invalid size: '${value}'`,
+      `invalid argument "${value}" for "${flag}" flag: ${(err as Error).message}`,
       125,
     );
-  const unit = ["", "k", "m", "g", "t", "p"].indexOf(
-    (m[2] ?? "").toLowerCase(),
-  );
-  return Math.round(Number(m[1]) * 1024 ** unit);
+  }
 }
