@@ -14,7 +14,7 @@
 #   rm_f             `rm -f` of the N containers, total wall time (ms)
 #   version          `version` (hyperfine, ms): the CLI's own floor: start-up, /_ping, /version
 
-ALL_METRICS="version idle_rss run_rm run_d exec ps_a supervisor_pss daemon_growth mem_per_ctr rm_f"
+ALL_METRICS="version idle_rss run_rm run_d exec ps_a supervisor_pss daemon_growth mem_per_ctr rm_f compose_up compose_down"
 
 rec() { node "$BENCH_DIR/record.mjs" "$RESULTS" "$@"; }
 
@@ -119,6 +119,8 @@ bench_engine() {
   else
     skip_rest "$engine" skipped "no running containers" exec ps_a supervisor_pss daemon_growth mem_per_ctr
   fi
+
+  bench_compose "$engine"
 
   echo "    rm -f x$ok"
   start=$(now_ms)
