@@ -10,30 +10,32 @@ import type {
   MountSpec,
 } from "../api/containers.ts";
 import type { EndpointSettingsBody } from "../api/networks.ts";
-import { parseGoDuration } from "../client/index.ts";
+import { parseGoDurationNs } from "../conventions/duration.ts";
+import { ramInBytes } from "../conventions/size.ts";
 import { ComposeError } from "./errors.ts";
 import type { Project, Service, ServiceNetwork } from "./model.ts";
 
 /** Nanoseconds of a compose duration ("1m30s"; a bare number is seconds). Throws ComposeError when malformed. */
 export function durationNs(value: string | number, key: string): number {
-  const ms =
+  const ns =
     typeof value === "number"
-      ? value * 1000
+      ? value * 1e9
       : /^\d+$/.test(value)
-        ? Number(value) * 1000
-        : parseGoDuration(value);
-  if (ms === undefined)
+        ? Number(value) * 1e9
+        : parseGoDurationNs(value);
+  if (ns === undefined)
     throw new ComposeError(`${key}: invalid duration "${String(value)}"`);
-  return Math.round(ms * 1e6);
+  return Math.round(ns);
 }
 
 /** Bytes of a compose size ("512m", "1g", 1024): go-units RAMInBytes (1024-based). Throws ComposeError when malformed. */
 export function bytes(value: string | number, key: string): number {
   if (typeof value === "number") return value;
-  const m = /^(\d+(?:\.\d+)?)\s*([kmgtp]?)i?b?$/i.exec(value.trim());
-  if (!m) throw new ComposeError(`${key}: invalid size "${value}"`);
-  const pow = " kmgtp".indexOf((m[2] ?? "").toLowerCase() || " ");
-  return Math.round(Number(m[1]) * 1024 ** Math.max(pow, 0));
+  try {
+    return ramInBytes(value.trim());
+  } catch {
+    throw new ComposeError(`${key}: invalid size "${value}"`);
+  }
 }
 
 /** The networks a service joins, ordered as compose attaches them (priority, then name). */

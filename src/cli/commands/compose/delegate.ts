@@ -24,6 +24,9 @@ export async function delegate(
     flags: parsed.flags,
     io: ctx.io,
     path,
+    env: ctx.env,
+    connection: ctx.connection,
+    endpoint: ctx.endpoint,
     client: ctx.client,
   });
   return code ?? 0;

@@ -1,7 +1,7 @@
 /** `compose images`: the images the project's containers use. */
 import { projectContainers, nameOf } from "../../../compose/state.ts";
 import { alignTabs } from "../../format/table.ts";
-import { humanSize } from "../../format/units.ts";
+import { humanSize } from "../../../conventions/human.ts";
 import type { ComposeCommand } from "./context.ts";
 import { projectOrName } from "./down.ts";
 
