@@ -22,6 +22,12 @@ export async function recordExit(
     bundle: bundleOf(core, r.id),
   });
   if (!status) return false;
+  // Released while the record still says running: a request racing the
+  // exit (rm without force, a restart policy's "restarting") never sees an
+  // exited container that still holds its run.
+  fault("exit:recorded");
+  await release(r, core.releasers, core.log);
+  fault("exit:released");
   r.state = {
     ...r.state,
     status: "exited",
@@ -31,10 +37,10 @@ export async function recordExit(
     finishedAt: nowRfc3339(status.finishedAt),
   };
   core.probes.stopped(r);
-  fault("exit:recorded");
-  await release(r, core.releasers, core.log);
-  fault("exit:released");
-  await core.store.save(r);
+  // An AutoRemove record is removed next: no fsync for a state about to go
+  // (a crash before the removal keeps it in the page cache; a power loss
+  // makes it a lost container, which the next boot removes too).
+  await core.store.save(r, { durable: !r.hostConfig.AutoRemove });
   if (status.oomKilled) publish(core, r, "oom");
   publish(core, r, "die", {
     exitCode: String(status.exitCode),
