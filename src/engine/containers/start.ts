@@ -13,6 +13,7 @@ import { buildSpec } from "./spec.ts";
 import { prepareSharedNamespaces } from "./shared-ns.ts";
 import { hold, release } from "./resources.ts";
 import { fault } from "../../util/fault.ts";
+import { allOrFirstError } from "../../util/promises.ts";
 import { resolveUser } from "./user.ts";
 
 /**
@@ -118,20 +119,6 @@ export async function startContainer(
   core.probes.started(r);
   await core.store.save(r);
   publish(core, r, "start");
-}
-
-/**
- * Awaits every promise, then throws the first failure: unlike Promise.all,
- * nothing is still running when the caller starts cleaning up.
- */
-async function allOrFirstError<T extends readonly unknown[]>(ps: {
-  [K in keyof T]: Promise<T[K]>;
-}): Promise<T> {
-  const settled = await Promise.allSettled(ps);
-  for (const s of settled) if (s.status === "rejected") throw s.reason;
-  return settled.map(
-    (s) => (s as PromiseFulfilledResult<unknown>).value,
-  ) as unknown as T;
 }
 
 async function failStart(
