@@ -6,6 +6,12 @@ import type { Parts } from "./parts.ts";
 import { isRunning, type ContainerRecord } from "./record.ts";
 import { release } from "./resources.ts";
 
+/** What recording an exit uses. */
+export type ExitDeps = Pick<
+  Core,
+  "store" | "runtime" | "events" | "log" | "execRoot" | "releasers" | "probes"
+>;
+
 /**
  * Records an exit the monitor reported; the caller holds id's lock.
  * Returns false when the record was not running (a duplicate or stale
@@ -14,7 +20,7 @@ import { release } from "./resources.ts";
  * file still there, and records (and releases, idempotently) again.
  */
 export async function recordExit(
-  core: Core,
+  core: ExitDeps,
   r: ContainerRecord,
 ): Promise<boolean> {
   if (!isRunning(r)) return false;

@@ -158,7 +158,7 @@ async function forget(
 
 /** docker rename. Throws ConflictError for a taken name. */
 export async function renameVerb(
-  core: Core,
+  core: Pick<Core, "store" | "lock" | "events">,
   r: ContainerRecord,
   newName: string,
 ): Promise<void> {

@@ -16,6 +16,23 @@ import { fault } from "../../util/fault.ts";
 import { allOrFirstError } from "../../util/promises.ts";
 import { resolveUser } from "./user.ts";
 
+/** What a start uses (everything but execs, waiters and create's checks). */
+export type StartDeps = Pick<
+  Core,
+  | "store"
+  | "images"
+  | "runtime"
+  | "events"
+  | "log"
+  | "networking"
+  | "mounts"
+  | "execRoot"
+  | "seccomp"
+  | "initBinary"
+  | "releasers"
+  | "probes"
+>;
+
 /**
  * Connects attach clients after the runtime created the process and before
  * it runs, so no output is lost (conmon does not replay output).
@@ -30,7 +47,7 @@ export type BeforeRun = (r: ContainerRecord) => Promise<void>;
  * running.
  */
 export async function startContainer(
-  core: Core,
+  core: StartDeps,
   r: ContainerRecord,
   beforeRun: BeforeRun,
 ): Promise<void> {
@@ -122,7 +139,7 @@ export async function startContainer(
 }
 
 async function failStart(
-  core: Core,
+  core: StartDeps,
   r: ContainerRecord,
   err: unknown,
 ): Promise<void> {
