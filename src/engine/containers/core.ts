@@ -77,6 +77,8 @@ export type Core = {
   initBinary: string | undefined;
   /** The OCI runtime's name ("crun" or "runc"): the only HostConfig.Runtime accepted. */
   runtimeName: string;
+  /** Every runtime name HostConfig.Runtime may give (the daemon's registered runtimes). */
+  runtimeNames: () => string[];
   /** How each resource a run holds is undone (resources.ts). */
   releasers: Releasers;
   /** Resolves waiters of id after an exit (next-exit / not-running). */

@@ -45,6 +45,7 @@ export async function createContainer(
   validateHostConfig(hostConfig);
   const checkWarnings = checkHostConfig(hostConfig, body, {
     runtime: core.runtimeName,
+    runtimes: core.runtimeNames(),
   });
   // compat: inspect shows the runtime that runs the container ("runc" in Docker).
   if (!hostConfig.Runtime) hostConfig.Runtime = core.runtimeName;

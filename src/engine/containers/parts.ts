@@ -44,6 +44,10 @@ export type ContainerServiceOptions = {
   initBinary?: string;
   /** The daemon's runtime name (default "crun"); other HostConfig.Runtime values are refused. */
   runtimeName?: string;
+  /** Every runtime HostConfig.Runtime may name (default: runtimeName only); read at each create. */
+  runtimeNames?: () => string[];
+  /** The seccomp filter cache (daemon.json seccomp-profile sets its default profile). */
+  seccomp?: SeccompFilters;
 };
 
 /**
@@ -74,7 +78,7 @@ export function buildParts(options: ContainerServiceOptions): Parts {
     log: options.log,
     lock: new KeyedLock(),
     execs: new ExecStore(),
-    seccomp: new SeccompFilters(),
+    seccomp: options.seccomp ?? new SeccompFilters(),
     networking: options.networking ?? new NoNetworking(store),
     mounts:
       options.mounts ??
@@ -91,6 +95,8 @@ export function buildParts(options: ContainerServiceOptions): Parts {
       options.initBinary ??
       ["/usr/bin/tini-static", "/usr/bin/tini"].find((p) => existsSync(p)),
     runtimeName: options.runtimeName ?? "crun",
+    runtimeNames:
+      options.runtimeNames ?? (() => [options.runtimeName ?? "crun"]),
     releasers: {
       runtime: (r) => core.runtime.remove(r.id, { force: true }),
       shm: async (r) => releaseSharedNamespaces(core, r),

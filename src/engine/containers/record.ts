@@ -1,3 +1,4 @@
+import { humanDuration } from "../../conventions/human.ts";
 import type {
   ContainerConfig,
   ContainerState,
@@ -173,24 +174,6 @@ export function statusText(r: ContainerRecord, now = Date.now()): string {
     default:
       return "Created";
   }
-}
-
-/** Go's units.HumanDuration, which the Docker CLI and daemon use for ps. */
-export function humanDuration(ms: number): string {
-  const sec = Math.floor(ms / 1000);
-  if (sec < 1) return "Less than a second";
-  if (sec === 1) return "1 second";
-  if (sec < 60) return `${sec} seconds`;
-  const min = Math.floor(sec / 60);
-  if (min === 1) return "About a minute";
-  if (min < 60) return `${min} minutes`;
-  const hours = Math.round(min / 60);
-  if (hours === 1) return "About an hour";
-  if (hours < 48) return `${hours} hours`;
-  if (hours < 24 * 7 * 2) return `${Math.floor(hours / 24)} days`;
-  if (hours < 24 * 30 * 2) return `${Math.floor(hours / 24 / 7)} weeks`;
-  if (hours < 24 * 365 * 2) return `${Math.floor(hours / 24 / 30)} months`;
-  return `${Math.floor(hours / 24 / 365)} years`;
 }
 
 /** Event attributes Docker attaches to container events: labels, image, name. */

@@ -32,7 +32,7 @@ import { restoreAll } from "./restore.ts";
 import * as life from "./lifecycle.ts";
 import type { RemoveOptions, StopOptions, WaitCondition } from "./lifecycle.ts";
 import * as listing from "./listing.ts";
-import { containerLogs, parseLogTime, type LogsRequest } from "./logs.ts";
+import { containerLogs, type LogsRequest } from "./logs.ts";
 import {
   buildParts,
   type ContainerServiceOptions,
@@ -196,11 +196,6 @@ export class ContainerService {
   ): Promise<void> {
     const r = this.#resolve(ref);
     await attachContainer(this.#core, this.#parts.attachments, r, req, open);
-  }
-
-  /** since/until of logs in Docker's forms → nanoseconds since the epoch (0n = unset). */
-  parseLogTime(value: string | undefined): bigint {
-    return parseLogTime(value);
   }
 
   /** Sets the tty size of a running container. */

@@ -105,6 +105,9 @@ export async function startContainer(
       stdinOnce: r.config.StdinOnce,
       logPath: logsDisabled(r) ? "/dev/null" : logPathOf(core, id),
       name: r.name.slice(1),
+      ...(typeof r.hostConfig.Runtime === "string" && r.hostConfig.Runtime
+        ? { runtime: r.hostConfig.Runtime }
+        : {}),
     };
     await hold(r, ["runtime"], journal);
     let pid: number;

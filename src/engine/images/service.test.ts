@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -257,4 +257,26 @@ test("list() filters by dangling, reference and label", () =>
       svc.list({ ...opts, filters: { dangling: ["x"] } }),
       /Invalid filter 'dangling=x'/,
     );
+  }));
+
+test("a bare repositories.json from the old layout loads and is rewritten with a schema version", () =>
+  withService(async (svc, _events, root) => {
+    const id = await importBusybox(svc);
+    const file = join(root, "image", "repositories.json");
+    const enveloped = JSON.parse(await readFile(file, "utf8")) as {
+      schemaVersion: number;
+      record: unknown;
+    };
+    assert.equal(enveloped.schemaVersion, 1);
+    // The layout before RecordStore: the bare index.
+    await writeFile(file, JSON.stringify(enveloped.record));
+    const again = new ImageService({
+      root,
+      events: new EventBus(),
+      log: new Logger("error"),
+      layers: new CopyLayerStore({ root: join(root, "vfs") }),
+    });
+    await again.init();
+    assert.equal((await again.inspect("busybox", { version: "1.50" })).Id, id);
+    assert.deepEqual(JSON.parse(await readFile(file, "utf8")), enveloped);
   }));
