@@ -11,6 +11,9 @@ import { ImageService } from "../engine/images/index.ts";
 import { ContainerService } from "../engine/containers/index.ts";
 import { DOCKER_PLUGIN_DIRS, VolumeService } from "../engine/volumes/index.ts";
 import { SystemService } from "../engine/system/index.ts";
+import { BuilderService } from "../engine/builder/index.ts";
+import { buildRoutes } from "../server/routes/build.ts";
+import { buildContainers } from "./build-containers.ts";
 import { NetworkService, networkOptions } from "../engine/networks/index.ts";
 import { BridgeDriver } from "../network/bridge-driver.ts";
 import { DnsServer, hostNameservers } from "../network/dns/index.ts";
@@ -138,6 +141,14 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
       : undefined,
   );
 
+  const builder = new BuilderService({
+    root: config.dataRoot,
+    images,
+    containers: buildContainers(containers),
+    log,
+  });
+  await builder.init();
+
   let listeners = 0;
   const system = new SystemService({
     sources: {
@@ -164,7 +175,8 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
     systemRoutes({
       version: () => system.version(),
       info: () => system.info(),
-      df: (options) => diskUsage({ images, containers, volumes }, options),
+      df: (options) =>
+        diskUsage({ images, containers, volumes, builder }, options),
       eventHistory: () => events.history(),
       subscribe: (l) => {
         listeners++;
@@ -184,6 +196,7 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
   router.add(archiveRoutes(containers));
   router.add(execRoutes(containers));
   router.add(networkRoutes(networks));
+  router.add(buildRoutes(builder));
   router.add(unbuiltRoutes());
   log.debug("daemon wired", {
     dataRoot: config.dataRoot,
