@@ -40,8 +40,12 @@ export async function runStep(
   if (ins.command.json) cmd = ins.command.args;
   else {
     let text = ins.command.text;
-    // Heredocs go to the shell as shell here-documents: same text, same rules.
-    for (const h of ins.heredocs) text += `\n${h.content}${h.name}`;
+    const only = ins.heredocs[0];
+    // compat: BuildKit runs a lone `RUN <<EOF` body as the script itself.
+    if (ins.heredocs.length === 1 && /^<<-?["']?\w+["']?$/.test(text.trim()))
+      text = only!.content;
+    // Otherwise heredocs go to the shell as its own here-documents.
+    else for (const h of ins.heredocs) text += `\n${h.content}${h.name}`;
     cmd = [...shell, text];
   }
   const args = argsPrefix(s);
