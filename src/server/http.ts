@@ -1,3 +1,4 @@
+import { parseFilterJson } from "../conventions/filters.ts";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex, Readable } from "node:stream";
 import { PassThrough } from "node:stream";
@@ -78,27 +79,7 @@ export class RequestContext {
 
   /** The `filters` query parameter parsed as Docker's map of name → values. */
   filters(): Record<string, string[]> {
-    const raw = this.query.get("filters");
-    if (!raw) return {};
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch {
-      throw new InvalidArgumentError(`invalid filter: ${raw}`);
-    }
-    if (typeof parsed !== "object" || parsed === null)
-      throw new InvalidArgumentError("invalid filter");
-    const out: Record<string, string[]> = {};
-    for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) {
-      // compat: old clients send {"name": {"x": true}}; new ones {"name": ["x"]}.
-      if (Array.isArray(v)) out[k] = v.map(String);
-      else if (typeof v === "object" && v !== null)
-        out[k] = Object.entries(v)
-          .filter(([, on]) => on === true)
-          .map(([name]) => name);
-      else throw new InvalidArgumentError(`invalid filter '${k}'`);
-    }
-    return out;
+    return parseFilterJson(this.query.get("filters"));
   }
 
   /** The request body as a stream (for uploads such as image load or import). */

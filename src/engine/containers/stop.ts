@@ -1,4 +1,5 @@
 import { errorMessage } from "../../util/errors.ts";
+import { fault } from "../../util/fault.ts";
 import { publish, type Core } from "./core.ts";
 import {
   checkRunning,
@@ -30,7 +31,6 @@ export async function stopContainer(
   );
   const timeout = options.timeout ?? r.config.StopTimeout ?? 10;
   const exited = waiters.untilExit(r.id);
-  r.stoppedByUser = true;
   let sent = await signalOnce(core, r, signal);
   if (sent && signal !== 9) {
     const timedOut =
@@ -60,12 +60,15 @@ export async function killContainer(
   const signal = parseSignal(signalText || "SIGKILL");
   checkRunning(r);
   const exited = waiters.untilExit(r.id);
-  r.stoppedByUser = true;
   const sent = await signalOnce(core, r, signal);
   if (sent && signal === 9) await waitOrStuck(exited, r);
 }
 
-/** Sends one signal; false when the process was already gone. */
+/**
+ * Sends one signal; false when the process was already gone. Saves
+ * "stopped by user" before the signal, as moby checkpoints it, so a daemon
+ * crash between the two never lets the restart policy revive it.
+ */
 async function signalOnce(
   core: Core,
   r: ContainerRecord,
@@ -73,6 +76,11 @@ async function signalOnce(
 ): Promise<boolean> {
   return core.lock.run(r.id, async () => {
     if (!isRunning(r)) return false;
+    if (!r.stoppedByUser) {
+      r.stoppedByUser = true;
+      await core.store.save(r);
+    }
+    fault("stop:saved");
     publish(core, r, "kill", { signal: String(signal) });
     try {
       await core.runtime.kill(r.id, signal);

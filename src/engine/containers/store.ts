@@ -7,6 +7,7 @@ import {
   NotFoundError,
 } from "../../util/errors.ts";
 import type { ContainerRecord } from "./record.ts";
+import { migrateResources } from "./resources.ts";
 
 /**
  * Container records on disk plus in-memory indexes by id and name.
@@ -37,7 +38,10 @@ export class ContainerStore {
         join(this.dir, id, "record.json"),
       ).catch(() => undefined);
       if (!r || r.id !== id) orphans.push(id);
-      else this.#index(r);
+      else {
+        migrateResources(r);
+        this.#index(r);
+      }
     }
     return { orphans };
   }
@@ -47,9 +51,17 @@ export class ContainerStore {
     return join(this.dir, id);
   }
 
-  /** Writes r atomically and indexes it. */
-  async save(r: ContainerRecord): Promise<void> {
-    await writeJsonAtomic(join(this.dir, r.id, "record.json"), r);
+  /**
+   * Writes r atomically and indexes it. `durable: false` skips the fsync
+   * (for the resource journal, which only has to survive a daemon crash).
+   */
+  async save(
+    r: ContainerRecord,
+    options: { durable?: boolean } = {},
+  ): Promise<void> {
+    await writeJsonAtomic(join(this.dir, r.id, "record.json"), r, {
+      sync: options.durable !== false,
+    });
     this.#index(r);
   }
 

@@ -63,6 +63,8 @@ export class ImageService implements ImageProvider {
     events: EventBus;
     log: Logger;
     layers?: LayerStore;
+    /** Which container uses an image (rmi refuses it); none when absent. */
+    usage?: UsageCheck;
   }) {
     this.content = new LocalContentStore({
       root: join(options.root, "content"),
@@ -76,6 +78,7 @@ export class ImageService implements ImageProvider {
       new OverlayLayerStore({ root: join(options.root, "overlay") });
     this.#events = options.events;
     this.#log = options.log;
+    if (options.usage) this.#usage = options.usage;
     this.#tmp = join(options.root, "tmp");
   }
 
@@ -171,10 +174,6 @@ export class ImageService implements ImageProvider {
       if (target) await this.#tag(target, id);
       return id;
     });
-  }
-
-  setUsageCheck(check: UsageCheck): void {
-    this.#usage = check;
   }
 
   /** GET /images/json. Throws InvalidArgumentError for unknown filters. */

@@ -21,6 +21,21 @@ export type SystemSources = {
   eventListeners: () => number;
   /** Network and volume drivers registered now (plugins included). */
   plugins?: () => { network: string[]; volume: string[] };
+  /** The daemon's reloadable settings (daemon.json; SIGHUP changes them). */
+  settings?: () => SystemSettings;
+};
+
+/** What /info shows of the daemon's configuration, read at each call. */
+export type SystemSettings = {
+  labels: string[];
+  debug: boolean;
+  defaultRuntime: string;
+  /** Registered runtimes: name → binary path and extra arguments. */
+  runtimes: Record<string, { path: string; runtimeArgs?: string[] }>;
+  registryMirrors: string[];
+  insecureRegistries: string[];
+  logDriver: string;
+  securityOptions: string[];
 };
 
 /** Static facts about the daemon's set-up, fixed at start. */
@@ -101,7 +116,11 @@ export class SystemService {
   /** The body of GET /info (Docker's SystemInfo). */
   info(): Record<string, unknown> {
     const c = this.#sources.containerCounts();
-    const runtimes = { crun: { path: "crun" }, runc: { path: "runc" } };
+    const settings = this.#sources.settings?.();
+    const runtimes = settings?.runtimes ?? {
+      crun: { path: "crun" },
+      runc: { path: "runc" },
+    };
     const plugins = this.#sources.plugins?.();
     return {
       ID: this.#id,
@@ -131,12 +150,12 @@ export class SystemService {
       CPUSet: true,
       PidsLimit: true,
       IPv4Forwarding: true,
-      Debug: false,
+      Debug: settings?.debug ?? false,
       NFd: 0,
       OomKillDisable: false,
       NGoroutines: 0,
       SystemTime: new Date().toISOString(),
-      LoggingDriver: "k8s-file",
+      LoggingDriver: settings?.logDriver ?? "k8s-file",
       CgroupDriver: "cgroupfs",
       CgroupVersion: this.#setup.cgroupVersion,
       NEventsListener: this.#sources.eventListeners(),
@@ -148,8 +167,13 @@ export class SystemService {
       IndexServerAddress: "https://index.docker.io/v1/",
       RegistryConfig: {
         IndexConfigs: {},
-        InsecureRegistryCIDRs: ["127.0.0.0/8", "::1/128"],
-        Mirrors: [],
+        InsecureRegistryCIDRs: [
+          "127.0.0.0/8",
+          "::1/128",
+          ...(settings?.insecureRegistries.filter((r) => r.includes("/")) ??
+            []),
+        ],
+        Mirrors: settings?.registryMirrors ?? [],
       },
       NCPU: cpus().length,
       MemTotal: totalmem(),
@@ -159,11 +183,11 @@ export class SystemService {
       HttpsProxy: "",
       NoProxy: "",
       Name: hostname(),
-      Labels: [],
+      Labels: settings?.labels ?? [],
       ExperimentalBuild: false,
       ServerVersion: WHARF_VERSION,
       Runtimes: runtimes,
-      DefaultRuntime: this.#setup.runtime,
+      DefaultRuntime: settings?.defaultRuntime ?? this.#setup.runtime,
       Swarm: {
         NodeID: "",
         NodeAddr: "",
@@ -179,7 +203,10 @@ export class SystemService {
       RuncCommit: { ID: "" },
       InitCommit: { ID: "" },
       // compat: Docker lists seccomp before cgroupns (daemon/info.go).
-      SecurityOptions: ["name=seccomp,profile=builtin", "name=cgroupns"],
+      SecurityOptions: settings?.securityOptions ?? [
+        "name=seccomp,profile=builtin",
+        "name=cgroupns",
+      ],
       CDISpecDirs: [],
       Warnings: this.#setup.warnings.length ? this.#setup.warnings : null,
     };

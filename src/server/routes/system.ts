@@ -1,5 +1,6 @@
 import type { EventMessage } from "../../api/events.ts";
 import { API_VERSION } from "../../api/version.ts";
+import { timestampNanos } from "../../conventions/timestamp.ts";
 import { InvalidArgumentError } from "../../util/errors.ts";
 import type { RequestContext } from "../http.ts";
 import type { Route } from "../router.ts";
@@ -22,8 +23,6 @@ export interface SystemBackend {
     event: EventMessage,
     filters: Record<string, string[]>,
   ): boolean;
-  /** since/until value → nanoseconds since the epoch. */
-  parseEventTime(value: string): number;
 }
 
 /** The route table for /_ping, /version, /info, /events and /system/df. */
@@ -96,8 +95,8 @@ async function getEvents(
   const filters = ctx.filters();
   const sinceRaw = ctx.q("since");
   const untilRaw = ctx.q("until");
-  const since = sinceRaw ? backend.parseEventTime(sinceRaw) : undefined;
-  const until = untilRaw ? backend.parseEventTime(untilRaw) : undefined;
+  const since = sinceRaw ? Number(timestampNanos(sinceRaw)) : undefined;
+  const until = untilRaw ? Number(timestampNanos(untilRaw)) : undefined;
   const wanted = (e: EventMessage): boolean =>
     (since === undefined || e.timeNano >= since) &&
     (until === undefined || e.timeNano <= until) &&
