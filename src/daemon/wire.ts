@@ -12,6 +12,9 @@ import {
 } from "../engine/containers/index.ts";
 import { DOCKER_PLUGIN_DIRS, VolumeService } from "../engine/volumes/index.ts";
 import { SystemService } from "../engine/system/index.ts";
+import { BuilderService } from "../engine/builder/index.ts";
+import { buildRoutes } from "../server/routes/build.ts";
+import { buildContainers } from "./build-containers.ts";
 import { NetworkService, networkOptions } from "../engine/networks/index.ts";
 import { BridgeDriver } from "../network/bridge-driver.ts";
 import { DnsServer, hostNameservers } from "../network/dns/index.ts";
@@ -154,6 +157,14 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
       : undefined,
   );
 
+  const builder = new BuilderService({
+    root: config.dataRoot,
+    images,
+    containers: buildContainers(containers),
+    log,
+  });
+  await builder.init();
+
   let listeners = 0;
   const system = new SystemService({
     sources: {
@@ -181,7 +192,8 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
     systemRoutes({
       version: () => system.version(),
       info: () => system.info(),
-      df: (options) => diskUsage({ images, containers, volumes }, options),
+      df: (options) =>
+        diskUsage({ images, containers, volumes, builder }, options),
       eventHistory: () => events.history(),
       subscribe: (l) => {
         listeners++;
@@ -201,6 +213,7 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
   router.add(execRoutes(containers));
   router.add(networkRoutes(networks));
   router.add(inactiveSwarmRoutes());
+  router.add(buildRoutes(builder));
   router.add(unbuiltRoutes());
   log.debug("daemon wired", {
     dataRoot: config.dataRoot,

@@ -6,7 +6,6 @@ import {
   type Server,
   type ServerResponse,
 } from "node:http";
-import { createServer as createTlsServer } from "node:https";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import type { TLSSocket } from "node:tls";
@@ -132,8 +131,9 @@ export class ApiServer {
         keepAliveTimeout: 60_000,
       };
       // Mutual TLS as dockerd's --tlsverify: unknown client certificates are refused in the handshake.
+      // node:https (and TLS with it) is loaded only for a TLS listener.
       const server = tls
-        ? createTlsServer({
+        ? (await import("node:https")).createServer({
             ...options,
             key: tls.key,
             cert: tls.cert,

@@ -20,9 +20,6 @@ export function refuseParam(
 
 /** Docker endpoints wharf has not built, each a 501 naming the feature. */
 const UNBUILT: [method: string, path: string, what: string][] = [
-  ["POST", "/build", "docker build"],
-  ["POST", "/build/prune", "build cache prune"],
-  ["POST", "/build/cancel", "docker build"],
   ["POST", "/session", "BuildKit sessions"],
   ["POST", "/grpc", "BuildKit"],
   ["POST", "/auth", "registry login"],
