@@ -110,6 +110,10 @@ test("checkBody() treats null as absent field by field and fixes the case of key
     },
   );
   assert.equal(checkBody("containerCreate", null), null);
+  // compat: a StrSlice sent as one string is a one-element list.
+  assert.deepEqual(checkBody("containerCreate", { Cmd: "ls -l" }), {
+    Cmd: ["ls -l"],
+  });
 });
 
 test("checkBody() checks the other bodies: update, exec, networks, volumes", () => {

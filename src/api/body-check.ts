@@ -139,7 +139,7 @@ function walk(v: unknown, type: string, where: Where): unknown {
   if (type === "strslice.StrSlice") {
     // compat: StrSlice takes a string or a list of strings; anything else
     // fails its fallback decode into a string.
-    if (typeof v === "string") return v;
+    if (typeof v === "string") return [v];
     if (!Array.isArray(v) || v.some((e) => typeof e !== "string"))
       refuse(v, "string", where);
     return v;

@@ -6,7 +6,7 @@ import type {
   HostConfig,
 } from "../../api/containers.ts";
 import type { ImageRuntimeConfig } from "../images/index.ts";
-import { InvalidArgumentError } from "../../util/errors.ts";
+import { InvalidArgumentError, NotFoundError } from "../../util/errors.ts";
 import { newId, randomName } from "../../util/ids.ts";
 import { parseSecurityOpt } from "../../security/index.ts";
 import { fault } from "../../util/fault.ts";
@@ -40,9 +40,12 @@ export async function createContainer(
   if (options.name !== undefined && options.name !== "")
     checkContainerName(options.name);
   const image = await core.images.resolve(body.Image);
+  checkPlatform(body.Image, image.platform, options.platform);
+  checkEnv(body.Env);
   const id = newId();
   const hostConfig = defaultHostConfig(body.HostConfig ?? {});
   validateHostConfig(hostConfig);
+  checkLinkedContainers(core, hostConfig);
   const checkWarnings = checkHostConfig(hostConfig, body, {
     runtime: core.runtimeName,
     runtimes: core.runtimeNames(),
@@ -103,6 +106,50 @@ export async function createContainer(
     Id: id,
     Warnings: [...checkWarnings, ...warnings],
   };
+}
+
+/**
+ * compat: dockerd 28 refuses a `platform` the local image does not match
+ * (404, so that `docker run` pulls). Compares the parts the request names.
+ */
+function checkPlatform(
+  ref: string,
+  actual: string | undefined,
+  wanted: string | undefined,
+): void {
+  if (!wanted || !actual) return;
+  const want = wanted.toLowerCase().split("/");
+  const have = actual.split("/");
+  if (want.every((p, i) => !p || p === have[i])) return;
+  throw new NotFoundError(
+    `image with reference ${ref} was found but its platform (${actual}) does not match the specified platform (${wanted})`,
+  );
+}
+
+/** compat: moby's opts.ValidateEnv: an entry needs a name before "=". */
+function checkEnv(env: string[] | null | undefined): void {
+  for (const e of env ?? [])
+    if (e.split("=")[0] === "")
+      throw new InvalidArgumentError(`invalid environment variable: ${e}`);
+}
+
+/**
+ * Links and --volumes-from must name existing containers. compat: dockerd
+ * answers 400 (not 404, which clients read as "no such image").
+ */
+function checkLinkedContainers(core: Core, hc: HostConfig): void {
+  for (const link of (hc.Links as string[] | null | undefined) ?? []) {
+    const name = link.split(":")[0]!.replace(/^\//, "");
+    if (!tryResolve(core, name))
+      throw new InvalidArgumentError(
+        `could not get container for ${name}: No such container: ${name}`,
+      );
+  }
+  for (const spec of (hc.VolumesFrom as string[] | null | undefined) ?? []) {
+    const ref = spec.split(":")[0]!;
+    if (!tryResolve(core, ref))
+      throw new InvalidArgumentError(`No such container: ${ref}`);
+  }
 }
 
 function tryResolve(core: Core, name: string): boolean {

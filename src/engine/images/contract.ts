@@ -18,6 +18,8 @@ export type ResolvedImage = {
   config: ImageRuntimeConfig;
   /** Chain id of the top layer, undefined for an image with no layers. */
   topChainId: string | undefined;
+  /** "os/architecture[/variant]" from the image config; absent when unknown. */
+  platform?: string;
 };
 
 /** Paths of a container's overlay rootfs, for inspect's GraphDriver. */

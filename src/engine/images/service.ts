@@ -127,6 +127,7 @@ export class ImageService implements ImageProvider {
         .map(familiarString),
       config: this.store.config(id).config ?? {},
       topChainId: chain[chain.length - 1],
+      platform: platformOf(this.store.config(id)),
     };
   }
 
@@ -332,4 +333,13 @@ export class ImageService implements ImageProvider {
     });
     return { layersSize, images };
   }
+}
+
+/** An image config's platform as Docker formats it ("linux/amd64", "linux/arm/v7"). */
+function platformOf(c: {
+  os: string;
+  architecture: string;
+  variant?: string;
+}): string {
+  return [c.os, c.architecture, c.variant].filter(Boolean).join("/");
 }

@@ -275,5 +275,53 @@ describe(
         );
       },
     );
+
+    test("create refuses what dockerd refuses and creates nothing", async () => {
+      const before = await count();
+      const cases: [string, string, string][] = [
+        [
+          '{"Image":"busybox","Env":["=x"]}',
+          "400",
+          "invalid environment variable: =x",
+        ],
+        [
+          '{"Image":"busybox","HostConfig":{"Links":["nope:a"]}}',
+          "400",
+          "could not get container for nope: No such container: nope",
+        ],
+        [
+          '{"Image":"busybox","HostConfig":{"VolumesFrom":["nope"]}}',
+          "400",
+          "No such container: nope",
+        ],
+      ];
+      for (const [body, code, text] of cases) {
+        const r = await post("/v1.50/containers/create", body);
+        assert.deepEqual(
+          [r.code, JSON.parse(r.body).message],
+          [code, text],
+          body,
+        );
+      }
+      const arm = await post(
+        "/v1.50/containers/create?platform=linux/arm64",
+        '{"Image":"busybox"}',
+      );
+      assert.equal(arm.code, "404");
+      assert.match(
+        JSON.parse(arm.body).message as string,
+        /^image with reference busybox was found but .*does not match the specified platform/,
+      );
+      assert.equal(await count(), before);
+      const cmd = await post(
+        "/v1.50/containers/create?name=fid-strslice",
+        '{"Image":"busybox","Cmd":"true"}',
+      );
+      assert.equal(cmd.code, "201", cmd.body);
+      const [info] = JSON.parse(await d.ok(["inspect", "fid-strslice"])) as {
+        Config: { Cmd: string[] };
+      }[];
+      assert.deepEqual(info!.Config.Cmd, ["true"]);
+    });
   },
 );
