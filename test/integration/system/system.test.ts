@@ -21,7 +21,8 @@ describe(
         "--format",
         "{{.Server.Version}} {{.Server.APIVersion}} {{.Server.MinAPIVersion}}",
       ]);
-      assert.equal(out.trim(), "0.1.0 1.50 1.24");
+      // compat: the minimum is dockerd 20.10's, 1.12 (old clients keep working).
+      assert.equal(out.trim(), "0.1.0 1.50 1.12");
     });
 
     test("docker info reports overlay2, the data root and the container counts", async () => {
@@ -46,10 +47,10 @@ describe(
     });
 
     test("a too old API version gets Docker's 400 message", async () => {
-      const r = await d.curl(["/v1.20/info", "-w", "\n%{http_code}"]);
+      const r = await d.curl(["/v1.11/info", "-w", "\n%{http_code}"]);
       assert.match(
         r.stdout,
-        /client version 1\.20 is too old\. Minimum supported API version is 1\.24/,
+        /client version 1\.11 is too old\. Minimum supported API version is 1\.12/,
       );
       assert.match(r.stdout, /\n400$/);
     });
