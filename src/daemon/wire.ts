@@ -13,6 +13,9 @@ import {
 } from "../engine/containers/index.ts";
 import { DOCKER_PLUGIN_DIRS, VolumeService } from "../engine/volumes/index.ts";
 import { SystemService } from "../engine/system/index.ts";
+import { BuilderService } from "../engine/builder/index.ts";
+import { buildRoutes } from "../server/routes/build.ts";
+import { buildContainers } from "./build-containers.ts";
 import { NetworkService, networkOptions } from "../engine/networks/index.ts";
 import { BridgeDriver } from "../network/bridge-driver.ts";
 import { DnsServer, hostNameservers } from "../network/dns/index.ts";
@@ -37,6 +40,7 @@ import { imageRoutes } from "../server/routes/images.ts";
 import { systemRoutes } from "../server/routes/system.ts";
 import { volumeRoutes } from "../server/routes/volumes.ts";
 import { unbuiltRoutes } from "../server/routes/unbuilt.ts";
+import { inactiveSwarmRoutes } from "../server/routes/swarm.ts";
 import { errorMessage, InvalidArgumentError } from "../util/errors.ts";
 import type { Logger } from "../util/log.ts";
 import type { DaemonConfig } from "./config.ts";
@@ -155,6 +159,14 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
       : undefined,
   );
 
+  const builder = new BuilderService({
+    root: config.dataRoot,
+    images,
+    containers: buildContainers(containers),
+    log,
+  });
+  await builder.init();
+
   let listeners = 0;
   const system = new SystemService({
     sources: {
@@ -182,7 +194,8 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
     systemRoutes({
       version: () => system.version(),
       info: () => system.info(),
-      df: (options) => diskUsage({ images, containers, volumes }, options),
+      df: (options) =>
+        diskUsage({ images, containers, volumes, builder }, options),
       eventHistory: () => events.history(),
       subscribe: (l) => {
         listeners++;
@@ -201,6 +214,8 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
   router.add(archiveRoutes(containers));
   router.add(execRoutes(containers));
   router.add(networkRoutes(networks));
+  router.add(inactiveSwarmRoutes());
+  router.add(buildRoutes(builder));
   router.add(unbuiltRoutes());
   log.debug("daemon wired", {
     dataRoot: config.dataRoot,
