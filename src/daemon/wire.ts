@@ -9,6 +9,7 @@ import {
   ContainerStore,
   containerLookup,
   imageUsage,
+  networkDonors,
 } from "../engine/containers/index.ts";
 import { DOCKER_PLUGIN_DIRS, VolumeService } from "../engine/volumes/index.ts";
 import { SystemService } from "../engine/system/index.ts";
@@ -116,6 +117,7 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
     firewall,
     drivers,
     containers: containerLookup(records),
+    donors: networkDonors(records),
   });
   const dns = embeddedDns(networks, netOptions.dns, log);
   await networks.init();

@@ -5,7 +5,7 @@
  * `container:<ref>` modes into the donor's namespace paths.
  */
 import type { UsageCheck } from "../images/index.ts";
-import type { ContainerLookup } from "../networks/index.ts";
+import type { ContainerLookup, DonorResolver } from "../networks/index.ts";
 import {
   ConflictError,
   InvalidArgumentError,
@@ -21,6 +21,11 @@ import type { ContainerStore } from "./store.ts";
  */
 export function containerLookup(store: ContainerStore): ContainerLookup {
   return async (ref) => store.resolve(ref);
+}
+
+/** Networks' resolver of `container:<ref>` network modes (donorNamespace, kind net). */
+export function networkDonors(store: ContainerStore): DonorResolver {
+  return async (mode) => donorNamespace(store, mode, "net");
 }
 
 /** Images' view for rmi: a container using imageId, running ones first. */

@@ -22,6 +22,7 @@ export type ExitDeps = Pick<
 export async function recordExit(
   core: ExitDeps,
   r: ContainerRecord,
+  decide?: (r: ContainerRecord) => Promise<boolean>,
 ): Promise<boolean> {
   if (!isRunning(r)) return false;
   const status = await core.runtime.exitStatus(r.id, {
@@ -43,10 +44,13 @@ export async function recordExit(
     finishedAt: nowRfc3339(status.finishedAt),
   };
   core.probes.stopped(r);
+  // The restart policy decides in the same tick as the exit (no request
+  // sees "exited" before "restarting"); when it restarts, it saved already.
+  const saved = decide ? await decide(r) : false;
   // An AutoRemove record is removed next: no fsync for a state about to go
   // (a crash before the removal keeps it in the page cache; a power loss
   // makes it a lost container, which the next boot removes too).
-  await core.store.save(r, { durable: !r.hostConfig.AutoRemove });
+  if (!saved) await core.store.save(r, { durable: !r.hostConfig.AutoRemove });
   if (status.oomKilled) publish(core, r, "oom");
   publish(core, r, "die", {
     exitCode: String(status.exitCode),
@@ -73,9 +77,10 @@ export async function handleExit(p: Parts, id: string): Promise<void> {
   const changed = await core.lock
     .run(id, async () => {
       r = core.store.get(id);
-      if (!r || !(await recordExit(core, r))) return false;
-      await p.restarts.afterExit(r);
-      return true;
+      return (
+        r !== undefined &&
+        (await recordExit(core, r, (rec) => p.restarts.afterExit(rec)))
+      );
     })
     .catch((err: unknown) => {
       core.log.error("cannot record container exit", {

@@ -3,4 +3,4 @@ export type { ContainerNetworking } from "./core.ts";
 export type { AttachRequest } from "./attach.ts";
 export { type LogsRequest } from "./logs.ts";
 export { ContainerStore } from "./store.ts";
-export { containerLookup, imageUsage } from "./contracts.ts";
+export { containerLookup, imageUsage, networkDonors } from "./contracts.ts";

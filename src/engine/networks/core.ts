@@ -37,6 +37,16 @@ export type NetContainer = {
 /** Finds a container by name or id (for links, connect, container:<ref>). Throws NotFoundError. */
 export type ContainerLookup = (ref: string) => Promise<NetContainer>;
 
+/**
+ * Resolves a `container:<ref>` network mode to the donor and its
+ * /proc/<pid>/ns/net path (the containers engine's one resolver). Throws
+ * NotFoundError for an unknown donor, ConflictError ("cannot join network
+ * of a non running container: <id>") for one not running.
+ */
+export type DonorResolver = (
+  mode: string,
+) => Promise<{ donor: NetContainer; path: string }>;
+
 /** Told when a user-defined network's gateway address comes up or goes down. */
 export type GatewayListener = (e: {
   networkId: string;
@@ -64,6 +74,7 @@ export type NetCore = {
   /** Per container id: sandbox changes. */
   lock: KeyedLock;
   lookup: ContainerLookup;
+  donors: DonorResolver;
 };
 
 /** Names of the networks Docker predefines; they cannot be created or removed. */

@@ -1,11 +1,7 @@
 import { readdir } from "node:fs/promises";
 import type { EndpointSettingsBody } from "../../api/networks.ts";
 import { deleteNetns, NETNS_DIR } from "../../network/ip.ts";
-import {
-  ConflictError,
-  errorMessage,
-  InvalidArgumentError,
-} from "../../util/errors.ts";
+import { errorMessage, InvalidArgumentError } from "../../util/errors.ts";
 import {
   isDefaultBridge,
   isUserDefined,
@@ -63,18 +59,12 @@ export class Sandboxes {
     if (mode === "host") return { netns: "host" };
     if (mode === "none") return { netns: undefined };
     if (mode.startsWith("container:")) {
-      const other = await core.lookup(mode.slice("container:".length));
-      if (other.state.status !== "running" && other.state.status !== "paused")
-        throw new ConflictError(
-          `cannot join network of a non running container: ${other.id}`,
-        );
-      const path = core.sandboxes.get(other.id)?.active?.netnsPath;
-      if (path) return { netns: path };
+      const { donor: other, path } = await core.donors(mode);
+      // The donor's named netns outlives a restart of its process.
+      const own = core.sandboxes.get(other.id)?.active?.netnsPath;
+      if (own) return { netns: own };
       return {
-        netns:
-          other.hostConfig.NetworkMode === "host"
-            ? "host"
-            : `/proc/${other.state.pid}/ns/net`,
+        netns: other.hostConfig.NetworkMode === "host" ? "host" : path,
       };
     }
     const links = await this.#links(c);

@@ -38,6 +38,7 @@ import {
   publishNetwork,
   specOf,
   type ContainerLookup,
+  type DonorResolver,
   type GatewayListener,
   type NetCore,
 } from "./core.ts";
@@ -77,6 +78,8 @@ export class NetworkService {
     drivers: Map<string, NetworkDriver>;
     /** The containers' narrow view (links, connect, container:<ref>); none known when absent. */
     containers?: ContainerLookup;
+    /** Resolves `container:<ref>` network modes (the containers engine's resolver). */
+    donors?: DonorResolver;
   }) {
     const dir = join(options.root, "networks");
     this.#core = {
@@ -102,6 +105,14 @@ export class NetworkService {
         options.containers ??
         ((ref) =>
           Promise.reject(new NotFoundError(`No such container: ${ref}`))),
+      donors:
+        options.donors ??
+        ((mode) =>
+          Promise.reject(
+            new NotFoundError(
+              `No such container: ${mode.slice("container:".length)}`,
+            ),
+          )),
     };
     this.sandboxes = new Sandboxes(this.#core);
   }
