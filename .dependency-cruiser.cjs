@@ -33,6 +33,8 @@ module.exports = {
     leaf("client", ["api", "conventions", "util"], "the typed client speaks only the wire API"),
     leaf("compose", ["client", "api", "conventions", "util"], "compose is a client of the Engine API, as Docker Compose is"),
     leaf("cli", ["client", "compose", "api", "conventions", "util"], "the CLI talks to wharfd only through the client"),
+    leaf("registry/protocol", ["oci"], "the distribution wire protocol is shared by the registry and the engine's client: pure, no IO beyond types"),
+    leaf("registry/server", ["registry/protocol", "oci", "util"], "the registry is a separate program: it shares only the OCI model and the protocol with the engine"),
     leaf("daemon", ["server", "engine", "runtime", "storage", "security", "network", "registry", "api", "oci", "conventions", "util"], "daemon is the only composition root"),
     ...engineOrder(),
     {

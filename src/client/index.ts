@@ -1,6 +1,13 @@
 /** The client's public surface. */
 export { EngineClient } from "./engine-client.ts";
-export { ClientError, ConnectionError, Transport } from "./transport.ts";
+export {
+  ClientError,
+  ConnectionError,
+  Transport,
+  type ClientTls,
+  type TransportOptions,
+} from "./transport.ts";
+export { ChildSocket, dialSsh, sshArgs } from "./ssh.ts";
 export {
   DEFAULT_HOST,
   parseHost,

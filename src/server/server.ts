@@ -6,9 +6,12 @@ import {
   type Server,
   type ServerResponse,
 } from "node:http";
+import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
+import type { TLSSocket } from "node:tls";
 import { chmod, chown, mkdir, rm } from "node:fs/promises";
 import { dirname } from "node:path";
+import { versionLessThan } from "../api/version.ts";
 import { errorMessage } from "../util/errors.ts";
 import type { Logger } from "../util/log.ts";
 import { RequestContext } from "./http.ts";
@@ -47,6 +50,33 @@ export type TlsFiles = {
   verify: boolean;
 };
 
+/** One audit line: a state-changing call, who made it and how it ended. */
+export type AuditEntry = {
+  time: string;
+  transport: "unix" | "tcp";
+  /** SO_PEERCRED over a UNIX socket; the client certificate's subject over TLS. */
+  peer: { uid: number; gid: number; pid: number } | { subject: string } | null;
+  method: string;
+  path: string;
+  /** The object acted on: the route's id or name parameter, "" when none. */
+  object: string;
+  status: number;
+};
+
+/** Where audit entries go (daemon/audit-log.ts). */
+export interface AuditSink {
+  /** Records one entry; must not throw. */
+  record(entry: AuditEntry): void;
+}
+
+/** Audit hook of the server: the sink and how to read a UNIX peer's credentials. */
+export type AuditOptions = {
+  sink: AuditSink;
+  peerCred: (
+    socket: Socket,
+  ) => { uid: number; gid: number; pid: number } | undefined;
+};
+
 /**
  * Parses one `-H/--host` value as dockerd does: unix:///path, tcp://host:port,
  * fd:// is not supported. A bare path is a UNIX socket.
@@ -82,10 +112,13 @@ export class ApiServer {
   #servers: Server[] = [];
   #sockets: string[] = [];
   #memory: Server | undefined;
+  #audit: AuditOptions | undefined;
 
-  constructor(router: Router, log: Logger) {
+  /** `audit` records every state-changing call (POST, PUT, DELETE). */
+  constructor(router: Router, log: Logger, audit?: AuditOptions) {
     this.#router = router;
     this.#log = log;
+    this.#audit = audit;
   }
 
   /** Starts listening on every address; resolves when all are bound. */
@@ -232,6 +265,9 @@ export class ApiServer {
   ): Promise<void> {
     const url = new URL(req.url ?? "/", "http://wharf");
     let ctx: RequestContext | undefined;
+    const audit = this.#auditStart(req);
+    let params: Record<string, string> = {};
+    let failed: number | undefined;
     try {
       const match = this.#router.match(req.method ?? "GET", url.pathname);
       ctx = new RequestContext({
@@ -243,9 +279,11 @@ export class ApiServer {
         query: url.searchParams,
         version: match.version,
       });
+      params = match.params;
       await match.handler(ctx);
     } catch (err) {
       const status = statusOf(err);
+      failed = status;
       if (status >= 500)
         this.#log.error("handler failed", {
           method: req.method,
@@ -261,6 +299,52 @@ export class ApiServer {
           error: errorMessage(err),
         });
       this.#fail(ctx, req, res, socket, status, errorMessage(err));
+    } finally {
+      if (audit)
+        this.#auditEnd(audit, {
+          path: url.pathname,
+          object:
+            params.id ?? params.name ?? url.searchParams.get("name") ?? "",
+          status: failed ?? (res ? res.statusCode : 101),
+        });
+    }
+  }
+
+  /** The start of an audit entry for a state-changing call (peer read now, while connected). */
+  #auditStart(
+    req: IncomingMessage,
+  ): Omit<AuditEntry, "path" | "object" | "status"> | undefined {
+    const method = req.method ?? "GET";
+    if (!this.#audit || method === "GET" || method === "HEAD") return undefined;
+    const sock = req.socket;
+    const tls = (sock as TLSSocket).encrypted === true;
+    let peer: AuditEntry["peer"] = null;
+    if (tls) {
+      const subject = (sock as TLSSocket).getPeerCertificate().subject as
+        Record<string, string> | undefined;
+      if (subject)
+        peer = {
+          subject: Object.entries(subject)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(","),
+        };
+    } else if (!sock.remoteAddress) peer = this.#audit.peerCred(sock) ?? null;
+    return {
+      time: new Date().toISOString(),
+      transport: sock.remoteAddress ? "tcp" : "unix",
+      peer,
+      method,
+    };
+  }
+
+  #auditEnd(
+    start: Omit<AuditEntry, "path" | "object" | "status">,
+    end: { path: string; object: string; status: number },
+  ): void {
+    try {
+      this.#audit?.sink.record({ ...start, ...end });
+    } catch (err) {
+      this.#log.error("audit log: cannot write", { error: errorMessage(err) });
     }
   }
 
@@ -284,20 +368,33 @@ export class ApiServer {
         socket?.end("HTTP/1.1 304 Not Modified\r\nContent-Length: 0\r\n\r\n");
       return;
     }
-    const body = JSON.stringify({ message }) + "\n";
+    // compat: through API 1.23 moby answers errors as text/plain (http.Error).
+    const old = /^\/v(\d+\.\d+)\//.exec(req.url ?? "");
+    const plain = old !== null && versionLessThan(old[1]!, "1.24");
+    const body = plain ? `${message}\n` : JSON.stringify({ message }) + "\n";
+    const type = plain
+      ? {
+          "Content-Type": "text/plain; charset=utf-8",
+          "X-Content-Type-Options": "nosniff",
+        }
+      : { "Content-Type": "application/json" };
+    // An oversized body is left unread: close instead of draining it.
+    const close: Record<string, string> = ctx?.closeAfter
+      ? { Connection: "close" }
+      : {};
     if (res) {
-      if (req.method === "HEAD")
-        res.writeHead(status, { "Content-Type": "application/json" }).end();
+      if (req.method === "HEAD") res.writeHead(status, type).end();
       else
         res
           .writeHead(status, {
-            "Content-Type": "application/json",
+            ...type,
             "Content-Length": Buffer.byteLength(body),
+            ...close,
           })
           .end(body);
     } else {
       socket?.end(
-        `HTTP/1.1 ${status} Error\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+        `HTTP/1.1 ${status} Error\r\nContent-Type: ${type["Content-Type"]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
       );
     }
   }

@@ -141,16 +141,6 @@ export async function pruneContainers(
   };
 }
 
-/** A container using imageId (running ones first), for images' usage check. */
-export function imageUser(
-  core: Core,
-  imageId: string,
-): { id: string; running: boolean } | undefined {
-  const users = core.store.all().filter((r) => r.imageId === imageId);
-  const r = users.find(isRunning) ?? users[0];
-  return r ? { id: r.id, running: isRunning(r) } : undefined;
-}
-
 /** Container counts for /info. */
 export function countContainers(core: Core): {
   total: number;

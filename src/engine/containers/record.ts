@@ -6,11 +6,19 @@ import type {
   HostConfig,
   MountPoint,
 } from "../../api/containers.ts";
-import { ConflictError, NotModifiedError } from "../../util/errors.ts";
+import {
+  ConflictError,
+  InvalidArgumentError,
+  NotModifiedError,
+} from "../../util/errors.ts";
 import { shortId } from "../../util/ids.ts";
 
 /** A container's lifecycle status, as Docker names it. */
 export type Status = ContainerState["Status"];
+
+/** Something a start acquires and release() undoes (see resources.ts). */
+export type Resource =
+  "bundle" | "rootfs" | "network" | "mounts" | "shm" | "runtime";
 
 /** What wharf persists per container (schema 1). Mutated only under the per-id lock. */
 export type ContainerRecord = {
@@ -43,10 +51,27 @@ export type ContainerRecord = {
   mounts?: MountPoint[];
   /** State.Health, present once a container with a health check started. */
   health?: HealthState;
+  /**
+   * What the current (or last, interrupted) run holds, in acquisition
+   * order; empty once released. Absent in records written before it
+   * existed (migrateResources in resources.ts derives it).
+   */
+  resources?: Resource[];
 };
 
 /** Docker's zero time, used for StartedAt/FinishedAt before they happen. */
 export const ZERO_TIME = "0001-01-01T00:00:00Z";
+
+/** Docker's container-name rule (moby daemon/names), leading slash optional. */
+const NAME_RE = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
+
+/** Throws InvalidArgumentError with Docker's text unless name is a valid container name. */
+export function checkContainerName(name: string): void {
+  if (!NAME_RE.test(name))
+    throw new InvalidArgumentError(
+      `Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`,
+    );
+}
 
 /** A fresh state block for a created container. */
 export function createdState(): ContainerRecord["state"] {

@@ -14,6 +14,7 @@ import {
 import { Logger } from "../../util/log.ts";
 import { EventBus } from "../events/index.ts";
 import { ImageService } from "./service.ts";
+import type { UsageCheck } from "./remove.ts";
 
 type Entry = Partial<Header> & { name: string; body?: string };
 
@@ -35,6 +36,7 @@ async function collect(s: Readable): Promise<Buffer> {
 
 async function withService(
   fn: (svc: ImageService, events: EventBus, root: string) => Promise<void>,
+  usage?: UsageCheck,
 ): Promise<void> {
   const root = await mkdtemp(join(tmpdir(), "wharf-images-"));
   const events = new EventBus();
@@ -43,6 +45,7 @@ async function withService(
     events,
     log: new Logger("error"),
     layers: new CopyLayerStore({ root: join(root, "vfs") }),
+    ...(usage ? { usage } : {}),
   });
   await svc.init();
   try {
@@ -129,27 +132,31 @@ test("remove() by name untags, and deletes with the last name", () =>
     assert.equal(svc.count(), 0);
   }));
 
-test("remove() refuses images used by containers with Docker's messages", () =>
-  withService(async (svc) => {
-    const id = await importBusybox(svc);
-    const ctr = "c".repeat(64);
-    svc.setUsageCheck(() => ({ id: ctr, running: false }));
-    await assert.rejects(
-      svc.remove("busybox", { force: false, noprune: false }),
-      (e: unknown) =>
-        e instanceof ConflictError &&
-        e.message ===
-          `conflict: unable to remove repository reference "busybox" (must force) - container cccccccccccc is using its referenced image ${id.slice(7, 19)}`,
-    );
-    svc.setUsageCheck(() => ({ id: ctr, running: true }));
-    await assert.rejects(
-      svc.remove(id, { force: true, noprune: false }),
-      (e: unknown) =>
-        e instanceof ConflictError &&
-        e.message ===
-          `conflict: unable to delete ${id.slice(7, 19)} (cannot be forced) - image is being used by running container cccccccccccc`,
-    );
-  }));
+test("remove() refuses images used by containers with Docker's messages", () => {
+  const ctr = "c".repeat(64);
+  let running = false;
+  return withService(
+    async (svc) => {
+      const id = await importBusybox(svc);
+      await assert.rejects(
+        svc.remove("busybox", { force: false, noprune: false }),
+        (e: unknown) =>
+          e instanceof ConflictError &&
+          e.message ===
+            `conflict: unable to remove repository reference "busybox" (must force) - container cccccccccccc is using its referenced image ${id.slice(7, 19)}`,
+      );
+      running = true;
+      await assert.rejects(
+        svc.remove(id, { force: true, noprune: false }),
+        (e: unknown) =>
+          e instanceof ConflictError &&
+          e.message ===
+            `conflict: unable to delete ${id.slice(7, 19)} (cannot be forced) - image is being used by running container cccccccccccc`,
+      );
+    },
+    () => ({ id: ctr, running }),
+  );
+});
 
 test("save() then load() into another store round-trips names, config and files", () =>
   withService(async (svc) => {

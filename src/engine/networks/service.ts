@@ -75,6 +75,8 @@ export class NetworkService {
     log: Logger;
     firewall: Firewall;
     drivers: Map<string, NetworkDriver>;
+    /** The containers' narrow view (links, connect, container:<ref>); none known when absent. */
+    containers?: ContainerLookup;
   }) {
     const dir = join(options.root, "networks");
     this.#core = {
@@ -96,15 +98,12 @@ export class NetworkService {
       events: options.events,
       log: options.log,
       lock: new KeyedLock(),
-      lookup: (ref) =>
-        Promise.reject(new NotFoundError(`No such container: ${ref}`)),
+      lookup:
+        options.containers ??
+        ((ref) =>
+          Promise.reject(new NotFoundError(`No such container: ${ref}`))),
     };
     this.sandboxes = new Sandboxes(this.#core);
-  }
-
-  /** Sets how container refs are resolved (the containers engine is built after this service). */
-  setContainerLookup(lookup: ContainerLookup): void {
-    this.#core.lookup = lookup;
   }
 
   /**

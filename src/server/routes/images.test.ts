@@ -144,7 +144,7 @@ test("Docker endpoints wharf lacks answer 501 naming the feature, after the real
     ["POST", "/v1.50/build?t=x", "docker build"],
     ["POST", "/images/localhost:5000/a/b:1/push", "push"],
     ["GET", "/images/search?term=x", "search"],
-    ["GET", "/swarm", "swarm"],
+    ["POST", "/swarm/init", "swarm"],
   ] as const) {
     const res = await inject(r, m, p);
     assert.equal(res.status, 501, p);

@@ -2,7 +2,6 @@
  * The flags `run` and `create` share, and their translation into the body of
  * POST /containers/create as the Docker CLI builds it.
  */
-import { ramInBytes as parseRam } from "../../../conventions/size.ts";
 import { readFileSync } from "node:fs";
 import type { ContainerCreateBody } from "../../../client/index.ts";
 import { StatusError } from "../../command.ts";
@@ -13,6 +12,11 @@ import {
   restartPolicyOf,
 } from "./create-options-lifecycle.ts";
 import { MOUNT_FLAGS, mountFields } from "./create-options-mounts.ts";
+import { ramInBytes } from "./ram-in-bytes.ts";
+import {
+  RESOURCE_FLAGS,
+  resourceHostConfig,
+} from "./create-options-resources.ts";
 import { applyNetworkFlags, NETWORK_FLAGS } from "./create-options-network.ts";
 import {
   SECURITY_FLAGS,
@@ -43,10 +47,41 @@ export const ENV_FLAGS: FlagSpec[] = [
   },
 ];
 
+export { ramInBytes };
+
 /** Flags of both run and create. */
 export const CREATE_FLAGS: FlagSpec[] = [
   ...SECURITY_FLAGS,
   ...MOUNT_FLAGS,
+  ...RESOURCE_FLAGS,
+  {
+    name: "label-file",
+    type: "list",
+    description: "Read in a line delimited file of labels",
+  },
+  {
+    name: "platform",
+    type: "string",
+    description: "Set platform if server is multi-platform capable",
+  },
+  {
+    name: "pull",
+    type: "string",
+    description: 'Pull image before running ("always", "missing", "never")',
+    default: "missing",
+  },
+  {
+    name: "quiet",
+    short: "q",
+    type: "bool",
+    description: "Suppress the pull output",
+  },
+  {
+    name: "disable-content-trust",
+    type: "bool",
+    description: "Skip image verification",
+    default: true,
+  },
   {
     name: "add-host",
     type: "list",
@@ -174,21 +209,6 @@ export const CREATE_FLAGS: FlagSpec[] = [
   ...LIFECYCLE_FLAGS,
 ];
 
-/**
- * Bytes of a size flag ("1g", "512m", "100k", bytes) read with Docker's
- * RAMInBytes. Throws StatusError 125 naming the flag, as the Docker CLI does.
- */
-export function ramInBytes(value: string, flag = "-m, --memory"): number {
-  try {
-    return parseRam(value);
-  } catch (err) {
-    throw new StatusError(
-      `invalid argument "${value}" for "${flag}" flag: ${(err as Error).message}`,
-      125,
-    );
-  }
-}
-
 /** Reads an --env-file: KEY=VALUE lines, `#` comments, bare KEY taken from env. */
 export function readEnvFile(path: string, env: NodeJS.ProcessEnv): string[] {
   let text: string;
@@ -204,6 +224,20 @@ export function readEnvFile(path: string, env: NodeJS.ProcessEnv): string[] {
     .flatMap((l) =>
       l.includes("=") ? [l] : env[l] !== undefined ? [`${l}=${env[l]}`] : [],
     );
+}
+
+/** Reads a --label-file: one label a line, `#` comments and blank lines skipped. */
+export function readLabelFile(path: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    throw new StatusError(`open ${path}: no such file or directory`, 125);
+  }
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith("#"));
 }
 
 function envValue(e: string, env: NodeJS.ProcessEnv): string {
@@ -245,12 +279,13 @@ export function createBody(
     ...flags.list("env").map((e) => envValue(e, options.env)),
   ];
   const labels = Object.fromEntries(
-    flags
-      .list("label")
-      .map((l) => [
-        l.split("=")[0] ?? "",
-        l.includes("=") ? l.slice(l.indexOf("=") + 1) : "",
-      ]),
+    [
+      ...flags.list("label-file").flatMap((p) => readLabelFile(p)),
+      ...flags.list("label"),
+    ].map((l) => [
+      l.split("=")[0] ?? "",
+      l.includes("=") ? l.slice(l.indexOf("=") + 1) : "",
+    ]),
   );
   const mounts = mountFields(flags);
   const exposed: Record<string, object> = {};
@@ -302,6 +337,7 @@ export function createBody(
       Memory: flags.string("memory")
         ? ramInBytes(flags.string("memory") ?? "")
         : 0,
+      ...resourceHostConfig(flags),
       Dns: flags.list("dns"),
       ExtraHosts: flags.list("add-host").length ? flags.list("add-host") : null,
       ...mounts.HostConfig,
