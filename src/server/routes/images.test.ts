@@ -141,7 +141,6 @@ test("image query parameters wharf does not act on answer 501 only when set", as
 test("Docker endpoints wharf lacks answer 501 naming the feature, after the real routes", async () => {
   const r = [...imageRoutes(fake), ...unbuiltRoutes()];
   for (const [m, p, what] of [
-    ["POST", "/v1.50/build?t=x", "docker build"],
     ["POST", "/images/localhost:5000/a/b:1/push", "push"],
     ["GET", "/images/search?term=x", "search"],
     ["POST", "/swarm/init", "swarm"],
