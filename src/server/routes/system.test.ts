@@ -53,7 +53,7 @@ test("GET /version and /info answer the backend's JSON; an old prefix is 400", a
   assert.deepEqual((await inject("GET", "/info")).json(), { Containers: 0 });
   const old = await inject("GET", "/v1.11/version");
   assert.equal(old.status, 400);
-  // compat: below API 1.24 Docker words errors as plain text, not JSON.
+  // compat: below 1.24 errors are text/plain, as dockerd answers old clients.
   assert.match(old.body, /too old/);
 });
 

@@ -17,7 +17,13 @@ const CHUNK = 128 << 10;
 export async function getBlob(ctx: Context, svc: Services): Promise<void> {
   const digest = ctx.match.digest ?? "";
   checkDigest(digest);
-  const size = await svc.blobs.stat(ctx.name, digest);
+  let size = await svc.blobs.stat(ctx.name, digest);
+  if (
+    size === undefined &&
+    svc.proxy &&
+    (await svc.proxy.blob(ctx.name, digest))
+  )
+    size = await svc.blobs.stat(ctx.name, digest);
   if (size === undefined)
     throw new RegistryError("BLOB_UNKNOWN", { detail: { digest } });
   const headers: Record<string, string> = {
