@@ -277,3 +277,19 @@ export type ExecInspect = {
   ContainerID: string;
   Pid: number;
 };
+
+/**
+ * Docker's ContainerPathStat, sent base64-encoded as JSON in the
+ * X-Docker-Container-Path-Stat header of HEAD/GET /containers/{id}/archive.
+ * `mode` holds Go's os.FileMode bits; `mtime` is RFC 3339.
+ */
+export type ContainerPathStat = {
+  name: string;
+  size: number;
+  mode: number;
+  mtime: string;
+  linkTarget: string;
+};
+
+/** One entry of GET /containers/{id}/changes (Kind 0 modified, 1 added, 2 deleted). */
+export type FilesystemChange = { Path: string; Kind: 0 | 1 | 2 };

@@ -1,22 +1,16 @@
 /** client.archive: docker cp, diff, export and commit endpoints. */
 import type { Readable } from "node:stream";
+import type { ContainerPathStat, FilesystemChange } from "../api/containers.ts";
 import { ClientError, type Transport } from "./transport.ts";
 
-/** Docker's ContainerPathStat (X-Docker-Container-Path-Stat). `mode` holds Go's os.FileMode bits. */
-export type PathStat = {
-  name: string;
-  size: number;
-  mode: number;
-  mtime: string;
-  linkTarget: string;
-};
+/** Docker's ContainerPathStat (X-Docker-Container-Path-Stat). */
+export type PathStat = ContainerPathStat;
 
 /** Go's os.ModeDir and os.ModeSymlink bits of PathStat.mode. */
 export const MODE_DIR = 2 ** 31;
 export const MODE_SYMLINK = 2 ** 27;
 
-/** One change of GET /containers/{id}/changes. */
-export type FilesystemChange = { Path: string; Kind: 0 | 1 | 2 };
+export type { FilesystemChange };
 
 /** Options of POST /commit. */
 export type CommitOptions = {

@@ -82,6 +82,22 @@ export class UserlandProxy {
     await Promise.all([...this.#owners.keys()].map((o) => this.stop(o)));
   }
 
+  /** The Listener of a bound socket: errors after binding are logged, not thrown. */
+  #bound(
+    rule: PortRule,
+    socket: Server | Socket,
+    what: string,
+    close: () => Promise<void>,
+  ): Listener {
+    socket.on("error", (err: Error) =>
+      this.#log.warn(`userland proxy: ${what} error`, {
+        port: rule.hostPort,
+        err: err.message,
+      }),
+    );
+    return { rule, close };
+  }
+
   #tcp(rule: PortRule): Promise<Listener> {
     const host = hostOf(rule);
     const open = new Set<NetSocket>();
@@ -108,21 +124,13 @@ export class UserlandProxy {
         reject(bindError(err, `tcp4 ${host}:${rule.hostPort}`)),
       );
       server.listen({ host, port: rule.hostPort, exclusive: true }, () => {
-        server.on("error", (err) =>
-          this.#log.warn("userland proxy: listener error", {
-            port: rule.hostPort,
-            err: err.message,
+        resolve(
+          this.#bound(rule, server, "listener", () => {
+            // Open connections die with the listener, as with docker-proxy.
+            for (const s of open) s.destroy();
+            return new Promise<void>((ok) => server.close(() => ok()));
           }),
         );
-        resolve({
-          rule,
-          close: () =>
-            new Promise<void>((ok) => {
-              server.close(() => ok());
-              // Open connections die with the listener, as with docker-proxy.
-              for (const s of open) s.destroy();
-            }),
-        });
       });
     });
   }
@@ -169,20 +177,12 @@ export class UserlandProxy {
       });
       sock.bind({ address: host, port: rule.hostPort, exclusive: true }, () => {
         sock.removeAllListeners("error");
-        sock.on("error", (err) =>
-          this.#log.warn("userland proxy: udp listener error", {
-            port: rule.hostPort,
-            err: err.message,
+        resolve(
+          this.#bound(rule, sock, "udp listener", () => {
+            for (const key of [...sessions.keys()]) drop(key);
+            return new Promise<void>((ok) => sock.close(() => ok()));
           }),
         );
-        resolve({
-          rule,
-          close: () =>
-            new Promise<void>((ok) => {
-              for (const key of [...sessions.keys()]) drop(key);
-              sock.close(() => ok());
-            }),
-        });
       });
     });
   }

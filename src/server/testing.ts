@@ -22,3 +22,11 @@ export function injector(...tables: Route[][]): Inject {
   return (method, path, body, options) =>
     server.inject(method, path, body, options);
 }
+
+/** One request through a fresh server over `routes` (see injector). */
+export function injectOnce(
+  routes: Route[],
+  ...request: Parameters<Inject>
+): Promise<InjectReply> {
+  return injector(routes)(...request);
+}

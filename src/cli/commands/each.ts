@@ -4,6 +4,7 @@
  * every failure to stderr, and exit 1 if any failed.
  */
 import { parseFilterArgs } from "../../conventions/filters.ts";
+import { humanSize } from "../../conventions/human.ts";
 import { ClientError } from "../../client/index.ts";
 import { errorMessage } from "../../util/errors.ts";
 import { StatusError, type CommandContext } from "../command.ts";
@@ -56,6 +57,22 @@ export function parseFilters(values: string[]): Record<string, string[]> {
   }
 }
 
+/** The common --format flag (Go template; "json" and "table" where the command has them). */
+export const FORMAT_FLAG: FlagSpec = {
+  name: "format",
+  short: "f",
+  type: "string",
+  description: "Format output using a custom template",
+};
+
+/** --change of commit and import: a Dockerfile instruction applied to the image config. */
+export const CHANGE_FLAG: FlagSpec = {
+  name: "change",
+  short: "c",
+  type: "list",
+  description: "Apply Dockerfile instruction to the created image",
+};
+
 /** The common --filter flag. */
 export const FILTER_FLAG = {
   name: "filter",
@@ -105,6 +122,29 @@ export const pruneFlags: FlagSpec[] = [
     description: "Do not prompt for confirmation",
   },
 ];
+
+/**
+ * The filters of a prune (`--filter`), or undefined when the user answered no
+ * to `warning` (not asked with `--force`). Throws StatusError for a bad filter,
+ * before asking.
+ */
+export async function pruneFilters(
+  ctx: CommandContext,
+  warning: string,
+): Promise<Record<string, string[]> | undefined> {
+  const filters = parseFilters(ctx.flags.list("filter"));
+  return (await prunePermitted(ctx, warning)) ? filters : undefined;
+}
+
+/** What a prune prints: the objects removed under `title` (when any), then the space reclaimed. */
+export function pruneReport(
+  title: string,
+  removed: string[] | null | undefined,
+  reclaimed: number,
+): string {
+  const list = removed?.length ? `${title}:\n${removed.join("\n")}\n\n` : "";
+  return `${list}Total reclaimed space: ${humanSize(reclaimed)}\n`;
+}
 
 /** True when a prune may go ahead: `--force` was given or the user said yes to `warning`. */
 export async function prunePermitted(

@@ -1,21 +1,15 @@
 import type { Readable } from "node:stream";
-import type { ContainerConfig } from "../../api/containers.ts";
+import type {
+  ContainerConfig,
+  ContainerPathStat,
+  FilesystemChange,
+} from "../../api/containers.ts";
 import { versionLessThan } from "../../api/version.ts";
 import { InvalidArgumentError, NotFoundError } from "../../util/errors.ts";
 import type { RequestContext } from "../http.ts";
 import type { Route } from "../router.ts";
 
-/** Docker's ContainerPathStat, sent base64-encoded in X-Docker-Container-Path-Stat. */
-export type ContainerPathStat = {
-  name: string;
-  size: number;
-  mode: number;
-  mtime: string;
-  linkTarget: string;
-};
-
-/** One entry of GET /containers/{id}/changes (Kind 0 modified, 1 added, 2 deleted). */
-export type FilesystemChange = { Path: string; Kind: 0 | 1 | 2 };
+export type { ContainerPathStat, FilesystemChange };
 
 /** POST /commit's query options and body. */
 export type CommitOptions = {

@@ -1,24 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { Route } from "../router.ts";
-import type { InjectReply } from "../server.ts";
-import { injector } from "../testing.ts";
+import { injectOnce as call } from "../testing.ts";
 import { containerRoutes, type ContainersBackend } from "./containers.ts";
 import {
   ConflictError,
   NotFoundError,
   NotModifiedError,
 } from "../../util/errors.ts";
-
-/** Runs one request through ApiServer's real dispatch, in memory. */
-function call(
-  routes: Route[],
-  method: string,
-  url: string,
-  body?: string,
-): Promise<InjectReply> {
-  return injector(routes)(method, url, body);
-}
 
 function backend(
   over: Partial<ContainersBackend> = {},

@@ -2,21 +2,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Readable } from "node:stream";
 import { ConflictError, NotFoundError } from "../../util/errors.ts";
-import type { Route } from "../router.ts";
-import type { InjectReply } from "../server.ts";
-import { injector } from "../testing.ts";
+import { injectOnce as inject } from "../testing.ts";
 import { imageRoutes, type ImagesBackend } from "./images.ts";
 import { unbuiltRoutes } from "./unbuilt.ts";
-
-/** Runs one request through ApiServer's real dispatch, in memory. */
-function inject(
-  routes: Route[],
-  method: string,
-  url: string,
-  body?: string,
-): Promise<InjectReply> {
-  return injector(routes)(method, url, body);
-}
 
 const calls: string[] = [];
 const fake: ImagesBackend = {

@@ -4,21 +4,10 @@ import type { Readable } from "node:stream";
 import type { Mount } from "../../oci/mount.ts";
 import { ConflictError } from "../../util/errors.ts";
 import { execFile } from "../../util/exec.ts";
-import { applyTar } from "../archive/apply.ts";
 import { changesBetween, changesTar } from "../archive/diff.ts";
-import type {
-  DiffOptions,
-  LayerStore,
-  SnapshotPaths,
-  Usage,
-} from "./layer-store.ts";
+import type { DiffOptions, LayerStore, SnapshotPaths } from "./layer-store.ts";
 import { DirLayerStore } from "./dir-store.ts";
-import {
-  readInfo,
-  snapshotDirName,
-  treeUsage,
-  writeInfo,
-} from "./snapshot-dir.ts";
+import { readInfo, snapshotDirName, writeInfo } from "./snapshot-dir.ts";
 
 /**
  * LayerStore by full copies (Docker's vfs driver): every snapshot holds a
@@ -34,6 +23,8 @@ import {
  * ```
  */
 export class CopyLayerStore extends DirLayerStore implements LayerStore {
+  protected readonly filesDir = "fs";
+  protected readonly whiteouts = "delete" as const;
   readonly driver = "vfs";
 
   async init(): Promise<void> {
@@ -107,24 +98,6 @@ export class CopyLayerStore extends DirLayerStore implements LayerStore {
     const tmp = this.tmpPath();
     await rename(this.dir(key), tmp);
     await rm(tmp, { recursive: true, force: true });
-  }
-
-  /** The whole tree's use: a copy store cannot tell its own bytes from its parent's. */
-  async usage(key: string): Promise<Usage> {
-    await this.need(key);
-    return treeUsage(join(this.dir(key), "fs"));
-  }
-
-  async apply(
-    key: string,
-    tar: Readable,
-    options: { tee?: (chunk: Buffer) => Promise<void> } = {},
-  ) {
-    await this.needActive(key);
-    return applyTar(tar, join(this.dir(key), "fs"), {
-      whiteouts: "delete",
-      ...options,
-    });
   }
 
   async diff(key: string, options: DiffOptions = {}): Promise<Readable> {

@@ -3,8 +3,14 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import type { Mount } from "../../oci/mount.ts";
 import { ConflictError, NotFoundError } from "../../util/errors.ts";
-import type { SnapshotInfo } from "./layer-store.ts";
-import { readInfo, snapshotDirName } from "./snapshot-dir.ts";
+import type { Readable } from "node:stream";
+import {
+  applyTar,
+  type ApplyResult,
+  type WhiteoutMode,
+} from "../archive/apply.ts";
+import type { SnapshotInfo, Usage } from "./layer-store.ts";
+import { readInfo, snapshotDirName, treeUsage } from "./snapshot-dir.ts";
 
 /**
  * What the directory-per-snapshot stores (overlay.ts, copy.ts) share: a
@@ -29,6 +35,31 @@ export abstract class DirLayerStore {
 
   /** The mounts of an active snapshot or a view (LayerStore.mounts). */
   abstract mounts(key: string): Promise<Mount[]>;
+
+  /** The subdirectory holding a snapshot's own files ("fs" for copies, "diff" for overlay). */
+  protected abstract readonly filesDir: string;
+
+  /** How applied layers record deletions: removing the files, or overlay whiteouts. */
+  protected abstract readonly whiteouts: WhiteoutMode;
+
+  /** Bytes and inodes under the snapshot's own files (a copy store counts its parent's too). */
+  async usage(key: string): Promise<Usage> {
+    await this.need(key);
+    return treeUsage(join(this.dir(key), this.filesDir));
+  }
+
+  /** Unpacks a layer tar into an active snapshot (LayerStore.apply). */
+  async apply(
+    key: string,
+    tar: Readable,
+    options: { tee?: (chunk: Buffer) => Promise<void> } = {},
+  ): Promise<ApplyResult> {
+    await this.needActive(key);
+    return applyTar(tar, join(this.dir(key), this.filesDir), {
+      whiteouts: this.whiteouts,
+      ...options,
+    });
+  }
 
   /** The directory of a snapshot key or name. */
   protected dir(key: string): string {

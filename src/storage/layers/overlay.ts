@@ -16,7 +16,6 @@ import {
   InvalidArgumentError,
   isErrno,
 } from "../../util/errors.ts";
-import { applyTar } from "../archive/apply.ts";
 import { diffTar } from "../archive/diff.ts";
 import {
   MNT_DETACH,
@@ -27,18 +26,12 @@ import {
   mount,
   umount,
 } from "../syscalls.ts";
-import type {
-  DiffOptions,
-  LayerStore,
-  SnapshotPaths,
-  Usage,
-} from "./layer-store.ts";
+import type { DiffOptions, LayerStore, SnapshotPaths } from "./layer-store.ts";
 import { DirLayerStore } from "./dir-store.ts";
 import {
   isMountPoint,
   readInfo,
   snapshotDirName,
-  treeUsage,
   writeInfo,
 } from "./snapshot-dir.ts";
 
@@ -61,6 +54,8 @@ import {
  * Mounting calls mount(2) directly (syscalls.ts). Needs root.
  */
 export class OverlayLayerStore extends DirLayerStore implements LayerStore {
+  protected readonly filesDir = "diff";
+  protected readonly whiteouts = "overlay" as const;
   readonly driver = "overlay2";
 
   async init(): Promise<void> {
@@ -210,23 +205,6 @@ export class OverlayLayerStore extends DirLayerStore implements LayerStore {
     await rename(dir, tmp);
     if (link) await rm(join(this.root, "l", link.trim()), { force: true });
     await rm(tmp, { recursive: true, force: true });
-  }
-
-  async usage(key: string): Promise<Usage> {
-    await this.need(key);
-    return treeUsage(join(this.dir(key), "diff"));
-  }
-
-  async apply(
-    key: string,
-    tar: Readable,
-    options: { tee?: (chunk: Buffer) => Promise<void> } = {},
-  ) {
-    await this.needActive(key);
-    return applyTar(tar, join(this.dir(key), "diff"), {
-      whiteouts: "overlay",
-      ...options,
-    });
   }
 
   async diff(key: string, options: DiffOptions = {}): Promise<Readable> {

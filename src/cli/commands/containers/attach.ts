@@ -1,4 +1,5 @@
 /** `wharf attach CONTAINER`. */
+import { attachStreams } from "./attach-streams.ts";
 import type { Command } from "../../command.ts";
 import { StatusError } from "../../command.ts";
 import { runSession } from "../../session.ts";
@@ -39,14 +40,8 @@ export const attach: Command = {
         1,
       );
     const stdin = !ctx.flags.bool("no-stdin") && info.Config.OpenStdin;
-    const detachKeys = ctx.flags.string("detach-keys");
-    const conn = await client.containers.attach(name, {
+    const { conn, detachKeys, waiter } = await attachStreams(ctx, name, {
       stdin,
-      stdout: true,
-      stderr: true,
-      ...(detachKeys ? { detachKeys } : {}),
-    });
-    const waiter = await client.containers.beginWait(name, {
       condition: "not-running",
     });
     // compat: as the Docker CLI, signals are proxied only without a tty.

@@ -1,4 +1,5 @@
 /** `wharf commit [OPTIONS] CONTAINER [REPOSITORY[:TAG]]`. */
+import { CHANGE_FLAG } from "../each.ts";
 import type { Command } from "../../command.ts";
 import { splitRef } from "../images/view.ts";
 
@@ -13,12 +14,7 @@ export const commit: Command = {
       type: "string",
       description: 'Author (e.g., "John Hannibal Smith <hannibal@a-team.com>")',
     },
-    {
-      name: "change",
-      short: "c",
-      type: "list",
-      description: "Apply Dockerfile instruction to the created image",
-    },
+    CHANGE_FLAG,
     {
       name: "message",
       short: "m",

@@ -24,6 +24,29 @@ import {
   securityHostConfig,
 } from "./create-options-security.ts";
 
+/** -t, shared by create/run and exec. */
+export const TTY_FLAG: FlagSpec = {
+  name: "tty",
+  short: "t",
+  type: "bool",
+  description: "Allocate a pseudo-TTY",
+};
+
+/** -e and --env-file, shared by create/run and exec. */
+export const ENV_FLAGS: FlagSpec[] = [
+  {
+    name: "env",
+    short: "e",
+    type: "list",
+    description: "Set environment variables",
+  },
+  {
+    name: "env-file",
+    type: "list",
+    description: "Read in a file of environment variables",
+  },
+];
+
 export { ramInBytes };
 
 /** Flags of both run and create. */
@@ -83,17 +106,7 @@ export const CREATE_FLAGS: FlagSpec[] = [
     type: "string",
     description: "Overwrite the default ENTRYPOINT of the image",
   },
-  {
-    name: "env",
-    short: "e",
-    type: "list",
-    description: "Set environment variables",
-  },
-  {
-    name: "env-file",
-    type: "list",
-    description: "Read in a file of environment variables",
-  },
+  ...ENV_FLAGS,
   {
     name: "expose",
     type: "list",
@@ -179,12 +192,7 @@ export const CREATE_FLAGS: FlagSpec[] = [
     type: "int",
     description: "Timeout (in seconds) to stop a container",
   },
-  {
-    name: "tty",
-    short: "t",
-    type: "bool",
-    description: "Allocate a pseudo-TTY",
-  },
+  TTY_FLAG,
   {
     name: "user",
     short: "u",

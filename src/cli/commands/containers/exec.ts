@@ -1,7 +1,7 @@
 /** `wharf exec [OPTIONS] CONTAINER COMMAND [ARG...]`. */
 import { StatusError, type Command } from "../../command.ts";
 import { runSession } from "../../session.ts";
-import { readEnvFile } from "./create-options.ts";
+import { ENV_FLAGS, readEnvFile, TTY_FLAG } from "./create-options.ts";
 
 /** Runs a command in a running container; exits with its exit code (0 with -d). */
 export const exec: Command = {
@@ -19,17 +19,7 @@ export const exec: Command = {
       type: "string",
       description: "Override the key sequence for detaching a container",
     },
-    {
-      name: "env",
-      short: "e",
-      type: "list",
-      description: "Set environment variables",
-    },
-    {
-      name: "env-file",
-      type: "list",
-      description: "Read in a file of environment variables",
-    },
+    ...ENV_FLAGS,
     {
       name: "interactive",
       short: "i",
@@ -41,12 +31,7 @@ export const exec: Command = {
       type: "bool",
       description: "Give extended privileges to the command",
     },
-    {
-      name: "tty",
-      short: "t",
-      type: "bool",
-      description: "Allocate a pseudo-TTY",
-    },
+    TTY_FLAG,
     {
       name: "user",
       short: "u",

@@ -1,7 +1,6 @@
 /** `wharf container prune [-f] [--filter …]`. */
 import type { Command } from "../../command.ts";
-import { humanSize } from "../../../conventions/human.ts";
-import { parseFilters, pruneFlags, prunePermitted } from "../each.ts";
+import { pruneFilters, pruneFlags, pruneReport } from "../each.ts";
 
 /** Removes stopped containers after a prompt (skipped with -f); prints what went and the space reclaimed. */
 export const prune: Command = {
@@ -10,19 +9,14 @@ export const prune: Command = {
   flags: pruneFlags,
   args: { max: 0 },
   action: async (ctx) => {
-    const filters = parseFilters(ctx.flags.list("filter"));
-    if (
-      !(await prunePermitted(
-        ctx,
-        "WARNING! This will remove all stopped containers.",
-      ))
-    )
-      return 0;
+    const filters = await pruneFilters(
+      ctx,
+      "WARNING! This will remove all stopped containers.",
+    );
+    if (!filters) return 0;
     const r = await ctx.client().containers.prune({ filters });
-    let out = "";
-    if (r.ContainersDeleted?.length)
-      out += `Deleted Containers:\n${r.ContainersDeleted.join("\n")}\n\n`;
-    out += `Total reclaimed space: ${humanSize(r.SpaceReclaimed)}\n`;
-    ctx.io.stdout.write(out);
+    ctx.io.stdout.write(
+      pruneReport("Deleted Containers", r.ContainersDeleted, r.SpaceReclaimed),
+    );
   },
 };

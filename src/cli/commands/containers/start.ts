@@ -1,4 +1,5 @@
 /** `wharf start [-a] [-i] CONTAINER...`. */
+import { attachStreams } from "./attach-streams.ts";
 import type { Command } from "../../command.ts";
 import { StatusError } from "../../command.ts";
 import { runSession } from "../../session.ts";
@@ -49,14 +50,8 @@ export const start: Command = {
     const info = await client.containers.inspect(name);
     const tty = info.Config.Tty;
     const stdin = interactive && info.Config.OpenStdin;
-    const detachKeys = ctx.flags.string("detach-keys");
-    const conn = await client.containers.attach(name, {
+    const { conn, detachKeys, waiter } = await attachStreams(ctx, name, {
       stdin,
-      stdout: true,
-      stderr: true,
-      ...(detachKeys ? { detachKeys } : {}),
-    });
-    const waiter = await client.containers.beginWait(name, {
       condition: "next-exit",
     });
     const session = runSession(conn, ctx.io, {

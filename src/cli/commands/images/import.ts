@@ -3,6 +3,7 @@ import { createReadStream, existsSync } from "node:fs";
 import type { Readable } from "node:stream";
 import { progressMessages } from "../../../client/index.ts";
 import { StatusError, type Command } from "../../command.ts";
+import { CHANGE_FLAG } from "../each.ts";
 import { splitRef } from "./view.ts";
 
 /** Imports a root filesystem tar from a file, stdin or a URL; prints the new image id. */
@@ -10,12 +11,7 @@ export const importImage: Command = {
   usage: "[OPTIONS] file|URL|- [REPOSITORY[:TAG]]",
   short: "Import the contents from a tarball to create a filesystem image",
   flags: [
-    {
-      name: "change",
-      short: "c",
-      type: "list",
-      description: "Apply Dockerfile instruction to the created image",
-    },
+    CHANGE_FLAG,
     {
       name: "message",
       short: "m",

@@ -1,7 +1,6 @@
 /** `wharf image prune [-a] [-f] [--filter …]`. */
 import type { Command } from "../../command.ts";
-import { humanSize } from "../../../conventions/human.ts";
-import { parseFilters, pruneFlags, prunePermitted } from "../each.ts";
+import { pruneFilters, pruneFlags, pruneReport } from "../each.ts";
 
 /** Removes dangling (or with -a, unused) images after a prompt; prints them and the space reclaimed. */
 export const prune: Command = {
@@ -19,17 +18,16 @@ export const prune: Command = {
   args: { max: 0 },
   action: async (ctx) => {
     const all = ctx.flags.bool("all");
-    const filters = parseFilters(ctx.flags.list("filter"));
-    filters.dangling = [all ? "false" : "true"];
     const warning = all
       ? "WARNING! This will remove all images without at least one container associated to them."
       : "WARNING! This will remove all dangling images.";
-    if (!(await prunePermitted(ctx, warning))) return 0;
+    const filters = await pruneFilters(ctx, warning);
+    if (!filters) return 0;
+    filters.dangling = [all ? "false" : "true"];
     const r = await ctx.client().images.prune({ filters });
-    let out = "";
-    if (r.ImagesDeleted?.length)
-      out += `Deleted Images:\n${r.ImagesDeleted.map((i) => ("Untagged" in i ? `untagged: ${i.Untagged}` : `deleted: ${i.Deleted}`)).join("\n")}\n\n`;
-    out += `Total reclaimed space: ${humanSize(r.SpaceReclaimed)}\n`;
-    ctx.io.stdout.write(out);
+    const items = r.ImagesDeleted?.map((i) =>
+      "Untagged" in i ? `untagged: ${i.Untagged}` : `deleted: ${i.Deleted}`,
+    );
+    ctx.io.stdout.write(pruneReport("Deleted Images", items, r.SpaceReclaimed));
   },
 };

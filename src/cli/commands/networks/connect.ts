@@ -1,4 +1,5 @@
 /** `wharf network connect` and `wharf network disconnect`, and `network inspect`. */
+import { FORMAT_FLAG } from "../each.ts";
 import type { NetworkEndpointConfig } from "../../../client/index.ts";
 import type { Command } from "../../command.ts";
 import type { ParsedFlags } from "../../flags.ts";
@@ -101,12 +102,7 @@ export const inspect: Command = {
   usage: "[OPTIONS] NETWORK [NETWORK...]",
   short: "Display detailed information on one or more networks",
   flags: [
-    {
-      name: "format",
-      short: "f",
-      type: "string",
-      description: "Format output using a custom template",
-    },
+    FORMAT_FLAG,
     {
       name: "verbose",
       short: "v",

@@ -1,12 +1,7 @@
 /** `wharf network rm [-f] NETWORK...` and `wharf network prune`. */
 import { ClientError } from "../../../client/index.ts";
 import type { Command } from "../../command.ts";
-import {
-  forEachName,
-  parseFilters,
-  pruneFlags,
-  prunePermitted,
-} from "../each.ts";
+import { forEachName, pruneFilters, pruneFlags } from "../each.ts";
 
 /** Removes networks, printing each name removed; exit 1 if any failed (missing ones are skipped with -f). */
 export const rm: Command = {
@@ -45,14 +40,11 @@ export const prune: Command = {
   flags: pruneFlags,
   args: { max: 0 },
   action: async (ctx) => {
-    const filters = parseFilters(ctx.flags.list("filter"));
-    if (
-      !(await prunePermitted(
-        ctx,
-        "WARNING! This will remove all custom networks not used by at least one container.",
-      ))
-    )
-      return 0;
+    const filters = await pruneFilters(
+      ctx,
+      "WARNING! This will remove all custom networks not used by at least one container.",
+    );
+    if (!filters) return 0;
     const r = await ctx.client().networks.prune({ filters });
     if (r.NetworksDeleted?.length)
       ctx.io.stdout.write(

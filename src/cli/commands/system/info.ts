@@ -1,4 +1,5 @@
 /** `wharf info [--format]`. */
+import { FORMAT_FLAG } from "../each.ts";
 import type { SystemInfo } from "../../../client/index.ts";
 import type { Command } from "../../command.ts";
 import { formatEach } from "../../format/formatter.ts";
@@ -48,14 +49,7 @@ function serverLines(i: SystemInfo): string[] {
 export const info: Command = {
   usage: "[OPTIONS]",
   short: "Display system-wide information",
-  flags: [
-    {
-      name: "format",
-      short: "f",
-      type: "string",
-      description: "Format output using a custom template",
-    },
-  ],
+  flags: [FORMAT_FLAG],
   args: { max: 0 },
   action: async (ctx) => {
     const i = await ctx.client().system.info();

@@ -1,7 +1,7 @@
 /** `wharf version [--format]`. */
 import type { SystemVersion } from "../../../client/index.ts";
 import { API_VERSION } from "../../../api/version.ts";
-import { describeError } from "../each.ts";
+import { describeError, FORMAT_FLAG } from "../each.ts";
 import { StatusError, type Command } from "../../command.ts";
 import { formatEach } from "../../format/formatter.ts";
 
@@ -9,14 +9,7 @@ import { formatEach } from "../../format/formatter.ts";
 export const version: Command = {
   usage: "[OPTIONS]",
   short: "Show the Docker version information",
-  flags: [
-    {
-      name: "format",
-      short: "f",
-      type: "string",
-      description: "Format output using a custom template",
-    },
-  ],
+  flags: [FORMAT_FLAG],
   args: { max: 0 },
   action: async (ctx) => {
     const client = ctx.client();

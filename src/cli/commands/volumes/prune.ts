@@ -1,7 +1,6 @@
 /** `wharf volume prune [-a] [-f] [--filter …]`. */
 import type { Command } from "../../command.ts";
-import { humanSize } from "../../../conventions/human.ts";
-import { parseFilters, pruneFlags, prunePermitted } from "../each.ts";
+import { pruneFilters, pruneFlags, pruneReport } from "../each.ts";
 
 /** Removes unused anonymous (with -a, all unused) volumes after a prompt. */
 export const prune: Command = {
@@ -18,17 +17,15 @@ export const prune: Command = {
   ],
   args: { max: 0 },
   action: async (ctx) => {
-    const filters = parseFilters(ctx.flags.list("filter"));
-    if (ctx.flags.bool("all")) filters.all = ["true"];
     const warning = ctx.flags.bool("all")
       ? "WARNING! This will remove all local volumes not used by at least one container."
       : "WARNING! This will remove anonymous local volumes not used by at least one container.";
-    if (!(await prunePermitted(ctx, warning))) return 0;
+    const filters = await pruneFilters(ctx, warning);
+    if (!filters) return 0;
+    if (ctx.flags.bool("all")) filters.all = ["true"];
     const r = await ctx.client().volumes.prune({ filters });
-    let out = "";
-    if (r.VolumesDeleted?.length)
-      out += `Deleted Volumes:\n${r.VolumesDeleted.join("\n")}\n\n`;
-    out += `Total reclaimed space: ${humanSize(r.SpaceReclaimed)}\n`;
-    ctx.io.stdout.write(out);
+    ctx.io.stdout.write(
+      pruneReport("Deleted Volumes", r.VolumesDeleted, r.SpaceReclaimed),
+    );
   },
 };
