@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { InvalidArgumentError, isErrno } from "../util/errors.ts";
 import { isLogLevel, type LogLevel } from "../util/log.ts";
 import { NETWORK_KEYS } from "../engine/networks/index.ts";
+import { REGISTRY_KEYS } from "../engine/images/index.ts";
 
 /**
  * wharfd's configuration: dockerd's flag names and daemon.json keys.
@@ -28,6 +29,8 @@ export type DaemonConfig = {
   pluginDirs: string;
   /** daemon.json's networking keys as given (bridge, bip, iptables…): engine/networks validates them. */
   network: Record<string, unknown>;
+  /** daemon.json's registry keys as given (registry-mirrors…): engine/images validates them. */
+  registry: Record<string, unknown>;
 };
 
 /** The result of parsing argv: run the daemon, or print something and exit. */
@@ -54,9 +57,10 @@ export const defaultConfig: DaemonConfig = {
   tlsKey: "/etc/wharf/key.pem",
   pluginDirs: "",
   network: {},
+  registry: {},
 };
 
-type Key = Exclude<keyof DaemonConfig, "network">;
+type Key = Exclude<keyof DaemonConfig, "network" | "registry">;
 /** daemon.json key → config field. Every key listed here is supported. */
 const fileKeys: Record<string, Key> = {
   "data-root": "dataRoot",
@@ -223,7 +227,11 @@ export function parseConfigFile(
       `unable to configure the wharf daemon with file ${path}: not a JSON object`,
     );
   const unknown = Object.keys(raw).filter(
-    (k) => !(k in fileKeys) && k !== "debug" && !NETWORK_KEYS.includes(k),
+    (k) =>
+      !(k in fileKeys) &&
+      k !== "debug" &&
+      !NETWORK_KEYS.includes(k) &&
+      !REGISTRY_KEYS.includes(k),
   );
   if (unknown.length)
     throw new InvalidArgumentError(
@@ -233,6 +241,10 @@ export function parseConfigFile(
   for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
     if (k === "debug") {
       if (v === true) out.logLevel = "debug";
+      continue;
+    }
+    if (REGISTRY_KEYS.includes(k)) {
+      out.registry = { ...out.registry, [k]: v };
       continue;
     }
     if (NETWORK_KEYS.includes(k)) {

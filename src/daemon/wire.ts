@@ -7,7 +7,11 @@ import {
   matchesEventFilters,
   parseEventTime,
 } from "../engine/events/index.ts";
-import { ImageService } from "../engine/images/index.ts";
+import {
+  ImageService,
+  registryInfo,
+  registryOptions,
+} from "../engine/images/index.ts";
 import { ContainerService } from "../engine/containers/index.ts";
 import { DOCKER_PLUGIN_DIRS, VolumeService } from "../engine/volumes/index.ts";
 import { SystemService } from "../engine/system/index.ts";
@@ -52,7 +56,13 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
   const warnings = await prepareHost(log);
   const events = new EventBus();
 
-  const images = new ImageService({ root: config.dataRoot, events, log });
+  const registry = registryOptions(config.registry);
+  const images = new ImageService({
+    root: config.dataRoot,
+    events,
+    log,
+    registry,
+  });
   await images.init();
 
   const volumes = new VolumeService({
@@ -143,6 +153,10 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
     sources: {
       containerCounts: () => containers.counts(),
       imageCount: () => images.count(),
+      registry: () => ({
+        indexServer: images.registry.indexServer,
+        config: registryInfo(registry.settings),
+      }),
       eventListeners: () => listeners,
       plugins: () => ({
         network: [...new Set(["host", "null", ...drivers.keys()])].sort(),
@@ -194,6 +208,7 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
     events,
     close: async () => {
       containers.close();
+      images.registry.close();
       await dns.close();
       await networks.close();
     },

@@ -10,3 +10,9 @@ export type { ImportOptions } from "./import.ts";
 export type { CommitOptions } from "./commit.ts";
 export { applyChanges } from "./changes.ts";
 export type { UsageCheck } from "./remove.ts";
+export {
+  REGISTRY_KEYS,
+  registryInfo,
+  registryOptions,
+  type RegistryOptions,
+} from "./registry-config.ts";

@@ -10,6 +10,7 @@ import type {
 } from "../../api/images.ts";
 import type { Digest } from "../../oci/digest.ts";
 import {
+  familiarName,
   familiarString,
   isValidTag,
   withDefaultTag,
@@ -18,19 +19,33 @@ import {
 import { LocalContentStore } from "../../storage/content/local-content-store.ts";
 import type { LayerStore } from "../../storage/layers/layer-store.ts";
 import { OverlayLayerStore } from "../../storage/layers/overlay.ts";
-import { InvalidArgumentError, NotFoundError } from "../../util/errors.ts";
+import {
+  InvalidArgumentError,
+  NotFoundError,
+  UnauthorizedError,
+} from "../../util/errors.ts";
 import { KeyedLock } from "../../util/lock.ts";
 import type { Logger } from "../../util/log.ts";
 import type { EventBus } from "../events/index.ts";
 import { commitImage, commitTarget, type CommitOptions } from "./commit.ts";
 import type { ImageProvider, ResolvedImage, RootfsPaths } from "./contract.ts";
 import { importImage, type ImportOptions } from "./import.ts";
-import { imageChainIds, imageSize } from "./layers.ts";
+import { imageChainIds, imageSize, sweepLayers } from "./layers.ts";
 import { listImages, pruneImages, type ListOptions } from "./list.ts";
 import { loadImages } from "./load.ts";
 import { removeImage, type UsageCheck } from "./remove.ts";
 import { parseRef, resolveImage } from "./resolve.ts";
 import { saveImages } from "./save.ts";
+import { BlobSources } from "./blob-sources.ts";
+import { pullImage } from "./pull.ts";
+import { Progress, type ProgressSink } from "./progress.ts";
+import type { RegistryOptions } from "./registry-config.ts";
+import { RegistryClient } from "../../registry/client/registry-client.ts";
+import {
+  RegistryAuthError,
+  type Credentials,
+} from "../../registry/client/auth.ts";
+import { parsePlatform } from "../../registry/client/platform.ts";
 import { ImageStore } from "./store.ts";
 import { historyView, inspectView, summaryView } from "./view.ts";
 
@@ -56,6 +71,10 @@ export class ImageService implements ImageProvider {
   #tmp: string;
   #lock = new KeyedLock();
   #usage: UsageCheck = () => undefined;
+  /** The registry client (pull, push, login). */
+  readonly registry: RegistryClient;
+  readonly sources: BlobSources;
+  #registryOptions: RegistryOptions;
 
   /** `layers` defaults to overlay under <root>/overlay; pass a CopyLayerStore where overlayfs is missing. */
   constructor(options: {
@@ -63,7 +82,19 @@ export class ImageService implements ImageProvider {
     events: EventBus;
     log: Logger;
     layers?: LayerStore;
+    registry?: RegistryOptions;
   }) {
+    this.#registryOptions = options.registry ?? {
+      settings: { mirrors: [], insecure: [], certsDirs: [] },
+      maxDownloads: 3,
+      maxUploads: 5,
+      timeoutMs: 60_000,
+    };
+    this.registry = new RegistryClient({
+      settings: this.#registryOptions.settings,
+      timeoutMs: this.#registryOptions.timeoutMs,
+    });
+    this.sources = new BlobSources({ imageDir: join(options.root, "image") });
     this.content = new LocalContentStore({
       root: join(options.root, "content"),
     });
@@ -85,11 +116,15 @@ export class ImageService implements ImageProvider {
     const swept = await this.content.cleanIngest();
     await this.layers.init();
     await this.store.init();
+    await this.sources.init();
+    // A crash mid-pull/load/import/commit leaves extract-* snapshots and unused layers.
+    const sweptLayers = await sweepLayers(this.#deps());
     await rm(this.#tmp, { recursive: true, force: true });
     await mkdir(this.#tmp, { recursive: true, mode: 0o700 });
     this.#log.debug("images ready", {
       images: this.store.size,
       sweptIngests: swept,
+      sweptLayers,
     });
   }
 
@@ -279,6 +314,69 @@ export class ImageService implements ImageProvider {
     );
   }
 
+  /**
+   * POST /images/create?fromImage=: pulls `name` (with `tag`, a tag or a
+   * digest; no tag at all pulls every tag). Progress goes to `progress`.
+   * Throws InvalidArgumentError for a bad reference or platform,
+   * NotFoundError for an unknown manifest, UnauthorizedError when refused.
+   */
+  async pull(
+    name: string,
+    options: {
+      tag?: string;
+      platform?: string;
+      credentials: Credentials;
+      progress: ProgressSink;
+      signal?: AbortSignal;
+    },
+  ): Promise<void> {
+    let ref = parseRef(name);
+    const tag = options.tag;
+    if (tag) {
+      if (tag.includes(":"))
+        ref = { domain: ref.domain, path: ref.path, digest: tag };
+      else if (!isValidTag(tag))
+        throw new InvalidArgumentError(`invalid tag format`);
+      else ref = { domain: ref.domain, path: ref.path, tag };
+    }
+    let platform;
+    try {
+      platform = parsePlatform(options.platform ?? "");
+    } catch (err) {
+      throw new InvalidArgumentError((err as Error).message);
+    }
+    const progress = new Progress(options.progress);
+    const deps = {
+      ...this.#deps(),
+      registry: this.registry,
+      sources: this.sources,
+      maxDownloads: this.#registryOptions.maxDownloads,
+      tag: (r: Reference, id: Digest) => this.#tag(r, id),
+    };
+    const one = {
+      credentials: options.credentials,
+      progress,
+      ...(platform ? { platform } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    };
+    await this.#locked(async () => {
+      if (ref.tag !== undefined || ref.digest !== undefined)
+        return void (await registryErrors(pullImage(deps, ref, one)));
+      // compat: no tag pulls all tags (docker pull --all-tags).
+      const repo = await registryErrors(
+        this.registry.repository(ref.domain, ref.path, {
+          credentials: options.credentials,
+        }),
+      );
+      const tags = await registryErrors(repo.tags(options.signal));
+      for (const t of tags)
+        await registryErrors(pullImage(deps, { ...ref, tag: t }, one));
+      progress.status(
+        `Status: Downloaded newer image for ${familiarName(ref)}`,
+      );
+    });
+  }
+
   /** GET /images/get and /images/{name}/get: a tar stream. Throws NotFoundError before streaming. */
   save(names: string[]): Readable {
     if (names.length === 0) throw new InvalidArgumentError("no images to save");
@@ -322,5 +420,16 @@ export class ImageService implements ImageProvider {
       });
     });
     return { layersSize, images };
+  }
+}
+
+/** Maps the registry client's auth failures onto the taxonomy (401). */
+async function registryErrors<T>(p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (err) {
+    if (err instanceof RegistryAuthError)
+      throw new UnauthorizedError(err.message);
+    throw err;
   }
 }

@@ -21,6 +21,8 @@ export type SystemSources = {
   eventListeners: () => number;
   /** Network and volume drivers registered now (plugins included). */
   plugins?: () => { network: string[]; volume: string[] };
+  /** /info's IndexServerAddress and RegistryConfig, from the daemon's registry settings. */
+  registry?: () => { indexServer: string; config: Record<string, unknown> };
 };
 
 /** Static facts about the daemon's set-up, fixed at start. */
@@ -145,8 +147,9 @@ export class SystemService {
       OSVersion: "",
       OSType: "linux",
       Architecture: arch() === "x64" ? "x86_64" : arch(),
-      IndexServerAddress: "https://index.docker.io/v1/",
-      RegistryConfig: {
+      IndexServerAddress:
+        this.#sources.registry?.().indexServer ?? "https://index.docker.io/v1/",
+      RegistryConfig: this.#sources.registry?.().config ?? {
         IndexConfigs: {},
         InsecureRegistryCIDRs: ["127.0.0.0/8", "::1/128"],
         Mirrors: [],
