@@ -10,7 +10,6 @@ import type {
 } from "../../oci/image.ts";
 import { isIndexMediaType } from "../../oci/media-types.ts";
 import {
-  familiarName,
   familiarString,
   fullName,
   type Reference,
@@ -89,7 +88,8 @@ export async function pullImage(
   const top = await getManifest(repo, ref, reference, sig);
   const { manifest } = await choose(repo, top, options.platform, sig);
   const progress = options.progress;
-  progress.status(`Pulling from ${familiarName(ref)}`, reference);
+  // compat: moby prints the path inside the registry ("library/busybox").
+  progress.status(`Pulling from ${ref.path}`, reference);
   const configBytes = await getConfig(repo, manifest.config.digest, sig);
   const config = JSON.parse(configBytes.toString()) as ImageConfig;
   const diffIds = config.rootfs?.diff_ids ?? [];
