@@ -33,6 +33,7 @@ import { imageRoutes } from "../server/routes/images.ts";
 import { systemRoutes } from "../server/routes/system.ts";
 import { volumeRoutes } from "../server/routes/volumes.ts";
 import { unbuiltRoutes } from "../server/routes/unbuilt.ts";
+import { registryRoutes } from "../server/routes/registry.ts";
 import { errorMessage } from "../util/errors.ts";
 import type { Logger } from "../util/log.ts";
 import type { DaemonConfig } from "./config.ts";
@@ -193,6 +194,7 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
     }),
   );
   router.add(imageRoutes(images));
+  router.add(registryRoutes(images));
   router.add(containerRoutes(containers));
   router.add(volumeRoutes(volumes));
   router.add(archiveRoutes(containers));

@@ -40,6 +40,7 @@ import {
   unpackLayer,
   type LayerDeps,
 } from "./layers.ts";
+import { Limiter } from "./limiter.ts";
 import type { Progress } from "./progress.ts";
 import type { LayerRecord } from "./store.ts";
 
@@ -361,38 +362,4 @@ async function extractStream(
   const gunzip = createGunzip();
   counted.on("error", (err) => gunzip.destroy(err));
   return counted.pipe(gunzip);
-}
-
-/** Runs at most `max` tasks at once; cancel() fails the ones not started. */
-class Limiter {
-  #max: number;
-  #running = 0;
-  #queue: Array<{ start: () => void; fail: (e: Error) => void }> = [];
-  #cancelled = false;
-
-  constructor(max: number) {
-    this.#max = max;
-  }
-
-  run<T>(task: () => Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const start = (): void => {
-        this.#running++;
-        task()
-          .then(resolve, reject)
-          .finally(() => {
-            this.#running--;
-            this.#queue.shift()?.start();
-          });
-      };
-      if (this.#cancelled) reject(new Error("pull cancelled"));
-      else if (this.#running < this.#max) start();
-      else this.#queue.push({ start, fail: reject });
-    });
-  }
-
-  cancel(): void {
-    this.#cancelled = true;
-    for (const q of this.#queue.splice(0)) q.fail(new Error("pull cancelled"));
-  }
 }

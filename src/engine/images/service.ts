@@ -12,6 +12,7 @@ import type { Digest } from "../../oci/digest.ts";
 import {
   familiarName,
   familiarString,
+  fullName,
   isValidTag,
   withDefaultTag,
   type Reference,
@@ -38,6 +39,7 @@ import { parseRef, resolveImage } from "./resolve.ts";
 import { saveImages } from "./save.ts";
 import { BlobSources } from "./blob-sources.ts";
 import { pullImage } from "./pull.ts";
+import { pushImage } from "./push.ts";
 import { Progress, type ProgressSink } from "./progress.ts";
 import type { RegistryOptions } from "./registry-config.ts";
 import { RegistryClient } from "../../registry/client/registry-client.ts";
@@ -377,6 +379,72 @@ export class ImageService implements ImageProvider {
     });
   }
 
+  /**
+   * POST /images/{name}/push: pushes `tag`, or every local tag of the
+   * repository when neither name nor options carry one. Throws
+   * NotFoundError, InvalidArgumentError, UnauthorizedError.
+   */
+  async push(
+    name: string,
+    options: {
+      tag?: string;
+      credentials: Credentials;
+      progress: ProgressSink;
+      signal?: AbortSignal;
+    },
+  ): Promise<void> {
+    const ref = parseRef(name);
+    if (options.tag && !isValidTag(options.tag))
+      throw new InvalidArgumentError(`invalid tag format`);
+    const named = { domain: ref.domain, path: ref.path };
+    const tags = options.tag
+      ? [options.tag]
+      : ref.tag !== undefined
+        ? [ref.tag]
+        : this.store
+            .ids()
+            .flatMap((id) => this.store.refsOf(id))
+            .filter(
+              (r) =>
+                r.domain === ref.domain &&
+                r.path === ref.path &&
+                r.tag !== undefined,
+            )
+            .map((r) => r.tag!);
+    const progress = new Progress(options.progress);
+    // compat: moby names the repository first, then fails in-stream.
+    progress.status(`The push refers to repository [${fullName(ref)}]`);
+    if (tags.length === 0)
+      throw new NotFoundError(
+        `An image does not exist locally with the tag: ${familiarName(ref)}`,
+      );
+    const deps = {
+      ...this.#deps(),
+      registry: this.registry,
+      sources: this.sources,
+      maxUploads: this.#registryOptions.maxUploads,
+    };
+    await this.#locked(async () => {
+      for (const tag of tags)
+        await registryErrors(
+          pushImage(
+            deps,
+            { ...named, tag },
+            {
+              credentials: options.credentials,
+              progress,
+              ...(options.signal ? { signal: options.signal } : {}),
+            },
+          ),
+        );
+    });
+  }
+
+  /** POST /auth: checks credentials against the registry. Throws UnauthorizedError when refused. */
+  async login(server: string, credentials: Credentials): Promise<void> {
+    await registryErrors(this.registry.login(loginDomain(server), credentials));
+  }
+
   /** GET /images/get and /images/{name}/get: a tar stream. Throws NotFoundError before streaming. */
   save(names: string[]): Readable {
     if (names.length === 0) throw new InvalidArgumentError("no images to save");
@@ -432,4 +500,17 @@ async function registryErrors<T>(p: Promise<T>): Promise<T> {
       throw new UnauthorizedError(err.message);
     throw err;
   }
+}
+
+/**
+ * The registry host of a login's server address: empty and Docker Hub's
+ * index URLs mean docker.io; URLs lose scheme and path (moby's
+ * ConvertToHostname).
+ */
+export function loginDomain(server: string): string {
+  let s = server.trim();
+  if (s === "" || /^(https?:\/\/)?(index\.)?docker\.io(\/.*)?$/.test(s))
+    return "docker.io";
+  s = s.replace(/^https?:\/\//, "");
+  return s.split("/")[0]!;
 }

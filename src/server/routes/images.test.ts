@@ -230,7 +230,6 @@ test("Docker endpoints wharf lacks answer 501 naming the feature, after the real
   r.add(unbuiltRoutes());
   for (const [m, p, what] of [
     ["POST", "/v1.50/build?t=x", "docker build"],
-    ["POST", "/images/localhost:5000/a/b:1/push", "push"],
     ["GET", "/images/search?term=x", "search"],
     ["GET", "/swarm", "swarm"],
   ] as const) {

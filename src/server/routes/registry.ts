@@ -1,4 +1,6 @@
+import { InvalidArgumentError } from "../../util/errors.ts";
 import type { RequestContext } from "../http.ts";
+import type { Route } from "../router.ts";
 import { jsonLine } from "../streams.ts";
 
 /** Credentials as X-Registry-Auth and POST /auth carry them (Docker's AuthConfig). */
@@ -98,4 +100,70 @@ export class ProgressStream {
     }
     out.end();
   }
+}
+
+/** What the registry routes need from the engine (ImageService implements it). */
+export interface RegistryBackend {
+  /** Pushes an image's tag (or all tags); progress as pull's. Throws NotFoundError, UnauthorizedError. */
+  push(
+    name: string,
+    options: {
+      tag?: string;
+      credentials: AuthConfig;
+      progress: (message: unknown) => void;
+      signal?: AbortSignal;
+    },
+  ): Promise<void>;
+  /** Validates credentials against a registry. Throws UnauthorizedError when refused. */
+  login(server: string, credentials: AuthConfig): Promise<void>;
+}
+
+/** Routes of the registry client: push and login. */
+export function registryRoutes(backend: RegistryBackend): Route[] {
+  return [
+    {
+      method: "POST",
+      path: "/images/{name*}/push",
+      handler: (ctx) => postImagesPush(ctx, backend), // 200 JSON progress, 400 bad name, 404 no tag (in-stream)
+    },
+    {
+      method: "POST",
+      path: "/auth",
+      handler: (ctx) => postAuth(ctx, backend), // 200, 400 bad body, 401 refused
+    },
+  ];
+}
+
+async function postImagesPush(
+  ctx: RequestContext,
+  b: RegistryBackend,
+): Promise<void> {
+  const stream = new ProgressStream(ctx);
+  const tag = ctx.q("tag");
+  try {
+    await b.push(ctx.param("name"), {
+      credentials: registryAuth(ctx),
+      progress: stream.write,
+      signal: stream.signal,
+      ...(tag ? { tag } : {}),
+    });
+  } catch (err) {
+    return stream.finish(err as Error);
+  }
+  stream.finish();
+}
+
+async function postAuth(
+  ctx: RequestContext,
+  b: RegistryBackend,
+): Promise<void> {
+  const body = await ctx.json<unknown>();
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    throw new InvalidArgumentError(
+      "invalid JSON: auth config must be an object",
+    );
+  const config = authConfig(body as Record<string, unknown>);
+  await b.login(config.serverAddress ?? "", config);
+  // compat: dockerd sends an empty IdentityToken for basic-auth logins.
+  ctx.send(200, { IdentityToken: "", Status: "Login Succeeded" });
 }
