@@ -442,7 +442,10 @@ export class ImageService implements ImageProvider {
 
   /** POST /auth: checks credentials against the registry. Throws UnauthorizedError when refused. */
   async login(server: string, credentials: Credentials): Promise<void> {
-    await registryErrors(this.registry.login(loginDomain(server), credentials));
+    await registryErrors(
+      this.registry.login(loginDomain(server), credentials),
+      "unauthorized",
+    );
   }
 
   /** GET /images/get and /images/{name}/get: a tar stream. Throws NotFoundError before streaming. */
@@ -491,13 +494,22 @@ export class ImageService implements ImageProvider {
   }
 }
 
-/** Maps the registry client's auth failures onto the taxonomy (401). */
-async function registryErrors<T>(p: Promise<T>): Promise<T> {
+/**
+ * Maps the registry client's auth failures: 401 for a login (`status`),
+ * else a plain error. compat: a 401 on pull makes the Docker CLI prompt for
+ * credentials on stdin; dockerd answers registry auth failures of pull and
+ * push with 500 or in-stream.
+ */
+async function registryErrors<T>(
+  p: Promise<T>,
+  status?: "unauthorized",
+): Promise<T> {
   try {
     return await p;
   } catch (err) {
-    if (err instanceof RegistryAuthError)
+    if (err instanceof RegistryAuthError && status === "unauthorized")
       throw new UnauthorizedError(err.message);
+    if (err instanceof RegistryAuthError) throw new Error(err.message);
     throw err;
   }
 }
