@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what wharf needs on Debian 12 (idempotent; fast when all is there):
-# Debian packages, npm dependencies, the esbuild bundles, and wharf/wharfd on PATH.
+# Debian packages, npm dependencies, the esbuild bundles, and wharf/wharfd/wharf-registry on PATH.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,6 +8,14 @@ packages=(crun conmon runc busybox-static iproute2 nftables tini procps util-lin
 # The test suite also drives openssl (TLS certificates) and python3 (a UDP
 # server in a container's namespace: busybox here has no `nc -u`).
 [ "${WHARF_TEST_DEPS:-}" = 1 ] && packages+=(openssl python3)
+# wharf-registry's tests: skopeo copies through it, docker-registry
+# (distribution 2.8) is the comparison, and golang-go with these -dev
+# packages builds the OCI conformance suite offline (scripts/conformance.sh).
+[ "${WHARF_TEST_DEPS:-}" = 1 ] && packages+=(skopeo docker-registry golang-go
+  golang-github-opencontainers-go-digest-dev golang-github-go-resty-resty-dev
+  golang-github-google-uuid-dev golang-github-go-logr-logr-dev golang-github-google-go-cmp-dev
+  golang-github-google-pprof-dev golang-golang-x-net-dev golang-golang-x-sys-dev
+  golang-golang-x-text-dev golang-golang-x-tools-dev golang-gopkg-yaml.v3-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
@@ -32,3 +40,4 @@ echo "==> building"
 npm run -s build
 ln -sf "$PWD/bin/wharf" /usr/local/bin/wharf
 ln -sf "$PWD/bin/wharfd" /usr/local/bin/wharfd
+ln -sf "$PWD/bin/wharf-registry" /usr/local/bin/wharf-registry

@@ -6,6 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 
+echo "==> installing the Docker CLI compose plugin (docker compose = wharf compose)"
+scripts/install-compose-plugin.sh
+
 sock=/run/wharf/wharf.sock
 pidfile=/run/wharf/wharfd.pid
 export DOCKER_HOST=unix://$sock

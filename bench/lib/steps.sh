@@ -13,8 +13,9 @@
 #   mem_per_ctr      supervisor_pss + daemon_growth / N (KiB)
 #   rm_f             `rm -f` of the N containers, total wall time (ms)
 #   version          `version` (hyperfine, ms): the CLI's own floor: start-up, /_ping, /version
+#   http_rps         wrk against busybox httpd through a port published on 127.0.0.1 (req/s)
 
-ALL_METRICS="version idle_rss run_rm run_d exec ps_a supervisor_pss daemon_growth mem_per_ctr rm_f"
+ALL_METRICS="version idle_rss run_rm http_rps run_d exec ps_a supervisor_pss daemon_growth mem_per_ctr rm_f compose_up compose_down"
 
 rec() { node "$BENCH_DIR/record.mjs" "$RESULTS" "$@"; }
 
@@ -94,6 +95,9 @@ bench_engine() {
   echo "    run --rm"
   timed_hyperfine "$engine" run_rm "$CLI run --rm $net busybox true"
 
+  echo "    http (wrk)"
+  measure_http "$engine"
+
   echo "    run -d x$n"
   local before start i ok=0
   before=$(daemon_rss "$engine")
@@ -119,6 +123,8 @@ bench_engine() {
   else
     skip_rest "$engine" skipped "no running containers" exec ps_a supervisor_pss daemon_growth mem_per_ctr
   fi
+
+  bench_compose "$engine"
 
   echo "    rm -f x$ok"
   start=$(now_ms)
@@ -156,4 +162,31 @@ measure_memory() {
   else
     rec "$engine" mem_per_ctr skipped "no supervisor PSS"
   fi
+}
+
+# measure_http ENGINE: requests per second of wrk against busybox httpd in a
+# container whose port 80 is published on 127.0.0.1 (a random host port), so
+# the engine's port forwarding (Docker's docker-proxy, wharf's) is what differs.
+measure_http() {
+  local engine=$1 out=$T/logs/$1-http port rps
+  if [ "$engine" = podman ] || [ "$BENCH_NETWORK" != bridge ]; then
+    rec "$engine" http_rps skipped "n/a: needs --network bridge"
+    return
+  fi
+  command -v wrk >/dev/null || { rec "$engine" http_rps skipped "wrk missing (apt-get install wrk)"; return; }
+  if ! timeout --foreground 30 $CLI run -d --pull never --network bridge --name bench-http -p 127.0.0.1::80 \
+    busybox sh -c 'echo hello >/var/www/index.html && exec httpd -f -p 80 -h /var/www' >"$out.run" 2>&1; then
+    rec "$engine" http_rps failed "run: $(first_error "$out.run")"
+    return
+  fi
+  port=$($CLI port bench-http 80/tcp 2>"$out.port" | head -1 | sed 's/.*://')
+  if [ -z "$port" ] || ! wait_for 10 curl -fsS -o /dev/null "http://127.0.0.1:$port/"; then
+    rec "$engine" http_rps failed "no answer on 127.0.0.1:${port:-?} $(first_error "$out.port")"
+  elif timeout --foreground 60 wrk -t2 -c32 -d"${BENCH_HTTP_SECONDS:-5}"s "http://127.0.0.1:$port/" >"$out.log" 2>&1 &&
+    rps=$(awk '/^Requests\/sec:/ {print $2}' "$out.log") && [ -n "$rps" ]; then
+    rec "$engine" http_rps value "$rps" req/s "wrk -t2 -c32 -d${BENCH_HTTP_SECONDS:-5}s"
+  else
+    rec "$engine" http_rps failed "wrk: $(first_error "$out.log")"
+  fi
+  timeout --foreground 30 $CLI $RM bench-http >/dev/null 2>&1
 }

@@ -44,6 +44,8 @@ export const ALIASES: Record<string, string> = {
   "image remove": "image rm",
   "volume list": "volume ls",
   "volume remove": "volume rm",
+  "context list": "context ls",
+  "context remove": "context rm",
   events: "system events",
   info: "system info",
   ...NETWORK_ALIASES,

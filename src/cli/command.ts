@@ -4,6 +4,7 @@
  * process.exit; cli/main.ts turns results and errors into exit codes.
  */
 import type { EngineClient } from "../client/index.ts";
+import type { ConnectionFlags, Endpoint } from "./contexts/endpoint.ts";
 import type { FlagSpec, ParsedFlags } from "./flags.ts";
 
 /** The process streams a command uses (swapped for buffers in tests). */
@@ -27,6 +28,12 @@ export type CommandContext = {
   io: Io;
   /** The command as invoked, e.g. "wharf container stop" (for messages). */
   path: string;
+  /** The process environment (DOCKER_HOST, DOCKER_CONFIG, …). */
+  env: NodeJS.ProcessEnv;
+  /** The global connection flags (-H, --context, --tls*). */
+  connection: ConnectionFlags;
+  /** The resolved endpoint (context, host, TLS); throws InvalidArgumentError when it cannot be resolved. */
+  endpoint(): Endpoint;
   /** The daemon client, created on first use. */
   client(): EngineClient;
 };

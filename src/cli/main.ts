@@ -5,16 +5,16 @@
  * (and run/create failures, set by those commands), the container's own code
  * for run, start -a and wait.
  */
-import {
-  ClientError,
-  ConnectionError,
-  EngineClient,
-  resolveHost,
-} from "../client/index.ts";
+import { ClientError, ConnectionError, EngineClient } from "../client/index.ts";
 import { errorMessage } from "../util/errors.ts";
 import { ALIASES, aliasesOf } from "./aliases.ts";
 import { StatusError, type Command, type Io } from "./command.ts";
 import { COMMANDS, GROUPS } from "./commands/index.ts";
+import {
+  resolveEndpoint,
+  type ConnectionFlags,
+  type Endpoint,
+} from "./contexts/endpoint.ts";
 import { FlagError, flagUsages, parseFlags, type FlagSpec } from "./flags.ts";
 import { TemplateError } from "./format/template.ts";
 
@@ -28,6 +28,37 @@ const GLOBAL_FLAGS: FlagSpec[] = [
     short: "H",
     type: "list",
     description: "Daemon socket to connect to",
+  },
+  {
+    name: "context",
+    short: "c",
+    type: "string",
+    description:
+      'Name of the context to use to connect to the daemon (overrides DOCKER_HOST env var and default context set with "wharf context use")',
+  },
+  { name: "tls", type: "bool", description: "Use TLS; implied by --tlsverify" },
+  {
+    name: "tlscacert",
+    type: "string",
+    description: "Trust certs signed only by this CA",
+    default: "~/.docker/ca.pem",
+  },
+  {
+    name: "tlscert",
+    type: "string",
+    description: "Path to TLS certificate file",
+    default: "~/.docker/cert.pem",
+  },
+  {
+    name: "tlskey",
+    type: "string",
+    description: "Path to TLS key file",
+    default: "~/.docker/key.pem",
+  },
+  {
+    name: "tlsverify",
+    type: "bool",
+    description: "Use TLS and verify the remote",
   },
   {
     name: "log-level",
@@ -207,13 +238,25 @@ export async function main(
       return 0;
     }
     checkArgs(path, cmd, parsed.args);
-    const host = resolveHost(global.flags.list("host").at(-1), env);
+    const connection = connectionFlags(global.flags);
+    let endpoint: Endpoint | undefined;
+    const resolve = (): Endpoint =>
+      (endpoint ??= resolveEndpoint(connection, env));
     const code = await cmd.action({
       args: parsed.args,
       flags: parsed.flags,
       io,
       path,
-      client: () => (client ??= new EngineClient(host)),
+      env,
+      connection,
+      endpoint: resolve,
+      client: () => {
+        const e = resolve();
+        return (client ??= new EngineClient(
+          e.host,
+          e.tls ? { tls: e.tls } : {},
+        ));
+      },
     });
     return code ?? 0;
   } catch (err) {
@@ -237,6 +280,24 @@ export function report(err: unknown, say: (s: string) => void): number {
     say(err.message);
   else say(errorMessage(err));
   return err instanceof FlagError ? 125 : 1;
+}
+
+/** The connection-related global flags; only flags given count (defaults are the environment's). */
+function connectionFlags(
+  flags: ReturnType<typeof parseFlags>["flags"],
+): ConnectionFlags {
+  const out: ConnectionFlags = {
+    hosts: flags.list("host"),
+    tls: flags.bool("tls"),
+  };
+  const context = flags.string("context");
+  if (context) out.context = context;
+  if (flags.changed("tlsverify")) out.tlsVerify = flags.bool("tlsverify");
+  if (flags.changed("tlscacert"))
+    out.tlsCaCert = flags.string("tlscacert") ?? "";
+  if (flags.changed("tlscert")) out.tlsCert = flags.string("tlscert") ?? "";
+  if (flags.changed("tlskey")) out.tlsKey = flags.string("tlskey") ?? "";
+  return out;
 }
 
 /**

@@ -1,7 +1,8 @@
 /** client.containers: the /containers endpoints. */
+import { nonEmptyFilters } from "../conventions/filters.ts";
 import type { Duplex, Readable } from "node:stream";
 import { containerStats, type StatsOptions } from "./stats.ts";
-import { toApiTimestamp } from "./timestamp.ts";
+import { getTimestamp } from "../conventions/timestamp.ts";
 import type { Transport } from "./transport.ts";
 import type {
   ContainerCreateBody,
@@ -175,8 +176,8 @@ export class ContainersApi {
         follow: options.follow || undefined,
         stdout: options.stdout ?? true,
         stderr: options.stderr ?? true,
-        since: options.since && toApiTimestamp(options.since),
-        until: options.until && toApiTimestamp(options.until),
+        since: options.since && getTimestamp(options.since),
+        until: options.until && getTimestamp(options.until),
         timestamps: options.timestamps || undefined,
         details: options.details || undefined,
         tail: options.tail,
@@ -237,10 +238,7 @@ export class ContainersApi {
         all: options.all || undefined,
         limit: options.limit,
         size: options.size || undefined,
-        filters:
-          options.filters && Object.keys(options.filters).length
-            ? options.filters
-            : undefined,
+        filters: nonEmptyFilters(options.filters),
       },
     });
   }
@@ -249,10 +247,7 @@ export class ContainersApi {
   prune(options: { filters?: Filters } = {}): Promise<ContainerPruneResponse> {
     return this.#t.json("POST", "/containers/prune", {
       query: {
-        filters:
-          options.filters && Object.keys(options.filters).length
-            ? options.filters
-            : undefined,
+        filters: nonEmptyFilters(options.filters),
       },
     });
   }

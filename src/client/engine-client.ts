@@ -15,7 +15,7 @@ import { ExecApi } from "./exec.ts";
 import { ImagesApi } from "./images.ts";
 import { NetworksApi } from "./networks.ts";
 import { SystemApi } from "./system.ts";
-import { Transport } from "./transport.ts";
+import { Transport, type TransportOptions } from "./transport.ts";
 import { VolumesApi } from "./volumes.ts";
 
 /** Groups the endpoints by kind over one transport. */
@@ -29,8 +29,8 @@ export class EngineClient {
   readonly system: SystemApi;
   readonly volumes: VolumesApi;
 
-  /** host: unix:///path, tcp://host:port or /path; version pins the API version (no ping). */
-  constructor(host: string, options: { version?: string } = {}) {
+  /** host: unix:///path, tcp://host:port, ssh://user@host or /path; version pins the API version (no ping); tls for tcp://. */
+  constructor(host: string, options: TransportOptions = {}) {
     this.transport = new Transport(host, options);
     this.archive = new ArchiveApi(this.transport);
     this.containers = new ContainersApi(this.transport);

@@ -1,7 +1,7 @@
 /**
  * Where the client connects: `-H/--host`, else WHARF_HOST, else DOCKER_HOST,
- * else the default UNIX socket. Accepts unix:///path, tcp://host:port and a bare
- * absolute socket path.
+ * else the default UNIX socket. Accepts unix:///path, tcp://host:port,
+ * ssh://[user@]host[:port] and a bare absolute socket path.
  */
 import { InvalidArgumentError } from "../util/errors.ts";
 
@@ -11,7 +11,8 @@ export const DEFAULT_HOST = "unix:///run/wharf/wharf.sock";
 /** A parsed daemon address: a UNIX socket path or a TCP host and port. */
 export type HostAddress =
   | { kind: "unix"; socketPath: string; url: string }
-  | { kind: "tcp"; host: string; port: number; url: string };
+  | { kind: "tcp"; host: string; port: number; url: string }
+  | { kind: "ssh"; user?: string; host: string; port?: number; url: string };
 
 /** Picks the daemon URL from the flag and the environment (first set wins). */
 export function resolveHost(
@@ -21,8 +22,11 @@ export function resolveHost(
   return flag || env.WHARF_HOST || env.DOCKER_HOST || DEFAULT_HOST;
 }
 
-/** Parses a daemon URL. Throws InvalidArgumentError for other schemes. */
-export function parseHost(url: string): HostAddress {
+/**
+ * Parses a daemon URL; `tls` makes 2376 the default TCP port (Docker's).
+ * Throws InvalidArgumentError for other schemes.
+ */
+export function parseHost(url: string, tls = false): HostAddress {
   if (url.startsWith("/")) return { kind: "unix", socketPath: url, url };
   if (url.startsWith("unix://")) {
     const socketPath = url.slice("unix://".length);
@@ -35,10 +39,36 @@ export function parseHost(url: string): HostAddress {
     if (!m) throw new InvalidArgumentError(`invalid host: ${url}`);
     const host = (m[1] || "127.0.0.1").replace(/^\[|\]$/g, "");
     // compat: Docker's default TCP port is 2375 (2376 with TLS).
-    const port = m[2] ? Number(m[2]) : 2375;
+    const port = m[2] ? Number(m[2]) : tls ? 2376 : 2375;
     return { kind: "tcp", host, port, url };
   }
+  if (url.startsWith("ssh://")) return parseSsh(url);
   throw new InvalidArgumentError(
     `unable to parse docker host \`${url}\`: unsupported scheme`,
   );
+}
+
+/** ssh://[user@]host[:port]: no path, query or password (the Docker CLI's rules and texts). */
+function parseSsh(url: string): HostAddress {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new InvalidArgumentError(`invalid SSH URL: ${url}`);
+  }
+  if (u.password)
+    throw new InvalidArgumentError("plain-text password is not supported");
+  if (u.pathname && u.pathname !== "/")
+    throw new InvalidArgumentError(
+      `extra path after the host: ${JSON.stringify(u.pathname)}`,
+    );
+  if (u.search)
+    throw new InvalidArgumentError(
+      `extra query after the host: ${JSON.stringify(u.search.slice(1))}`,
+    );
+  if (!u.hostname) throw new InvalidArgumentError("no host specified");
+  const out: HostAddress = { kind: "ssh", host: u.hostname, url };
+  if (u.username) out.user = decodeURIComponent(u.username);
+  if (u.port) out.port = Number(u.port);
+  return out;
 }

@@ -1,4 +1,5 @@
 /** client.images: the /images endpoints. */
+import { nonEmptyFilters } from "../conventions/filters.ts";
 import type { Readable } from "node:stream";
 import type { Transport } from "./transport.ts";
 import type {
@@ -13,10 +14,6 @@ import type {
 // compat: image names keep their slashes in paths (/images/library/busybox/json).
 const encName = (name: string): string =>
   name.split("/").map(encodeURIComponent).join("/");
-
-function nonEmpty(filters: Filters | undefined): Filters | undefined {
-  return filters && Object.keys(filters).length ? filters : undefined;
-}
 
 /** Options of import: the source and the new image's name, message and Dockerfile changes. */
 export type ImportOptions = {
@@ -44,7 +41,7 @@ export class ImagesApi {
       query: {
         all: options.all || undefined,
         digests: options.digests || undefined,
-        filters: nonEmpty(options.filters),
+        filters: nonEmptyFilters(options.filters),
       },
     });
   }
@@ -86,7 +83,7 @@ export class ImagesApi {
   /** POST /images/prune. */
   prune(options: { filters?: Filters } = {}): Promise<ImagePruneResponse> {
     return this.#t.json("POST", "/images/prune", {
-      query: { filters: nonEmpty(options.filters) },
+      query: { filters: nonEmptyFilters(options.filters) },
     });
   }
 

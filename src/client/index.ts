@@ -1,6 +1,13 @@
 /** The client's public surface. */
 export { EngineClient } from "./engine-client.ts";
-export { ClientError, ConnectionError, Transport } from "./transport.ts";
+export {
+  ClientError,
+  ConnectionError,
+  Transport,
+  type ClientTls,
+  type TransportOptions,
+} from "./transport.ts";
+export { ChildSocket, dialSsh, sshArgs } from "./ssh.ts";
 export {
   DEFAULT_HOST,
   parseHost,
@@ -31,4 +38,3 @@ export type {
 } from "./networks.ts";
 export type { EventsOptions, PingResult } from "./system.ts";
 export type * from "./types.ts";
-export { parseGoDuration, toApiTimestamp } from "./timestamp.ts";

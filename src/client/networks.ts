@@ -1,4 +1,5 @@
 /** client.networks: the /networks endpoints, with the wire shapes the CLI reads and sends. */
+import { nonEmptyFilters } from "../conventions/filters.ts";
 import type {
   EndpointSettingsBody,
   IpamPoolConfig,
@@ -27,10 +28,6 @@ export type NetworkEndpointConfig = EndpointSettingsBody;
 // compat: a network name is one path segment; ids and names never contain "/".
 const enc = encodeURIComponent;
 
-function nonEmpty(filters: Filters | undefined): Filters | undefined {
-  return filters && Object.keys(filters).length ? filters : undefined;
-}
-
 /** The /networks endpoints. */
 export class NetworksApi {
   #t: Transport;
@@ -41,7 +38,7 @@ export class NetworksApi {
   /** GET /networks. */
   list(options: { filters?: Filters } = {}): Promise<NetworkInspect[]> {
     return this.#t.json("GET", "/networks", {
-      query: { filters: nonEmpty(options.filters) },
+      query: { filters: nonEmptyFilters(options.filters) },
     });
   }
 
@@ -94,7 +91,7 @@ export class NetworksApi {
   /** POST /networks/prune. */
   prune(options: { filters?: Filters } = {}): Promise<NetworkPruneResponse> {
     return this.#t.json("POST", "/networks/prune", {
-      query: { filters: nonEmpty(options.filters) },
+      query: { filters: nonEmptyFilters(options.filters) },
     });
   }
 }

@@ -1,7 +1,8 @@
 /** client.system: ping, version, info, events and disk usage. */
+import { nonEmptyFilters } from "../conventions/filters.ts";
 import type { Transport } from "./transport.ts";
 import { jsonLines } from "./json-lines.ts";
-import { toApiTimestamp } from "./timestamp.ts";
+import { getTimestamp } from "../conventions/timestamp.ts";
 import type {
   DiskUsage,
   EventMessage,
@@ -61,14 +62,11 @@ export class SystemApi {
 
   /** GET /events: yields events until `until` passes, the daemon closes, or signal aborts. */
   async *events(options: EventsOptions = {}): AsyncGenerator<EventMessage> {
-    const filters =
-      options.filters && Object.keys(options.filters).length
-        ? options.filters
-        : undefined;
+    const filters = nonEmptyFilters(options.filters);
     const res = await this.#t.request("GET", "/events", {
       query: {
-        since: options.since && toApiTimestamp(options.since),
-        until: options.until && toApiTimestamp(options.until),
+        since: options.since && getTimestamp(options.since),
+        until: options.until && getTimestamp(options.until),
         filters,
       },
       ...(options.signal ? { signal: options.signal } : {}),

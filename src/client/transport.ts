@@ -4,9 +4,26 @@
  * for attach and exec start.
  */
 import http from "node:http";
+import https from "node:https";
 import type { Duplex, Readable } from "node:stream";
 import { API_VERSION, compareVersions } from "../api/version.ts";
 import { parseHost, type HostAddress } from "./host.ts";
+import { dialSsh } from "./ssh.ts";
+
+/**
+ * TLS for a tcp:// daemon: `verify` checks the daemon's certificate against
+ * `ca` (the Docker CLI's --tlsverify); without it the connection is encrypted
+ * but the server is not checked (--tls). `cert`/`key` are the client's.
+ */
+export type ClientTls = {
+  verify: boolean;
+  ca?: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
+};
+
+/** Options of a Transport: a pinned API version, TLS for tcp:// hosts. */
+export type TransportOptions = { version?: string; tls?: ClientTls };
 
 /** A non-2xx answer from the daemon; `message` is the daemon's own text. */
 export class ClientError extends Error {
@@ -57,11 +74,18 @@ function isStream(v: unknown): v is Readable {
 /** Sends requests to one daemon. Versions are negotiated once, on first use. */
 export class Transport {
   readonly address: HostAddress;
-  #agent = new http.Agent({ keepAlive: true });
+  readonly #tls: ClientTls | undefined;
+  #agent: http.Agent;
   #version: Promise<string> | undefined;
+  #sockets = new Set<Duplex>();
 
-  constructor(host: string, options: { version?: string } = {}) {
-    this.address = parseHost(host);
+  constructor(host: string, options: TransportOptions = {}) {
+    this.#tls = options.tls;
+    this.address = parseHost(host, options.tls !== undefined);
+    this.#agent =
+      this.#tls && this.address.kind === "tcp"
+        ? new https.Agent({ keepAlive: true, ...tlsOptions(this.#tls) })
+        : new http.Agent({ keepAlive: true });
     if (options.version) this.#version = Promise.resolve(options.version);
   }
 
@@ -157,9 +181,32 @@ export class Transport {
     throw await errorFrom(msg);
   }
 
-  /** Closes idle keep-alive connections. */
+  /** Closes idle keep-alive connections (and ssh sessions). */
   close(): void {
     this.#agent.destroy();
+    for (const s of this.#sockets) s.destroy();
+  }
+
+  /** Where and how to connect, per address kind. */
+  #target(upgrade: boolean): http.RequestOptions {
+    const a = this.address;
+    const agent = upgrade ? { agent: false as const } : { agent: this.#agent };
+    if (a.kind === "unix")
+      return { socketPath: a.socketPath, host: "api.moby.localhost", ...agent };
+    if (a.kind === "ssh")
+      // Every request gets its own ssh session: with createConnection and no agent
+      // Node's http makes one connection per request and closes it after the response.
+      return {
+        host: "api.moby.localhost",
+        createConnection: () => {
+          const s = dialSsh(a);
+          this.#sockets.add(s);
+          s.once("close", () => this.#sockets.delete(s));
+          return s;
+        },
+      };
+    const tls = this.#tls && upgrade ? tlsOptions(this.#tls) : {};
+    return { host: a.host, port: a.port, ...tls, ...agent };
   }
 
   #send(
@@ -194,21 +241,32 @@ export class Transport {
     }
     if (Buffer.isBuffer(payload))
       headers["Content-Length"] = String(payload.length);
+    const secure = this.#tls !== undefined && a.kind === "tcp";
     return new Promise((resolve, reject) => {
-      const req = http.request({
+      const req = (secure ? https : http).request({
         method,
         path,
         headers,
-        ...(a.kind === "unix"
-          ? { socketPath: a.socketPath, host: "api.moby.localhost" }
-          : { host: a.host, port: a.port }),
-        ...(upgrade ? { agent: false } : { agent: this.#agent }),
+        ...this.#target(upgrade),
         ...(options.signal ? { signal: options.signal } : {}),
       });
       req.on("error", (err: NodeJS.ErrnoException) => {
         if (
           err.code &&
-          /^(ENOENT|ECONNREFUSED|EACCES|ECONNRESET|EPIPE)$/.test(err.code) &&
+          /^(ENOENT|ECONNREFUSED|EACCES)$/.test(err.code) &&
+          !req.reusedSocket
+        )
+          reject(connectionError(a.url, err));
+        else if (!req.reusedSocket && (secure || a.kind === "ssh"))
+          // compat: the Docker CLI's "error during connect: <method> "<url>": <cause>".
+          reject(
+            new ConnectionError(
+              `error during connect: ${method} "${secure ? "https" : "http"}://${a.kind === "tcp" ? `${a.host}:${a.port}` : "api.moby.localhost"}${path}": ${err.message}`,
+            ),
+          );
+        else if (
+          err.code &&
+          /^(ECONNRESET|EPIPE)$/.test(err.code) &&
           !req.reusedSocket
         )
           reject(connectionError(a.url, err));
@@ -223,6 +281,15 @@ export class Transport {
       else req.end(payload);
     });
   }
+}
+
+function tlsOptions(tls: ClientTls): https.AgentOptions {
+  return {
+    rejectUnauthorized: tls.verify,
+    ...(tls.ca ? { ca: tls.ca } : {}),
+    ...(tls.cert ? { cert: tls.cert } : {}),
+    ...(tls.key ? { key: tls.key } : {}),
+  };
 }
 
 function connectionError(url: string, err: NodeJS.ErrnoException): Error {

@@ -2,7 +2,13 @@ import { readFile } from "node:fs/promises";
 import { InvalidArgumentError, isErrno } from "../util/errors.ts";
 import { isLogLevel, type LogLevel } from "../util/log.ts";
 import { NETWORK_KEYS } from "../engine/networks/index.ts";
-import { REGISTRY_KEYS } from "../engine/images/index.ts";
+import {
+  BUILTIN_RUNTIMES,
+  defaultExtraSettings,
+  EXTRA_KEYS,
+  parseExtraKeys,
+  type ExtraSettings,
+} from "./config-keys.ts";
 
 /**
  * wharfd's configuration: dockerd's flag names and daemon.json keys.
@@ -29,8 +35,8 @@ export type DaemonConfig = {
   pluginDirs: string;
   /** daemon.json's networking keys as given (bridge, bip, iptables…): engine/networks validates them. */
   network: Record<string, unknown>;
-  /** daemon.json's registry keys as given (registry-mirrors…): engine/images validates them. */
-  registry: Record<string, unknown>;
+  /** Container defaults, runtimes, labels, registry and audit keys (config-keys.ts). */
+  extra: ExtraSettings;
 };
 
 /** The result of parsing argv: run the daemon, or print something and exit. */
@@ -57,10 +63,10 @@ export const defaultConfig: DaemonConfig = {
   tlsKey: "/etc/wharf/key.pem",
   pluginDirs: "",
   network: {},
-  registry: {},
+  extra: defaultExtraSettings,
 };
 
-type Key = Exclude<keyof DaemonConfig, "network" | "registry">;
+type Key = Exclude<keyof DaemonConfig, "network" | "extra">;
 /** daemon.json key → config field. Every key listed here is supported. */
 const fileKeys: Record<string, Key> = {
   "data-root": "dataRoot",
@@ -191,6 +197,7 @@ export async function loadConfig(
     ...defaultConfig,
     ...fromFile,
     ...flags,
+    extra: { ...defaultExtraSettings, ...fromFile.extra },
     configFile,
   };
   // The default socket lives in the exec root, so instances with their own exec roots never collide.
@@ -202,9 +209,13 @@ export async function loadConfig(
     throw new InvalidArgumentError(
       `unable to parse logging level: ${String(config.logLevel)}`,
     );
-  if (config.runtime !== "crun" && config.runtime !== "runc")
+  if (
+    !BUILTIN_RUNTIMES.includes(config.runtime) &&
+    !(config.runtime in config.extra.runtimes)
+  )
+    // compat: dockerd's text for a default-runtime it does not know.
     throw new InvalidArgumentError(
-      `unknown runtime ${config.runtime}: use crun or runc`,
+      `specified default runtime '${config.runtime}' does not exist`,
     );
   return config;
 }
@@ -231,20 +242,20 @@ export function parseConfigFile(
       !(k in fileKeys) &&
       k !== "debug" &&
       !NETWORK_KEYS.includes(k) &&
-      !REGISTRY_KEYS.includes(k),
+      !EXTRA_KEYS.includes(k),
   );
   if (unknown.length)
     throw new InvalidArgumentError(
       `unable to configure the wharf daemon with file ${path}: the following directives don't match any configuration option: ${unknown.join(", ")}`,
     );
   const out: Partial<DaemonConfig> = {};
+  const extra = parseExtraKeys(raw as Record<string, unknown>, path);
+  if (Object.keys(extra).length)
+    out.extra = { ...defaultExtraSettings, ...extra };
   for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+    if (EXTRA_KEYS.includes(k)) continue;
     if (k === "debug") {
       if (v === true) out.logLevel = "debug";
-      continue;
-    }
-    if (REGISTRY_KEYS.includes(k)) {
-      out.registry = { ...out.registry, [k]: v };
       continue;
     }
     if (NETWORK_KEYS.includes(k)) {

@@ -1,11 +1,12 @@
 import type { ContainerService } from "../engine/containers/index.ts";
 import type { ImageService } from "../engine/images/index.ts";
 import type { VolumeService } from "../engine/volumes/index.ts";
+import type { BuilderService } from "../engine/builder/index.ts";
 import { API_VERSION } from "../api/version.ts";
 
 /**
  * Composes GET /system/df from the services: images with their container
- * counts, containers with sizes, volumes and build cache (none yet).
+ * counts, containers with sizes, volumes and the build cache.
  * `types` (API 1.42+) limits the sections; empty means all.
  */
 export async function diskUsage(
@@ -13,6 +14,7 @@ export async function diskUsage(
     images: ImageService;
     containers: ContainerService;
     volumes: VolumeService;
+    builder: BuilderService;
   },
   options: { types: string[] },
 ): Promise<Record<string, unknown>> {
@@ -36,6 +38,6 @@ export async function diskUsage(
   }
   if (want("container")) out.Containers = containers;
   if (want("volume")) out.Volumes = await services.volumes.diskUsage();
-  if (want("build-cache")) out.BuildCache = [];
+  if (want("build-cache")) out.BuildCache = await services.builder.diskUsage();
   return out;
 }

@@ -8,6 +8,8 @@ import { Logger } from "../util/log.ts";
 import { WHARF_VERSION } from "../engine/system/index.ts";
 import { loadConfig, parseArgs, usage } from "./config.ts";
 import { wire } from "./wire.ts";
+import { AuditLog } from "./audit-log.ts";
+import { peerCred } from "./peer-cred.ts";
 
 /**
  * wharfd's entry: parse flags and config, take the pidfile, wire services,
@@ -57,8 +59,42 @@ export async function main(argv: string[]): Promise<number> {
     log.error(errorMessage(err));
     return 1;
   }
-  const daemon = await wire(config, log);
-  const server = new ApiServer(daemon.router, log);
+  let daemon;
+  try {
+    daemon = await wire(config, log);
+  } catch (err) {
+    log.error(errorMessage(err));
+    return 1;
+  }
+  const wired = daemon;
+  const flags = parsed.flags;
+  // dockerd's SIGHUP: re-read daemon.json and apply the keys it reloads.
+  const onHup = (): void =>
+    void loadConfig(flags)
+      .then((next) => {
+        const changes = wired.reload(next);
+        log.info(
+          changes.length
+            ? `reloaded configuration: ${changes.join("; ")}`
+            : "reloaded configuration: nothing changed",
+        );
+      })
+      .catch((err: unknown) =>
+        log.error(
+          `reloading the configuration failed, keeping the running one: ${errorMessage(err)}`,
+        ),
+      );
+  process.on("SIGHUP", onHup);
+  let audit;
+  try {
+    audit = config.extra.auditLog
+      ? { sink: new AuditLog(config.extra.auditLog), peerCred }
+      : undefined;
+  } catch (err) {
+    log.error(`audit log: ${errorMessage(err)}`);
+    return 1;
+  }
+  const server = new ApiServer(daemon.router, log, audit);
   await server.listen(addresses);
   log.info("API listen on " + config.hosts.join(", "), {
     version: WHARF_VERSION,
@@ -68,6 +104,7 @@ export async function main(argv: string[]): Promise<number> {
     process.once("SIGTERM", resolve);
     process.once("SIGINT", resolve);
   });
+  process.off("SIGHUP", onHup);
   log.info("shutting down: containers keep running");
   await server.close();
   await daemon.close();

@@ -1,20 +1,20 @@
 import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { isIP } from "node:net";
 import { join } from "node:path";
+import { EventBus, matchesEventFilters } from "../engine/events/index.ts";
+import { ImageService, registryOptions } from "../engine/images/index.ts";
 import {
-  EventBus,
-  matchesEventFilters,
-  parseEventTime,
-} from "../engine/events/index.ts";
-import {
-  ImageService,
-  registryInfo,
-  registryOptions,
-} from "../engine/images/index.ts";
-import { ContainerService } from "../engine/containers/index.ts";
+  ContainerService,
+  ContainerStore,
+  containerLookup,
+  imageUsage,
+} from "../engine/containers/index.ts";
 import { DOCKER_PLUGIN_DIRS, VolumeService } from "../engine/volumes/index.ts";
 import { SystemService } from "../engine/system/index.ts";
+import { BuilderService } from "../engine/builder/index.ts";
+import { buildRoutes } from "../server/routes/build.ts";
+import { buildContainers } from "./build-containers.ts";
 import { NetworkService, networkOptions } from "../engine/networks/index.ts";
 import { BridgeDriver } from "../network/bridge-driver.ts";
 import { DnsServer, hostNameservers } from "../network/dns/index.ts";
@@ -24,7 +24,13 @@ import { KernelProbe } from "../network/kernel.ts";
 import type { NetworkDriver } from "../network/driver.ts";
 import { Firewall } from "../network/firewall.ts";
 import { networkRoutes } from "../server/routes/networks.ts";
-import { ConmonRuntime, ensureCgroupV1Controllers } from "../runtime/index.ts";
+import {
+  ConmonRuntime,
+  RuntimeSet,
+  ensureCgroupV1Controllers,
+  type OciRuntime,
+} from "../runtime/index.ts";
+import { SeccompFilters } from "../security/index.ts";
 import { Router } from "../server/router.ts";
 import { archiveRoutes } from "../server/routes/archive.ts";
 import { containerRoutes } from "../server/routes/containers.ts";
@@ -34,15 +40,21 @@ import { systemRoutes } from "../server/routes/system.ts";
 import { volumeRoutes } from "../server/routes/volumes.ts";
 import { unbuiltRoutes } from "../server/routes/unbuilt.ts";
 import { registryRoutes } from "../server/routes/registry.ts";
-import { errorMessage } from "../util/errors.ts";
+import { inactiveSwarmRoutes } from "../server/routes/swarm.ts";
+import { errorMessage, InvalidArgumentError } from "../util/errors.ts";
 import type { Logger } from "../util/log.ts";
 import type { DaemonConfig } from "./config.ts";
 import { diskUsage } from "./disk-usage.ts";
+import { DaemonSettings } from "./settings.ts";
 
 /** Everything the daemon built, for main.ts to start and stop. */
 export type Daemon = {
   router: Router;
   events: EventBus;
+  /** The live settings; SIGHUP hands a re-read configuration to reload. */
+  settings: DaemonSettings;
+  /** Applies a re-read configuration's reloadable keys; returns what changed. */
+  reload: (next: DaemonConfig) => string[];
   close: () => Promise<void>;
 };
 
@@ -57,12 +69,21 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
   const warnings = await prepareHost(log);
   const events = new EventBus();
 
-  const registry = registryOptions(config.registry);
+  const registry = registryOptions({
+    "registry-mirrors": config.extra.registryMirrors,
+    "insecure-registries": config.extra.insecureRegistries,
+    "max-concurrent-downloads": config.extra.maxConcurrentDownloads,
+    "max-concurrent-uploads": config.extra.maxConcurrentUploads,
+  });
+  // Container records first: images and networks get narrow views of them
+  // at construction (contracts.ts), the records load in containers.init().
+  const records = new ContainerStore(config.dataRoot);
   const images = new ImageService({
     root: config.dataRoot,
     events,
     log,
     registry,
+    usage: imageUsage(records),
   });
   await images.init();
 
@@ -91,13 +112,7 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
   // The driver registry; ipvlan and 802.1q parents check the kernel first.
   const kernel = new KernelProbe();
   const drivers = new Map<string, NetworkDriver>([
-    [
-      "bridge",
-      new BridgeDriver({
-        firewall,
-        routeLocalnet: !netOptions.userlandProxy,
-      }),
-    ],
+    ["bridge", new BridgeDriver({ firewall })],
     ["macvlan", macvlanDriver({ kernel })],
     ["ipvlan", ipvlanDriver({ kernel })],
   ]);
@@ -108,13 +123,20 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
     log,
     firewall,
     drivers,
+    containers: containerLookup(records),
   });
   const dns = embeddedDns(networks, netOptions.dns, log);
   await networks.init();
 
-  const runtime = new ConmonRuntime({
-    stateDir: join(config.execRoot, "runtime"),
-    binary: runtimePath(config.runtime),
+  const settings = new DaemonSettings(config, {
+    builtin: { crun: runtimePath("crun"), runc: runtimePath("runc") },
+    log,
+  });
+  const stateDir = join(config.execRoot, "runtime");
+  const runtime = new RuntimeSet({
+    stateDir,
+    runtimes: buildRuntimes(settings, stateDir),
+    defaultName: config.runtime,
   });
   const containers = new ContainerService({
     root: config.dataRoot,
@@ -122,22 +144,16 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
     images,
     runtime,
     runtimeName: config.runtime,
+    runtimeNames: () => runtime.names(),
+    seccomp: new SeccompFilters({
+      defaultProfile: await seccompProfile(config.extra.seccompProfile),
+    }),
     events,
     log,
     volumes,
     networking: networks.sandboxes,
+    store: records,
   });
-  networks.setContainerLookup(async (ref) => {
-    const i = await containers.inspect(ref);
-    return {
-      id: i.Id,
-      name: i.Name,
-      config: i.Config,
-      hostConfig: i.HostConfig,
-      state: { pid: i.State.Pid, status: i.State.Status },
-    };
-  });
-  images.setUsageCheck((imageId) => containers.usageCheck(imageId));
   await containers.init();
   await containers.restore();
   const states = new Map(
@@ -149,20 +165,25 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
       : undefined,
   );
 
+  const builder = new BuilderService({
+    root: config.dataRoot,
+    images,
+    containers: buildContainers(containers),
+    log,
+  });
+  await builder.init();
+
   let listeners = 0;
   const system = new SystemService({
     sources: {
       containerCounts: () => containers.counts(),
       imageCount: () => images.count(),
-      registry: () => ({
-        indexServer: images.registry.indexServer,
-        config: registryInfo(registry.settings),
-      }),
       eventListeners: () => listeners,
       plugins: () => ({
         network: [...new Set(["host", "null", ...drivers.keys()])].sort(),
         volume: ["local"],
       }),
+      settings: () => settings.system(),
     },
     setup: {
       dataRoot: config.dataRoot,
@@ -179,7 +200,8 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
     systemRoutes({
       version: () => system.version(),
       info: () => system.info(),
-      df: (options) => diskUsage({ images, containers, volumes }, options),
+      df: (options) =>
+        diskUsage({ images, containers, volumes, builder }, options),
       eventHistory: () => events.history(),
       subscribe: (l) => {
         listeners++;
@@ -190,16 +212,17 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
         };
       },
       matchesEventFilters,
-      parseEventTime: (v) => parseEventTime(v),
     }),
   );
   router.add(imageRoutes(images));
   router.add(registryRoutes(images));
-  router.add(containerRoutes(containers));
+  router.add(containerRoutes(withCreateDefaults(containers, settings)));
   router.add(volumeRoutes(volumes));
   router.add(archiveRoutes(containers));
   router.add(execRoutes(containers));
   router.add(networkRoutes(networks));
+  router.add(inactiveSwarmRoutes());
+  router.add(buildRoutes(builder));
   router.add(unbuiltRoutes());
   log.debug("daemon wired", {
     dataRoot: config.dataRoot,
@@ -208,6 +231,16 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
   return {
     router,
     events,
+    settings,
+    reload: (next) => {
+      const changes = settings.reload(next);
+      log.setLevel(settings.config.logLevel);
+      runtime.replace(
+        buildRuntimes(settings, stateDir),
+        settings.config.runtime,
+      );
+      return changes;
+    },
     close: async () => {
       containers.close();
       images.registry.close();
@@ -248,6 +281,72 @@ function embeddedDns(
     );
   });
   return dns;
+}
+
+/** One ConmonRuntime per registered runtime, each with its own --root under stateDir. */
+function buildRuntimes(
+  settings: DaemonSettings,
+  stateDir: string,
+): Map<string, OciRuntime> {
+  const out = new Map<string, OciRuntime>();
+  for (const [name, rc] of Object.entries(settings.runtimes()))
+    out.set(
+      name,
+      new ConmonRuntime({
+        stateDir,
+        name,
+        binary: rc.path.includes("/") ? rc.path : runtimePath(rc.path),
+        ...(rc.runtimeArgs ? { runtimeArgs: rc.runtimeArgs } : {}),
+      }),
+    );
+  return out;
+}
+
+/**
+ * The ContainerService as the routes' backend, with the daemon's defaults
+ * (daemon.json) laid onto each create body first. Every other call goes to
+ * the service unchanged.
+ */
+function withCreateDefaults(
+  containers: ContainerService,
+  settings: DaemonSettings,
+): ContainerService {
+  return new Proxy(containers, {
+    get(target, prop) {
+      if (prop === "create")
+        return (
+          body: Parameters<ContainerService["create"]>[0],
+          o: Parameters<ContainerService["create"]>[1],
+        ) => target.create(settings.applyCreateDefaults(body), o);
+      const v: unknown = Reflect.get(target, prop, target);
+      return typeof v === "function"
+        ? (v as (...a: unknown[]) => unknown).bind(target)
+        : v;
+    },
+  });
+}
+
+/** daemon.json's seccomp-profile: "", "builtin", "unconfined", or a file whose JSON is read now. */
+async function seccompProfile(value: string): Promise<string> {
+  if (value === "" || value === "builtin" || value === "unconfined")
+    return value;
+  let text: string;
+  try {
+    text = await readFile(value, "utf8");
+  } catch (err) {
+    // compat: dockerd's wording.
+    throw new InvalidArgumentError(
+      `opening seccomp profile (${value}) failed: ${errorMessage(err)}`,
+    );
+  }
+  try {
+    JSON.parse(text);
+  } catch (err) {
+    throw new InvalidArgumentError(
+      `Decoding seccomp profile failed: ${errorMessage(err)}`,
+    );
+  }
+  return text;
 }
 
 /** The runtime binary's path: Debian puts crun in /usr/bin and runc in /usr/sbin. */

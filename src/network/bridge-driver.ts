@@ -29,7 +29,7 @@ export class BridgeDriver implements NetworkDriver {
   #firewall: Firewall;
   #routeLocalnet: boolean;
 
-  /** routeLocalnet: set route_localnet on bridges (default true; false with the userland proxy). */
+  /** routeLocalnet: set route_localnet on bridges (default true: published ports DNAT 127.0.0.1). */
   constructor(options: { firewall: Firewall; routeLocalnet?: boolean }) {
     this.#firewall = options.firewall;
     this.#routeLocalnet = options.routeLocalnet ?? true;
@@ -80,8 +80,8 @@ export class BridgeDriver implements NetworkDriver {
     lines.push(`link set ${br} up`);
     await ipBatch(lines);
     // Lets DNAT from 127.0.0.1 be routed out of the bridge (published ports
-    // on localhost without the userland proxy). Reset when the proxy is on:
-    // compat: moby leaves a stale 1 behind (moby#45578).
+    // on localhost, forwarded in the kernel whether or not the userland proxy
+    // holds the port); the firewall's guard chain drops 127/8 from bridges.
     await writeFile(
       `/proc/sys/net/ipv4/conf/${br}/route_localnet`,
       this.#routeLocalnet ? "1" : "0",

@@ -70,7 +70,7 @@ test("renderTable() DNATs published ports, on one address or all", () => {
   assert.match(t, /type nat hook output priority -100/);
 });
 
-test("renderTable() with the userland proxy leaves loopback and bridge-sourced traffic to the proxy", () => {
+test("renderTable() DNATs loopback in the kernel and, with the userland proxy, leaves bridge-sourced traffic to it", () => {
   const port = {
     proto: "tcp" as const,
     hostIp: "",
@@ -79,17 +79,21 @@ test("renderTable() with the userland proxy leaves loopback and bridge-sourced t
     containerPort: 80,
   };
   const on = renderTable("wharf", [bridge], [port], { userlandProxy: true });
-  assert.match(
-    on,
-    /^ {4}ip daddr != 127\.0\.0\.0\/8 fib daddr type local jump ports$/m,
-  );
+  assert.match(on, /^ {4}fib daddr type local jump ports$/m);
+  assert.doesNotMatch(on, /daddr != 127/);
   assert.match(
     on,
     /^ {4}iifname "br0" return\n {4}fib daddr type local jump ports$/m,
   );
-  assert.doesNotMatch(on, /127\.0\.0\.0\/8 masquerade/);
+  assert.match(on, /oifname "br0" ip saddr 127\.0\.0\.0\/8 masquerade/);
   assert.match(on, /th dport 8080 dnat ip to 172\.30\.0\.2:80/);
   const off = renderTable("wharf", [bridge], [port]);
   assert.doesNotMatch(off, /return|daddr != 127/);
   assert.match(off, /^ {4}fib daddr type local jump ports$/m);
+});
+
+test("renderTable() drops packets for 127/8 that arrive from a bridge (route_localnet guard)", () => {
+  const t = renderTable("wharf", [bridge], []);
+  assert.match(t, /type filter hook prerouting priority raw; policy accept;/);
+  assert.match(t, /^ {4}iifname "br0" ip daddr 127\.0\.0\.0\/8 drop$/m);
 });

@@ -31,11 +31,16 @@ export type PortRule = {
  * transaction. With `enabled: false` (daemon option iptables=false) it
  * installs nothing at all.
  *
- * With the userland proxy on (daemon option userland-proxy), loopback
- * destinations are left to the proxy's listeners and traffic from wharf
- * bridges is not DNATed (so a container reaching a published port goes
- * through the proxy too, as in Docker); with it off, output DNATs 127/8
- * as well and bridges need route_localnet (see BridgeDriver).
+ * Output DNATs every local destination, 127/8 included, so the host's own
+ * connections to a published port (127.0.0.1:8080) go container-bound in the
+ * kernel: bridges have route_localnet and such traffic is masqueraded to the
+ * gateway address, which is the source a container also sees through
+ * Docker's docker-proxy. With the userland proxy on (daemon option
+ * userland-proxy) its listeners still hold the ports, and traffic from wharf
+ * bridges is not DNATed, so a container reaching a published port goes
+ * through the proxy, as in Docker. A raw-priority rule drops packets for
+ * 127/8 arriving from a bridge, which route_localnet would otherwise let a
+ * container send to the host's loopback services (CVE-2020-8558).
  *
  * A foreign FORWARD policy DROP (dockerd sets one) drops bridged traffic
  * whatever our table says, so for each wharf bridge an accept pair is
@@ -57,7 +62,7 @@ export class Firewall {
     table: string;
     enabled: boolean;
     log: Logger;
-    /** Daemon option userland-proxy; default false (DNAT for 127/8 too). */
+    /** Daemon option userland-proxy; default false (traffic from bridges is DNATed too). */
     userlandProxy?: boolean;
   }) {
     this.table = options.table;
@@ -198,8 +203,7 @@ export function renderTable(
       `oifname ${q(b.bridge)} ip saddr ${nets} ct status dnat masquerade`,
     );
     // From the host's 127.0.0.1 (route_localnet is on for the bridge).
-    if (!o.userlandProxy)
-      post.push(`oifname ${q(b.bridge)} ip saddr 127.0.0.0/8 masquerade`);
+    post.push(`oifname ${q(b.bridge)} ip saddr 127.0.0.0/8 masquerade`);
   }
   const dnat = ports.map((p) => {
     const daddr =
@@ -211,6 +215,12 @@ export function renderTable(
     o.userlandProxy && bridges.length
       ? [`iifname ${set(bridges.map((b) => q(b.bridge)))} return`]
       : [];
+  // route_localnet must not open the host's loopback to containers.
+  const guard = bridges.length
+    ? [
+        `iifname ${set(bridges.map((b) => q(b.bridge)))} ip daddr 127.0.0.0/8 drop`,
+      ]
+    : [];
   const chain = (name: string, head: string, rules: string[]): string =>
     `  chain ${name} {\n${head ? `    ${head}\n` : ""}${rules.map((r) => `    ${r}\n`).join("")}  }\n`;
   return (
@@ -222,12 +232,17 @@ export function renderTable(
     ) +
     chain("ports", "", dnat) +
     chain(
+      "guard",
+      "type filter hook prerouting priority raw; policy accept;",
+      guard,
+    ) +
+    chain(
       "prerouting",
       "type nat hook prerouting priority dstnat; policy accept;",
       [...fromBridges, "fib daddr type local jump ports"],
     ) +
     chain("output", "type nat hook output priority -100; policy accept;", [
-      `${o.userlandProxy ? "ip daddr != 127.0.0.0/8 " : ""}fib daddr type local jump ports`,
+      "fib daddr type local jump ports",
     ]) +
     chain(
       "postrouting",

@@ -44,14 +44,26 @@ export class ConmonRuntime implements OciRuntime {
   #conmon: string;
   #root: string;
   #exitDir: string;
+  #globalArgs: string[];
 
   /**
    * `stateDir` is a directory under the daemon's exec root (e.g.
-   * /run/wharf/runtime); `binary` the runtime's path (/usr/bin/crun).
+   * /run/wharf/runtime); `binary` the runtime's path (/usr/bin/crun);
+   * `name` the registered name (default the binary's), which also names
+   * its --root; `runtimeArgs` go before every runtime command (daemon.json
+   * runtimes' runtimeArgs).
    */
-  constructor(options: { stateDir: string; binary: string; conmon?: string }) {
+  constructor(options: {
+    stateDir: string;
+    binary: string;
+    conmon?: string;
+    name?: string;
+    runtimeArgs?: string[];
+  }) {
     this.#binary = options.binary;
-    this.name = options.binary.split("/").pop() ?? options.binary;
+    this.#globalArgs = options.runtimeArgs ?? [];
+    this.name =
+      options.name ?? options.binary.split("/").pop() ?? options.binary;
     this.#conmon = options.conmon ?? "/usr/bin/conmon";
     this.#root = join(options.stateDir, this.name);
     this.#exitDir = join(options.stateDir, "exits");
@@ -107,6 +119,7 @@ export class ConmonRuntime implements OciRuntime {
     if (!existsSync(join(this.#root, id))) return;
     const force = options.force ? ["--force"] : [];
     const r = await execFile(this.#binary, [
+      ...this.#globalArgs,
       "--root",
       this.#root,
       "delete",
@@ -117,7 +130,13 @@ export class ConmonRuntime implements OciRuntime {
   }
 
   async state(id: string): Promise<RuntimeState | undefined> {
-    const r = await execFile(this.#binary, ["--root", this.#root, "state", id]);
+    const r = await execFile(this.#binary, [
+      ...this.#globalArgs,
+      "--root",
+      this.#root,
+      "state",
+      id,
+    ]);
     if (r.code !== 0) {
       if (notExist(r.stderr)) return undefined;
       throw runtimeError(r.stderr);
@@ -251,6 +270,7 @@ export class ConmonRuntime implements OciRuntime {
       name,
       "-r",
       this.#binary,
+      ...this.#globalArgs.flatMap((a) => ["--runtime-arg", a]),
       "--runtime-arg",
       "--root",
       "--runtime-arg",
@@ -281,7 +301,12 @@ export class ConmonRuntime implements OciRuntime {
   }
 
   async #run(args: string[]): Promise<string> {
-    const r = await execFile(this.#binary, ["--root", this.#root, ...args]);
+    const r = await execFile(this.#binary, [
+      ...this.#globalArgs,
+      "--root",
+      this.#root,
+      ...args,
+    ]);
     if (r.code !== 0) throw runtimeError(r.stderr || r.stdout);
     return r.stdout;
   }

@@ -19,6 +19,7 @@ export type {
   OciThrottleDevice,
 } from "./oci-spec.ts";
 export { ConmonRuntime } from "./conmon-runtime.ts";
+export { RuntimeSet } from "./runtime-set.ts";
 export { FakeRuntime } from "./fake-runtime.ts";
 export { ensureCgroupV1Controllers } from "./cgroups.ts";
 export { clampRlimits, parseHardLimits } from "./rlimits.ts";

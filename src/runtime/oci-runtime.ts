@@ -161,6 +161,8 @@ export type CreateOptions = {
   logPath: string;
   /** A name for the monitor's logs (the container name). */
   name?: string;
+  /** The registered runtime to run it with (HostConfig.Runtime); default the daemon's. */
+  runtime?: string;
 };
 
 /** Input of OciRuntime.attach. */

@@ -10,11 +10,14 @@ import { isErrno } from "./errors.ts";
  * loss (after it, the old content may come back, never a torn file), which
  * this guarantee does not need, and it cost a second fsync per record
  * write. Callers that need the name durable call syncDir themselves.
+ * `sync: false` skips the fsync too: the write still survives a crash of
+ * the process (the page cache stays), not a power loss.
  */
 export async function writeFileAtomic(
   path: string,
   data: string | Uint8Array,
   mode = 0o644,
+  options: { sync?: boolean } = {},
 ): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
@@ -22,7 +25,7 @@ export async function writeFileAtomic(
   const fh = await open(tmp, "w", mode);
   try {
     await fh.writeFile(data);
-    await fh.sync();
+    if (options.sync !== false) await fh.sync();
   } finally {
     await fh.close();
   }
@@ -34,12 +37,13 @@ export async function writeFileAtomic(
   }
 }
 
-/** Writes JSON atomically (see writeFileAtomic). */
+/** Writes JSON atomically (see writeFileAtomic, also for `sync`). */
 export async function writeJsonAtomic(
   path: string,
   value: unknown,
+  options: { sync?: boolean } = {},
 ): Promise<void> {
-  await writeFileAtomic(path, JSON.stringify(value));
+  await writeFileAtomic(path, JSON.stringify(value), 0o644, options);
 }
 
 /** Reads and parses a JSON file; returns undefined when it does not exist. */

@@ -3,6 +3,7 @@
  * rmi): act on each in order, print what succeeded to stdout at once, print
  * every failure to stderr, and exit 1 if any failed.
  */
+import { parseFilterArgs } from "../../conventions/filters.ts";
 import { ClientError } from "../../client/index.ts";
 import { errorMessage } from "../../util/errors.ts";
 import { StatusError, type CommandContext } from "../command.ts";
@@ -44,17 +45,15 @@ export async function forEachName(
 
 /** Parses repeated --filter key=value flags into the API's filters map. Throws StatusError on bad syntax. */
 export function parseFilters(values: string[]): Record<string, string[]> {
-  const filters: Record<string, string[]> = {};
-  for (const v of values) {
-    const eq = v.indexOf("=");
-    if (eq <= 0)
-      throw new StatusError(
-        `invalid argument "${v}" for "-f, --filter" flag: bad format of filter (expected name=value)`,
-        125,
-      );
-    (filters[v.slice(0, eq).trim().toLowerCase()] ??= []).push(v.slice(eq + 1));
+  try {
+    return parseFilterArgs(values);
+  } catch (err) {
+    const bad = values.find((v) => v.indexOf("=") <= 0) ?? "";
+    throw new StatusError(
+      `invalid argument "${bad}" for "-f, --filter" flag: ${(err as Error).message}`,
+      125,
+    );
   }
-  return filters;
 }
 
 /** The common --filter flag. */

@@ -11,6 +11,7 @@ export type CommandEntry = { short: string; load: () => Promise<Command> };
 /** Management groups ("container", "image", "system") and their descriptions. */
 export const GROUPS: Record<string, string> = {
   container: "Manage containers",
+  context: "Manage contexts",
   image: "Manage images",
   network: "Manage networks",
   system: "Manage Docker",
@@ -20,6 +21,10 @@ export const GROUPS: Record<string, string> = {
 /** Every command by canonical path. */
 export const COMMANDS: Record<string, CommandEntry> = {
   ...NETWORK_COMMANDS,
+  compose: {
+    short: "Docker Compose",
+    load: async () => (await import("./compose/index.ts")).compose,
+  },
   "container attach": {
     short:
       "Attach local standard input, output, and error streams to a running container",
@@ -159,6 +164,35 @@ export const COMMANDS: Record<string, CommandEntry> = {
   "image tag": {
     short: "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE",
     load: async () => (await import("./images/tag.ts")).tag,
+  },
+  "context create": {
+    short: "Create a context",
+    load: async () => (await import("./contexts/create.ts")).create,
+  },
+  "context inspect": {
+    short: "Display detailed information on one or more contexts",
+    load: async () => (await import("./contexts/inspect.ts")).inspect,
+  },
+  "context ls": {
+    short: "List contexts",
+    load: async () => (await import("./contexts/ls.ts")).ls,
+  },
+  "context rm": {
+    short: "Remove one or more contexts",
+    load: async () => (await import("./contexts/rm.ts")).rm,
+  },
+  "context use": {
+    short: "Set the current docker context",
+    load: async () => (await import("./contexts/use.ts")).use,
+  },
+  "system dial-stdio": {
+    short:
+      "Proxy the stdio stream to the daemon connection. Should not be invoked manually.",
+    load: async () => (await import("./system/dial-stdio.ts")).dialStdio,
+  },
+  tls: {
+    short: "Generate a CA, a server and a client certificate for TLS",
+    load: async () => (await import("./system/tls.ts")).tls,
   },
   "system df": {
     short: "Show docker disk usage",

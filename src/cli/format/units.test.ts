@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { goG, humanDuration, humanSize, timeAgo } from "./units.ts";
+import { goG, humanSize } from "../../conventions/human.ts";
+import { goTime, timeAgo } from "./units.ts";
 
 test("humanSize uses base 1000 and Go's %g", () => {
   assert.equal(humanSize(0), "0B");
@@ -19,22 +20,10 @@ test("goG switches to exponent form as Go does", () => {
   assert.equal(goG(100, 3), "100");
 });
 
-test("humanDuration follows go-units thresholds", () => {
-  assert.equal(humanDuration(400), "Less than a second");
-  assert.equal(humanDuration(1000), "1 second");
-  assert.equal(humanDuration(5_500), "5 seconds");
-  assert.equal(humanDuration(60_000), "About a minute");
-  assert.equal(humanDuration(119_000), "About a minute");
-  assert.equal(humanDuration(3 * 60_000), "3 minutes");
-  assert.equal(humanDuration(59 * 60_000), "59 minutes");
-  assert.equal(humanDuration(60 * 60_000), "About an hour");
-  assert.equal(humanDuration(2 * 3_600_000), "2 hours");
-  assert.equal(humanDuration(3 * 86_400_000), "3 days");
-  assert.equal(humanDuration(21 * 86_400_000), "3 weeks");
-  assert.equal(humanDuration(90 * 86_400_000), "3 months");
-  assert.equal(humanDuration(800 * 86_400_000), "2 years");
-});
-
 test("timeAgo appends ago", () => {
   assert.equal(timeAgo(100, 102_500), "2 seconds ago");
+});
+
+test("goTime prints Go's time.Time String in UTC", () => {
+  assert.equal(goTime(1704164645), "2024-01-02 03:04:05 +0000 UTC");
 });

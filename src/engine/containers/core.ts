@@ -1,28 +1,20 @@
 import { join } from "node:path";
 import type { ContainerCreateBody } from "../../api/containers.ts";
 import type { EventBus } from "../events/index.ts";
+import type { PreparedNetwork } from "../networks/index.ts";
 import type { ImageProvider } from "../images/index.ts";
 import type { SeccompFilters } from "../../security/index.ts";
 import type { OciMount, OciRuntime } from "../../runtime/index.ts";
 import type { KeyedLock } from "../../util/lock.ts";
 import type { Logger } from "../../util/log.ts";
 import { eventAttributes, type ContainerRecord } from "./record.ts";
+import type { Releasers } from "./resources.ts";
 import type { ContainerStore } from "./store.ts";
+import { donorNamespace } from "./contracts.ts";
 import type { ExecStore } from "./exec-store.ts";
 
-/** What networking hands a starting container (see ContainerNetworking.prepare). */
-export type PreparedNetwork = {
-  /** Namespace path to join, "host" for the host's, undefined for a fresh one. */
-  netns: string | undefined;
-  /** /etc/hosts lines after localhost: the container's own address and its links. */
-  hosts?: string[];
-  /** Nameservers replacing the host's in resolv.conf (unless --dns). */
-  nameservers?: string[];
-  /** Extra process environment (--link variables). */
-  env?: string[];
-  /** The address --add-host's "host-gateway" stands for. */
-  hostGateway?: string;
-};
+/** What networking hands a starting container (networks' Sandboxes.prepare). */
+export type { PreparedNetwork };
 
 /**
  * The hook through which networking joins a container to its network(s);
@@ -85,6 +77,10 @@ export type Core = {
   initBinary: string | undefined;
   /** The OCI runtime's name ("crun" or "runc"): the only HostConfig.Runtime accepted. */
   runtimeName: string;
+  /** Every runtime name HostConfig.Runtime may give (the daemon's registered runtimes). */
+  runtimeNames: () => string[];
+  /** How each resource a run holds is undone (resources.ts). */
+  releasers: Releasers;
   /** Resolves waiters of id after an exit (next-exit / not-running). */
   notifyExit(id: string, code: number): void;
   /** Resolves waiters of id after removal. */
@@ -100,23 +96,26 @@ export type Core = {
 };
 
 /** The OCI bundle directory of a container. */
-export function bundleOf(core: Core, id: string): string {
+export function bundleOf(core: Pick<Core, "execRoot">, id: string): string {
   return join(core.execRoot, "containers", id);
 }
 
 /** The bundle directory of an exec. */
-export function execBundleOf(core: Core, execId: string): string {
+export function execBundleOf(
+  core: Pick<Core, "execRoot">,
+  execId: string,
+): string {
   return join(core.execRoot, "execs", execId);
 }
 
 /** The k8s-file log of a container. */
-export function logPathOf(core: Core, id: string): string {
+export function logPathOf(core: Pick<Core, "store">, id: string): string {
   return join(core.store.dirOf(id), "ctr.log");
 }
 
 /** Publishes a container event with Docker's attributes. */
 export function publish(
-  core: Core,
+  core: Pick<Core, "events">,
   r: ContainerRecord,
   action: string,
   extra: Record<string, string> = {},
@@ -141,10 +140,10 @@ export function nowRfc3339(date = new Date()): string {
  * bridge runs as none with a warning.
  */
 export class NoNetworking implements ContainerNetworking {
-  #pidOf: (ref: string) => { id: string; pid: number };
+  #store: ContainerStore;
 
-  constructor(pidOf: (ref: string) => { id: string; pid: number }) {
-    this.#pidOf = pidOf;
+  constructor(store: ContainerStore) {
+    this.#store = store;
   }
 
   async create(r: ContainerRecord): Promise<string[]> {
@@ -159,10 +158,8 @@ export class NoNetworking implements ContainerNetworking {
   async prepare(r: ContainerRecord): Promise<PreparedNetwork> {
     const mode = r.hostConfig.NetworkMode;
     if (mode === "host") return { netns: "host" };
-    if (mode.startsWith("container:")) {
-      const { pid } = this.#pidOf(mode.slice("container:".length));
-      return { netns: `/proc/${pid}/ns/net` };
-    }
+    if (mode.startsWith("container:"))
+      return { netns: donorNamespace(this.#store, mode, "net").path };
     return { netns: undefined };
   }
 

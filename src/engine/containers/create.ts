@@ -9,15 +9,18 @@ import type { ImageRuntimeConfig } from "../images/index.ts";
 import { InvalidArgumentError } from "../../util/errors.ts";
 import { newId, randomName } from "../../util/ids.ts";
 import { parseSecurityOpt } from "../../security/index.ts";
+import { fault } from "../../util/fault.ts";
+import { allOrFirstError } from "../../util/promises.ts";
 import { nowRfc3339, publish, type Core } from "./core.ts";
-import { createdState, type ContainerRecord } from "./record.ts";
+import {
+  checkContainerName,
+  createdState,
+  type ContainerRecord,
+} from "./record.ts";
 import { mergeHealthcheck, validateHealthcheck } from "./health.ts";
 import { checkHostConfig } from "./host-config-checks.ts";
 import { validateRestartPolicy } from "./restart.ts";
 import { parseSignal } from "./signals.ts";
-
-/** Docker's container-name rule (moby daemon/names). */
-const NAME_RE = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 
 /**
  * Creates a container: validates the body, resolves the image, merges the
@@ -34,20 +37,15 @@ export async function createContainer(
     throw new InvalidArgumentError(
       "Config cannot be empty in order to create a container",
     );
-  if (
-    options.name !== undefined &&
-    options.name !== "" &&
-    !NAME_RE.test(options.name)
-  )
-    throw new InvalidArgumentError(
-      `Invalid container name (${options.name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`,
-    );
+  if (options.name !== undefined && options.name !== "")
+    checkContainerName(options.name);
   const image = await core.images.resolve(body.Image);
   const id = newId();
   const hostConfig = defaultHostConfig(body.HostConfig ?? {});
   validateHostConfig(hostConfig);
   const checkWarnings = checkHostConfig(hostConfig, body, {
     runtime: core.runtimeName,
+    runtimes: core.runtimeNames(),
   });
   // compat: inspect shows the runtime that runs the container ("runc" in Docker).
   if (!hostConfig.Runtime) hostConfig.Runtime = core.runtimeName;
@@ -81,9 +79,16 @@ export async function createContainer(
   };
   try {
     await core.mounts.resolve(r);
-    warnings = await core.networking.create(r, body);
-    await mkdir(core.store.dirOf(id), { recursive: true, mode: 0o710 });
-    await core.images.prepareRootfs(id, image.id);
+    // The sandbox record and the writable layer are independent (each
+    // ends in an fsync): make them together; a failure undoes both below.
+    [warnings] = await allOrFirstError([
+      core.networking.create(r, body),
+      (async () => {
+        await mkdir(core.store.dirOf(id), { recursive: true, mode: 0o710 });
+        await core.images.prepareRootfs(id, image.id);
+      })(),
+    ] as const);
+    fault("create:layer");
     await core.store.save(r);
   } catch (err) {
     await core.mounts.remove(r, { removeVolumes: true }).catch(() => undefined);

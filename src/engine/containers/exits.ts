@@ -1,9 +1,66 @@
 import { errorMessage } from "../../util/errors.ts";
+import { fault } from "../../util/fault.ts";
+import { bundleOf, nowRfc3339, publish, type Core } from "./core.ts";
 import { removeVerb } from "./lifecycle.ts";
 import type { Parts } from "./parts.ts";
 import { isRunning, type ContainerRecord } from "./record.ts";
-import { reconcile } from "./restore.ts";
-import { recordExit } from "./start.ts";
+import { release } from "./resources.ts";
+
+/** What recording an exit uses. */
+export type ExitDeps = Pick<
+  Core,
+  "store" | "runtime" | "events" | "log" | "execRoot" | "releasers" | "probes"
+>;
+
+/**
+ * Records an exit the monitor reported; the caller holds id's lock.
+ * Returns false when the record was not running (a duplicate or stale
+ * notification). Releases what the run held (resources.ts), then saves the
+ * exited state: a crash in between finds the record running with its exit
+ * file still there, and records (and releases, idempotently) again.
+ */
+export async function recordExit(
+  core: ExitDeps,
+  r: ContainerRecord,
+): Promise<boolean> {
+  if (!isRunning(r)) return false;
+  const status = await core.runtime.exitStatus(r.id, {
+    bundle: bundleOf(core, r.id),
+  });
+  if (!status) return false;
+  // Released while the record still says running: a request racing the
+  // exit (rm without force, a restart policy's "restarting") never sees an
+  // exited container that still holds its run.
+  fault("exit:recorded");
+  await release(r, core.releasers, core.log);
+  fault("exit:released");
+  r.state = {
+    ...r.state,
+    status: "exited",
+    pid: 0,
+    exitCode: status.exitCode,
+    oomKilled: status.oomKilled,
+    finishedAt: nowRfc3339(status.finishedAt),
+  };
+  core.probes.stopped(r);
+  // An AutoRemove record is removed next: no fsync for a state about to go
+  // (a crash before the removal keeps it in the page cache; a power loss
+  // makes it a lost container, which the next boot removes too).
+  await core.store.save(r, { durable: !r.hostConfig.AutoRemove });
+  if (status.oomKilled) publish(core, r, "oom");
+  publish(core, r, "die", {
+    exitCode: String(status.exitCode),
+    execDuration: String(
+      Math.max(
+        0,
+        Math.round(
+          (status.finishedAt.getTime() - Date.parse(r.state.startedAt)) / 1000,
+        ),
+      ),
+    ),
+  });
+  return true;
+}
 
 /**
  * Handles an exit reported by the runtime's watcher: records it under the
@@ -34,45 +91,4 @@ export async function handleExit(p: Parts, id: string): Promise<void> {
       (err: unknown) =>
         core.log.warn("auto-remove failed", { id, err: errorMessage(err) }),
     );
-}
-
-/**
- * Boot-time recovery: reconciles records with conmon/the runtime (see
- * restore.ts), calls `watch` once reconciled, removes exited AutoRemove
- * containers, resumes health probes and applies restart policies to
- * containers that died while the daemon was down. Never throws.
- */
-export async function restoreAll(
-  p: Parts,
-  orphans: string[],
-  watch: () => void,
-): Promise<void> {
-  const core = p.core;
-  const wasRunning = new Set(
-    core.store
-      .all()
-      .filter(isRunning)
-      .map((r) => r.id),
-  );
-  const remove = await reconcile(core, orphans);
-  watch();
-  for (const id of remove) {
-    const r = core.store.get(id);
-    if (r)
-      await removeVerb(p, r, { force: true, volumes: true }).catch(
-        () => undefined,
-      );
-  }
-  for (const r of core.store.all())
-    await core.lock
-      .run(r.id, async () => {
-        if (r.state.status === "running") p.health.resume(r);
-        await p.restarts.afterRestore(r, wasRunning.has(r.id));
-      })
-      .catch((err: unknown) =>
-        core.log.warn("restore: restart policy failed", {
-          id: r.id,
-          err: errorMessage(err),
-        }),
-      );
 }

@@ -12,6 +12,7 @@ import {
   NotImplementedError,
 } from "../../util/errors.ts";
 import { validateDeviceConfig } from "./devices.ts";
+import { checkIsolation } from "./isolation-checks.ts";
 
 /** Docker's built-in logging drivers; any other name is unknown. */
 const LOG_DRIVERS = [
@@ -48,13 +49,18 @@ const CPU_RT = `${CGROUP}/cpu/cpu.rt_runtime_us`;
 export function checkHostConfig(
   hc: HostConfig,
   body: ContainerCreateBody,
-  o: { runtime: string; exists?: (path: string) => boolean },
+  o: {
+    runtime: string;
+    runtimes?: string[];
+    exists?: (path: string) => boolean;
+  },
 ): string[] {
   const exists = o.exists ?? existsSync;
   const warnings: string[] = [];
   refuseUnbuilt(hc, body);
+  warnings.push(...checkIsolation(hc));
   checkModes(hc);
-  checkRuntime(hc, o.runtime);
+  checkRuntime(hc, o.runtimes ?? [o.runtime]);
   checkLogConfig(hc);
   validateDeviceConfig(hc);
   const n = (k: string): number => Number(hc[k] ?? 0);
@@ -185,13 +191,10 @@ function checkModes(hc: HostConfig): void {
     throw new InvalidArgumentError(`invalid UTS mode: ${uts}`);
 }
 
-function checkRuntime(hc: HostConfig, runtime: string): void {
+function checkRuntime(hc: HostConfig, runtimes: string[]): void {
   const want = typeof hc.Runtime === "string" ? hc.Runtime : "";
-  if (want === "" || want === runtime) return;
-  if (want === "crun" || want === "runc")
-    throw new NotImplementedError(
-      `not implemented: --runtime ${want} (this daemon runs every container with ${runtime})`,
-    );
+  if (want === "" || runtimes.includes(want)) return;
+  // compat: moby's text (daemon/runtime_unix.go getRuntime).
   throw new InvalidArgumentError(`Unknown runtime specified ${want}`);
 }
 

@@ -72,7 +72,6 @@ test("checkHostConfig() refuses fields wharf does not build with 501", () => {
     [{ Cgroup: "container:x" }, /HostConfig.Cgroup/],
     [{ CpuCount: 2 }, /--cpu-count/],
     [{ UsernsMode: "private" }, /--userns private/],
-    [{ Runtime: "runc" }, /--runtime runc/],
     [{ LogConfig: { Type: "syslog", Config: {} } }, /logging driver "syslog"/],
     [{ LogConfig: { Type: "", Config: { "max-size": "1m" } } }, /max-size/],
   ] as const)
@@ -281,3 +280,24 @@ test("devNumbers() splits a Linux dev_t and parseDeviceCgroupRule() reads wildca
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
+
+test("checkHostConfig() takes any registered runtime and refuses others with moby's text", () => {
+  const hc = defaultHostConfig({ Runtime: "runc" });
+  assert.deepEqual(
+    checkHostConfig(
+      hc,
+      {},
+      { runtime: "crun", runtimes: ["crun", "runc"], exists: () => true },
+    ),
+    [],
+  );
+  assert.throws(
+    () =>
+      checkHostConfig(
+        defaultHostConfig({ Runtime: "runc" }),
+        {},
+        { runtime: "crun", exists: () => true },
+      ),
+    /Unknown runtime specified runc/,
+  );
+});

@@ -1,4 +1,6 @@
 export { ContainerService, type WaitCondition } from "./service.ts";
 export type { ContainerNetworking } from "./core.ts";
 export type { AttachRequest } from "./attach.ts";
-export { parseLogTime, type LogsRequest } from "./logs.ts";
+export { type LogsRequest } from "./logs.ts";
+export { ContainerStore } from "./store.ts";
+export { containerLookup, imageUsage } from "./contracts.ts";

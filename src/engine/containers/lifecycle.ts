@@ -1,13 +1,15 @@
-import { rm } from "node:fs/promises";
 import type { ContainerWaitResponse } from "../../api/containers.ts";
 import { InvalidArgumentError } from "../../util/errors.ts";
 import type { Parts } from "./parts.ts";
-import { bundleOf, publish, type Core } from "./core.ts";
+import { publish, type Core } from "./core.ts";
+import { fault } from "../../util/fault.ts";
+import { release } from "./resources.ts";
 import {
   checkPause,
   checkRemove,
   checkStart,
   checkUnpause,
+  checkContainerName,
   isRunning,
   type ContainerRecord,
 } from "./record.ts";
@@ -110,6 +112,10 @@ export async function removeVerb(
   options: RemoveOptions,
 ): Promise<void> {
   checkRemove(r, options.force === true);
+  // An exit being handled holds the lock until the restart policy decided:
+  // check again once it settled, or rm could cancel a pending restart.
+  if (!options.force)
+    await p.core.lock.run(r.id, async () => checkRemove(r, false));
   await cancelRestart(p, r);
   if (isRunning(r))
     await killContainer(p.core, r, p.waiters, "SIGKILL").catch(() => undefined);
@@ -117,36 +123,47 @@ export async function removeVerb(
   await c.lock.run(r.id, async () => {
     if (!c.store.get(r.id)) return;
     checkRemove(r, false);
-    // The runtime's state, the network and the rootfs are independent:
-    // tear them down together (crun delete is a process spawn).
-    await Promise.all([
-      c.runtime
-        .remove(r.id, { force: true })
-        .then(() => c.runtime.clearExitStatus(r.id)),
-      c.networking.remove(r).catch(() => undefined),
-      c.images.removeRootfs(r.id),
-    ]);
-    await c.mounts.remove(r, { removeVolumes: options.volumes === true });
-    await rm(bundleOf(c, r.id), { recursive: true, force: true });
-    await c.store.remove(r.id);
-    c.execs.removeAllOf(r.id);
-    p.attachments.endAll(r.id);
-    publish(c, r, "destroy");
-    c.notifyRemoved(r.id, r.state.exitCode);
+    // remove = release (what a run still holds, normally nothing once the
+    // exit was recorded) + forget (what the container owns for its life).
+    await release(r, c.releasers, c.log);
+    fault("remove:released");
+    await forget(p, r, options);
   });
+}
+
+/**
+ * Drops what a container owns beyond a run: its sandbox record, its volume
+ * references (anonymous volumes with -v), its writable layer, the runtime's
+ * exit file and its record directory (log, host files). Lock held.
+ */
+async function forget(
+  p: Parts,
+  r: ContainerRecord,
+  options: RemoveOptions,
+): Promise<void> {
+  const c = p.core;
+  // Independent of each other: together (each is a spawn or a tree removal).
+  await Promise.all([
+    c.runtime.clearExitStatus(r.id),
+    c.networking.remove(r).catch(() => undefined),
+    c.images.removeRootfs(r.id),
+    c.mounts.remove(r, { removeVolumes: options.volumes === true }),
+  ]);
+  await c.store.remove(r.id);
+  c.execs.removeAllOf(r.id);
+  p.attachments.endAll(r.id);
+  publish(c, r, "destroy");
+  c.notifyRemoved(r.id, r.state.exitCode);
 }
 
 /** docker rename. Throws ConflictError for a taken name. */
 export async function renameVerb(
-  core: Core,
+  core: Pick<Core, "store" | "lock" | "events">,
   r: ContainerRecord,
   newName: string,
 ): Promise<void> {
+  checkContainerName(newName);
   const name = `/${newName.replace(/^\//, "")}`;
-  if (!/^\/[a-zA-Z0-9][a-zA-Z0-9_.-]+$/.test(name))
-    throw new InvalidArgumentError(
-      `Invalid container name (${newName}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`,
-    );
   await core.lock.run(r.id, async () => {
     if (name === r.name)
       throw new InvalidArgumentError(

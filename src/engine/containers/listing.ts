@@ -1,3 +1,4 @@
+import { untilMillis } from "../../conventions/filters.ts";
 import type {
   ContainerInspect,
   ContainerPruneResponse,
@@ -105,7 +106,7 @@ export async function pruneContainers(
     if (k !== "until" && k !== "label" && k !== "label!")
       throw new InvalidArgumentError(`invalid filter '${k}'`);
   const until = filters.until?.[0];
-  const untilMs = until ? untilToMs(until) : undefined;
+  const untilMs = until ? untilMillis(until) : undefined;
   const deleted: string[] = [];
   let reclaimed = 0;
   for (const r of core.store.all()) {
@@ -140,16 +141,6 @@ export async function pruneContainers(
   };
 }
 
-/** A container using imageId (running ones first), for images' usage check. */
-export function imageUser(
-  core: Core,
-  imageId: string,
-): { id: string; running: boolean } | undefined {
-  const users = core.store.all().filter((r) => r.imageId === imageId);
-  const r = users.find(isRunning) ?? users[0];
-  return r ? { id: r.id, running: isRunning(r) } : undefined;
-}
-
 /** Container counts for /info. */
 export function countContainers(core: Core): {
   total: number;
@@ -174,18 +165,4 @@ async function sizeOf(
 ): Promise<{ rw: number; rootFs: number }> {
   const rw = await core.images.rootfsUsage(r.id).catch(() => 0);
   return { rw, rootFs: rw };
-}
-
-function untilToMs(v: string): number {
-  const rel = /^(\d+)(s|m|h)$/.exec(v);
-  if (rel)
-    return (
-      Date.now() -
-      Number(rel[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[rel[2] as "s"]
-    );
-  if (/^\d+(\.\d+)?$/.test(v)) return Number(v) * 1000;
-  const ms = Date.parse(v);
-  if (Number.isNaN(ms))
-    throw new InvalidArgumentError(`invalid filter 'until=${v}'`);
-  return ms;
 }

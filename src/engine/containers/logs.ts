@@ -42,26 +42,6 @@ export function checkReadableLogs(r: ContainerRecord): void {
     );
 }
 
-/** Parses Docker's since/until ("1700000000", "1700000000.123", RFC 3339, "10m") into ns. */
-export function parseLogTime(
-  value: string | undefined,
-  now = Date.now(),
-): bigint {
-  if (!value) return 0n;
-  const rel = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(value);
-  if (rel) {
-    const mult = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[rel[2] as "ms"];
-    return BigInt(Math.round(now - Number(rel[1]) * mult)) * 1_000_000n;
-  }
-  const num = /^(\d+)(?:\.(\d{1,9}))?$/.exec(value);
-  if (num)
-    return (
-      BigInt(num[1]!) * 1_000_000_000n + BigInt((num[2] ?? "").padEnd(9, "0"))
-    );
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? 0n : BigInt(ms) * 1_000_000n;
-}
-
 /**
  * Streams a container's log (conmon's k8s-file) as Docker's logs API does:
  * stdout/stderr framed with the 8-byte header unless tty, optional

@@ -1,17 +1,23 @@
 import { existsSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import type { EventBus } from "../events/index.ts";
 import type { ImageProvider } from "../images/index.ts";
 import type { OciRuntime } from "../../runtime/index.ts";
 import { SeccompFilters } from "../../security/index.ts";
-import { ConflictError } from "../../util/errors.ts";
 import { KeyedLock } from "../../util/lock.ts";
 import type { Logger } from "../../util/log.ts";
 import { Attachments } from "./attachments.ts";
-import { NoNetworking, type ContainerNetworking, type Core } from "./core.ts";
+import {
+  bundleOf,
+  NoNetworking,
+  type ContainerMounts,
+  type ContainerNetworking,
+  type Core,
+} from "./core.ts";
+import { releaseSharedNamespaces } from "./shared-ns.ts";
 import { ExecStore } from "./exec-store.ts";
 import { HealthMonitor } from "./health-probe.ts";
 import { NoMounts, VolumeMounts, type VolumeProvider } from "./mounts.ts";
-import { isRunning } from "./record.ts";
 import { RestartSupervisor } from "./restart.ts";
 import { startContainer } from "./start.ts";
 import { ContainerStore } from "./store.ts";
@@ -28,9 +34,20 @@ export type ContainerServiceOptions = {
   networking?: ContainerNetworking;
   /** The volumes engine; without it binds, volumes and tmpfs answer 501. */
   volumes?: VolumeProvider;
+  /** Replaces the volume mounts (tests pass fakes). */
+  mounts?: ContainerMounts;
+  /**
+   * The record store, when wire.ts built it first to hand out narrow
+   * views (contracts.ts) to images and networks; else one under root.
+   */
+  store?: ContainerStore;
   initBinary?: string;
   /** The daemon's runtime name (default "crun"); other HostConfig.Runtime values are refused. */
   runtimeName?: string;
+  /** Every runtime HostConfig.Runtime may name (default: runtimeName only); read at each create. */
+  runtimeNames?: () => string[];
+  /** The seccomp filter cache (daemon.json seccomp-profile sets its default profile). */
+  seccomp?: SeccompFilters;
 };
 
 /**
@@ -51,7 +68,7 @@ export type Parts = {
  * container: modes work (NoNetworking); without volumes, mounts answer 501.
  */
 export function buildParts(options: ContainerServiceOptions): Parts {
-  const store = new ContainerStore(options.root);
+  const store = options.store ?? new ContainerStore(options.root);
   const waiters = new Waiters();
   const core: Core = {
     store,
@@ -61,30 +78,33 @@ export function buildParts(options: ContainerServiceOptions): Parts {
     log: options.log,
     lock: new KeyedLock(),
     execs: new ExecStore(),
-    seccomp: new SeccompFilters(),
-    networking:
-      options.networking ??
-      new NoNetworking((ref) => {
-        const r = store.resolve(ref);
-        if (!isRunning(r))
-          throw new ConflictError(
-            `cannot join network of a non running container: ${r.id}`,
-          );
-        return { id: r.id, pid: r.state.pid };
-      }),
-    mounts: options.volumes
-      ? new VolumeMounts({
-          volumes: options.volumes,
-          resolveContainer: (ref) => store.resolve(ref),
-          log: options.log,
-        })
-      : new NoMounts(),
+    seccomp: options.seccomp ?? new SeccompFilters(),
+    networking: options.networking ?? new NoNetworking(store),
+    mounts:
+      options.mounts ??
+      (options.volumes
+        ? new VolumeMounts({
+            volumes: options.volumes,
+            resolveContainer: (ref) => store.resolve(ref),
+            log: options.log,
+          })
+        : new NoMounts()),
     dataRoot: options.root,
     execRoot: options.execRoot,
     initBinary:
       options.initBinary ??
       ["/usr/bin/tini-static", "/usr/bin/tini"].find((p) => existsSync(p)),
     runtimeName: options.runtimeName ?? "crun",
+    runtimeNames:
+      options.runtimeNames ?? (() => [options.runtimeName ?? "crun"]),
+    releasers: {
+      runtime: (r) => core.runtime.remove(r.id, { force: true }),
+      shm: async (r) => releaseSharedNamespaces(core, r),
+      mounts: (r) => core.mounts.release(r),
+      network: (r) => core.networking.release(r),
+      rootfs: (r) => core.images.unmountRootfs(r.id),
+      bundle: (r) => rm(bundleOf(core, r.id), { recursive: true, force: true }),
+    },
     notifyExit: (id, code) => waiters.exited(id, code),
     notifyRemoved: (id, code) => waiters.removed(id, code),
     // The monitor needs the finished core: the probes reach it once built.

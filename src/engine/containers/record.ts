@@ -1,3 +1,4 @@
+import { humanDuration } from "../../conventions/human.ts";
 import type {
   ContainerConfig,
   ContainerState,
@@ -5,11 +6,19 @@ import type {
   HostConfig,
   MountPoint,
 } from "../../api/containers.ts";
-import { ConflictError, NotModifiedError } from "../../util/errors.ts";
+import {
+  ConflictError,
+  InvalidArgumentError,
+  NotModifiedError,
+} from "../../util/errors.ts";
 import { shortId } from "../../util/ids.ts";
 
 /** A container's lifecycle status, as Docker names it. */
 export type Status = ContainerState["Status"];
+
+/** Something a start acquires and release() undoes (see resources.ts). */
+export type Resource =
+  "bundle" | "rootfs" | "network" | "mounts" | "shm" | "runtime";
 
 /** What wharf persists per container (schema 1). Mutated only under the per-id lock. */
 export type ContainerRecord = {
@@ -42,10 +51,27 @@ export type ContainerRecord = {
   mounts?: MountPoint[];
   /** State.Health, present once a container with a health check started. */
   health?: HealthState;
+  /**
+   * What the current (or last, interrupted) run holds, in acquisition
+   * order; empty once released. Absent in records written before it
+   * existed (migrateResources in resources.ts derives it).
+   */
+  resources?: Resource[];
 };
 
 /** Docker's zero time, used for StartedAt/FinishedAt before they happen. */
 export const ZERO_TIME = "0001-01-01T00:00:00Z";
+
+/** Docker's container-name rule (moby daemon/names), leading slash optional. */
+const NAME_RE = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
+
+/** Throws InvalidArgumentError with Docker's text unless name is a valid container name. */
+export function checkContainerName(name: string): void {
+  if (!NAME_RE.test(name))
+    throw new InvalidArgumentError(
+      `Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`,
+    );
+}
 
 /** A fresh state block for a created container. */
 export function createdState(): ContainerRecord["state"] {
@@ -148,24 +174,6 @@ export function statusText(r: ContainerRecord, now = Date.now()): string {
     default:
       return "Created";
   }
-}
-
-/** Go's units.HumanDuration, which the Docker CLI and daemon use for ps. */
-export function humanDuration(ms: number): string {
-  const sec = Math.floor(ms / 1000);
-  if (sec < 1) return "Less than a second";
-  if (sec === 1) return "1 second";
-  if (sec < 60) return `${sec} seconds`;
-  const min = Math.floor(sec / 60);
-  if (min === 1) return "About a minute";
-  if (min < 60) return `${min} minutes`;
-  const hours = Math.round(min / 60);
-  if (hours === 1) return "About an hour";
-  if (hours < 48) return `${hours} hours`;
-  if (hours < 24 * 7 * 2) return `${Math.floor(hours / 24)} days`;
-  if (hours < 24 * 30 * 2) return `${Math.floor(hours / 24 / 7)} weeks`;
-  if (hours < 24 * 365 * 2) return `${Math.floor(hours / 24 / 30)} months`;
-  return `${Math.floor(hours / 24 / 365)} years`;
 }
 
 /** Event attributes Docker attaches to container events: labels, image, name. */

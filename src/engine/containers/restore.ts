@@ -3,8 +3,10 @@ import { join } from "node:path";
 import { errorMessage, isErrno } from "../../util/errors.ts";
 import { bundleOf, nowRfc3339, publish, type Core } from "./core.ts";
 import { isRunning, type ContainerRecord } from "./record.ts";
-import { releaseSharedNamespaces } from "./shared-ns.ts";
-import { recordExit } from "./start.ts";
+import { recordExit } from "./exits.ts";
+import { removeVerb } from "./lifecycle.ts";
+import type { Parts } from "./parts.ts";
+import { release } from "./resources.ts";
 
 /**
  * Reconciles records with what conmon and the runtime say after a daemon
@@ -65,14 +67,13 @@ async function reconcileOne(core: Core, r: ContainerRecord): Promise<void> {
     return;
   }
   if (!isRunning(r)) {
-    // A crash between runtime create and saving "running" leaves a process
-    // the record does not know: remove it.
-    const st = await core.runtime.state(r.id).catch(() => undefined);
-    if (st) await core.runtime.remove(r.id, { force: true });
-    await core.runtime.clearExitStatus(r.id);
-    releaseSharedNamespaces(core, r);
-    await core.images.unmountRootfs(r.id).catch(() => undefined);
-    await rm(bundle, { recursive: true, force: true });
+    // A crash during start, exit or remove left what the list names (a
+    // process the record does not know included): undo exactly that.
+    if (r.resources?.length) {
+      await release(r, core.releasers, core.log);
+      await core.runtime.clearExitStatus(r.id);
+      await core.store.save(r);
+    }
     return;
   }
   if (await core.runtime.exitStatus(r.id, { bundle })) {
@@ -93,7 +94,6 @@ async function reconcileOne(core: Core, r: ContainerRecord): Promise<void> {
     return;
   }
   // No monitor and no exit file: the container was lost (e.g. a reboot).
-  await core.runtime.remove(r.id, { force: true }).catch(() => undefined);
   r.state = {
     ...r.state,
     status: "exited",
@@ -101,12 +101,8 @@ async function reconcileOne(core: Core, r: ContainerRecord): Promise<void> {
     exitCode: 255,
     finishedAt: nowRfc3339(),
   };
+  await release(r, core.releasers, core.log);
   await core.store.save(r);
-  await core.networking.release(r).catch(() => undefined);
-  await core.mounts.release(r).catch(() => undefined);
-  releaseSharedNamespaces(core, r);
-  await core.images.unmountRootfs(r.id).catch(() => undefined);
-  await rm(bundle, { recursive: true, force: true });
   publish(core, r, "die", { exitCode: "255" });
 }
 
@@ -117,4 +113,45 @@ async function list(dir: string): Promise<string[]> {
     if (isErrno(err, "ENOENT")) return [];
     throw err;
   }
+}
+
+/**
+ * Boot-time recovery: reconciles records with conmon/the runtime (see
+ * restore.ts), calls `watch` once reconciled, removes exited AutoRemove
+ * containers, resumes health probes and applies restart policies to
+ * containers that died while the daemon was down. Never throws.
+ */
+export async function restoreAll(
+  p: Parts,
+  orphans: string[],
+  watch: () => void,
+): Promise<void> {
+  const core = p.core;
+  const wasRunning = new Set(
+    core.store
+      .all()
+      .filter(isRunning)
+      .map((r) => r.id),
+  );
+  const remove = await reconcile(core, orphans);
+  watch();
+  for (const id of remove) {
+    const r = core.store.get(id);
+    if (r)
+      await removeVerb(p, r, { force: true, volumes: true }).catch(
+        () => undefined,
+      );
+  }
+  for (const r of core.store.all())
+    await core.lock
+      .run(r.id, async () => {
+        if (r.state.status === "running") p.health.resume(r);
+        await p.restarts.afterRestore(r, wasRunning.has(r.id));
+      })
+      .catch((err: unknown) =>
+        core.log.warn("restore: restart policy failed", {
+          id: r.id,
+          err: errorMessage(err),
+        }),
+      );
 }

@@ -27,11 +27,12 @@ import type { Core } from "./core.ts";
 import { createContainer } from "./create.ts";
 import { exportContainer } from "./export.ts";
 import { createExec, execView, resizeExec, startExec } from "./exec.ts";
-import { handleExit, restoreAll } from "./exits.ts";
+import { handleExit } from "./exits.ts";
+import { restoreAll } from "./restore.ts";
 import * as life from "./lifecycle.ts";
 import type { RemoveOptions, StopOptions, WaitCondition } from "./lifecycle.ts";
 import * as listing from "./listing.ts";
-import { containerLogs, parseLogTime, type LogsRequest } from "./logs.ts";
+import { containerLogs, type LogsRequest } from "./logs.ts";
 import {
   buildParts,
   type ContainerServiceOptions,
@@ -66,7 +67,16 @@ export class ContainerService {
 
   /** Loads the records from disk. Call once, before restore(). */
   async init(): Promise<void> {
-    ({ orphans: this.#orphans } = await this.#core.store.load());
+    const loaded = await this.#core.store.load();
+    this.#orphans = loaded.orphans;
+    for (const { id, dropped } of loaded.repaired)
+      this.#core.log.warn(
+        "container record had wrongly typed fields; dropped",
+        {
+          id,
+          dropped,
+        },
+      );
     await this.#core.mounts.restore(this.#core.store.all(), isRunning);
   }
 
@@ -197,11 +207,6 @@ export class ContainerService {
     await attachContainer(this.#core, this.#parts.attachments, r, req, open);
   }
 
-  /** since/until of logs in Docker's forms → nanoseconds since the epoch (0n = unset). */
-  parseLogTime(value: string | undefined): bigint {
-    return parseLogTime(value);
-  }
-
   /** Sets the tty size of a running container. */
   async resize(ref: string, size: { h: number; w: number }): Promise<void> {
     await resizeContainer(this.#core, this.#resolve(ref), size);
@@ -308,11 +313,6 @@ export class ContainerService {
         ? { pause: () => this.pause(r.id), unpause: () => this.unpause(r.id) }
         : undefined,
     );
-  }
-
-  /** For images.setUsageCheck: a container using imageId (running ones first). */
-  usageCheck(imageId: string): { id: string; running: boolean } | undefined {
-    return listing.imageUser(this.#core, imageId);
   }
 
   /** Container counts for /info. */

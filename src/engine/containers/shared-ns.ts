@@ -10,15 +10,14 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import {
-  ConflictError,
   InvalidArgumentError,
-  NotFoundError,
   errorMessage,
   isErrno,
 } from "../../util/errors.ts";
 import { MNT_DETACH, mount, umount } from "../../storage/syscalls.ts";
+import { donorNamespace } from "./contracts.ts";
 import type { Core } from "./core.ts";
-import { isRunning, type ContainerRecord } from "./record.ts";
+import type { ContainerRecord } from "./record.ts";
 
 /** What buildSpec needs to join: namespace paths and the /dev/shm to bind. */
 export type SharedNamespaces = {
@@ -35,7 +34,7 @@ const MS_NODEV = 4;
 const MS_NOEXEC = 8;
 
 /** The host path of a shareable container's /dev/shm. */
-export function shmPathOf(core: Core, id: string): string {
+export function shmPathOf(core: Pick<Core, "store">, id: string): string {
   return join(core.store.dirOf(id), "shm");
 }
 
@@ -46,24 +45,24 @@ export function shmPathOf(core: Core, id: string): string {
  * for one not running.
  */
 export async function prepareSharedNamespaces(
-  core: Core,
+  core: Pick<Core, "store">,
   r: ContainerRecord,
 ): Promise<SharedNamespaces> {
   const hc = r.hostConfig;
   const out: SharedNamespaces = {};
   const pidMode = hc.PidMode ?? "";
   if (pidMode.startsWith("container:"))
-    out.pidns = `/proc/${donor(core, pidMode).state.pid}/ns/pid`;
+    out.pidns = donorNamespace(core.store, pidMode, "pid").path;
   const ipcMode = hc.IpcMode ?? "";
   if (ipcMode.startsWith("container:")) {
-    const d = donor(core, ipcMode);
+    const { donor: d, path } = donorNamespace(core.store, ipcMode, "ipc");
     const mode = d.hostConfig.IpcMode ?? "";
     // compat: moby requires the donor to have a /dev/shm of its own to share.
     if (mode !== "shareable" && mode !== "host")
       throw new InvalidArgumentError(
         `can't join IPC of container ${d.id}: non-shareable IPC (hint: use IpcMode:shareable for the donor container)`,
       );
-    out.ipcns = `/proc/${d.state.pid}/ns/ipc`;
+    out.ipcns = path;
     out.shm = mode === "host" ? "/dev/shm" : shmPathOf(core, d.id);
   } else if (ipcMode === "host") {
     out.shm = "/dev/shm";
@@ -75,7 +74,10 @@ export async function prepareSharedNamespaces(
 }
 
 /** Unmounts a shareable container's host-side /dev/shm; nothing when it is not mounted, a failure is logged (the container is gone either way). */
-export function releaseSharedNamespaces(core: Core, r: ContainerRecord): void {
+export function releaseSharedNamespaces(
+  core: Pick<Core, "store" | "log">,
+  r: ContainerRecord,
+): void {
   if (r.hostConfig.IpcMode !== "shareable") return;
   try {
     umount(shmPathOf(core, r.id), MNT_DETACH);
@@ -86,27 +88,6 @@ export function releaseSharedNamespaces(core: Core, r: ContainerRecord): void {
       err: errorMessage(err),
     });
   }
-}
-
-/** The running container a `container:<ref>` mode names, with moby's errors. */
-function donor(core: Core, mode: string): ContainerRecord {
-  const ref = mode.slice("container:".length);
-  let d: ContainerRecord;
-  try {
-    d = core.store.resolve(ref);
-  } catch (err) {
-    // compat: moby answers a missing donor with 400, not 404.
-    if (err instanceof NotFoundError)
-      throw new InvalidArgumentError(err.message);
-    throw err;
-  }
-  if (d.state.status === "restarting")
-    throw new ConflictError(
-      `Container ${d.id} is restarting, wait until the container is running`,
-    );
-  if (!isRunning(d))
-    throw new ConflictError(`container ${d.id} is not running`);
-  return d;
 }
 
 /** Mounts a fresh tmpfs for /dev/shm at dir (Docker's options, 64 MiB unless ShmSize), replacing one a crash left. */

@@ -4,7 +4,7 @@ import { capabilities, DEFAULT_CAPS } from "./caps.ts";
 import { mergeConfig } from "./create.ts";
 import { resolveUserFrom } from "./user.ts";
 import { resolvConf } from "./host-files.ts";
-import { humanDuration } from "./record.ts";
+import { humanDuration } from "../../conventions/human.ts";
 import { parseSignal } from "./signals.ts";
 import { parseDetachKeys } from "./attach.ts";
 import { parsePs } from "./top.ts";

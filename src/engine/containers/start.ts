@@ -1,4 +1,4 @@
-import { mkdir, rm } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import {
   InvalidArgumentError,
   WharfError,
@@ -6,15 +6,32 @@ import {
 } from "../../util/errors.ts";
 import { bundleOf, logPathOf, nowRfc3339, publish, type Core } from "./core.ts";
 import { hostFilePaths, writeHostFiles } from "./host-files.ts";
-import { checkStart, isRunning, type ContainerRecord } from "./record.ts";
+import { checkStart, type ContainerRecord } from "./record.ts";
 import { resolveHostDevices } from "./devices.ts";
 import { logsDisabled } from "./logs.ts";
 import { buildSpec } from "./spec.ts";
-import {
-  prepareSharedNamespaces,
-  releaseSharedNamespaces,
-} from "./shared-ns.ts";
+import { prepareSharedNamespaces } from "./shared-ns.ts";
+import { hold, release } from "./resources.ts";
+import { fault } from "../../util/fault.ts";
+import { allOrFirstError } from "../../util/promises.ts";
 import { resolveUser } from "./user.ts";
+
+/** What a start uses (everything but execs, waiters and create's checks). */
+export type StartDeps = Pick<
+  Core,
+  | "store"
+  | "images"
+  | "runtime"
+  | "events"
+  | "log"
+  | "networking"
+  | "mounts"
+  | "execRoot"
+  | "seccomp"
+  | "initBinary"
+  | "releasers"
+  | "probes"
+>;
 
 /**
  * Connects attach clients after the runtime created the process and before
@@ -30,29 +47,38 @@ export type BeforeRun = (r: ContainerRecord) => Promise<void>;
  * running.
  */
 export async function startContainer(
-  core: Core,
+  core: StartDeps,
   r: ContainerRecord,
   beforeRun: BeforeRun,
 ): Promise<void> {
   checkStart(r);
   const id = r.id;
   const bundle = bundleOf(core, id);
+  const journal = (rec: ContainerRecord) =>
+    core.store.save(rec, { durable: false });
   try {
+    fault("start:begin");
     // The filesystem, the network namespace and the bundle do not depend on
     // each other: prepare them together (the network's veth plumbing alone is two `ip` spawns).
-    const [{ rootfs, user, mounts }, net, , devices] = await allOrFirstError([
-      (async () => {
-        const rootfs = await core.images.mountRootfs(id);
-        const user = await resolveUser(rootfs, r.config.User, groupAdd(r));
-        const mounts = await core.mounts.prepare(r, rootfs);
-        return { rootfs, user, mounts };
-      })(),
+    await hold(r, ["bundle", "rootfs", "network"], journal);
+    const [rootfs, net, , devices] = await allOrFirstError([
+      core.images.mountRootfs(id),
       core.networking.prepare(r),
       (async () => {
         await mkdir(bundle, { recursive: true, mode: 0o700 });
         await core.runtime.clearExitStatus(id);
       })(),
       resolveHostDevices(r.hostConfig),
+    ] as const);
+    fault("start:acquired-network");
+    await hold(
+      r,
+      r.hostConfig.IpcMode === "shareable" ? ["mounts", "shm"] : ["mounts"],
+      journal,
+    );
+    const [user, mounts] = await allOrFirstError([
+      resolveUser(rootfs, r.config.User, groupAdd(r)),
+      core.mounts.prepare(r, rootfs),
     ] as const);
     const netns = net.netns;
     const shared = await prepareSharedNamespaces(core, r);
@@ -79,7 +105,11 @@ export async function startContainer(
       stdinOnce: r.config.StdinOnce,
       logPath: logsDisabled(r) ? "/dev/null" : logPathOf(core, id),
       name: r.name.slice(1),
+      ...(typeof r.hostConfig.Runtime === "string" && r.hostConfig.Runtime
+        ? { runtime: r.hostConfig.Runtime }
+        : {}),
     };
+    await hold(r, ["runtime"], journal);
     let pid: number;
     try {
       ({ pid } = await core.runtime.create(id, createOptions));
@@ -89,6 +119,7 @@ export async function startContainer(
       await core.runtime.remove(id, { force: true });
       ({ pid } = await core.runtime.create(id, createOptions));
     }
+    fault("start:created");
     r.state = {
       ...r.state,
       status: "running",
@@ -110,33 +141,13 @@ export async function startContainer(
   publish(core, r, "start");
 }
 
-/**
- * Awaits every promise, then throws the first failure: unlike Promise.all,
- * nothing is still running when the caller starts cleaning up.
- */
-async function allOrFirstError<T extends readonly unknown[]>(ps: {
-  [K in keyof T]: Promise<T[K]>;
-}): Promise<T> {
-  const settled = await Promise.allSettled(ps);
-  for (const s of settled) if (s.status === "rejected") throw s.reason;
-  return settled.map(
-    (s) => (s as PromiseFulfilledResult<unknown>).value,
-  ) as unknown as T;
-}
-
 async function failStart(
-  core: Core,
+  core: StartDeps,
   r: ContainerRecord,
   err: unknown,
 ): Promise<void> {
   const msg = errorMessage(err);
-  await core.runtime.remove(r.id, { force: true }).catch(() => undefined);
-  await core.runtime.clearExitStatus(r.id).catch(() => undefined);
-  await core.networking.release(r).catch(() => undefined);
-  await core.mounts.release(r).catch(() => undefined);
-  releaseSharedNamespaces(core, r);
-  await core.images.unmountRootfs(r.id).catch(() => undefined);
-  await rm(bundleOf(core, r.id), { recursive: true, force: true });
+  await release(r, core.releasers, core.log);
   // compat: moby's exit codes for start failures (127 not found, 126 not executable).
   const code = /not found|no such file/i.test(msg)
     ? 127
@@ -182,61 +193,4 @@ export function translateStartError(err: unknown): Error {
 function groupAdd(r: ContainerRecord): string[] {
   const g = r.hostConfig.GroupAdd;
   return Array.isArray(g) ? g.map(String) : [];
-}
-
-/**
- * Records an exit the monitor reported; the caller holds id's lock.
- * Returns false when the record was not running (a duplicate or stale
- * notification). Frees the runtime's state, the mount and the network.
- */
-export async function recordExit(
-  core: Core,
-  r: ContainerRecord,
-): Promise<boolean> {
-  if (!isRunning(r)) return false;
-  const status = await core.runtime.exitStatus(r.id, {
-    bundle: bundleOf(core, r.id),
-  });
-  if (!status) return false;
-  r.state = {
-    ...r.state,
-    status: "exited",
-    pid: 0,
-    exitCode: status.exitCode,
-    oomKilled: status.oomKilled,
-    finishedAt: nowRfc3339(status.finishedAt),
-  };
-  core.probes.stopped(r);
-  await core.store.save(r);
-  // The process is gone: its runtime state, network and filesystem are
-  // independent, so they are torn down together (each is a spawn or syscall).
-  await Promise.all([
-    core.runtime.remove(r.id, { force: true }).catch((err: unknown) =>
-      core.log.warn("runtime delete failed", {
-        id: r.id,
-        err: errorMessage(err),
-      }),
-    ),
-    core.networking.release(r).catch(() => undefined),
-    core.mounts
-      .release(r)
-      .catch(() => undefined)
-      .then(() => releaseSharedNamespaces(core, r))
-      .then(() => core.images.unmountRootfs(r.id))
-      .catch(() => undefined),
-  ]);
-  await rm(bundleOf(core, r.id), { recursive: true, force: true });
-  if (status.oomKilled) publish(core, r, "oom");
-  publish(core, r, "die", {
-    exitCode: String(status.exitCode),
-    execDuration: String(
-      Math.max(
-        0,
-        Math.round(
-          (status.finishedAt.getTime() - Date.parse(r.state.startedAt)) / 1000,
-        ),
-      ),
-    ),
-  });
-  return true;
 }

@@ -16,6 +16,7 @@
  * The parse* functions are pure; readSample does the IO. Numbers follow
  * moby's daemon/stats_unix.go over runc's libcontainer cgroup readers.
  */
+import { ZERO_TIME } from "./record.ts";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import type {
@@ -48,7 +49,7 @@ export type SampleOptions = {
 const NS_PER_SEC = 1e9;
 
 /** The Go zero time Docker prints for an unset read/preread. */
-export const ZERO_TIME = "0001-01-01T00:00:00Z";
+export { ZERO_TIME };
 
 /** "key value" lines (memory.stat, cpu.stat, cpuacct.stat) → map; other lines are skipped. */
 export function parseKeyValues(text: string): Record<string, number> {

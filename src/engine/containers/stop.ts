@@ -1,4 +1,5 @@
 import { errorMessage } from "../../util/errors.ts";
+import { fault } from "../../util/fault.ts";
 import { publish, type Core } from "./core.ts";
 import {
   checkRunning,
@@ -8,6 +9,12 @@ import {
 } from "./record.ts";
 import { parseSignal } from "./signals.ts";
 import type { Waiters } from "./waiters.ts";
+
+/** What stop and kill use: the record store, the lock, the runtime, events and the log. */
+export type StopDeps = Pick<
+  Core,
+  "store" | "lock" | "runtime" | "events" | "log"
+>;
 
 /** How long kill -9 may take before we report the container as stuck. */
 const KILL_WAIT_MS = 10_000;
@@ -19,7 +26,7 @@ const KILL_WAIT_MS = 10_000;
  * NotModifiedError when not running.
  */
 export async function stopContainer(
-  core: Core,
+  core: StopDeps,
   r: ContainerRecord,
   waiters: Waiters,
   options: { timeout?: number; signal?: string },
@@ -30,7 +37,6 @@ export async function stopContainer(
   );
   const timeout = options.timeout ?? r.config.StopTimeout ?? 10;
   const exited = waiters.untilExit(r.id);
-  r.stoppedByUser = true;
   let sent = await signalOnce(core, r, signal);
   if (sent && signal !== 9) {
     const timedOut =
@@ -52,7 +58,7 @@ export async function stopContainer(
  * recorded, so a following ps shows the container exited.
  */
 export async function killContainer(
-  core: Core,
+  core: StopDeps,
   r: ContainerRecord,
   waiters: Waiters,
   signalText: string,
@@ -60,19 +66,27 @@ export async function killContainer(
   const signal = parseSignal(signalText || "SIGKILL");
   checkRunning(r);
   const exited = waiters.untilExit(r.id);
-  r.stoppedByUser = true;
   const sent = await signalOnce(core, r, signal);
   if (sent && signal === 9) await waitOrStuck(exited, r);
 }
 
-/** Sends one signal; false when the process was already gone. */
+/**
+ * Sends one signal; false when the process was already gone. Saves
+ * "stopped by user" before the signal, as moby checkpoints it, so a daemon
+ * crash between the two never lets the restart policy revive it.
+ */
 async function signalOnce(
-  core: Core,
+  core: StopDeps,
   r: ContainerRecord,
   signal: number,
 ): Promise<boolean> {
   return core.lock.run(r.id, async () => {
     if (!isRunning(r)) return false;
+    if (!r.stoppedByUser) {
+      r.stoppedByUser = true;
+      await core.store.save(r);
+    }
+    fault("stop:saved");
     publish(core, r, "kill", { signal: String(signal) });
     try {
       await core.runtime.kill(r.id, signal);

@@ -7,6 +7,8 @@ import {
   NotFoundError,
 } from "../../util/errors.ts";
 import type { ContainerRecord } from "./record.ts";
+import { repairRecord } from "./record-check.ts";
+import { migrateResources } from "./resources.ts";
 
 /**
  * Container records on disk plus in-memory indexes by id and name.
@@ -28,18 +30,30 @@ export class ContainerStore {
     this.dir = join(dataRoot, "containers");
   }
 
-  /** Loads every readable record; returns ids of directories without one. */
-  async load(): Promise<{ orphans: string[] }> {
+  /**
+   * Loads every readable record; returns ids of directories without one and
+   * the records whose wrongly typed fields were dropped (record-check.ts).
+   */
+  async load(): Promise<{
+    orphans: string[];
+    repaired: { id: string; dropped: string[] }[];
+  }> {
     await mkdir(this.dir, { recursive: true, mode: 0o710 });
     const orphans: string[] = [];
+    const repaired: { id: string; dropped: string[] }[] = [];
     for (const id of await readdir(this.dir)) {
       const r = await readJsonIfExists<ContainerRecord>(
         join(this.dir, id, "record.json"),
       ).catch(() => undefined);
       if (!r || r.id !== id) orphans.push(id);
-      else this.#index(r);
+      else {
+        migrateResources(r);
+        const dropped = repairRecord(r);
+        if (dropped.length) repaired.push({ id, dropped });
+        this.#index(r);
+      }
     }
-    return { orphans };
+    return { orphans, repaired };
   }
 
   /** The directory of id's files under the data root. */
@@ -47,9 +61,17 @@ export class ContainerStore {
     return join(this.dir, id);
   }
 
-  /** Writes r atomically and indexes it. */
-  async save(r: ContainerRecord): Promise<void> {
-    await writeJsonAtomic(join(this.dir, r.id, "record.json"), r);
+  /**
+   * Writes r atomically and indexes it. `durable: false` skips the fsync
+   * (for the resource journal, which only has to survive a daemon crash).
+   */
+  async save(
+    r: ContainerRecord,
+    options: { durable?: boolean } = {},
+  ): Promise<void> {
+    await writeJsonAtomic(join(this.dir, r.id, "record.json"), r, {
+      sync: options.durable !== false,
+    });
     this.#index(r);
   }
 

@@ -1,2 +1,2 @@
 export { EventBus, type EventInput, type EventListener } from "./event-bus.ts";
-export { matchesEventFilters, parseEventTime } from "./filters.ts";
+export { matchesEventFilters } from "./filters.ts";

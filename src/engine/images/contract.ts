@@ -58,8 +58,4 @@ export interface ImageProvider {
    * InvalidArgumentError for a bad repo/tag before reading the tar.
    */
   commit(tar: Readable, options: CommitOptions): Promise<string>;
-  /** Registers who uses images, so rmi refuses an image a container uses. */
-  setUsageCheck(
-    check: (imageId: string) => { id: string; running: boolean } | undefined,
-  ): void;
 }

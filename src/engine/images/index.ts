@@ -16,3 +16,21 @@ export {
   registryOptions,
   type RegistryOptions,
 } from "./registry-config.ts";
+export {
+  parseDockerfile,
+  parseError,
+  type Dockerfile,
+  type DockerfileNode,
+  type Heredoc,
+} from "./dockerfile/parser.ts";
+export {
+  toInstruction,
+  type Instruction,
+  type CommandForm,
+} from "./dockerfile/instructions.ts";
+export {
+  applyConfig,
+  CONFIG_INSTRUCTIONS,
+  DEFAULT_SHELL,
+} from "./dockerfile/config.ts";
+export { expandWord, expandWords, envMap } from "./dockerfile/expand.ts";

@@ -1,3 +1,9 @@
+import {
+  checkFilterKeys,
+  filterBool,
+  labelsMatch,
+  untilMillis,
+} from "../../conventions/filters.ts";
 import type {
   ImageDeleteItem,
   ImagePruneResponse,
@@ -35,7 +41,7 @@ export async function listImages(
   options: ListOptions,
 ): Promise<ImageSummary[]> {
   const f = options.filters;
-  checkKeys(f, listKeys);
+  checkFilterKeys(f, listKeys);
   const dangling = danglingFilter(f);
   const before = f.before?.map((r) =>
     createdSeconds(deps.store.config(resolveImage(deps.store, r).id)),
@@ -43,7 +49,7 @@ export async function listImages(
   const since = f.since?.map((r) =>
     createdSeconds(deps.store.config(resolveImage(deps.store, r).id)),
   );
-  const until = f.until?.map(parseUntil);
+  const until = f.until?.map((v) => untilMillis(v) / 1000);
   const patterns = (f.reference ?? []).map(globRegExp);
   const parents = new Set(
     deps.store.ids().map((id) => deps.store.record(id)?.parent),
@@ -57,14 +63,7 @@ export async function listImages(
     if (before && !before.every((t) => created < t)) continue;
     if (since && !since.every((t) => created > t)) continue;
     if (until && !until.every((t) => created < t)) continue;
-    if (
-      !labelsMatch(
-        deps.store.config(id).config?.Labels ?? {},
-        f.label ?? [],
-        f["label!"] ?? [],
-      )
-    )
-      continue;
+    if (!labelsMatch(deps.store.config(id).config?.Labels ?? {}, f)) continue;
     // moby: reference filters match the familiar name or name:tag with path.Match.
     if (
       patterns.length &&
@@ -115,9 +114,9 @@ export async function pruneImages(
   deps: RemoveDeps,
   filters: Record<string, string[]>,
 ): Promise<ImagePruneResponse> {
-  checkKeys(filters, pruneKeys);
+  checkFilterKeys(filters, pruneKeys);
   const danglingOnly = danglingFilter(filters) !== false;
-  const until = filters.until?.map(parseUntil);
+  const until = filters.until?.map((v) => untilMillis(v) / 1000);
   const parents = new Set(
     deps.store.ids().map((id) => deps.store.record(id)?.parent),
   );
@@ -129,13 +128,7 @@ export async function pruneImages(
     if (deps.usage(id) || parents.has(id)) continue;
     const created = createdSeconds(deps.store.config(id));
     if (until && !until.every((t) => created < t)) continue;
-    if (
-      !labelsMatch(
-        deps.store.config(id).config?.Labels ?? {},
-        filters.label ?? [],
-        filters["label!"] ?? [],
-      )
-    )
+    if (!labelsMatch(deps.store.config(id).config?.Labels ?? {}, filters))
       continue;
     const sizes = new Map<string, number>();
     for (const c of imageChainIds(deps, id))
@@ -158,53 +151,14 @@ export async function pruneImages(
   };
 }
 
-function checkKeys(
-  filters: Record<string, string[]>,
-  allowed: Set<string>,
-): void {
-  for (const key of Object.keys(filters))
-    if (!allowed.has(key))
-      throw new InvalidArgumentError(`invalid filter '${key}'`);
-}
-
 function danglingFilter(f: Record<string, string[]>): boolean | undefined {
   const v = f.dangling;
   if (!v || v.length === 0) return undefined;
-  const s = v[v.length - 1]!.toLowerCase();
-  if (s === "true" || s === "1") return true;
-  if (s === "false" || s === "0") return false;
+  const b = filterBool(v[v.length - 1]!);
+  if (b !== undefined) return b;
   throw new InvalidArgumentError(
     `Invalid filter 'dangling=${v[v.length - 1]!}'`,
   );
-}
-
-function labelsMatch(
-  labels: Record<string, string>,
-  want: string[],
-  not: string[],
-): boolean {
-  const has = (spec: string): boolean => {
-    const eq = spec.indexOf("=");
-    return eq === -1
-      ? spec in labels
-      : labels[spec.slice(0, eq)] === spec.slice(eq + 1);
-  };
-  return want.every(has) && !not.some(has);
-}
-
-/** `until`: unix seconds, an RFC 3339 time, or a Go duration before now ("24h"). */
-function parseUntil(v: string): number {
-  if (/^\d+(\.\d+)?$/.test(v)) return Number(v);
-  const d = /^(\d+(?:\.\d+)?)(h|m|s)$/.exec(v);
-  if (d)
-    return (
-      Date.now() / 1000 -
-      Number(d[1]) * { h: 3600, m: 60, s: 1 }[d[2] as "h" | "m" | "s"]
-    );
-  const t = Date.parse(v);
-  if (Number.isNaN(t))
-    throw new InvalidArgumentError(`invalid filter 'until=${v}'`);
-  return t / 1000;
 }
 
 /** Go's path.Match pattern as a RegExp: `*` and `?` never match `/`. */

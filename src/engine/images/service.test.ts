@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -14,6 +14,7 @@ import {
 import { Logger } from "../../util/log.ts";
 import { EventBus } from "../events/index.ts";
 import { ImageService } from "./service.ts";
+import type { UsageCheck } from "./remove.ts";
 
 type Entry = Partial<Header> & { name: string; body?: string };
 
@@ -35,6 +36,7 @@ async function collect(s: Readable): Promise<Buffer> {
 
 async function withService(
   fn: (svc: ImageService, events: EventBus, root: string) => Promise<void>,
+  usage?: UsageCheck,
 ): Promise<void> {
   const root = await mkdtemp(join(tmpdir(), "wharf-images-"));
   const events = new EventBus();
@@ -43,6 +45,7 @@ async function withService(
     events,
     log: new Logger("error"),
     layers: new CopyLayerStore({ root: join(root, "vfs") }),
+    ...(usage ? { usage } : {}),
   });
   await svc.init();
   try {
@@ -129,27 +132,31 @@ test("remove() by name untags, and deletes with the last name", () =>
     assert.equal(svc.count(), 0);
   }));
 
-test("remove() refuses images used by containers with Docker's messages", () =>
-  withService(async (svc) => {
-    const id = await importBusybox(svc);
-    const ctr = "c".repeat(64);
-    svc.setUsageCheck(() => ({ id: ctr, running: false }));
-    await assert.rejects(
-      svc.remove("busybox", { force: false, noprune: false }),
-      (e: unknown) =>
-        e instanceof ConflictError &&
-        e.message ===
-          `conflict: unable to remove repository reference "busybox" (must force) - container cccccccccccc is using its referenced image ${id.slice(7, 19)}`,
-    );
-    svc.setUsageCheck(() => ({ id: ctr, running: true }));
-    await assert.rejects(
-      svc.remove(id, { force: true, noprune: false }),
-      (e: unknown) =>
-        e instanceof ConflictError &&
-        e.message ===
-          `conflict: unable to delete ${id.slice(7, 19)} (cannot be forced) - image is being used by running container cccccccccccc`,
-    );
-  }));
+test("remove() refuses images used by containers with Docker's messages", () => {
+  const ctr = "c".repeat(64);
+  let running = false;
+  return withService(
+    async (svc) => {
+      const id = await importBusybox(svc);
+      await assert.rejects(
+        svc.remove("busybox", { force: false, noprune: false }),
+        (e: unknown) =>
+          e instanceof ConflictError &&
+          e.message ===
+            `conflict: unable to remove repository reference "busybox" (must force) - container cccccccccccc is using its referenced image ${id.slice(7, 19)}`,
+      );
+      running = true;
+      await assert.rejects(
+        svc.remove(id, { force: true, noprune: false }),
+        (e: unknown) =>
+          e instanceof ConflictError &&
+          e.message ===
+            `conflict: unable to delete ${id.slice(7, 19)} (cannot be forced) - image is being used by running container cccccccccccc`,
+      );
+    },
+    () => ({ id: ctr, running }),
+  );
+});
 
 test("save() then load() into another store round-trips names, config and files", () =>
   withService(async (svc) => {
@@ -250,4 +257,26 @@ test("list() filters by dangling, reference and label", () =>
       svc.list({ ...opts, filters: { dangling: ["x"] } }),
       /Invalid filter 'dangling=x'/,
     );
+  }));
+
+test("a bare repositories.json from the old layout loads and is rewritten with a schema version", () =>
+  withService(async (svc, _events, root) => {
+    const id = await importBusybox(svc);
+    const file = join(root, "image", "repositories.json");
+    const enveloped = JSON.parse(await readFile(file, "utf8")) as {
+      schemaVersion: number;
+      record: unknown;
+    };
+    assert.equal(enveloped.schemaVersion, 1);
+    // The layout before RecordStore: the bare index.
+    await writeFile(file, JSON.stringify(enveloped.record));
+    const again = new ImageService({
+      root,
+      events: new EventBus(),
+      log: new Logger("error"),
+      layers: new CopyLayerStore({ root: join(root, "vfs") }),
+    });
+    await again.init();
+    assert.equal((await again.inspect("busybox", { version: "1.50" })).Id, id);
+    assert.deepEqual(JSON.parse(await readFile(file, "utf8")), enveloped);
   }));

@@ -9,7 +9,6 @@ import {
 } from "../../oci/reference.ts";
 import type { ContentStore } from "../../storage/content/content-store.ts";
 import { RecordStore } from "../../storage/metadata/record-store.ts";
-import { readJsonIfExists, writeJsonAtomic } from "../../util/fs.ts";
 
 /** What is persisted per image beyond its config blob. */
 export type ImageRecord = {
@@ -46,7 +45,7 @@ type RepositoriesFile = {
  *
  * ```
  * <data-root>/image/
- *   repositories.json        {"Repositories": {"busybox": {"busybox:latest": "sha256:…"}}}
+ *   repositories.json        {"schemaVersion": 1, "record": {"Repositories": {"busybox": {"busybox:latest": "sha256:…"}}}}
  *   images/<id hex>.json     ImageRecord
  *   layers/<chain hex>.json  LayerRecord
  * ```
@@ -55,15 +54,15 @@ type RepositoriesFile = {
 export class ImageStore {
   readonly images: RecordStore<ImageRecord>;
   readonly layers: RecordStore<LayerRecord>;
+  /** The name index, one record with id "repositories" (repositories.json). */
+  #repositories: RecordStore<RepositoriesFile>;
   readonly content: ContentStore;
-  #dir: string;
   /** Full reference string ("docker.io/library/busybox:latest") → image id. */
   #refs = new Map<string, Digest>();
   #records = new Map<Digest, ImageRecord>();
   #configs = new Map<Digest, ImageConfig>();
 
   constructor(options: { dir: string; content: ContentStore }) {
-    this.#dir = options.dir;
     this.content = options.content;
     this.images = new RecordStore({
       dir: join(options.dir, "images"),
@@ -73,21 +72,26 @@ export class ImageStore {
       dir: join(options.dir, "layers"),
       schemaVersion: 1,
     });
+    this.#repositories = new RecordStore({
+      dir: options.dir,
+      schemaVersion: 1,
+    });
   }
 
   /** Loads records and the name index; drops names of images that are gone. */
   async init(): Promise<void> {
     await this.images.init();
     await this.layers.init();
+    await this.#repositories.init();
+    // A repositories.json from before envelopes (the bare index) is rewritten once.
+    await this.#repositories.migrateAll();
     for (const [, rec] of await this.images.list()) {
       const config = await this.content.read(rec.id).catch(() => undefined);
       if (!config) continue; // a delete cut short: the config is gone, so is the image
       this.#records.set(rec.id, rec);
       this.#configs.set(rec.id, JSON.parse(config.toString()) as ImageConfig);
     }
-    const file = await readJsonIfExists<RepositoriesFile>(
-      join(this.#dir, "repositories.json"),
-    );
+    const file = await this.#repositories.get("repositories");
     for (const repo of Object.values(file?.Repositories ?? {}))
       for (const [ref, id] of Object.entries(repo))
         if (this.#records.has(id)) this.#refs.set(canonical(ref), id);
@@ -174,7 +178,7 @@ export class ImageStore {
       const repo = familiarName(parsed);
       (file.Repositories[repo] ??= {})[familiarString(parsed)] = id;
     }
-    await writeJsonAtomic(join(this.#dir, "repositories.json"), file);
+    await this.#repositories.put("repositories", file);
   }
 }
 

@@ -21,9 +21,10 @@ export type NetworkOptions = {
   /** "icc": traffic between containers of the default bridge. */
   icc: boolean;
   /**
-   * "userland-proxy": wharfd listens on each published host port and
-   * forwards (network/proxy.ts); false leaves loopback to nftables DNAT
-   * with route_localnet. Default true, as Docker.
+   * "userland-proxy": wharfd listens on each published host port (holding
+   * it) and forwards what nftables does not DNAT: connections from
+   * containers, and everything when iptables is false (network/proxy.ts).
+   * Default true, as Docker.
    */
   userlandProxy: boolean;
   /** "dns": nameservers for containers instead of the host's. */

@@ -1,3 +1,8 @@
+import {
+  checkFilterKeys,
+  labelsMatch,
+  untilMillis,
+} from "../../conventions/filters.ts";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type {
@@ -70,6 +75,8 @@ export class NetworkService {
     log: Logger;
     firewall: Firewall;
     drivers: Map<string, NetworkDriver>;
+    /** The containers' narrow view (links, connect, container:<ref>); none known when absent. */
+    containers?: ContainerLookup;
   }) {
     const dir = join(options.root, "networks");
     this.#core = {
@@ -91,15 +98,12 @@ export class NetworkService {
       events: options.events,
       log: options.log,
       lock: new KeyedLock(),
-      lookup: (ref) =>
-        Promise.reject(new NotFoundError(`No such container: ${ref}`)),
+      lookup:
+        options.containers ??
+        ((ref) =>
+          Promise.reject(new NotFoundError(`No such container: ${ref}`))),
     };
     this.sandboxes = new Sandboxes(this.#core);
-  }
-
-  /** Sets how container refs are resolved (the containers engine is built after this service). */
-  setContainerLookup(lookup: ContainerLookup): void {
-    this.#core.lookup = lookup;
   }
 
   /**
@@ -220,23 +224,14 @@ export class NetworkService {
   async prune(
     filters: Record<string, string[]> = {},
   ): Promise<NetworkPruneResponse> {
-    for (const k of Object.keys(filters))
-      if (k !== "until" && k !== "label" && k !== "label!")
-        throw new InvalidArgumentError(`invalid filter '${k}'`);
+    checkFilterKeys(filters, ["until", "label", "label!"]);
     const deleted: string[] = [];
     for (const n of [...this.#core.networks.values()]) {
       if (!isUserDefined(n) || this.#activeOn(n).length) continue;
-      if (!networkFilter({ label: filters.label ?? [] }, () => false)(n))
-        continue;
-      if (
-        (filters["label!"] ?? []).some((l) =>
-          networkFilter({ label: [l] }, () => false)(n),
-        )
-      )
-        continue;
+      if (!labelsMatch(n.labels, filters)) continue;
       if (
         filters.until?.[0] &&
-        Date.parse(n.created) >= untilMs(filters.until[0])
+        Date.parse(n.created) >= untilMillis(filters.until[0])
       )
         continue;
       await this.remove(n.id).then(
@@ -373,17 +368,4 @@ export class NetworkService {
       sb.endpoints.some((e) => e.networkId === n.id),
     );
   }
-}
-
-function untilMs(v: string): number {
-  const rel = /^(\d+)(s|m|h)$/.exec(v);
-  if (rel)
-    return (
-      Date.now() -
-      Number(rel[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[rel[2] as "s"]
-    );
-  const ms = /^\d+$/.test(v) ? Number(v) * 1000 : Date.parse(v);
-  if (Number.isNaN(ms))
-    throw new InvalidArgumentError(`invalid filter 'until=${v}'`);
-  return ms;
 }

@@ -1,3 +1,4 @@
+import { checkFilterKeys, labelMatches } from "../../conventions/filters.ts";
 import type { NetworkContainer, NetworkInspect } from "../../api/networks.ts";
 import { InvalidArgumentError } from "../../util/errors.ts";
 import { shortId } from "../../util/ids.ts";
@@ -68,9 +69,7 @@ export function networkFilter(
   filters: Record<string, string[]>,
   inUse: (n: NetworkRecord) => boolean,
 ): (n: NetworkRecord) => boolean {
-  for (const k of Object.keys(filters))
-    if (!FILTERS.has(k))
-      throw new InvalidArgumentError(`invalid filter '${k}'`);
+  checkFilterKeys(filters, FILTERS);
   for (const t of filters.type ?? [])
     if (t !== "custom" && t !== "builtin")
       throw new InvalidArgumentError(`invalid filter: 'type'='${t}'`);
@@ -91,12 +90,7 @@ export function networkFilter(
         ? !PREDEFINED.has(n.name) && !inUse(n)
         : inUse(n) || PREDEFINED.has(n.name);
     }) &&
-    (filters.label ?? []).every((l) => {
-      const eq = l.indexOf("=");
-      return eq < 0
-        ? l in n.labels
-        : n.labels[l.slice(0, eq)] === l.slice(eq + 1);
-    });
+    (filters.label ?? []).every((l) => labelMatches(n.labels, l));
 }
 
 function endpointView(

@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { existsSync, readFileSync } from "node:fs";
 import { cpus, totalmem, release, hostname, arch } from "node:os";
 import { randomUUID } from "node:crypto";
 import { API_VERSION, MIN_API_VERSION } from "../../api/version.ts";
@@ -21,8 +22,21 @@ export type SystemSources = {
   eventListeners: () => number;
   /** Network and volume drivers registered now (plugins included). */
   plugins?: () => { network: string[]; volume: string[] };
-  /** /info's IndexServerAddress and RegistryConfig, from the daemon's registry settings. */
-  registry?: () => { indexServer: string; config: Record<string, unknown> };
+  /** The daemon's reloadable settings (daemon.json; SIGHUP changes them). */
+  settings?: () => SystemSettings;
+};
+
+/** What /info shows of the daemon's configuration, read at each call. */
+export type SystemSettings = {
+  labels: string[];
+  debug: boolean;
+  defaultRuntime: string;
+  /** Registered runtimes: name → binary path and extra arguments. */
+  runtimes: Record<string, { path: string; runtimeArgs?: string[] }>;
+  registryMirrors: string[];
+  insecureRegistries: string[];
+  logDriver: string;
+  securityOptions: string[];
 };
 
 /** Static facts about the daemon's set-up, fixed at start. */
@@ -103,7 +117,11 @@ export class SystemService {
   /** The body of GET /info (Docker's SystemInfo). */
   info(): Record<string, unknown> {
     const c = this.#sources.containerCounts();
-    const runtimes = { crun: { path: "crun" }, runc: { path: "runc" } };
+    const settings = this.#sources.settings?.();
+    const runtimes = settings?.runtimes ?? {
+      crun: { path: "crun" },
+      runc: { path: "runc" },
+    };
     const plugins = this.#sources.plugins?.();
     return {
       ID: this.#id,
@@ -132,13 +150,19 @@ export class SystemService {
       CPUShares: true,
       CPUSet: true,
       PidsLimit: true,
+      // compat: what dockerd probes: the cgroup v1 kmem.tcp file and br_netfilter's sysctls.
+      KernelMemoryTCP: existsSync(
+        "/sys/fs/cgroup/memory/memory.kmem.tcp.limit_in_bytes",
+      ),
       IPv4Forwarding: true,
-      Debug: false,
+      BridgeNfIptables: sysctlOn("net/bridge/bridge-nf-call-iptables"),
+      BridgeNfIp6tables: sysctlOn("net/bridge/bridge-nf-call-ip6tables"),
+      Debug: settings?.debug ?? false,
       NFd: 0,
       OomKillDisable: false,
       NGoroutines: 0,
       SystemTime: new Date().toISOString(),
-      LoggingDriver: "k8s-file",
+      LoggingDriver: settings?.logDriver ?? "k8s-file",
       CgroupDriver: "cgroupfs",
       CgroupVersion: this.#setup.cgroupVersion,
       NEventsListener: this.#sources.eventListeners(),
@@ -147,12 +171,16 @@ export class SystemService {
       OSVersion: "",
       OSType: "linux",
       Architecture: arch() === "x64" ? "x86_64" : arch(),
-      IndexServerAddress:
-        this.#sources.registry?.().indexServer ?? "https://index.docker.io/v1/",
-      RegistryConfig: this.#sources.registry?.().config ?? {
+      IndexServerAddress: "https://index.docker.io/v1/",
+      RegistryConfig: {
         IndexConfigs: {},
-        InsecureRegistryCIDRs: ["127.0.0.0/8", "::1/128"],
-        Mirrors: [],
+        InsecureRegistryCIDRs: [
+          "127.0.0.0/8",
+          "::1/128",
+          ...(settings?.insecureRegistries.filter((r) => r.includes("/")) ??
+            []),
+        ],
+        Mirrors: settings?.registryMirrors ?? [],
       },
       NCPU: cpus().length,
       MemTotal: totalmem(),
@@ -162,11 +190,11 @@ export class SystemService {
       HttpsProxy: "",
       NoProxy: "",
       Name: hostname(),
-      Labels: [],
+      Labels: settings?.labels ?? [],
       ExperimentalBuild: false,
       ServerVersion: WHARF_VERSION,
       Runtimes: runtimes,
-      DefaultRuntime: this.#setup.runtime,
+      DefaultRuntime: settings?.defaultRuntime ?? this.#setup.runtime,
       Swarm: {
         NodeID: "",
         NodeAddr: "",
@@ -182,9 +210,21 @@ export class SystemService {
       RuncCommit: { ID: "" },
       InitCommit: { ID: "" },
       // compat: Docker lists seccomp before cgroupns (daemon/info.go).
-      SecurityOptions: ["name=seccomp,profile=builtin", "name=cgroupns"],
+      SecurityOptions: settings?.securityOptions ?? [
+        "name=seccomp,profile=builtin",
+        "name=cgroupns",
+      ],
       CDISpecDirs: [],
       Warnings: this.#setup.warnings.length ? this.#setup.warnings : null,
     };
+  }
+}
+
+/** True when /proc/sys/<path> reads "1". */
+function sysctlOn(path: string): boolean {
+  try {
+    return readFileSync(`/proc/sys/${path}`, "utf8").trim() === "1";
+  } catch {
+    return false;
   }
 }

@@ -1,3 +1,9 @@
+import {
+  checkFilterKeys,
+  filterBool,
+  labelMatches,
+  labelsMatch,
+} from "../../conventions/filters.ts";
 import { InvalidArgumentError } from "../../util/errors.ts";
 import type { VolumeRecord } from "./store.ts";
 import { ANONYMOUS_LABEL } from "./view.ts";
@@ -13,21 +19,11 @@ function matches(terms: string[], value: string): boolean {
   });
 }
 
-/** label=key or label=key=value against a label map. */
-export function labelMatches(
-  labels: Record<string, string>,
-  term: string,
-): boolean {
-  const eq = term.indexOf("=");
-  if (eq < 0) return term in labels;
-  return labels[term.slice(0, eq)] === term.slice(eq + 1);
-}
-
 function bool(key: string, v: string): boolean {
-  const s = v.toLowerCase();
-  if (s === "true" || s === "1") return true;
-  if (s === "false" || s === "0") return false;
-  throw new InvalidArgumentError(`invalid filter '${key}=${v}'`);
+  const b = filterBool(v);
+  if (b === undefined)
+    throw new InvalidArgumentError(`invalid filter '${key}=${v}'`);
+  return b;
 }
 
 /**
@@ -38,9 +34,7 @@ export function listFilter(
   filters: Record<string, string[]>,
   inUse: (name: string) => boolean,
 ): (r: VolumeRecord) => boolean {
-  for (const k of Object.keys(filters))
-    if (!["dangling", "name", "label", "driver"].includes(k))
-      throw new InvalidArgumentError(`invalid filter '${k}'`);
+  checkFilterKeys(filters, ["dangling", "name", "label", "driver"]);
   const dangling = filters.dangling?.map((v) => bool("dangling", v));
   return (r) =>
     (dangling === undefined || dangling.every((d) => d === !inUse(r.name))) &&
@@ -57,14 +51,10 @@ export function pruneFilter(
   filters: Record<string, string[]>,
   version: string,
 ): (r: VolumeRecord) => boolean {
-  for (const k of Object.keys(filters))
-    if (!["label", "label!", "all"].includes(k))
-      throw new InvalidArgumentError(`invalid filter '${k}'`);
+  checkFilterKeys(filters, ["label", "label!", "all"]);
   const all =
     filters.all?.some((v) => bool("all", v)) ??
     Number(version.split(".")[1] ?? 0) < 42;
   return (r) =>
-    (all || ANONYMOUS_LABEL in r.labels) &&
-    (filters.label ?? []).every((l) => labelMatches(r.labels, l)) &&
-    !(filters["label!"] ?? []).some((l) => labelMatches(r.labels, l));
+    (all || ANONYMOUS_LABEL in r.labels) && labelsMatch(r.labels, filters);
 }

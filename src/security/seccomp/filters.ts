@@ -42,14 +42,32 @@ export class SeccompFilters {
   readonly #arch: string;
   readonly #kernel: [number, number];
   readonly #max: number;
+  readonly #default: SeccompChoice;
 
-  /** `arch` and `kernel` default to the host's (tests pass their own). */
+  /**
+   * `arch` and `kernel` default to the host's (tests pass their own).
+   * `defaultProfile` is daemon.json's `seccomp-profile`: the JSON text of
+   * the profile containers get when they ask for none, or "unconfined" /
+   * "builtin" (Docker's built-in one, the default).
+   */
   constructor(
-    o: { arch?: string; kernel?: [number, number]; max?: number } = {},
+    o: {
+      arch?: string;
+      kernel?: [number, number];
+      max?: number;
+      defaultProfile?: string;
+    } = {},
   ) {
     this.#arch = o.arch ?? nativeArch();
     this.#kernel = o.kernel ?? kernelOf(release());
     this.#max = o.max ?? 64;
+    const d = o.defaultProfile ?? "builtin";
+    this.#default =
+      d === "builtin" || d === ""
+        ? { kind: "default" }
+        : d === "unconfined"
+          ? { kind: "unconfined" }
+          : { kind: "custom", json: d };
   }
 
   /**
@@ -62,8 +80,10 @@ export class SeccompFilters {
     choice: SeccompChoice,
     o: { caps: readonly string[]; privileged: boolean },
   ): SeccompSetup {
+    if (o.privileged && choice.kind === "default") return { kind: "none" };
+    // The daemon's seccomp-profile stands in for the built-in one.
+    if (choice.kind === "default") choice = this.#default;
     if (choice.kind === "unconfined") return { kind: "none" };
-    if (o.privileged && choice.kind !== "custom") return { kind: "none" };
     const text = choice.kind === "custom" ? choice.json : DEFAULT_PROFILE_TEXT;
     const caps = [...o.caps].sort().join(",");
     const key = `${createHash("sha256").update(text).digest("hex")}/${caps}`;

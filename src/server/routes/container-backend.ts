@@ -92,8 +92,6 @@ export interface ContainersBackend {
     ref: string,
     body: ContainerUpdateBody,
   ): Promise<ContainerUpdateResponse>;
-  /** since/until of logs: Docker's timestamp forms → ns since the epoch. */
-  parseLogTime(value: string | undefined): bigint;
 }
 
 /** A handler given the request and the backend (see bind). */

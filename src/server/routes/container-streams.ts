@@ -1,3 +1,4 @@
+import { timestampNanos } from "../../conventions/timestamp.ts";
 import { InvalidArgumentError } from "../../util/errors.ts";
 import type { RequestContext } from "../http.ts";
 import type { Route } from "../router.ts";
@@ -51,8 +52,8 @@ async function getContainersLogs(
     follow: ctx.bool("follow"),
     stdout: ctx.bool("stdout"),
     stderr: ctx.bool("stderr"),
-    since: b.parseLogTime(ctx.q("since")),
-    until: b.parseLogTime(ctx.q("until")),
+    since: logTime(ctx.q("since")),
+    until: logTime(ctx.q("until")),
     // compat: Docker treats a negative or malformed tail as "all".
     tail: n === "all" || !Number.isInteger(n) || n < 0 ? "all" : n,
     timestamps: ctx.bool("timestamps"),
@@ -110,4 +111,9 @@ async function postContainersWait(
   const out = ctx.stream(200, "application/json");
   out.write(JSON.stringify(await done) + "\n");
   out.end();
+}
+
+/** since/until of logs in Docker's forms → nanoseconds since the epoch (0n = unset). */
+function logTime(value: string | undefined): bigint {
+  return value ? timestampNanos(value) : 0n;
 }

@@ -1,8 +1,10 @@
 import type { EventMessage } from "../../api/events.ts";
 import { API_VERSION } from "../../api/version.ts";
+import { timestampNanos } from "../../conventions/timestamp.ts";
 import { InvalidArgumentError } from "../../util/errors.ts";
 import type { RequestContext } from "../http.ts";
 import type { Route } from "../router.ts";
+import { infoForVersion } from "./old-versions.ts";
 
 /** What the system routes need from the engine. */
 export interface SystemBackend {
@@ -22,8 +24,6 @@ export interface SystemBackend {
     event: EventMessage,
     filters: Record<string, string[]>,
   ): boolean;
-  /** since/until value → nanoseconds since the epoch. */
-  parseEventTime(value: string): number;
 }
 
 /** The route table for /_ping, /version, /info, /events and /system/df. */
@@ -38,7 +38,8 @@ export function systemRoutes(backend: SystemBackend): Route[] {
     {
       method: "GET",
       path: "/info",
-      handler: async (ctx) => ctx.send(200, backend.info()),
+      handler: async (ctx) =>
+        ctx.send(200, infoForVersion(backend.info(), ctx.version)),
     }, // 200
     {
       method: "GET",
@@ -96,8 +97,8 @@ async function getEvents(
   const filters = ctx.filters();
   const sinceRaw = ctx.q("since");
   const untilRaw = ctx.q("until");
-  const since = sinceRaw ? backend.parseEventTime(sinceRaw) : undefined;
-  const until = untilRaw ? backend.parseEventTime(untilRaw) : undefined;
+  const since = sinceRaw ? Number(timestampNanos(sinceRaw)) : undefined;
+  const until = untilRaw ? Number(timestampNanos(untilRaw)) : undefined;
   const wanted = (e: EventMessage): boolean =>
     (since === undefined || e.timeNano >= since) &&
     (until === undefined || e.timeNano <= until) &&

@@ -20,28 +20,16 @@ export function refuseParam(
 
 /** Docker endpoints wharf has not built, each a 501 naming the feature. */
 const UNBUILT: [method: string, path: string, what: string][] = [
-  ["POST", "/build", "docker build"],
-  ["POST", "/build/prune", "build cache prune"],
-  ["POST", "/build/cancel", "docker build"],
   ["POST", "/session", "BuildKit sessions"],
   ["POST", "/grpc", "BuildKit"],
   ["GET", "/images/search", "registry search"],
   ["GET", "/distribution/{name*}/json", "registry distribution inspect"],
-  ["GET", "/containers/{id}/checkpoints", "checkpoints"],
-  ["POST", "/containers/{id}/checkpoints", "checkpoints"],
-  ["GET", "/plugins", "plugins"],
-  ["GET", "/swarm", "swarm mode"],
   ["POST", "/swarm/init", "swarm mode"],
   ["POST", "/swarm/join", "swarm mode"],
-  ["POST", "/swarm/leave", "swarm mode"],
-  ["GET", "/services", "swarm services"],
-  ["POST", "/services/create", "swarm services"],
-  ["GET", "/nodes", "swarm nodes"],
-  ["GET", "/tasks", "swarm tasks"],
-  ["GET", "/secrets", "swarm secrets"],
-  ["POST", "/secrets/create", "swarm secrets"],
-  ["GET", "/configs", "swarm configs"],
-  ["POST", "/configs/create", "swarm configs"],
+  ["GET", "/plugins/privileges", "plugins"],
+  ["POST", "/plugins/pull", "plugins"],
+  ["POST", "/plugins/create", "plugins"],
+  ["POST", "/plugins/{name}/upgrade", "plugins"],
 ];
 
 /**

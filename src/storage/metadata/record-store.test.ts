@@ -1,6 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import {
+  mkdir,
+  mkdtemp,
+  readFile,
+  readdir,
+  rm,
+  writeFile,
+} from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RecordStore } from "./record-store.ts";
@@ -46,4 +53,47 @@ test("a record written by a newer schema version is refused", () =>
       new RecordStore<object>({ dir, schemaVersion: 1 }).get("x"),
       /newer/,
     );
+  }));
+
+test("with fileName, records live in one directory per id and temps there are cleaned", () =>
+  withDir(async (dir) => {
+    await mkdir(join(dir, "v1"));
+    await writeFile(join(dir, "v1", ".tmp-1"), "{");
+    const s = new RecordStore<{ n: number }>({
+      dir,
+      schemaVersion: 1,
+      fileName: "rec.json",
+    });
+    await s.init();
+    assert.deepEqual(await readdir(join(dir, "v1")), []);
+    await s.put("v2", { n: 2 });
+    assert.deepEqual(await s.ids(), ["v2"]);
+    assert.equal(s.path("v2"), join(dir, "v2", "rec.json"));
+    assert.deepEqual(await s.list(), [["v2", { n: 2 }]]);
+  }));
+
+test("bare records (version 0) and older versions migrate, and migrateAll() rewrites them once", () =>
+  withDir(async (dir) => {
+    await writeFile(join(dir, "old.json"), '{"count":"3"}');
+    await writeFile(
+      join(dir, "v1.json"),
+      '{"schemaVersion":1,"record":{"count":"4"}}',
+    );
+    const seen: number[] = [];
+    const s = new RecordStore<{ count: number }>({
+      dir,
+      schemaVersion: 2,
+      migrate: (raw, from) => {
+        seen.push(from);
+        return { count: Number((raw as { count: string }).count) };
+      },
+    });
+    assert.deepEqual(await s.get("old"), { count: 3 });
+    assert.deepEqual((await s.migrateAll()).sort(), ["old", "v1"]);
+    assert.deepEqual(
+      JSON.parse(await readFile(join(dir, "old.json"), "utf8")),
+      { schemaVersion: 2, record: { count: 3 } },
+    );
+    assert.deepEqual(await s.migrateAll(), []);
+    assert.deepEqual(seen.sort(), [0, 0, 1]);
   }));

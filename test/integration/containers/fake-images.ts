@@ -91,8 +91,6 @@ export class FakeImages implements ImageProvider {
     return this.prepared.has(key) ? this.#paths() : undefined;
   }
 
-  setUsageCheck(): void {}
-
   async rootfsDiff(): Promise<never> {
     throw new NotImplementedError("not implemented: diff in the fake images");
   }

@@ -3,7 +3,7 @@
  * flags, turned into HostConfig.RestartPolicy and Config.Healthcheck as the
  * Docker CLI builds them (cli/command/container/opts.go).
  */
-import { parseGoDuration } from "../../../client/index.ts";
+import { parseGoDurationNs } from "../../../conventions/duration.ts";
 import type { HealthConfig } from "../../../api/containers.ts";
 import type { FlagSpec, ParsedFlags } from "../../flags.ts";
 
@@ -128,10 +128,10 @@ export function healthcheckOf(flags: ParsedFlags): HealthConfig | undefined {
 function duration(flags: ParsedFlags, name: string): number {
   const v = flags.string(name);
   if (v === undefined || v === "" || v === "0") return 0;
-  const ms = parseGoDuration(v);
-  if (ms === undefined)
+  const ns = parseGoDurationNs(v);
+  if (ns === undefined)
     throw new Error(
       `invalid argument "${v}" for "--${name}" flag: time: invalid duration "${v}"`,
     );
-  return Math.round(ms * 1e6);
+  return Math.round(ns);
 }

@@ -4,6 +4,7 @@
  * Config.Volumes and HostConfig.{Binds,Mounts,Tmpfs,VolumesFrom,VolumeDriver}
  * as the Docker CLI builds them.
  */
+import { ramInBytes } from "../../../conventions/size.ts";
 import { resolve } from "node:path";
 import type { MountSpec } from "../../../client/index.ts";
 import { StatusError } from "../../command.ts";
@@ -38,16 +39,14 @@ export const MOUNT_FLAGS: FlagSpec[] = [
 
 /** Docker's RAMInBytes for tmpfs-size ("64k", "1m", bytes). */
 function sizeInBytes(value: string, spec: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*([kmgtp]?)i?b?$/i.exec(value.trim());
-  if (!m)
+  try {
+    return ramInBytes(value);
+  } catch (err) {
     throw new StatusError(
-      `invalid argument "${spec}" for "--mount" flag: invalid size: '${value}'`,
+      `invalid argument "${spec}" for "--mount" flag: ${(err as Error).message}`,
       125,
     );
-  const unit = ["", "k", "m", "g", "t", "p"].indexOf(
-    (m[2] ?? "").toLowerCase(),
-  );
-  return Math.round(Number(m[1]) * 1024 ** unit);
+  }
 }
 
 function truthy(v: string | undefined): boolean {

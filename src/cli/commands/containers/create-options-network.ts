@@ -44,6 +44,11 @@ export const NETWORK_FLAGS: FlagSpec[] = [
   },
   { name: "link", type: "list", description: "Add link to another container" },
   {
+    name: "link-local-ip",
+    type: "list",
+    description: "Container IPv4/IPv6 link-local addresses",
+  },
+  {
     name: "domainname",
     type: "string",
     description: "Container NIS domain name",
@@ -123,10 +128,12 @@ export function applyNetworkFlags(
   const aliases = flags.list("network-alias");
   const mac = flags.string("mac-address");
   const endpoint: Record<string, unknown> = {};
-  if (ip || ip6)
+  const linkLocal = flags.list("link-local-ip");
+  if (ip || ip6 || linkLocal.length)
     endpoint.IPAMConfig = {
       ...(ip ? { IPv4Address: ip } : {}),
       ...(ip6 ? { IPv6Address: ip6 } : {}),
+      ...(linkLocal.length ? { LinkLocalIPs: linkLocal } : {}),
     };
   if (aliases.length) endpoint.Aliases = aliases;
   if (mac) endpoint.MacAddress = mac;

@@ -12,6 +12,11 @@ import {
   restartPolicyOf,
 } from "./create-options-lifecycle.ts";
 import { MOUNT_FLAGS, mountFields } from "./create-options-mounts.ts";
+import { ramInBytes } from "./ram-in-bytes.ts";
+import {
+  RESOURCE_FLAGS,
+  resourceHostConfig,
+} from "./create-options-resources.ts";
 import { applyNetworkFlags, NETWORK_FLAGS } from "./create-options-network.ts";
 import {
   SECURITY_FLAGS,
@@ -19,10 +24,41 @@ import {
   securityHostConfig,
 } from "./create-options-security.ts";
 
+export { ramInBytes };
+
 /** Flags of both run and create. */
 export const CREATE_FLAGS: FlagSpec[] = [
   ...SECURITY_FLAGS,
   ...MOUNT_FLAGS,
+  ...RESOURCE_FLAGS,
+  {
+    name: "label-file",
+    type: "list",
+    description: "Read in a line delimited file of labels",
+  },
+  {
+    name: "platform",
+    type: "string",
+    description: "Set platform if server is multi-platform capable",
+  },
+  {
+    name: "pull",
+    type: "string",
+    description: 'Pull image before running ("always", "missing", "never")',
+    default: "missing",
+  },
+  {
+    name: "quiet",
+    short: "q",
+    type: "bool",
+    description: "Suppress the pull output",
+  },
+  {
+    name: "disable-content-trust",
+    type: "bool",
+    description: "Skip image verification",
+    default: true,
+  },
   {
     name: "add-host",
     type: "list",
@@ -165,20 +201,6 @@ export const CREATE_FLAGS: FlagSpec[] = [
   ...LIFECYCLE_FLAGS,
 ];
 
-/** Parses "1g", "512m", "100k" or bytes, as Docker's RAMInBytes. Throws StatusError. */
-export function ramInBytes(value: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*([kmgtp]?)i?b?$/i.exec(value.trim());
-  if (!m)
-    throw new StatusError(
-      `invalid argument "${value}" for "-m, --memory" flag: invalid size: '${value}'`,
-      125,
-    );
-  const unit = ["", "k", "m", "g", "t", "p"].indexOf(
-    (m[2] ?? "").toLowerCase(),
-  );
-  return Math.round(Number(m[1]) * 1024 ** unit);
-}
-
 /** Reads an --env-file: KEY=VALUE lines, `#` comments, bare KEY taken from env. */
 export function readEnvFile(path: string, env: NodeJS.ProcessEnv): string[] {
   let text: string;
@@ -194,6 +216,20 @@ export function readEnvFile(path: string, env: NodeJS.ProcessEnv): string[] {
     .flatMap((l) =>
       l.includes("=") ? [l] : env[l] !== undefined ? [`${l}=${env[l]}`] : [],
     );
+}
+
+/** Reads a --label-file: one label a line, `#` comments and blank lines skipped. */
+export function readLabelFile(path: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    throw new StatusError(`open ${path}: no such file or directory`, 125);
+  }
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith("#"));
 }
 
 function envValue(e: string, env: NodeJS.ProcessEnv): string {
@@ -235,12 +271,13 @@ export function createBody(
     ...flags.list("env").map((e) => envValue(e, options.env)),
   ];
   const labels = Object.fromEntries(
-    flags
-      .list("label")
-      .map((l) => [
-        l.split("=")[0] ?? "",
-        l.includes("=") ? l.slice(l.indexOf("=") + 1) : "",
-      ]),
+    [
+      ...flags.list("label-file").flatMap((p) => readLabelFile(p)),
+      ...flags.list("label"),
+    ].map((l) => [
+      l.split("=")[0] ?? "",
+      l.includes("=") ? l.slice(l.indexOf("=") + 1) : "",
+    ]),
   );
   const mounts = mountFields(flags);
   const exposed: Record<string, object> = {};
@@ -292,6 +329,7 @@ export function createBody(
       Memory: flags.string("memory")
         ? ramInBytes(flags.string("memory") ?? "")
         : 0,
+      ...resourceHostConfig(flags),
       Dns: flags.list("dns"),
       ExtraHosts: flags.list("add-host").length ? flags.list("add-host") : null,
       ...mounts.HostConfig,

@@ -37,8 +37,9 @@ async function pull(ctx: CommandContext, ref: string): Promise<void> {
   const stream = await ctx
     .client()
     .images.pull(full.slice(0, at), { tag: full.slice(at + 1) });
+  const quiet = ctx.flags.bool("quiet");
   for await (const msg of progressMessages(stream)) {
-    if (msg.status)
+    if (msg.status && !quiet)
       ctx.io.stderr.write(`${msg.id ? `${msg.id}: ` : ""}${msg.status}\n`);
   }
 }
@@ -60,18 +61,34 @@ export async function createContainer(
       ),
     );
   const name = ctx.flags.string("name");
+  const platform = ctx.flags.string("platform");
+  const policy = ctx.flags.string("pull") ?? "missing";
+  if (!["always", "missing", "never"].includes(policy))
+    throw runError(
+      ctx,
+      new Error(
+        `invalid pull option: '${policy}': must be one of "always", "missing" or "never"`,
+      ),
+    );
   const create = () =>
-    ctx.client().containers.create(body, name ? { name } : {});
+    ctx.client().containers.create(body, {
+      ...(name ? { name } : {}),
+      ...(platform ? { platform } : {}),
+    });
   try {
     let created;
     try {
+      if (policy === "always") await pull(ctx, body.Image ?? "");
       created = await create();
     } catch (err) {
-      if (!(
-        err instanceof ClientError &&
-        err.status === 404 &&
-        /No such image/i.test(err.message)
-      ))
+      if (
+        policy !== "missing" ||
+        !(
+          err instanceof ClientError &&
+          err.status === 404 &&
+          /No such image/i.test(err.message)
+        )
+      )
         throw err;
       ctx.io.stderr.write(
         `Unable to find image '${withTag(body.Image ?? "")}' locally\n`,

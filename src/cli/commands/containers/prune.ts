@@ -1,6 +1,6 @@
 /** `wharf container prune [-f] [--filter …]`. */
 import type { Command } from "../../command.ts";
-import { humanSize } from "../../format/units.ts";
+import { humanSize } from "../../../conventions/human.ts";
 import { parseFilters, pruneFlags, prunePermitted } from "../each.ts";
 
 /** Removes stopped containers after a prompt (skipped with -f); prints what went and the space reclaimed. */

@@ -5,7 +5,7 @@
  * network and block I/O).
  */
 import type { ContainerStatsResponse } from "../../../client/index.ts";
-import { bytesSize, humanSize } from "../../format/units.ts";
+import { bytesSize, humanSize } from "../../../conventions/human.ts";
 
 /** Header text per field, Docker's column names. */
 export const STATS_HEADERS: Record<string, string> = {

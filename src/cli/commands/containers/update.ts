@@ -87,7 +87,9 @@ export function updateBody(f: ParsedFlags): ContainerUpdateBody {
     );
   const bytes = (name: string): number => {
     const v = f.string(name);
-    return v ? ramInBytes(v) : 0;
+    return v
+      ? ramInBytes(v, name === "memory" ? "-m, --memory" : `--${name}`)
+      : 0;
   };
   const swap = f.string("memory-swap");
   const cpus = f.string("cpus");

@@ -4,7 +4,8 @@
  * ids, names without the leading slash, "5 seconds ago").
  */
 import type { ContainerSummary } from "../../../client/index.ts";
-import { goTime, humanSize, timeAgo } from "../../format/units.ts";
+import { humanSize } from "../../../conventions/human.ts";
+import { goTime, timeAgo } from "../../format/units.ts";
 
 /** Header text per field, Docker's column names; `Label` heads its column with the key's last segment. */
 export const PS_HEADERS: Record<string, unknown> = {

@@ -1,6 +1,6 @@
 /** `wharf image prune [-a] [-f] [--filter …]`. */
 import type { Command } from "../../command.ts";
-import { humanSize } from "../../format/units.ts";
+import { humanSize } from "../../../conventions/human.ts";
 import { parseFilters, pruneFlags, prunePermitted } from "../each.ts";
 
 /** Removes dangling (or with -a, unused) images after a prompt; prints them and the space reclaimed. */

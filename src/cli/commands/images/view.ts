@@ -1,6 +1,7 @@
 /** Row contexts of `images` and `history`, as Docker's ImageContext and historyContext build them. */
 import type { ImageHistoryItem, ImageSummary } from "../../../client/index.ts";
-import { goTime, humanSize, timeAgo } from "../../format/units.ts";
+import { humanSize } from "../../../conventions/human.ts";
+import { goTime, timeAgo } from "../../format/units.ts";
 import { ellipsis } from "../containers/view.ts";
 
 /** Header text per `images` field. */

@@ -2,7 +2,7 @@
 import type { DiskUsage } from "../../../client/index.ts";
 import type { Command } from "../../command.ts";
 import { formatList } from "../../format/formatter.ts";
-import { humanSize } from "../../format/units.ts";
+import { humanSize } from "../../../conventions/human.ts";
 import { containerRow } from "../containers/view.ts";
 import { imageRows } from "../images/view.ts";
 

@@ -2,7 +2,7 @@
 import type { SystemInfo } from "../../../client/index.ts";
 import type { Command } from "../../command.ts";
 import { formatEach } from "../../format/formatter.ts";
-import { bytesSize } from "../../format/units.ts";
+import { bytesSize } from "../../../conventions/human.ts";
 
 function serverLines(i: SystemInfo): string[] {
   const lines = [

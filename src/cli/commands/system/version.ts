@@ -40,7 +40,7 @@ export const version: Command = {
         Os: process.platform,
         Arch: process.arch === "x64" ? "amd64" : process.arch,
         BuildTime: "",
-        Context: "default",
+        Context: ctx.endpoint().context,
       },
       Server: server ?? null,
     };

@@ -1,6 +1,6 @@
 /** `wharf volume prune [-a] [-f] [--filter …]`. */
 import type { Command } from "../../command.ts";
-import { humanSize } from "../../format/units.ts";
+import { humanSize } from "../../../conventions/human.ts";
 import { parseFilters, pruneFlags, prunePermitted } from "../each.ts";
 
 /** Removes unused anonymous (with -a, all unused) volumes after a prompt. */

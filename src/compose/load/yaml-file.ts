@@ -1,0 +1,70 @@
+/**
+ * One compose file parsed with the `yaml` package (YAML 1.2 core schema plus
+ * YAML 1.1 merge keys `<<`, which compose files use with anchors), keeping the
+ * document so errors can name the line of any key path.
+ */
+import { readFileSync } from "node:fs";
+import { LineCounter, parseDocument, isNode, type Document } from "yaml";
+import { errorMessage } from "../../util/errors.ts";
+import { ComposeError } from "../errors.ts";
+
+/** A parsed compose file. */
+export type YamlFile = {
+  /** Absolute path (or "-" for stdin). */
+  file: string;
+  /** The plain data (anchors resolved, merge keys applied). */
+  data: Record<string, unknown>;
+  /** The 1-based line of the key path, or of its nearest ancestor that exists. */
+  lineOf: (path: (string | number)[]) => number | undefined;
+};
+
+/** Parses YAML text. Throws ComposeError naming the file and line on a syntax error or a non-mapping top level. */
+export function parseYaml(text: string, file: string): YamlFile {
+  const counter = new LineCounter();
+  let doc: Document;
+  try {
+    doc = parseDocument(text, {
+      lineCounter: counter,
+      merge: true,
+      uniqueKeys: true,
+      prettyErrors: false,
+    });
+  } catch (err) {
+    throw new ComposeError(errorMessage(err), { file, path: [] });
+  }
+  const bad = doc.errors[0];
+  if (bad) {
+    const line = counter.linePos(bad.pos[0]).line;
+    throw new ComposeError(bad.message.split("\n")[0] ?? "invalid YAML", {
+      file,
+      line,
+      path: [],
+    });
+  }
+  const data: unknown = doc.toJS({ maxAliasCount: 10_000 }) ?? {};
+  if (typeof data !== "object" || data === null || Array.isArray(data))
+    throw new ComposeError("Top-level object must be a mapping", {
+      file,
+      path: [],
+    });
+  const lineOf = (path: (string | number)[]): number | undefined => {
+    for (let n = path.length; n >= 0; n--) {
+      const node: unknown = doc.getIn(path.slice(0, n), true);
+      if (isNode(node) && node.range)
+        return counter.linePos(node.range[0]).line;
+    }
+    return undefined;
+  };
+  return { file, data: data as Record<string, unknown>, lineOf };
+}
+
+/** Reads and parses a compose file. Throws ComposeError when unreadable. */
+export function readYaml(file: string): YamlFile {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    throw new ComposeError(errorMessage(err), { file, path: [] });
+  }
+  return parseYaml(text, file);
+}

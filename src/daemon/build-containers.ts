@@ -1,0 +1,83 @@
+import type { ContainerService } from "../engine/containers/index.ts";
+import {
+  BUILD_LABEL,
+  type BuildContainers,
+  type RunOptions,
+  type RunSpec,
+} from "../engine/builder/index.ts";
+
+/**
+ * Adapts ContainerService's public verbs to the builder's BuildContainers:
+ * a RUN step is create (tty, so output is raw bytes) → wait(next-exit) →
+ * start → follow the logs until the process ends; abort kills it.
+ */
+export function buildContainers(containers: ContainerService): BuildContainers {
+  return {
+    async run(spec: RunSpec, options: RunOptions) {
+      const { Id: id } = await containers.create({
+        Image: spec.imageId,
+        Cmd: spec.cmd,
+        Entrypoint: [""],
+        Env: spec.env,
+        WorkingDir: spec.workingDir,
+        User: spec.user,
+        Tty: true,
+        Labels: spec.labels,
+        HostConfig: {
+          NetworkMode: spec.network === "default" ? "bridge" : spec.network,
+          ExtraHosts: spec.extraHosts,
+          Mounts: spec.mounts.map((m) =>
+            m.type === "tmpfs"
+              ? { Type: "tmpfs", Target: m.target }
+              : {
+                  Type: "bind",
+                  Source: m.source,
+                  Target: m.target,
+                  ReadOnly: m.readOnly,
+                },
+          ),
+          ...(spec.shmSize ? { ShmSize: spec.shmSize } : {}),
+          ...(spec.memory ? { Memory: spec.memory } : {}),
+          ...(spec.cpuShares ? { CpuShares: spec.cpuShares } : {}),
+        },
+      });
+      options.onCreated(id);
+      const { done } = await containers.wait(id, "next-exit");
+      const kill = (): void =>
+        void containers.kill(id, { signal: "SIGKILL" }).catch(() => undefined);
+      options.signal?.addEventListener("abort", kill, { once: true });
+      try {
+        await containers.start(id);
+        const logs = await containers.logs(id, {
+          follow: true,
+          stdout: true,
+          stderr: true,
+          since: 0n,
+          until: 0n,
+          tail: "all",
+          timestamps: false,
+        });
+        const stop = new AbortController();
+        const streaming = logs.write(
+          { write: (chunk) => options.onOutput(chunk) },
+          stop.signal,
+        );
+        const result = await done;
+        await streaming.catch(() => undefined);
+        return { id, exitCode: result.StatusCode };
+      } finally {
+        options.signal?.removeEventListener("abort", kill);
+      }
+    },
+    async remove(id) {
+      await containers.remove(id, { force: true, volumes: true });
+    },
+    async leftovers() {
+      const list = await containers.list({
+        all: true,
+        filters: { label: [BUILD_LABEL] },
+      });
+      return list.map((c) => c.Id);
+    },
+  };
+}

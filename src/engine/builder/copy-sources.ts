@@ -1,0 +1,231 @@
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { lstat, readdir, readlink } from "node:fs/promises";
+import { join, posix } from "node:path";
+import { InvalidArgumentError } from "../../util/errors.ts";
+import type { DockerIgnore } from "./dockerignore.ts";
+
+/** One file system entry to write into the image, at its destination path. */
+export type CopyEntry = {
+  /** Absolute path in the image. */
+  dest: string;
+  /** Host path of the source (under the context or a stage's rootfs). */
+  src: string;
+  type: "file" | "directory" | "symlink";
+  mode: number;
+  size: number;
+  mtime: Date;
+  linkname?: string;
+};
+
+/** Where COPY reads from: a directory on the host and what it ignores. */
+export type CopySource = { root: string; ignore?: DockerIgnore };
+
+const MAX_HOPS = 40;
+
+/**
+ * Resolves COPY/ADD sources against root into entries under dest, with
+ * Docker's rules: wildcards (`*`, `?`, `[…]`) per path element, a
+ * directory copies its contents, several sources or a dest ending in "/"
+ * make dest a directory. A source's symlinks are followed inside root; a
+ * path that leaves root (by "..", or a symlink climbing out) is refused
+ * with Docker's "forbidden path outside the build context". Ignored paths
+ * (.dockerignore) are left out; a source matching nothing is an error.
+ */
+export async function copyEntries(
+  source: CopySource,
+  sources: string[],
+  dest: string,
+): Promise<CopyEntry[]> {
+  const matched: { rel: string; name: string }[] = [];
+  for (const s of sources) {
+    const norm = posix.normalize(`/${s}`);
+    if (posix.normalize(s).startsWith("../") || posix.normalize(s) === "..")
+      throw new InvalidArgumentError(
+        `COPY failed: forbidden path outside the build context: ${s} ()`,
+      );
+    const rels = /[*?[]/.test(norm)
+      ? await glob(source, norm.slice(1))
+      : [norm.slice(1)];
+    if (rels.length === 0)
+      throw new InvalidArgumentError(
+        `COPY failed: no source files were specified`,
+      );
+    for (const rel of rels) {
+      if (
+        rel !== "" &&
+        source.ignore?.ignores(rel) &&
+        !(await isDir(source, rel))
+      )
+        throw new InvalidArgumentError(
+          `COPY failed: file not found in build context or excluded by .dockerignore: stat ${rel}: file does not exist`,
+        );
+      matched.push({
+        rel: await resolveInRoot(source.root, rel, s),
+        name: posix.basename(rel),
+      });
+    }
+  }
+  const toDir = dest.endsWith("/") || matched.length > 1;
+  const out: CopyEntry[] = [];
+  for (const m of matched) {
+    const path = join(source.root, m.rel);
+    const st = await lstat(path);
+    if (st.isDirectory()) {
+      await walk(source, m.rel, posix.normalize(dest), out);
+      continue;
+    }
+    const target = toDir ? posix.join(dest, m.name) : posix.normalize(dest);
+    out.push(await entry(path, target));
+  }
+  return out;
+}
+
+async function isDir(source: CopySource, rel: string): Promise<boolean> {
+  return (
+    (
+      await lstat(join(source.root, rel)).catch(() => undefined)
+    )?.isDirectory() ?? false
+  );
+}
+
+async function walk(
+  source: CopySource,
+  rel: string,
+  dest: string,
+  out: CopyEntry[],
+): Promise<void> {
+  const names = (await readdir(join(source.root, rel))).sort();
+  for (const name of names) {
+    const childRel = rel === "" ? name : `${rel}/${name}`;
+    const ignored = source.ignore?.ignores(childRel) ?? false;
+    const path = join(source.root, childRel);
+    const target = posix.join(dest, name);
+    const st = await lstat(path);
+    if (st.isDirectory()) {
+      if (ignored && !source.ignore!.hasExceptions) continue;
+      if (!ignored) out.push(await entry(path, target));
+      await walk(source, childRel, target, out);
+      continue;
+    }
+    if (!ignored) out.push(await entry(path, target));
+  }
+}
+
+async function entry(path: string, dest: string): Promise<CopyEntry> {
+  const st = await lstat(path);
+  const base = { dest, src: path, mode: st.mode & 0o7777, mtime: st.mtime };
+  if (st.isSymbolicLink())
+    return {
+      ...base,
+      type: "symlink",
+      size: 0,
+      linkname: await readlink(path),
+    };
+  if (st.isDirectory()) return { ...base, type: "directory", size: 0 };
+  if (!st.isFile())
+    throw new InvalidArgumentError(`COPY failed: ${dest}: not a regular file`);
+  return { ...base, type: "file", size: st.size };
+}
+
+/**
+ * Follows symlinks in rel inside root (an absolute link target starts at
+ * root); refuses a path that climbs out. Returns the real relative path.
+ */
+export async function resolveInRoot(
+  root: string,
+  rel: string,
+  original: string,
+): Promise<string> {
+  const done: string[] = [];
+  const queue = rel.split("/").filter(Boolean);
+  let hops = 0;
+  while (queue.length) {
+    const c = queue.shift()!;
+    if (c === ".") continue;
+    if (c === "..") {
+      if (done.length === 0)
+        throw new InvalidArgumentError(
+          `COPY failed: forbidden path outside the build context: ${original} ()`,
+        );
+      done.pop();
+      continue;
+    }
+    const p = join(root, ...done, c);
+    const st = await lstat(p).catch(() => undefined);
+    if (!st)
+      throw new InvalidArgumentError(
+        `COPY failed: file not found in build context or excluded by .dockerignore: stat ${original}: file does not exist`,
+      );
+    if (st.isSymbolicLink()) {
+      if (++hops > MAX_HOPS)
+        throw new InvalidArgumentError(
+          `COPY failed: too many symlinks: ${original}`,
+        );
+      const target = await readlink(p);
+      if (target.startsWith("/")) done.length = 0;
+      queue.unshift(...target.split("/").filter(Boolean));
+      continue;
+    }
+    done.push(c);
+  }
+  return done.join("/");
+}
+
+async function glob(source: CopySource, pattern: string): Promise<string[]> {
+  const parts = pattern.split("/");
+  let found = [""];
+  for (const part of parts) {
+    const next: string[] = [];
+    const re = /[*?[]/.test(part) ? globRe(part) : undefined;
+    for (const dir of found) {
+      if (!re) {
+        const rel = dir ? `${dir}/${part}` : part;
+        if (await lstat(join(source.root, rel)).catch(() => undefined))
+          next.push(rel);
+        continue;
+      }
+      const names = await readdir(join(source.root, dir)).catch(() => []);
+      for (const n of names.sort())
+        if (re.test(n)) next.push(dir ? `${dir}/${n}` : n);
+    }
+    found = next;
+  }
+  return found.filter((rel) => !source.ignore?.ignores(rel));
+}
+
+function globRe(part: string): RegExp {
+  let re = "";
+  for (let i = 0; i < part.length; i++) {
+    const c = part[i]!;
+    if (c === "*") re += "[^/]*";
+    else if (c === "?") re += "[^/]";
+    else if (c === "[") {
+      const end = part.indexOf("]", i);
+      re += end < 0 ? "\\[" : `[${part.slice(i + 1, end).replace(/^!/, "^")}]`;
+      if (end >= 0) i = end;
+    } else re += c.replace(/[.+^${}()|\\]/g, "\\$&");
+  }
+  return new RegExp(`^${re}$`);
+}
+
+/**
+ * The cache checksum of entries: paths, types, modes, sizes, link targets
+ * and file contents, never times (the cache ignores mtime and atime).
+ */
+export async function entriesChecksum(
+  entries: CopyEntry[],
+  extra: string,
+): Promise<string> {
+  const h = createHash("sha256");
+  h.update(extra);
+  for (const e of entries) {
+    h.update(
+      `\0${e.dest}\0${e.type}\0${e.mode}\0${e.size}\0${e.linkname ?? ""}\0`,
+    );
+    if (e.type === "file")
+      for await (const chunk of createReadStream(e.src))
+        h.update(chunk as Buffer);
+  }
+  return h.digest("hex");
+}

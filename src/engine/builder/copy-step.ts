@@ -1,0 +1,242 @@
+import type { Readable } from "node:stream";
+import { mkdtemp, readFile, rm, writeFile, lstat } from "node:fs/promises";
+import { join, posix } from "node:path";
+import { pipeline } from "node:stream/promises";
+import tar from "tar-stream";
+import { FsScope } from "../../storage/archive/fs-scope.ts";
+import { extractToDir } from "../../storage/archive/copy-in.ts";
+import { InvalidArgumentError } from "../../util/errors.ts";
+import { expandWord } from "../images/index.ts";
+import {
+  copyEntries,
+  entriesChecksum,
+  type CopyEntry,
+  type CopySource,
+} from "./copy-sources.ts";
+import { withRootfs } from "./rootfs.ts";
+import { cachedStep, stageVars } from "./step.ts";
+import type { BuildJob, StageState, CopyInstruction } from "./types.ts";
+import { createReadStream } from "node:fs";
+
+/**
+ * COPY and ADD (local sources): resolves the sources in the context, a
+ * heredoc, an earlier stage or an image (--from), checks the cache with a
+ * checksum of the files, and writes them into a scratch rootfs of the
+ * parent whose diff becomes the new layer. --chown names resolve in the
+ * image's /etc/passwd and /etc/group; --chmod is octal.
+ */
+export async function copyStep(
+  job: BuildJob,
+  s: StageState,
+  ins: CopyInstruction,
+): Promise<void> {
+  const vars = stageVars(s);
+  const x = (w: string): string => expandWord(w, vars, job.escape);
+  const words = ins.paths.map(x);
+  let dest = words.pop()!;
+  const sources = words;
+  const wd = s.config.WorkingDir || "/";
+  const slash = dest.endsWith("/") || dest === "." || dest.endsWith("/.");
+  dest = posix.resolve(wd, dest) + (slash && dest !== "/" ? "/" : "");
+  const flags = ins.flags;
+  if (ins.kind === "ADD" && sources.some((p) => /^https?:\/\//.test(p)))
+    throw new InvalidArgumentError(
+      "not implemented: ADD of a URL (download it in a RUN step or COPY it)",
+    );
+  const chmod = flags.chmod === undefined ? undefined : parseMode(flags.chmod);
+  const tmp = await mkdtemp(join(job.deps.dir, "tmp", "heredoc-"));
+  try {
+    const heredocNames = new Set(ins.heredocs.map((h) => h.name));
+    for (const h of ins.heredocs)
+      await writeFile(
+        join(tmp, h.name),
+        h.expand ? expandHeredoc(h.content, vars) : h.content,
+        { mode: chmod ?? 0o644 },
+      );
+    const fromHeredoc = sources.filter((p) => /^<<-?["']?\w+["']?$/.test(p));
+    const other = sources.filter((p) => !fromHeredoc.includes(p));
+    const run = async (
+      src: CopySource,
+      names: string[],
+    ): Promise<CopyEntry[]> =>
+      copyEntries(
+        src,
+        names,
+        fromHeredoc.length + other.length > 1 && !dest.endsWith("/")
+          ? `${dest}/`
+          : dest,
+      );
+    const withSource = async (
+      fn: (entries: CopyEntry[]) => Promise<void>,
+    ): Promise<void> => {
+      const entries: CopyEntry[] = [];
+      if (fromHeredoc.length)
+        entries.push(
+          ...(await run(
+            { root: tmp },
+            fromHeredoc
+              .map((p) => p.replace(/^<<-?["']?|["']?$/g, ""))
+              .filter((n) => heredocNames.has(n)),
+          )),
+        );
+      if (!other.length) return fn(entries);
+      if (flags.from === undefined)
+        return fn([
+          ...entries,
+          ...(await run(
+            {
+              root: job.contextDir,
+              ...(job.ignore ? { ignore: job.ignore } : {}),
+            },
+            other,
+          )),
+        ]);
+      const fromRef = x(flags.from);
+      const imageId =
+        (await job.stageImage(fromRef)) ??
+        (await job.deps.images.resolve(fromRef)).id;
+      await withRootfs(job.deps.images, job.deps.dir, imageId, async (root) =>
+        fn([...entries, ...(await run({ root }, other))]),
+      );
+    };
+    await withSource(async (entries) => {
+      const checksum = await entriesChecksum(
+        entries,
+        JSON.stringify({ chown: flags.chown, chmod, dest }),
+      );
+      const kind =
+        entries.length === 1 && entries[0]!.type === "file" ? "file" : "dir";
+      const createdBy = `/bin/sh -c #(nop) ${ins.kind} ${kind}:${checksum} in ${dest} `;
+      await cachedStep(job, s, {
+        createdBy,
+        config: s.config,
+        checksum,
+        make: () =>
+          withRootfs(
+            job.deps.images,
+            job.deps.dir,
+            s.imageId,
+            async (merged, key) => {
+              const owner = flags.chown
+                ? await resolveOwner(merged, x(flags.chown))
+                : { uid: 0, gid: 0 };
+              await writeEntries(merged, entries, { owner, chmod });
+              const diff = await job.deps.images.rootfsDiff(key, {
+                skip: () => false,
+              });
+              return job.deps.images.commit(diff, {
+                parentImageId: s.imageId,
+                config: s.config,
+                containerId: "",
+                createdBy,
+              });
+            },
+          ),
+      });
+    });
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+function expandHeredoc(content: string, vars: Map<string, string>): string {
+  return content.replace(
+    /\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))/g,
+    (_, a: string | undefined, b: string | undefined) =>
+      vars.get(a ?? b ?? "") ?? "",
+  );
+}
+
+function parseMode(v: string): number {
+  if (!/^[0-7]{1,4}$/.test(v))
+    throw new InvalidArgumentError(`invalid chmod parameter: ${v}`);
+  return parseInt(v, 8);
+}
+
+/** "user[:group]" by name or number, names looked up in the image's passwd/group files. */
+async function resolveOwner(
+  merged: string,
+  spec: string,
+): Promise<{ uid: number; gid: number }> {
+  const [user = "", group] = spec.split(":");
+  const lookup = async (
+    file: string,
+    name: string,
+    what: string,
+  ): Promise<{ id: number; gid?: number }> => {
+    if (/^\d+$/.test(name)) return { id: Number(name) };
+    const text = await readFile(join(merged, "etc", file), "utf8").catch(
+      () => "",
+    );
+    for (const line of text.split("\n")) {
+      const f = line.split(":");
+      if (f[0] === name)
+        return { id: Number(f[2]), ...(f[3] ? { gid: Number(f[3]) } : {}) };
+    }
+    throw new InvalidArgumentError(
+      `unable to convert uid/gid chown string to host mapping: can't find ${what} for ${name}`,
+    );
+  };
+  const u = await lookup("passwd", user, "uid");
+  const gid =
+    group === undefined
+      ? (u.gid ?? u.id)
+      : (await lookup("group", group, "gid")).id;
+  return { uid: u.id, gid };
+}
+
+async function writeEntries(
+  merged: string,
+  entries: CopyEntry[],
+  options: { owner: { uid: number; gid: number }; chmod: number | undefined },
+): Promise<void> {
+  // compat: a single file copied onto an existing directory goes inside it.
+  if (
+    entries.length === 1 &&
+    entries[0]!.type === "file" &&
+    !entries[0]!.dest.endsWith("/")
+  ) {
+    const st = await lstat(join(merged, entries[0]!.dest)).catch(
+      () => undefined,
+    );
+    if (st?.isDirectory())
+      entries = [
+        {
+          ...entries[0]!,
+          dest: posix.join(entries[0]!.dest, posix.basename(entries[0]!.src)),
+        },
+      ];
+  }
+  const pack = tar.pack();
+  const feeding = (async () => {
+    for (const e of entries) {
+      const header = {
+        name: e.dest.replace(/^\/+/, "").replace(/\/+$/, ""),
+        mode: options.chmod ?? e.mode,
+        mtime: e.mtime,
+        uid: options.owner.uid,
+        gid: options.owner.gid,
+      };
+      if (e.type === "directory") pack.entry({ ...header, type: "directory" });
+      else if (e.type === "symlink")
+        pack.entry({ ...header, type: "symlink", linkname: e.linkname ?? "" });
+      else {
+        const w = pack.entry({ ...header, type: "file", size: e.size });
+        await pipeline(createReadStream(e.src), w);
+      }
+    }
+    pack.finalize();
+  })();
+  feeding.catch((err: Error) => pack.destroy(err));
+  await extractToDir(
+    new FsScope(merged, []),
+    "/",
+    pack as unknown as Readable,
+    {
+      noOverwriteDirNonDir: false,
+      chown: options.owner,
+      missing: "Could not find the file / in the build rootfs",
+    },
+  );
+  await feeding;
+}

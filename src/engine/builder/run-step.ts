@@ -1,0 +1,181 @@
+import { createHash } from "node:crypto";
+import { mkdir } from "node:fs/promises";
+import { join, posix } from "node:path";
+import {
+  InvalidArgumentError,
+  NotImplementedError,
+} from "../../util/errors.ts";
+import { DEFAULT_SHELL } from "../images/index.ts";
+import { resolveInRoot } from "./copy-sources.ts";
+import { BUILD_LABEL, type RunSpec } from "./contract.ts";
+import { argsPrefix, cachedStep, PROXY_ARGS, short } from "./step.ts";
+import type { BuildJob, StageState, RunInstruction } from "./types.ts";
+
+/** Paths the runtime puts in a container's layer as mount targets: never part of a RUN's layer. */
+const RUNTIME_PATHS = [
+  "/dev",
+  "/proc",
+  "/sys",
+  "/.dockerenv",
+  "/etc/resolv.conf",
+  "/etc/hosts",
+  "/etc/hostname",
+  "/etc/mtab",
+];
+
+/**
+ * RUN: runs the command in a build container from the stage's image (the
+ * SHELL for shell form, heredocs handed to the shell), streams its output,
+ * commits its layer diff (runtime mount points and --mount targets left
+ * out) and removes the container whatever happens. A non-zero exit stops
+ * the build with Docker's message and the exit code.
+ */
+export async function runStep(
+  job: BuildJob,
+  s: StageState,
+  ins: RunInstruction,
+): Promise<void> {
+  const shell = s.config.Shell ?? DEFAULT_SHELL;
+  let cmd: string[];
+  if (ins.command.json) cmd = ins.command.args;
+  else {
+    let text = ins.command.text;
+    const only = ins.heredocs[0];
+    // compat: BuildKit runs a lone `RUN <<EOF` body as the script itself.
+    if (ins.heredocs.length === 1 && /^<<-?["']?\w+["']?$/.test(text.trim()))
+      text = only!.content;
+    // Otherwise heredocs go to the shell as its own here-documents.
+    else for (const h of ins.heredocs) text += `\n${h.content}${h.name}`;
+    cmd = [...shell, text];
+  }
+  const args = argsPrefix(s);
+  const createdBy = [
+    ...(args.length ? [`|${args.length}`, ...args] : []),
+    ...(ins.command.json ? cmd : [...shell, ins.command.text]),
+  ].join(" ");
+  const mounts = await runMounts(job, ins.mounts);
+  const env = [...(s.config.Env ?? [])];
+  const names = new Set(env.map((e) => e.split("=")[0]));
+  for (const [k, v] of s.args)
+    if (v !== undefined && !names.has(k)) env.push(`${k}=${v}`);
+  for (const k of PROXY_ARGS) {
+    const v = job.options.buildArgs[k];
+    if (typeof v === "string" && !names.has(k) && !s.args.has(k))
+      env.push(`${k}=${v}`);
+  }
+  const network = ins.network ?? job.options.networkMode;
+  if (!["default", "none", "host", "bridge"].includes(network))
+    throw new InvalidArgumentError(
+      `unsupported network mode for RUN: ${network}`,
+    );
+  const spec: RunSpec = {
+    imageId: s.imageId,
+    cmd,
+    env,
+    workingDir: s.config.WorkingDir || "/",
+    user: s.config.User ?? "",
+    network,
+    mounts,
+    extraHosts: job.options.extraHosts,
+    labels: { [BUILD_LABEL]: "1" },
+    ...(job.options.shmSize ? { shmSize: job.options.shmSize } : {}),
+    ...(job.options.memory ? { memory: job.options.memory } : {}),
+    ...(job.options.cpuShares ? { cpuShares: job.options.cpuShares } : {}),
+  };
+  await cachedStep(job, s, {
+    createdBy,
+    config: s.config,
+    make: async () => {
+      let id: string | undefined;
+      try {
+        const r = await job.deps.containers.run(spec, {
+          onCreated: (cid) => {
+            id = cid;
+            job.emit({ stream: ` ---> Running in ${short(cid)}\n` });
+          },
+          onOutput: (chunk) => job.emit({ stream: chunk.toString("utf8") }),
+          signal: job.signal,
+        });
+        if (r.exitCode !== 0) {
+          const message = `The command '${cmd.join(" ")}' returned a non-zero code: ${r.exitCode}`;
+          throw Object.assign(new InvalidArgumentError(message), {
+            exitCode: r.exitCode,
+          });
+        }
+        const skip = [
+          ...RUNTIME_PATHS,
+          ...mounts.map((m) => posix.resolve("/", m.target)),
+        ];
+        const diff = await job.deps.images.rootfsDiff(r.id, {
+          skip: (p) => skip.some((x) => p === x || p.startsWith(`${x}/`)),
+        });
+        return await job.deps.images.commit(diff, {
+          parentImageId: s.imageId,
+          config: s.config,
+          containerId: r.id,
+          createdBy,
+        });
+      } finally {
+        if (id !== undefined) {
+          await job.deps.containers.remove(id).catch(() => undefined);
+          job.emit({
+            stream: `Removing intermediate container ${short(id)}\n`,
+          });
+        }
+      }
+    },
+  });
+}
+
+/** RUN --mount specs → mounts (BuildKit's options: type, target, id, sharing, from, source, readonly). */
+async function runMounts(
+  job: BuildJob,
+  specs: string[],
+): Promise<RunSpec["mounts"]> {
+  const out: RunSpec["mounts"] = [];
+  for (const spec of specs) {
+    const o: Record<string, string> = {};
+    for (const part of spec.split(",")) {
+      const eq = part.indexOf("=");
+      o[eq < 0 ? part : part.slice(0, eq)] =
+        eq < 0 ? "true" : part.slice(eq + 1);
+    }
+    const type = o.type ?? "bind";
+    const target = o.target ?? o.dst ?? o.destination;
+    if (!target)
+      throw new InvalidArgumentError(`mount ${spec}: target is required`);
+    const ro = o.readonly === "true" || o.ro === "true" || o.readonly === "";
+    if (type === "cache") {
+      const id = o.id ?? target;
+      const dir = join(
+        job.deps.dir,
+        "cache-mounts",
+        createHash("sha256").update(id).digest("hex").slice(0, 32),
+      );
+      await mkdir(dir, { recursive: true, mode: 0o755 });
+      out.push({ type: "bind", source: dir, target, readOnly: ro });
+    } else if (type === "tmpfs") {
+      out.push({ type: "tmpfs", source: "", target, readOnly: false });
+    } else if (type === "bind") {
+      if (o.from !== undefined)
+        throw new NotImplementedError(
+          "not implemented: RUN --mount=type=bind,from=…",
+        );
+      const rel = await resolveInRoot(
+        job.contextDir,
+        posix.normalize(`/${o.source ?? ""}`).slice(1),
+        o.source ?? ".",
+      );
+      out.push({
+        type: "bind",
+        source: join(job.contextDir, rel),
+        target,
+        readOnly: !(o.rw === "true" || o.readwrite === "true"),
+      });
+    } else
+      throw new NotImplementedError(
+        `not implemented: RUN --mount=type=${type}`,
+      );
+  }
+  return out;
+}

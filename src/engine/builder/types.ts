@@ -1,0 +1,84 @@
+import type { ContainerConfig } from "../../oci/image.ts";
+import type { Logger } from "../../util/log.ts";
+import type { ImageService, Instruction } from "../images/index.ts";
+import type { BuildCache } from "./cache.ts";
+import type { BuildContainers } from "./contract.ts";
+import type { DockerIgnore } from "./dockerignore.ts";
+
+/** The classic POST /build parameters the builder acts on. */
+export type BuildOptions = {
+  /** Path of the Dockerfile inside the context. */
+  dockerfile: string;
+  tags: string[];
+  /** --build-arg values; null means "take it from the client's environment" (unset here). */
+  buildArgs: Record<string, string | null>;
+  labels: Record<string, string>;
+  target?: string;
+  noCache: boolean;
+  pull: boolean;
+  quiet: boolean;
+  /** Remove intermediate containers after a successful step (always done here, see docs). */
+  rm: boolean;
+  forceRm: boolean;
+  networkMode: string;
+  extraHosts: string[];
+  cacheFrom: string[];
+  shmSize?: number;
+  memory?: number;
+  cpuShares?: number;
+  signal?: AbortSignal;
+};
+
+/** One JSON line of /build's output (Docker's jsonmessage). */
+export type BuildMessage = {
+  stream?: string;
+  aux?: { ID: string };
+  error?: string;
+  errorDetail?: { code?: number; message: string };
+};
+
+/** What the steps of one build share. */
+export type BuildDeps = {
+  images: ImageService;
+  containers: BuildContainers;
+  cache: BuildCache;
+  /** The builder's directory (<data-root>/builder). */
+  dir: string;
+  log: Logger;
+};
+
+/** One build in progress: its context, options, output and variables. */
+export type BuildJob = {
+  deps: BuildDeps;
+  options: BuildOptions;
+  contextDir: string;
+  ignore: DockerIgnore | undefined;
+  escape: string;
+  emit: (m: BuildMessage) => void;
+  /** Meta ARGs (before the first FROM) with their values. */
+  metaArgs: Map<string, string>;
+  /** Build args some ARG consumed (for the "not consumed" warning). */
+  usedArgs: Set<string>;
+  /** The image a stage produced, by stage index (awaited by COPY --from, FROM <stage>). */
+  stageImage: (ref: string) => Promise<string> | undefined;
+  signal: AbortSignal;
+  /** Image of an empty root filesystem for FROM scratch. */
+  scratch: () => Promise<string>;
+};
+
+/** The evolving state of one stage. */
+export type StageState = {
+  imageId: string;
+  config: ContainerConfig;
+  /** ARGs declared in this stage and their values (undefined = declared, no value). */
+  args: Map<string, string | undefined>;
+  cmdSet: boolean;
+  /** False once a step missed the cache: every later step rebuilds. */
+  cacheValid: boolean;
+  author?: string;
+};
+
+/** RUN as typed by the parser. */
+export type RunInstruction = Extract<Instruction, { kind: "RUN" }>;
+/** COPY/ADD as typed by the parser. */
+export type CopyInstruction = Extract<Instruction, { kind: "COPY" | "ADD" }>;

@@ -1,0 +1,41 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { RegistryApp, type AppOptions } from "./app.ts";
+import { defaultConfig, type RegistryConfig } from "./config.ts";
+import { buildServices } from "./main.ts";
+import type { StorageDriver } from "./storage/driver.ts";
+import { MemoryDriver } from "./storage/memory.ts";
+
+/**
+ * An in-process registry on a loopback port for unit tests: the real app
+ * over a memory driver (or the one given). Call close() when done.
+ */
+export async function testRegistry(
+  options: {
+    config?: Partial<RegistryConfig>;
+    app?: AppOptions;
+    driver?: StorageDriver;
+  } = {},
+): Promise<{
+  url: string;
+  app: RegistryApp;
+  driver: StorageDriver;
+  close: () => Promise<void>;
+}> {
+  const driver = options.driver ?? new MemoryDriver();
+  const config = { ...defaultConfig(), deleteEnabled: true, ...options.config };
+  const app = new RegistryApp(buildServices(driver, config), options.app ?? {});
+  const server = createServer(app.handle.bind(app));
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    app,
+    driver,
+    close: async () => {
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}

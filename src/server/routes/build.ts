@@ -1,0 +1,156 @@
+import type { Readable } from "node:stream";
+import {
+  InvalidArgumentError,
+  NotImplementedError,
+} from "../../util/errors.ts";
+import type { RequestContext } from "../http.ts";
+import type { Route } from "../router.ts";
+import { jsonLine } from "../streams.ts";
+import { refuseParam } from "./unbuilt.ts";
+
+/** The classic /build parameters the backend acts on. */
+export type BuildRequest = {
+  dockerfile: string;
+  tags: string[];
+  buildArgs: Record<string, string | null>;
+  labels: Record<string, string>;
+  target?: string;
+  noCache: boolean;
+  pull: boolean;
+  quiet: boolean;
+  rm: boolean;
+  forceRm: boolean;
+  networkMode: string;
+  extraHosts: string[];
+  cacheFrom: string[];
+  shmSize?: number;
+  memory?: number;
+  cpuShares?: number;
+  buildId?: string;
+  signal: AbortSignal;
+};
+
+/** What the build routes need from the engine (BuilderService implements it). */
+export interface BuildBackend {
+  /**
+   * Builds from a context tar, reporting JSON-lines messages through emit.
+   * Throws (before any emit) InvalidArgumentError for a bad context or
+   * Dockerfile; build failures after that are emitted as error messages.
+   */
+  build(
+    body: Readable,
+    request: BuildRequest,
+    emit: (m: Record<string, unknown>) => void,
+  ): Promise<string | undefined>;
+  /** Throws InvalidArgumentError for an unknown build id. */
+  cancel(buildId: string): void;
+  prune(options: {
+    all: boolean;
+    filters: Record<string, string[]>;
+  }): Promise<{ CachesDeleted: string[] | null; SpaceReclaimed: number }>;
+}
+
+/** The route table for /build, /build/prune and /build/cancel. */
+export function buildRoutes(backend: BuildBackend): Route[] {
+  return [
+    {
+      method: "POST",
+      path: "/build",
+      handler: (ctx) => postBuild(ctx, backend),
+    }, // 200 JSON lines, 400 bad context/Dockerfile, 501 BuildKit/remote/squash
+    {
+      method: "POST",
+      path: "/build/prune",
+      handler: async (ctx) =>
+        ctx.send(
+          200,
+          await backend.prune({ all: ctx.bool("all"), filters: ctx.filters() }),
+        ),
+    }, // 200, 400 bad filter
+    {
+      method: "POST",
+      path: "/build/cancel",
+      handler: async (ctx) => {
+        backend.cancel(ctx.q("id") ?? "");
+        ctx.empty(200);
+      },
+    }, // 200, 400 unknown id
+  ];
+}
+
+async function postBuild(ctx: RequestContext, b: BuildBackend): Promise<void> {
+  if (ctx.q("version") === "2")
+    throw new NotImplementedError(
+      "not implemented: BuildKit (version=2); wharf builds on the classic API: unset DOCKER_BUILDKIT or use DOCKER_BUILDKIT=0",
+    );
+  refuseParam(
+    ctx,
+    "remote",
+    "docker build from a remote URL or Git repository",
+  );
+  refuseParam(ctx, "squash", "docker build --squash", "bool");
+  const platform = ctx.q("platform");
+  if (platform && !/^linux(\/(amd64|x86_64))?$/.test(platform))
+    throw new NotImplementedError(
+      `not implemented: building for platform ${platform}`,
+    );
+  const controller = new AbortController();
+  // A client that goes away (Ctrl-C) cancels the build.
+  const conn = ctx.res ?? ctx.req.socket;
+  conn.once("close", () => {
+    if (!(ctx.res?.writableEnded ?? false)) controller.abort();
+  });
+  const request: BuildRequest = {
+    dockerfile: ctx.q("dockerfile") ?? "Dockerfile",
+    tags: ctx.query.getAll("t").filter(Boolean),
+    buildArgs: jsonParam(ctx, "buildargs", {}),
+    labels: jsonParam(ctx, "labels", {}),
+    noCache: ctx.bool("nocache"),
+    pull: ctx.bool("pull"),
+    quiet: ctx.bool("q"),
+    rm: ctx.bool("rm", true),
+    forceRm: ctx.bool("forcerm"),
+    networkMode: ctx.q("networkmode") || "default",
+    extraHosts: (ctx.q("extrahosts") ?? "").split(",").filter(Boolean),
+    cacheFrom: jsonParam(ctx, "cachefrom", []),
+    signal: controller.signal,
+  };
+  const target = ctx.q("target");
+  if (target) request.target = target;
+  const buildId = ctx.q("buildid");
+  if (buildId) request.buildId = buildId;
+  for (const [k, name] of [
+    ["shmSize", "shmsize"],
+    ["memory", "memory"],
+    ["cpuShares", "cpushares"],
+  ] as const) {
+    const v = ctx.int(name);
+    if (v) request[k] = v;
+  }
+  let out: NodeJS.WritableStream | undefined;
+  await b.build(ctx.body(), request, (m) => {
+    out ??= ctx.stream(200, "application/json");
+    out.write(jsonLine(m));
+  });
+  out ??= ctx.stream(200, "application/json");
+  out.end();
+}
+
+function jsonParam<T>(ctx: RequestContext, name: string, fallback: T): T {
+  const raw = ctx.q(name);
+  if (!raw) return fallback;
+  try {
+    const v: unknown = JSON.parse(raw);
+    if (v === null) return fallback;
+    if (typeof v !== "object")
+      throw new InvalidArgumentError(
+        `invalid ${name}: must be a JSON object or array`,
+      );
+    return v as T;
+  } catch (err) {
+    if (err instanceof InvalidArgumentError) throw err;
+    throw new InvalidArgumentError(
+      `invalid ${name}: ${(err as Error).message}`,
+    );
+  }
+}

@@ -1,0 +1,195 @@
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  mkdtempSync,
+  mkdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { join } from "node:path";
+import { skipReason, TestDaemon } from "../harness.ts";
+
+/** Writes files (path → content) into a new context dir. */
+function context(
+  root: string,
+  name: string,
+  files: Record<string, string>,
+): string {
+  const dir = join(root, name);
+  for (const [p, content] of Object.entries(files)) {
+    mkdirSync(join(dir, p, ".."), { recursive: true });
+    writeFileSync(join(dir, p), content);
+  }
+  return dir;
+}
+
+describe(
+  "docker build (classic builder) through the real Docker CLI",
+  { skip: skipReason() },
+  () => {
+    const d = new TestDaemon();
+    const root = mkdtempSync("/tmp/wharf-build-it-");
+    // compat: plain `docker build` must pick the classic builder from the ping header.
+    delete d.env.DOCKER_BUILDKIT;
+    before(async () => {
+      await d.start();
+      await d.importBusybox();
+    });
+    after(async () => {
+      await d.stop();
+      rmSync(root, { recursive: true, force: true });
+    });
+
+    test("the cache demonstration: shared steps hit with the same ids, content changes invalidate, mtime does not, restarts keep it", async () => {
+      const lv1 =
+        "FROM busybox\nENV A=1\nCOPY app.txt /app/\nRUN cat /app/app.txt > /copy\n";
+      const dir = context(root, "cache", {
+        Dockerfile: lv1,
+        "app.txt": "one\n",
+        "Dockerfile.lv2": `${lv1}CMD ["cat", "/copy"]\n`,
+      });
+      const first = await d.ok(["build", "-t", "test:lv1", dir]);
+      assert.match(first, /Step 1\/4 : FROM busybox/);
+      assert.match(first, /Successfully tagged test:lv1/);
+      const second = await d.ok([
+        "build",
+        "-t",
+        "test:lv2",
+        "-f",
+        join(dir, "Dockerfile.lv2"),
+        dir,
+      ]);
+      const ids = (out: string): string[] =>
+        [...out.matchAll(/ ---> ([0-9a-f]{12})\n/g)].map((m) => m[1]!);
+      assert.equal((second.match(/Using cache/g) ?? []).length, 3);
+      assert.deepEqual(ids(second).slice(0, 4), ids(first).slice(0, 4));
+      assert.equal((await d.ok(["run", "--rm", "test:lv2"])).trim(), "one");
+      writeFileSync(join(dir, "app.txt"), "one\n");
+      const touched = await d.ok(["build", "-t", "test:lv1", dir]);
+      assert.equal((touched.match(/Using cache/g) ?? []).length, 3);
+      writeFileSync(join(dir, "app.txt"), "two\n");
+      const changed = await d.ok(["build", "-t", "test:lv1", dir]);
+      assert.equal((changed.match(/Using cache/g) ?? []).length, 1, changed);
+      await d.halt();
+      await d.start();
+      const restarted = await d.ok(["build", "-t", "test:lv1", dir]);
+      assert.equal((restarted.match(/Using cache/g) ?? []).length, 3);
+      assert.doesNotMatch(await d.ok(["images"]), /<none>/);
+      const history = await d.ok([
+        "history",
+        "--no-trunc",
+        "--format",
+        "{{.CreatedBy}}",
+        "test:lv2",
+      ]);
+      assert.match(history, /CMD \["cat","\/copy"\]/);
+      assert.match(history, /\/bin\/sh -c cat \/app\/app.txt > \/copy/);
+    });
+
+    test("multi-stage: independent stages run in parallel, --target stops at a stage, COPY --from copies", async () => {
+      const dir = context(root, "multi", {
+        Dockerfile: [
+          "FROM busybox AS a",
+          "RUN sleep 2 && echo a > /a",
+          "FROM busybox AS b",
+          "RUN sleep 2 && echo b > /b",
+          "FROM busybox AS unused",
+          "RUN exit 1",
+          "FROM busybox",
+          "COPY --from=a /a /out/a",
+          "COPY --from=1 /b /out/b",
+          'CMD ["cat", "/out/a", "/out/b"]',
+          "",
+        ].join("\n"),
+      });
+      const start = Date.now();
+      // --network none: bridge endpoint set-up is serialised in the networks service (about 1 s per container here).
+      const out = await d.ok([
+        "build",
+        "--no-cache",
+        "--network",
+        "none",
+        "-t",
+        "multi",
+        dir,
+      ]);
+      const took = Date.now() - start;
+      assert.doesNotMatch(out, /exit 1/);
+      assert.equal(
+        (await d.ok(["run", "--rm", "multi"])).replace(/\s+/g, " ").trim(),
+        "a b",
+      );
+      // Sequential stages would need 4 s of sleeping.
+      assert.ok(took < 4000, `two sleep 2 stages took ${took} ms`);
+      const target = await d.ok([
+        "build",
+        "--target",
+        "a",
+        "-t",
+        "multi:a",
+        dir,
+      ]);
+      assert.doesNotMatch(target, /sleep 2 && echo b/);
+    });
+
+    test("RUN --mount=type=cache keeps files across --no-cache builds; heredoc RUN and COPY work", async () => {
+      const dir = context(root, "mounts", {
+        Dockerfile: [
+          "FROM busybox",
+          "RUN --mount=type=cache,target=/cache echo x >> /cache/log && wc -l < /cache/log > /count",
+          "RUN <<EOF",
+          "echo from heredoc > /here",
+          "EOF",
+          "COPY <<EOF /etc/conf",
+          "key=value",
+          "EOF",
+          'CMD ["cat", "/count", "/here", "/etc/conf"]',
+          "",
+        ].join("\n"),
+      });
+      await d.ok(["build", "--no-cache", "-t", "mounts", dir]);
+      await d.ok(["build", "--no-cache", "-t", "mounts", dir]);
+      assert.deepEqual(
+        (await d.ok(["run", "--rm", "mounts"])).trim().split("\n"),
+        ["2", "from heredoc", "key=value"],
+      );
+    });
+
+    test("bad input: syntax errors name the line, escapes are refused, a failing RUN leaves no container", async () => {
+      const dir = context(root, "bad", {
+        Dockerfile: "FROM busybox\nRUN true\nBOGUS x\n",
+        "ok.txt": "x",
+      });
+      const syntax = await d.docker(["build", dir]);
+      assert.notEqual(syntax.code, 0);
+      assert.match(syntax.stderr, /line 3: unknown instruction: BOGUS/);
+      writeFileSync(
+        join(dir, "Dockerfile"),
+        "FROM busybox\nCOPY ../etc/passwd /\n",
+      );
+      assert.match(
+        (await d.docker(["build", dir])).stderr,
+        /forbidden path outside the build context/,
+      );
+      symlinkSync("../../../../etc", join(dir, "up"));
+      writeFileSync(
+        join(dir, "Dockerfile"),
+        "FROM busybox\nCOPY up/passwd /\n",
+      );
+      assert.match(
+        (await d.docker(["build", dir])).stderr,
+        /forbidden path outside the build context/,
+      );
+      rmSync(join(dir, "up"));
+      writeFileSync(join(dir, "Dockerfile"), "FROM busybox\nRUN exit 7\n");
+      const failed = await d.docker(["build", dir]);
+      assert.equal(failed.code, 7);
+      assert.match(
+        failed.stderr,
+        /The command '\/bin\/sh -c exit 7' returned a non-zero code: 7/,
+      );
+      assert.equal((await d.ok(["ps", "-aq"])).trim(), "");
+    });
+  },
+);
