@@ -3,7 +3,7 @@ import { mkdir, readFile } from "node:fs/promises";
 import { isIP } from "node:net";
 import { join } from "node:path";
 import { EventBus, matchesEventFilters } from "../engine/events/index.ts";
-import { ImageService } from "../engine/images/index.ts";
+import { ImageService, registryOptions } from "../engine/images/index.ts";
 import {
   ContainerService,
   ContainerStore,
@@ -40,6 +40,7 @@ import { imageRoutes } from "../server/routes/images.ts";
 import { systemRoutes } from "../server/routes/system.ts";
 import { volumeRoutes } from "../server/routes/volumes.ts";
 import { unbuiltRoutes } from "../server/routes/unbuilt.ts";
+import { registryRoutes } from "../server/routes/registry.ts";
 import { inactiveSwarmRoutes } from "../server/routes/swarm.ts";
 import { errorMessage, InvalidArgumentError } from "../util/errors.ts";
 import type { Logger } from "../util/log.ts";
@@ -69,6 +70,12 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
   const warnings = await prepareHost(log);
   const events = new EventBus();
 
+  const registry = registryOptions({
+    "registry-mirrors": config.extra.registryMirrors,
+    "insecure-registries": config.extra.insecureRegistries,
+    "max-concurrent-downloads": config.extra.maxConcurrentDownloads,
+    "max-concurrent-uploads": config.extra.maxConcurrentUploads,
+  });
   // Container records first: images and networks get narrow views of them
   // at construction (contracts.ts), the records load in containers.init().
   const records = new ContainerStore(config.dataRoot);
@@ -76,6 +83,7 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
     root: config.dataRoot,
     events,
     log,
+    registry,
     usage: imageUsage(records),
   });
   await images.init();
@@ -209,6 +217,7 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
     }),
   );
   router.add(imageRoutes(images));
+  router.add(registryRoutes(images));
   router.add(containerRoutes(withCreateDefaults(containers, settings)));
   router.add(volumeRoutes(volumes));
   router.add(archiveRoutes(containers));
@@ -236,6 +245,7 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
     },
     close: async () => {
       containers.close();
+      images.registry.close();
       await dns.close();
       await networks.close();
     },

@@ -11,6 +11,12 @@ export type { CommitOptions } from "./commit.ts";
 export { applyChanges } from "./changes.ts";
 export type { UsageCheck } from "./remove.ts";
 export {
+  REGISTRY_KEYS,
+  registryInfo,
+  registryOptions,
+  type RegistryOptions,
+} from "./registry-config.ts";
+export {
   parseDockerfile,
   parseError,
   type Dockerfile,

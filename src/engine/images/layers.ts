@@ -1,9 +1,13 @@
 import { randomBytes } from "node:crypto";
 import type { Readable } from "node:stream";
+import { createGunzip } from "node:zlib";
 import { chainIds, sha256Digest, type Digest } from "../../oci/digest.ts";
 import type { LayerStore } from "../../storage/layers/layer-store.ts";
 import { InvalidArgumentError } from "../../util/errors.ts";
 import type { ImageStore, LayerRecord } from "./store.ts";
+
+/** Snapshot keys of layers being unpacked; leftovers of a crash are removed at start. */
+export const EXTRACT_PREFIX = "extract-";
 
 /** What layer bookkeeping needs. */
 export type LayerDeps = { store: ImageStore; layers: LayerStore };
@@ -19,15 +23,19 @@ export async function unpackLayer(
   parent: LayerRecord | undefined,
   tar: Readable,
   expected?: Digest,
+  blob?: LayerRecord["blob"],
 ): Promise<{ record: LayerRecord; created: boolean }> {
-  const key = `extract-${randomBytes(8).toString("hex")}`;
-  const writer = await deps.store.content.writer();
+  const key = `${EXTRACT_PREFIX}${randomBytes(8).toString("hex")}`;
+  // A pulled layer's tar is not kept: its compressed blob already is.
+  const writer = blob ? undefined : await deps.store.content.writer();
   let committed = false;
   try {
     await deps.layers.prepare(key, parent ? { parent: parent.chainId } : {});
-    const r = await deps.layers.apply(key, tar, {
-      tee: (c) => writer.write(c),
-    });
+    const r = await deps.layers.apply(
+      key,
+      tar,
+      writer ? { tee: (c) => writer.write(c) } : {},
+    );
     if (expected !== undefined && r.diffId !== expected)
       throw new InvalidArgumentError(
         `invalid diffID for layer: expected ${JSON.stringify(expected)}, got ${JSON.stringify(r.diffId)}`,
@@ -38,7 +46,7 @@ export async function unpackLayer(
     const existing = await deps.store.layers.get(chainId.slice(7));
     if (existing && (await deps.layers.stat(chainId)))
       return { record: existing, created: false };
-    await writer.commit({ digest: r.diffId });
+    await writer?.commit({ digest: r.diffId });
     const record: LayerRecord = {
       chainId,
       diffId: r.diffId,
@@ -46,12 +54,13 @@ export async function unpackLayer(
       tarSize: r.tarSize,
     };
     if (parent) record.parent = parent.chainId;
+    if (blob) record.blob = blob;
     await deps.layers.commit(chainId, key);
     committed = true;
     await deps.store.layers.put(chainId.slice(7), record);
     return { record, created: true };
   } finally {
-    await writer.abort();
+    await writer?.abort();
     if (!committed) await deps.layers.remove(key).catch(() => undefined);
   }
 }
@@ -88,6 +97,11 @@ export async function releaseLayers(
         ([, l]) => l.diffId === rec.diffId,
       );
       if (!shared) await deps.store.content.remove(rec.diffId);
+      const blobShared = (await deps.store.layers.list()).some(
+        ([, l]) => l.blob?.digest === rec.blob?.digest,
+      );
+      if (rec.blob && !blobShared)
+        await deps.store.content.remove(rec.blob.digest);
     }
     removed.push(chainId);
   }
@@ -103,4 +117,65 @@ export async function imageSize(
   for (const c of imageChainIds(deps, imageId))
     size += (await deps.store.layers.get(c.slice(7)))?.size ?? 0;
   return size;
+}
+
+/**
+ * The uncompressed tar of a layer and its size: the kept tar, or the
+ * pulled blob through gunzip. Throws NotFoundError when neither is there.
+ */
+export async function layerTar(
+  deps: LayerDeps,
+  record: LayerRecord,
+): Promise<{ stream: Readable; size: number }> {
+  if (!record.blob || (await deps.store.content.exists(record.diffId)))
+    return {
+      stream: await deps.store.content.readStream(record.diffId),
+      size: record.tarSize,
+    };
+  const file = await deps.store.content.readStream(record.blob.digest);
+  if (!isGzipLayer(record.blob.mediaType))
+    return { stream: file, size: record.tarSize };
+  const gunzip = createGunzip();
+  file.on("error", (err) => gunzip.destroy(err));
+  return { stream: file.pipe(gunzip), size: record.tarSize };
+}
+
+/** True for the gzip layer media types (Docker's and OCI's). */
+export function isGzipLayer(mediaType: string): boolean {
+  return mediaType.endsWith("gzip");
+}
+
+/**
+ * Removes what a crash left of layer work: snapshots still named
+ * extract-* and committed layers no image uses and nothing sits on
+ * (a pull or load cut short). Returns how many were removed.
+ */
+export async function sweepLayers(deps: LayerDeps): Promise<number> {
+  let swept = 0;
+  for (const s of await deps.layers.list())
+    if (s.name.startsWith(EXTRACT_PREFIX)) {
+      await deps.layers.remove(s.name);
+      swept++;
+    }
+  const used = new Set<Digest>();
+  for (const id of deps.store.ids())
+    for (const c of imageChainIds(deps, id)) used.add(c);
+  const records = await deps.store.layers.list();
+  const parents = new Set(
+    (await deps.layers.list()).map((s) => s.parent).filter(Boolean),
+  );
+  for (const [, rec] of records) {
+    if (used.has(rec.chainId) || parents.has(rec.chainId)) continue;
+    // Tops of unused chains: releaseLayers walks down while nothing else uses them.
+    const chain: Digest[] = [];
+    let cur: LayerRecord | undefined = rec;
+    while (cur) {
+      chain.unshift(cur.chainId);
+      cur = cur.parent
+        ? records.find(([, r]) => r.chainId === cur!.parent)?.[1]
+        : undefined;
+    }
+    swept += (await releaseLayers(deps, chain)).length;
+  }
+  return swept;
 }

@@ -1,7 +1,7 @@
 import type { Readable } from "node:stream";
 import { PassThrough } from "node:stream";
 import tar, { type Pack } from "tar-stream";
-import { sha256Digest, type Digest } from "../../oci/digest.ts";
+import { chainIds, sha256Digest, type Digest } from "../../oci/digest.ts";
 import type { ImageIndex, ImageManifest } from "../../oci/image.ts";
 import { MediaTypes } from "../../oci/media-types.ts";
 import {
@@ -11,7 +11,8 @@ import {
   type Reference,
 } from "../../oci/reference.ts";
 import type { EventBus } from "../events/index.ts";
-import type { LayerDeps } from "./layers.ts";
+import { layerTar, type LayerDeps } from "./layers.ts";
+import type { LayerRecord } from "./store.ts";
 import { resolveImage } from "./resolve.ts";
 
 /**
@@ -67,23 +68,26 @@ async function writeArchive(
     mode: 0o755,
     mtime,
   });
-  const blob = async (digest: Digest, data?: Buffer): Promise<void> => {
+  const blob = async (
+    digest: Digest,
+    data?: Buffer,
+    layer?: LayerRecord,
+  ): Promise<void> => {
     if (written.has(digest)) return;
     written.add(digest);
     const name = `blobs/sha256/${digest.slice(7)}`;
     if (data) return entry(pack, { name, mode: 0o644, mtime }, data);
-    const info = await deps.store.content.info(digest);
-    if (!info)
+    if (!layer)
       throw new Error(
         `save: layer blob ${digest} is missing from the content store`,
       );
-    const src = await deps.store.content.readStream(digest);
+    const src = await layerTar(deps, layer);
     await new Promise<void>((resolve, reject) => {
       const sink = pack.entry(
-        { name, mode: 0o644, mtime, size: info.size },
+        { name, mode: 0o644, mtime, size: src.size },
         (err) => (err ? reject(err) : resolve()),
       );
-      src.on("error", reject).pipe(sink);
+      src.stream.on("error", reject).pipe(sink);
     });
   };
   const index: ImageIndex = {
@@ -101,12 +105,16 @@ async function writeArchive(
     const config = deps.store.config(id);
     await blob(id, await deps.store.content.read(id));
     const layers = [];
-    for (const diffId of config.rootfs.diff_ids) {
-      await blob(diffId);
+    const chain = chainIds(config.rootfs.diff_ids);
+    for (const [i, diffId] of config.rootfs.diff_ids.entries()) {
+      const layer = await deps.store.layers.get(chain[i]!.slice(7));
+      if (!layer)
+        throw new Error(`save: layer ${chain[i]!} of ${id} is missing`);
+      await blob(diffId, undefined, layer);
       layers.push({
         mediaType: MediaTypes.ociLayer,
         digest: diffId,
-        size: (await deps.store.content.info(diffId))!.size,
+        size: layer.tarSize,
       });
     }
     const configSize = (await deps.store.content.info(id))!.size;

@@ -12,6 +12,7 @@ import type { Digest } from "../../oci/digest.ts";
 import {
   familiarName,
   familiarString,
+  fullName,
   isValidTag,
   withDefaultTag,
   type Reference,
@@ -19,19 +20,34 @@ import {
 import { LocalContentStore } from "../../storage/content/local-content-store.ts";
 import type { LayerStore } from "../../storage/layers/layer-store.ts";
 import { OverlayLayerStore } from "../../storage/layers/overlay.ts";
-import { InvalidArgumentError, NotFoundError } from "../../util/errors.ts";
+import {
+  InvalidArgumentError,
+  NotFoundError,
+  UnauthorizedError,
+} from "../../util/errors.ts";
 import { KeyedLock } from "../../util/lock.ts";
 import type { Logger } from "../../util/log.ts";
 import type { EventBus } from "../events/index.ts";
 import { commitImage, commitTarget, type CommitOptions } from "./commit.ts";
 import type { ImageProvider, ResolvedImage, RootfsPaths } from "./contract.ts";
 import { importImage, type ImportOptions } from "./import.ts";
-import { imageChainIds, imageSize } from "./layers.ts";
+import { imageChainIds, imageSize, sweepLayers } from "./layers.ts";
 import { listImages, pruneImages, type ListOptions } from "./list.ts";
 import { loadImages } from "./load.ts";
 import { removeImage, type UsageCheck } from "./remove.ts";
 import { parseRef, resolveImage } from "./resolve.ts";
 import { saveImages } from "./save.ts";
+import { BlobSources } from "./blob-sources.ts";
+import { pullImage } from "./pull.ts";
+import { pushImage } from "./push.ts";
+import { Progress, type ProgressSink } from "./progress.ts";
+import type { RegistryOptions } from "./registry-config.ts";
+import { RegistryClient } from "../../registry/client/registry-client.ts";
+import {
+  RegistryAuthError,
+  type Credentials,
+} from "../../registry/client/auth.ts";
+import { parsePlatform } from "../../registry/client/platform.ts";
 import { ImageStore } from "./store.ts";
 import { historyView, inspectView, summaryView } from "./view.ts";
 
@@ -57,6 +73,10 @@ export class ImageService implements ImageProvider {
   #tmp: string;
   #lock = new KeyedLock();
   #usage: UsageCheck = () => undefined;
+  /** The registry client (pull, push, login). */
+  readonly registry: RegistryClient;
+  readonly sources: BlobSources;
+  #registryOptions: RegistryOptions;
 
   /** `layers` defaults to overlay under <root>/overlay; pass a CopyLayerStore where overlayfs is missing. */
   constructor(options: {
@@ -64,9 +84,21 @@ export class ImageService implements ImageProvider {
     events: EventBus;
     log: Logger;
     layers?: LayerStore;
+    registry?: RegistryOptions;
     /** Which container uses an image (rmi refuses it); none when absent. */
     usage?: UsageCheck;
   }) {
+    this.#registryOptions = options.registry ?? {
+      settings: { mirrors: [], insecure: [], certsDirs: [] },
+      maxDownloads: 3,
+      maxUploads: 5,
+      timeoutMs: 60_000,
+    };
+    this.registry = new RegistryClient({
+      settings: this.#registryOptions.settings,
+      timeoutMs: this.#registryOptions.timeoutMs,
+    });
+    this.sources = new BlobSources({ imageDir: join(options.root, "image") });
     this.content = new LocalContentStore({
       root: join(options.root, "content"),
     });
@@ -89,11 +121,15 @@ export class ImageService implements ImageProvider {
     const swept = await this.content.cleanIngest();
     await this.layers.init();
     await this.store.init();
+    await this.sources.init();
+    // A crash mid-pull/load/import/commit leaves extract-* snapshots and unused layers.
+    const sweptLayers = await sweepLayers(this.#deps());
     await rm(this.#tmp, { recursive: true, force: true });
     await mkdir(this.#tmp, { recursive: true, mode: 0o700 });
     this.#log.debug("images ready", {
       images: this.store.size,
       sweptIngests: swept,
+      sweptLayers,
     });
   }
 
@@ -289,6 +325,138 @@ export class ImageService implements ImageProvider {
     );
   }
 
+  /**
+   * POST /images/create?fromImage=: pulls `name` (with `tag`, a tag or a
+   * digest; no tag at all pulls every tag). Progress goes to `progress`.
+   * Throws InvalidArgumentError for a bad reference or platform,
+   * NotFoundError for an unknown manifest, UnauthorizedError when refused.
+   */
+  async pull(
+    name: string,
+    options: {
+      tag?: string;
+      platform?: string;
+      credentials: Credentials;
+      progress: ProgressSink;
+      signal?: AbortSignal;
+    },
+  ): Promise<void> {
+    let ref = parseRef(name);
+    const tag = options.tag;
+    if (tag) {
+      if (tag.includes(":"))
+        ref = { domain: ref.domain, path: ref.path, digest: tag };
+      else if (!isValidTag(tag))
+        throw new InvalidArgumentError(`invalid tag format`);
+      else ref = { domain: ref.domain, path: ref.path, tag };
+    }
+    let platform;
+    try {
+      platform = parsePlatform(options.platform ?? "");
+    } catch (err) {
+      throw new InvalidArgumentError((err as Error).message);
+    }
+    const progress = new Progress(options.progress);
+    const deps = {
+      ...this.#deps(),
+      registry: this.registry,
+      sources: this.sources,
+      maxDownloads: this.#registryOptions.maxDownloads,
+      tag: (r: Reference, id: Digest) => this.#tag(r, id),
+    };
+    const one = {
+      credentials: options.credentials,
+      progress,
+      ...(platform ? { platform } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    };
+    await this.#locked(async () => {
+      if (ref.tag !== undefined || ref.digest !== undefined)
+        return void (await registryErrors(pullImage(deps, ref, one)));
+      // compat: no tag pulls all tags (docker pull --all-tags).
+      const repo = await registryErrors(
+        this.registry.repository(ref.domain, ref.path, {
+          credentials: options.credentials,
+        }),
+      );
+      const tags = await registryErrors(repo.tags(options.signal));
+      for (const t of tags)
+        await registryErrors(pullImage(deps, { ...ref, tag: t }, one));
+      progress.status(
+        `Status: Downloaded newer image for ${familiarName(ref)}`,
+      );
+    });
+  }
+
+  /**
+   * POST /images/{name}/push: pushes `tag`, or every local tag of the
+   * repository when neither name nor options carry one. Throws
+   * NotFoundError, InvalidArgumentError, UnauthorizedError.
+   */
+  async push(
+    name: string,
+    options: {
+      tag?: string;
+      credentials: Credentials;
+      progress: ProgressSink;
+      signal?: AbortSignal;
+    },
+  ): Promise<void> {
+    const ref = parseRef(name);
+    if (options.tag && !isValidTag(options.tag))
+      throw new InvalidArgumentError(`invalid tag format`);
+    const named = { domain: ref.domain, path: ref.path };
+    const tags = options.tag
+      ? [options.tag]
+      : ref.tag !== undefined
+        ? [ref.tag]
+        : this.store
+            .ids()
+            .flatMap((id) => this.store.refsOf(id))
+            .filter(
+              (r) =>
+                r.domain === ref.domain &&
+                r.path === ref.path &&
+                r.tag !== undefined,
+            )
+            .map((r) => r.tag!);
+    const progress = new Progress(options.progress);
+    // compat: moby names the repository first, then fails in-stream.
+    progress.status(`The push refers to repository [${fullName(ref)}]`);
+    if (tags.length === 0)
+      throw new NotFoundError(
+        `An image does not exist locally with the tag: ${familiarName(ref)}`,
+      );
+    const deps = {
+      ...this.#deps(),
+      registry: this.registry,
+      sources: this.sources,
+      maxUploads: this.#registryOptions.maxUploads,
+    };
+    await this.#locked(async () => {
+      for (const tag of tags)
+        await registryErrors(
+          pushImage(
+            deps,
+            { ...named, tag },
+            {
+              credentials: options.credentials,
+              progress,
+              ...(options.signal ? { signal: options.signal } : {}),
+            },
+          ),
+        );
+    });
+  }
+
+  /** POST /auth: checks credentials against the registry. Throws UnauthorizedError when refused. */
+  async login(server: string, credentials: Credentials): Promise<void> {
+    await registryErrors(
+      this.registry.login(loginDomain(server), credentials),
+      "unauthorized",
+    );
+  }
+
   /** GET /images/get and /images/{name}/get: a tar stream. Throws NotFoundError before streaming. */
   save(names: string[]): Readable {
     if (names.length === 0) throw new InvalidArgumentError("no images to save");
@@ -342,4 +510,37 @@ function platformOf(c: {
   variant?: string;
 }): string {
   return [c.os, c.architecture, c.variant].filter(Boolean).join("/");
+}
+
+/**
+ * Maps the registry client's auth failures: 401 for a login (`status`),
+ * else a plain error. compat: a 401 on pull makes the Docker CLI prompt for
+ * credentials on stdin; dockerd answers registry auth failures of pull and
+ * push with 500 or in-stream.
+ */
+async function registryErrors<T>(
+  p: Promise<T>,
+  status?: "unauthorized",
+): Promise<T> {
+  try {
+    return await p;
+  } catch (err) {
+    if (err instanceof RegistryAuthError && status === "unauthorized")
+      throw new UnauthorizedError(err.message);
+    if (err instanceof RegistryAuthError) throw new Error(err.message);
+    throw err;
+  }
+}
+
+/**
+ * The registry host of a login's server address: empty and Docker Hub's
+ * index URLs mean docker.io; URLs lose scheme and path (moby's
+ * ConvertToHostname).
+ */
+export function loginDomain(server: string): string {
+  let s = server.trim();
+  if (s === "" || /^(https?:\/\/)?(index\.)?docker\.io(\/.*)?$/.test(s))
+    return "docker.io";
+  s = s.replace(/^https?:\/\//, "");
+  return s.split("/")[0]!;
 }

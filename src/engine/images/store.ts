@@ -28,6 +28,11 @@ export type LayerRecord = {
   size: number;
   /** Bytes of the uncompressed tar, kept in the content store under diffId. */
   tarSize: number;
+  /**
+   * A pulled layer keeps the compressed blob as pulled instead of the tar:
+   * the content store holds it under this digest, and save/push read it.
+   */
+  blob?: { digest: Digest; size: number; mediaType: string };
 };
 
 type RepositoriesFile = {

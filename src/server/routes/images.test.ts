@@ -34,6 +34,13 @@ const fake: ImagesBackend = {
   ),
   save: (names) => Readable.from([Buffer.from(`tar of ${names.join(",")}`)]),
   load: async () => ["Loaded image: busybox:latest\n"],
+  pull: async (name, o) => {
+    calls.push(`pull ${name} ${o.tag ?? ""} ${o.platform ?? ""}`);
+    if (name === "nope")
+      throw new NotFoundError("manifest for nope:latest not found");
+    o.progress({ status: "Pulling from library/busybox", id: "latest" });
+    if (name === "half") throw new Error("unexpected EOF");
+  },
 };
 const router = imageRoutes(fake);
 
@@ -76,7 +83,7 @@ test("DELETE /images/{name} answers 409 on conflict and the item list when force
   ]);
 });
 
-test("POST /images/create imports from the body and streams the id; fromImage is 501", async () => {
+test("POST /images/create imports from the body and streams the id", async () => {
   const r = await inject(
     router,
     "POST",
@@ -86,13 +93,33 @@ test("POST /images/create imports from the body and streams the id; fromImage is
   assert.equal(r.status, 200);
   assert.deepEqual(JSON.parse(r.body), { status: "sha256:abc" });
   assert.equal(calls.at(-1), 'import - busybox ["CMD sh"]');
-  const pull = await inject(
+});
+
+test("POST /images/create?fromImage= pulls: early failures keep their status, later ones go in-stream", async () => {
+  const ok = await inject(
     router,
     "POST",
-    "/images/create?fromImage=busybox&tag=latest",
+    "/images/create?fromImage=busybox&tag=latest&platform=linux%2Farm64",
   );
-  assert.equal(pull.status, 501);
-  assert.match(JSON.parse(pull.body).message, /not implemented: pull/);
+  assert.equal(ok.status, 200);
+  assert.deepEqual(JSON.parse(ok.body), {
+    status: "Pulling from library/busybox",
+    id: "latest",
+  });
+  assert.equal(calls.at(-1), "pull busybox latest linux/arm64");
+  const missing = await inject(router, "POST", "/images/create?fromImage=nope");
+  assert.equal(missing.status, 404);
+  assert.match(JSON.parse(missing.body).message, /manifest for nope/);
+  const half = await inject(router, "POST", "/images/create?fromImage=half");
+  assert.equal(half.status, 200);
+  const lines = half.body
+    .trim()
+    .split("\r\n")
+    .map((l) => JSON.parse(l) as unknown);
+  assert.deepEqual(lines.at(-1), {
+    errorDetail: { message: "unexpected EOF" },
+    error: "unexpected EOF",
+  });
 });
 
 test("POST /images/load streams JSON lines and GET /images/get streams a tar", async () => {
@@ -141,7 +168,6 @@ test("image query parameters wharf does not act on answer 501 only when set", as
 test("Docker endpoints wharf lacks answer 501 naming the feature, after the real routes", async () => {
   const r = [...imageRoutes(fake), ...unbuiltRoutes()];
   for (const [m, p, what] of [
-    ["POST", "/images/localhost:5000/a/b:1/push", "push"],
     ["GET", "/images/search?term=x", "search"],
     ["POST", "/swarm/init", "swarm"],
   ] as const) {

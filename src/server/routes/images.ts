@@ -6,13 +6,11 @@ import type {
   ImagePruneResponse,
   ImageSummary,
 } from "../../api/images.ts";
-import {
-  InvalidArgumentError,
-  NotImplementedError,
-} from "../../util/errors.ts";
+import { InvalidArgumentError } from "../../util/errors.ts";
 import type { RequestContext } from "../http.ts";
 import type { Route } from "../router.ts";
 import { jsonLine } from "../streams.ts";
+import { ProgressStream, registryAuth, type AuthConfig } from "./registry.ts";
 import { refuseParam } from "./unbuilt.ts";
 
 /** What the image routes need from the engine (ImageService implements it). */
@@ -45,6 +43,20 @@ export interface ImagesBackend {
       changes?: string[];
     },
   ): Promise<string>;
+  /**
+   * Pulls from a registry, writing Docker's progress messages to
+   * `progress`. Throws InvalidArgumentError, NotFoundError, UnauthorizedError.
+   */
+  pull(
+    name: string,
+    options: {
+      tag?: string;
+      platform?: string;
+      credentials: AuthConfig;
+      progress: (message: unknown) => void;
+      signal?: AbortSignal;
+    },
+  ): Promise<void>;
   /** A tar stream; throws NotFoundError before streaming for unknown names. */
   save(names: string[]): Readable;
   /** Returns the "Loaded image: …\n" lines. */
@@ -64,7 +76,7 @@ export function imageRoutes(backend: ImagesBackend): Route[] {
   });
   return [
     r("GET", "/images/json", getImagesJson), // 200, 400 bad filter
-    r("POST", "/images/create", postImagesCreate), // 200 JSON progress, 400 bad repo/changes, 501 pull
+    r("POST", "/images/create", postImagesCreate), // 200 JSON progress, 400 bad ref/repo/changes, 404 unknown manifest, 401 refused
     r("POST", "/images/load", postImagesLoad), // 200 JSON lines, 400 bad archive
     r("POST", "/images/prune", postImagesPrune), // 200, 400 bad filter
     r("GET", "/images/get", getImagesGet), // 200 tar, 404 no such image
@@ -94,8 +106,8 @@ async function postImagesCreate(
   ctx: RequestContext,
   b: ImagesBackend,
 ): Promise<void> {
-  if (ctx.q("fromImage"))
-    throw new NotImplementedError("not implemented: pull from a registry");
+  const fromImage = ctx.q("fromImage");
+  if (fromImage) return pull(ctx, b, fromImage);
   const fromSrc = ctx.q("fromSrc");
   refuseParam(ctx, "platform", "docker import --platform");
   if (!fromSrc)
@@ -111,6 +123,28 @@ async function postImagesCreate(
   const id = await b.import(fromSrc === "-" ? ctx.body() : undefined, opts);
   const out = ctx.stream(200, "application/json");
   out.end(jsonLine({ status: id }));
+}
+
+async function pull(
+  ctx: RequestContext,
+  b: ImagesBackend,
+  fromImage: string,
+): Promise<void> {
+  const stream = new ProgressStream(ctx);
+  const tag = ctx.q("tag");
+  const platform = ctx.q("platform");
+  try {
+    await b.pull(fromImage, {
+      credentials: registryAuth(ctx),
+      progress: stream.write,
+      signal: stream.signal,
+      ...(tag ? { tag } : {}),
+      ...(platform ? { platform } : {}),
+    });
+  } catch (err) {
+    return stream.finish(err as Error);
+  }
+  stream.finish();
 }
 
 async function postImagesLoad(

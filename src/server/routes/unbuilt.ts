@@ -22,9 +22,7 @@ export function refuseParam(
 const UNBUILT: [method: string, path: string, what: string][] = [
   ["POST", "/session", "BuildKit sessions"],
   ["POST", "/grpc", "BuildKit"],
-  ["POST", "/auth", "registry login"],
   ["GET", "/images/search", "registry search"],
-  ["POST", "/images/{name*}/push", "push to a registry"],
   ["GET", "/distribution/{name*}/json", "registry distribution inspect"],
   ["POST", "/swarm/init", "swarm mode"],
   ["POST", "/swarm/join", "swarm mode"],

@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream } from "node:fs";
+import { createReadStream } from "node:fs";
 import {
   mkdir,
   open,
@@ -11,13 +11,7 @@ import {
 } from "node:fs/promises";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import {
-  constants as zlibConstants,
-  createGunzip,
-  createGzip,
-  gunzipSync,
-} from "node:zlib";
+import { createGunzip, gunzipSync } from "node:zlib";
 import { randomBytes } from "node:crypto";
 import { DigestCounter, digestHex, type Digest } from "../../oci/digest.ts";
 import {
@@ -34,15 +28,15 @@ import type { BlobInfo, ContentStore, ContentWriter } from "./content-store.ts";
  * ```
  * <root>/
  *   blobs/sha256/<hex>     committed blobs, read-only (0444)
- *   blobs/sha256/<hex>.gz  the same, gzip-compressed (blobs of 64 KiB and
- *                          more, i.e. layers); digest and size are of the
- *                          uncompressed bytes, which every read returns
+ *   blobs/sha256/<hex>.gz  written by older wharf versions: the same blob
+ *                          gzip-compressed; still read (digest and size are
+ *                          of the uncompressed bytes), never written
  *   ingest/<random>        ingests in progress; removed by cleanIngest()
  * ```
  *
- * Layers are kept extracted by the layer store too, so their tars are only
- * read by save/commit: compressed (gzip level 1) they cost about half the
- * disk. Blobs of 4 GiB and more stay plain (gzip records the size mod 2^32).
+ * Blobs are stored exactly as ingested: compressing layer tars on the way
+ * in made `docker load` 4x slower than dockerd's (docs/architecture.md,
+ * "Content store format").
  */
 export class LocalContentStore implements ContentStore {
   readonly root: string;
@@ -200,16 +194,8 @@ class LocalWriter implements ContentWriter {
     }
     await fh.close();
     const dest = this.#store.blobPath(digest);
-    if (size >= COMPRESS_FROM && size < GZIP_SIZE_LIMIT) {
-      try {
-        await compressFile(this.#tmp, `${this.#tmp}.gz`);
-        await rename(`${this.#tmp}.gz`, `${dest}.gz`);
-      } finally {
-        await rm(`${this.#tmp}.gz`, { force: true });
-        await rm(this.#tmp, { force: true });
-      }
-      await rm(dest, { force: true }); // a plain copy from before
-    } else await rename(this.#tmp, dest);
+    await rename(this.#tmp, dest);
+    await rm(`${dest}.gz`, { force: true }); // a compressed copy from an older wharf
     await syncDir(join(this.#store.root, "blobs", "sha256"));
     return { digest, size };
   }
@@ -219,26 +205,6 @@ class LocalWriter implements ContentWriter {
     this.#fh = undefined;
     if (fh) await fh.close().catch(() => undefined);
     await rm(this.#tmp, { force: true });
-  }
-}
-
-/** Blobs this large and up are stored compressed (configs and manifests are not). */
-const COMPRESS_FROM = 64 * 1024;
-/** gzip's trailer holds the size mod 2^32: larger blobs stay plain. */
-const GZIP_SIZE_LIMIT = 2 ** 32;
-
-/** Gzips src into dest (level 1: layers compress well already at it), fsynced, 0444. */
-async function compressFile(src: string, dest: string): Promise<void> {
-  await pipeline(
-    createReadStream(src),
-    createGzip({ level: zlibConstants.Z_BEST_SPEED }),
-    createWriteStream(dest, { mode: 0o444 }),
-  );
-  const fh = await open(dest, "r");
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
   }
 }
 
