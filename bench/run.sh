@@ -33,6 +33,7 @@ unset DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_CERT_PATH
 # timeout --foreground everywhere: Ctrl-C must reach the timed command too.
 source "$BENCH_DIR/lib/engines.sh"
 source "$BENCH_DIR/lib/steps.sh"
+source "$BENCH_DIR/lib/compose.sh"
 trap cleanup EXIT
 trap 'echo "bench: interrupted" >&2; exit 130' INT TERM
 

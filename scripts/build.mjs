@@ -18,6 +18,8 @@ await Promise.all(
       sourcemap: "linked",
       external: ["koffi", "node-unix-socket"],
       logLevel: "warning",
+      // util/lazy-require.ts reads import.meta.url only outside the CJS bundle.
+      logOverride: { "empty-import-meta": "silent" },
     }),
   ),
 );

@@ -1,7 +1,11 @@
 /** The newest Engine API version wharfd speaks (Docker 28.x). */
 export const API_VERSION = "1.50";
-/** The oldest Engine API version wharfd accepts, as dockerd 28 does. */
-export const MIN_API_VERSION = "1.24";
+/**
+ * The oldest Engine API version wharfd accepts. compat: dockerd 20.10's
+ * minimum (dockerd 28 refuses below 1.24); the shapes that change below
+ * 1.25 are in server/routes/old-versions.ts.
+ */
+export const MIN_API_VERSION = "1.12";
 
 /** Compares two "1.NN" versions: negative when a < b, 0 when equal, positive when a > b. */
 export function compareVersions(a: string, b: string): number {

@@ -71,6 +71,15 @@ export async function up(ctx: ApplyContext, options: UpOptions): Promise<void> {
     if (!project.services[name])
       throw new ComposeError(`no such service: ${name}`);
   const services = selected.map((n) => project.services[n] as Service);
+  // images first (as compose v2): a missing image fails before networks and volumes exist
+  const images = new Map<string, string | undefined>();
+  for (const s of services.filter((x) => x.build))
+    images.set(s.name, await ensureImage(ctx, s, options));
+  await Promise.all(
+    services
+      .filter((x) => !x.build)
+      .map(async (s) => images.set(s.name, await ensureImage(ctx, s, options))),
+  );
   const nets = new Set(
     services.flatMap((s) =>
       s.network_mode ? [] : Object.keys(s.networks ?? {}),
@@ -85,14 +94,6 @@ export async function up(ctx: ApplyContext, options: UpOptions): Promise<void> {
     ),
   );
   await Promise.all([...vols].sort().map((v) => ensureVolume(ctx, v)));
-  const images = new Map<string, string | undefined>();
-  for (const s of services.filter((x) => x.build))
-    images.set(s.name, await ensureImage(ctx, s, options));
-  await Promise.all(
-    services
-      .filter((x) => !x.build)
-      .map(async (s) => images.set(s.name, await ensureImage(ctx, s, options))),
-  );
 
   const existing = await projectContainers(ctx.client, project.name);
   await orphans(ctx, existing, options);

@@ -39,6 +39,7 @@ import { imageRoutes } from "../server/routes/images.ts";
 import { systemRoutes } from "../server/routes/system.ts";
 import { volumeRoutes } from "../server/routes/volumes.ts";
 import { unbuiltRoutes } from "../server/routes/unbuilt.ts";
+import { inactiveSwarmRoutes } from "../server/routes/swarm.ts";
 import { errorMessage, InvalidArgumentError } from "../util/errors.ts";
 import type { Logger } from "../util/log.ts";
 import type { DaemonConfig } from "./config.ts";
@@ -211,6 +212,7 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
   router.add(archiveRoutes(containers));
   router.add(execRoutes(containers));
   router.add(networkRoutes(networks));
+  router.add(inactiveSwarmRoutes());
   router.add(buildRoutes(builder));
   router.add(unbuiltRoutes());
   log.debug("daemon wired", {

@@ -10,7 +10,11 @@
  */
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
 import { constants } from "node:os";
-import koffi from "koffi";
+import type Koffi from "koffi";
+import { lazyRequire } from "../util/lazy-require.ts";
+
+/** koffi, loaded on the first syscall (see util/lazy-require.ts). */
+const koffi = lazyRequire<typeof Koffi>("koffi");
 
 const CLONE_NEWNET = 0x40000000;
 const MS_BIND = 4096;
@@ -33,7 +37,7 @@ let libc: Libc | undefined;
 
 function load(): Libc {
   if (libc) return libc;
-  const lib = koffi.load("libc.so.6");
+  const lib = koffi().load("libc.so.6");
   libc = {
     unshare: lib.func("int unshare(int flags)") as Libc["unshare"],
     setns: lib.func("int setns(int fd, int nstype)") as Libc["setns"],
@@ -48,7 +52,7 @@ function load(): Libc {
 }
 
 function errnoError(call: string): Error {
-  const n = koffi.errno();
+  const n = koffi().errno();
   const name =
     Object.entries(constants.errno).find(([, v]) => v === n)?.[0] ?? `E${n}`;
   return Object.assign(new Error(`${call}: ${name}`), { code: name });

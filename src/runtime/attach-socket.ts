@@ -1,7 +1,12 @@
 import { closeSync, constants, openSync } from "node:fs";
 import { basename, dirname } from "node:path";
-import { SeqpacketSocket } from "node-unix-socket";
+import type { SeqpacketSocket } from "node-unix-socket";
+import { lazyRequire } from "../util/lazy-require.ts";
 import type { AttachConnection } from "./oci-runtime.ts";
+
+/** node-unix-socket, loaded on the first attach (see util/lazy-require.ts). */
+const unixSocket =
+  lazyRequire<typeof import("node-unix-socket")>("node-unix-socket");
 
 /** Packet type bytes conmon puts in front of output (conmon's config.h). */
 const STDOUT_PIPE = 2;
@@ -39,7 +44,7 @@ export function connectAttach(
     if (dirFd !== undefined) closeSync(dirFd);
     dirFd = undefined;
   };
-  const socket = new SeqpacketSocket();
+  const socket = new (unixSocket().SeqpacketSocket)();
   let closed = false;
   const close = (): void => {
     if (closed) return;

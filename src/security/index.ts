@@ -13,3 +13,4 @@ export {
   type SeccompSetup,
 } from "./seccomp/filters.ts";
 export type { ResolvedProfile } from "./seccomp/profile.ts";
+export { checkSysctls, type SysctlContext } from "./sysctl.ts";

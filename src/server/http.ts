@@ -2,7 +2,18 @@ import { parseFilterJson } from "../conventions/filters.ts";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex, Readable } from "node:stream";
 import { PassThrough } from "node:stream";
+import type { BodyName } from "../api/body-schemas.ts";
 import { InvalidArgumentError } from "../util/errors.ts";
+import { checkGoBody } from "../api/body-check.ts";
+import { goJsonSyntaxError } from "./json-syntax.ts";
+
+const MiB = 1024 * 1024;
+/**
+ * The largest JSON request body wharfd reads (create, update, exec, network
+ * and volume bodies are a few KiB). compat: dockerd reads any size; a limit
+ * keeps one client from making the daemon buffer gigabytes.
+ */
+export const JSON_BODY_LIMIT = 4 * MiB;
 
 /**
  * One API request as a handler sees it. For a plain request `res` is set; for
@@ -21,6 +32,7 @@ export class RequestContext {
   readonly version: string;
   #head: Buffer;
   #bodyRead = false;
+  #closeAfter = false;
   #hijacked = false;
 
   constructor(options: {
@@ -116,28 +128,75 @@ export class RequestContext {
     return out;
   }
 
-  /** Reads the whole body as a Buffer. */
-  async bodyBuffer(): Promise<Buffer> {
+  /**
+   * Reads the whole body as a Buffer, refusing one larger than `limit`
+   * bytes before reading it when Content-Length says so, else as soon as
+   * the count passes the limit (the rest is never buffered). Throws
+   * InvalidArgumentError for an oversized body; the connection is closed
+   * after the answer, so the unread rest is dropped rather than drained.
+   */
+  async bodyBuffer(limit = Infinity): Promise<Buffer> {
+    const declared = Number(this.req.headers["content-length"] ?? NaN);
+    if (declared > limit) this.#tooLarge(limit);
     const chunks: Buffer[] = [];
-    for await (const c of this.body()) chunks.push(c as Buffer);
+    let size = 0;
+    const stream = this.body();
+    for await (const c of stream) {
+      size += (c as Buffer).length;
+      if (size > limit) {
+        stream.destroy();
+        this.#tooLarge(limit);
+      }
+      chunks.push(c as Buffer);
+    }
     return Buffer.concat(chunks);
   }
 
+  #tooLarge(limit: number): never {
+    this.#closeAfter = true;
+    throw new InvalidArgumentError(
+      `request body is too large: the limit for a JSON body is ${limit / MiB} MiB`,
+    );
+  }
+
+  /** True when the connection must close after the answer (an unread body is left). */
+  get closeAfter(): boolean {
+    return this.#closeAfter;
+  }
+
   /**
-   * Reads the body as JSON. An empty body gives `fallback` (Docker allows an
-   * empty body on many POSTs); malformed JSON is InvalidArgumentError (400).
+   * Reads a JSON request body of at most JSON_BODY_LIMIT bytes. An empty
+   * body gives `fallback` (Docker allows an empty body on many POSTs), else
+   * "invalid JSON: got EOF while reading request body". Malformed JSON is
+   * refused with Go's decoder text ("invalid JSON: invalid character …").
+   * With `name`, the value is also checked against the Go types dockerd
+   * decodes that body into (body.ts): wrong types are refused, `null` fields
+   * are dropped, keys get their canonical case. All refusals are
+   * InvalidArgumentError (400).
    */
-  async json<T = unknown>(fallback?: T): Promise<T> {
-    const buf = await this.bodyBuffer();
-    if (buf.length === 0 || buf.toString().trim() === "") {
+  async json<T = unknown>(name?: BodyName, fallback?: T): Promise<T> {
+    const buf = await this.bodyBuffer(JSON_BODY_LIMIT);
+    const text = buf.toString("utf8");
+    if (text.trim() === "") {
       if (fallback !== undefined) return fallback;
-      throw new InvalidArgumentError("invalid JSON: request body is empty");
+      throw new InvalidArgumentError(
+        "invalid JSON: got EOF while reading request body",
+      );
     }
+    let value: unknown;
     try {
-      return JSON.parse(buf.toString("utf8")) as T;
-    } catch (err) {
-      throw new InvalidArgumentError(`invalid JSON: ${(err as Error).message}`);
+      value = JSON.parse(text);
+    } catch {
+      const why = goJsonSyntaxError(text) ?? "unexpected EOF";
+      throw new InvalidArgumentError(
+        why.startsWith("unexpected content") ? why : `invalid JSON: ${why}`,
+      );
     }
+    if (!name) return value as T;
+    const checked = checkGoBody(name, value);
+    if ("error" in checked)
+      throw new InvalidArgumentError(`invalid JSON: ${checked.error}`);
+    return checked.value as T;
   }
 
   /** Sends a JSON body with a status. */

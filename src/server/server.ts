@@ -6,12 +6,12 @@ import {
   type Server,
   type ServerResponse,
 } from "node:http";
-import { createServer as createTlsServer } from "node:https";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import type { TLSSocket } from "node:tls";
 import { chmod, chown, mkdir, rm } from "node:fs/promises";
 import { dirname } from "node:path";
+import { versionLessThan } from "../api/version.ts";
 import { errorMessage } from "../util/errors.ts";
 import type { Logger } from "../util/log.ts";
 import { RequestContext } from "./http.ts";
@@ -131,8 +131,9 @@ export class ApiServer {
         keepAliveTimeout: 60_000,
       };
       // Mutual TLS as dockerd's --tlsverify: unknown client certificates are refused in the handshake.
+      // node:https (and TLS with it) is loaded only for a TLS listener.
       const server = tls
-        ? createTlsServer({
+        ? (await import("node:https")).createServer({
             ...options,
             key: tls.key,
             cert: tls.cert,
@@ -367,20 +368,33 @@ export class ApiServer {
         socket?.end("HTTP/1.1 304 Not Modified\r\nContent-Length: 0\r\n\r\n");
       return;
     }
-    const body = JSON.stringify({ message }) + "\n";
+    // compat: through API 1.23 moby answers errors as text/plain (http.Error).
+    const old = /^\/v(\d+\.\d+)\//.exec(req.url ?? "");
+    const plain = old !== null && versionLessThan(old[1]!, "1.24");
+    const body = plain ? `${message}\n` : JSON.stringify({ message }) + "\n";
+    const type = plain
+      ? {
+          "Content-Type": "text/plain; charset=utf-8",
+          "X-Content-Type-Options": "nosniff",
+        }
+      : { "Content-Type": "application/json" };
+    // An oversized body is left unread: close instead of draining it.
+    const close: Record<string, string> = ctx?.closeAfter
+      ? { Connection: "close" }
+      : {};
     if (res) {
-      if (req.method === "HEAD")
-        res.writeHead(status, { "Content-Type": "application/json" }).end();
+      if (req.method === "HEAD") res.writeHead(status, type).end();
       else
         res
           .writeHead(status, {
-            "Content-Type": "application/json",
+            ...type,
             "Content-Length": Buffer.byteLength(body),
+            ...close,
           })
           .end(body);
     } else {
       socket?.end(
-        `HTTP/1.1 ${status} Error\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+        `HTTP/1.1 ${status} Error\r\nContent-Type: ${type["Content-Type"]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
       );
     }
   }

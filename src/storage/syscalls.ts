@@ -1,5 +1,9 @@
 import { constants } from "node:os";
-import koffi from "koffi";
+import type Koffi from "koffi";
+import { lazyRequire } from "../util/lazy-require.ts";
+
+/** koffi, loaded on the first syscall (see util/lazy-require.ts). */
+const koffi = lazyRequire<typeof Koffi>("koffi");
 
 /**
  * The few Linux syscalls storage needs that Node lacks, called through koffi
@@ -49,7 +53,7 @@ let libc: Libc | undefined;
 
 function load(): Libc {
   if (libc) return libc;
-  const lib = koffi.load("libc.so.6");
+  const lib = koffi().load("libc.so.6");
   libc = {
     mount: lib.func(
       "int mount(const char *src, const char *target, const char *type, unsigned long flags, const char *data)",
@@ -76,7 +80,7 @@ const errnoNames = new Map<number, string>(
 );
 
 function fail(call: string, path: string): never {
-  const n = koffi.errno();
+  const n = koffi().errno();
   const code = errnoNames.get(n) ?? `E${n}`;
   throw Object.assign(new Error(`${call} ${path}: ${code}`), {
     code,
@@ -145,7 +149,7 @@ export function lgetxattr(path: string, name: string): Buffer | undefined {
   const buf = Buffer.alloc(256);
   const n = Number(load().lgetxattr(path, name, buf, buf.length));
   if (n < 0) {
-    const code = errnoNames.get(koffi.errno());
+    const code = errnoNames.get(koffi().errno());
     if (code === "ENODATA" || code === "ENOTSUP" || code === "EOPNOTSUPP")
       return undefined;
     fail("lgetxattr", path);

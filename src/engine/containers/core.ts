@@ -96,23 +96,26 @@ export type Core = {
 };
 
 /** The OCI bundle directory of a container. */
-export function bundleOf(core: Core, id: string): string {
+export function bundleOf(core: Pick<Core, "execRoot">, id: string): string {
   return join(core.execRoot, "containers", id);
 }
 
 /** The bundle directory of an exec. */
-export function execBundleOf(core: Core, execId: string): string {
+export function execBundleOf(
+  core: Pick<Core, "execRoot">,
+  execId: string,
+): string {
   return join(core.execRoot, "execs", execId);
 }
 
 /** The k8s-file log of a container. */
-export function logPathOf(core: Core, id: string): string {
+export function logPathOf(core: Pick<Core, "store">, id: string): string {
   return join(core.store.dirOf(id), "ctr.log");
 }
 
 /** Publishes a container event with Docker's attributes. */
 export function publish(
-  core: Core,
+  core: Pick<Core, "events">,
   r: ContainerRecord,
   action: string,
   extra: Record<string, string> = {},

@@ -10,6 +10,7 @@ import { InvalidArgumentError } from "../../util/errors.ts";
 import { newId, randomName } from "../../util/ids.ts";
 import { parseSecurityOpt } from "../../security/index.ts";
 import { fault } from "../../util/fault.ts";
+import { allOrFirstError } from "../../util/promises.ts";
 import { nowRfc3339, publish, type Core } from "./core.ts";
 import {
   checkContainerName,
@@ -78,9 +79,15 @@ export async function createContainer(
   };
   try {
     await core.mounts.resolve(r);
-    warnings = await core.networking.create(r, body);
-    await mkdir(core.store.dirOf(id), { recursive: true, mode: 0o710 });
-    await core.images.prepareRootfs(id, image.id);
+    // The sandbox record and the writable layer are independent (each
+    // ends in an fsync): make them together; a failure undoes both below.
+    [warnings] = await allOrFirstError([
+      core.networking.create(r, body),
+      (async () => {
+        await mkdir(core.store.dirOf(id), { recursive: true, mode: 0o710 });
+        await core.images.prepareRootfs(id, image.id);
+      })(),
+    ] as const);
     fault("create:layer");
     await core.store.save(r);
   } catch (err) {

@@ -6,6 +6,12 @@ import type { Parts } from "./parts.ts";
 import { isRunning, type ContainerRecord } from "./record.ts";
 import { release } from "./resources.ts";
 
+/** What recording an exit uses. */
+export type ExitDeps = Pick<
+  Core,
+  "store" | "runtime" | "events" | "log" | "execRoot" | "releasers" | "probes"
+>;
+
 /**
  * Records an exit the monitor reported; the caller holds id's lock.
  * Returns false when the record was not running (a duplicate or stale
@@ -14,7 +20,7 @@ import { release } from "./resources.ts";
  * file still there, and records (and releases, idempotently) again.
  */
 export async function recordExit(
-  core: Core,
+  core: ExitDeps,
   r: ContainerRecord,
 ): Promise<boolean> {
   if (!isRunning(r)) return false;
@@ -22,6 +28,12 @@ export async function recordExit(
     bundle: bundleOf(core, r.id),
   });
   if (!status) return false;
+  // Released while the record still says running: a request racing the
+  // exit (rm without force, a restart policy's "restarting") never sees an
+  // exited container that still holds its run.
+  fault("exit:recorded");
+  await release(r, core.releasers, core.log);
+  fault("exit:released");
   r.state = {
     ...r.state,
     status: "exited",
@@ -31,10 +43,10 @@ export async function recordExit(
     finishedAt: nowRfc3339(status.finishedAt),
   };
   core.probes.stopped(r);
-  fault("exit:recorded");
-  await release(r, core.releasers, core.log);
-  fault("exit:released");
-  await core.store.save(r);
+  // An AutoRemove record is removed next: no fsync for a state about to go
+  // (a crash before the removal keeps it in the page cache; a power loss
+  // makes it a lost container, which the next boot removes too).
+  await core.store.save(r, { durable: !r.hostConfig.AutoRemove });
   if (status.oomKilled) publish(core, r, "oom");
   publish(core, r, "die", {
     exitCode: String(status.exitCode),

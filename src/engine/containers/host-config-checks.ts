@@ -12,6 +12,7 @@ import {
   NotImplementedError,
 } from "../../util/errors.ts";
 import { validateDeviceConfig } from "./devices.ts";
+import { checkIsolation } from "./isolation-checks.ts";
 
 /** Docker's built-in logging drivers; any other name is unknown. */
 const LOG_DRIVERS = [
@@ -57,6 +58,7 @@ export function checkHostConfig(
   const exists = o.exists ?? existsSync;
   const warnings: string[] = [];
   refuseUnbuilt(hc, body);
+  warnings.push(...checkIsolation(hc));
   checkModes(hc);
   checkRuntime(hc, o.runtimes ?? [o.runtime]);
   checkLogConfig(hc);

@@ -112,6 +112,10 @@ export async function removeVerb(
   options: RemoveOptions,
 ): Promise<void> {
   checkRemove(r, options.force === true);
+  // An exit being handled holds the lock until the restart policy decided:
+  // check again once it settled, or rm could cancel a pending restart.
+  if (!options.force)
+    await p.core.lock.run(r.id, async () => checkRemove(r, false));
   await cancelRestart(p, r);
   if (isRunning(r))
     await killContainer(p.core, r, p.waiters, "SIGKILL").catch(() => undefined);
@@ -154,7 +158,7 @@ async function forget(
 
 /** docker rename. Throws ConflictError for a taken name. */
 export async function renameVerb(
-  core: Core,
+  core: Pick<Core, "store" | "lock" | "events">,
   r: ContainerRecord,
   newName: string,
 ): Promise<void> {

@@ -57,9 +57,9 @@ export async function hold(
 /**
  * Undoes what r holds, newest first, and empties r.resources (the caller
  * saves the record). The process must be gone before its filesystem goes:
- * `runtime` is released first; the network and the filesystem chain
- * (shm → mounts → rootfs) do not depend on each other and are released
- * side by side; the bundle goes last. Failures are logged, never thrown:
+ * `runtime` comes first in the chain runtime → shm → mounts → rootfs; the
+ * network does not depend on that chain and is torn down beside it (each
+ * step is a spawn or a syscall); the bundle goes last. Failures are logged, never thrown:
  * the container is gone either way. Idempotent.
  */
 export async function release(
@@ -80,10 +80,10 @@ export async function release(
       });
     }
   };
-  await undo("runtime");
   await Promise.all([
     undo("network"),
     (async () => {
+      await undo("runtime");
       await undo("shm");
       await undo("mounts");
       await undo("rootfs");

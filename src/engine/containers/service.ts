@@ -67,7 +67,16 @@ export class ContainerService {
 
   /** Loads the records from disk. Call once, before restore(). */
   async init(): Promise<void> {
-    ({ orphans: this.#orphans } = await this.#core.store.load());
+    const loaded = await this.#core.store.load();
+    this.#orphans = loaded.orphans;
+    for (const { id, dropped } of loaded.repaired)
+      this.#core.log.warn(
+        "container record had wrongly typed fields; dropped",
+        {
+          id,
+          dropped,
+        },
+      );
     await this.#core.mounts.restore(this.#core.store.all(), isRunning);
   }
 

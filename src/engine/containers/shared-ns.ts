@@ -34,7 +34,7 @@ const MS_NODEV = 4;
 const MS_NOEXEC = 8;
 
 /** The host path of a shareable container's /dev/shm. */
-export function shmPathOf(core: Core, id: string): string {
+export function shmPathOf(core: Pick<Core, "store">, id: string): string {
   return join(core.store.dirOf(id), "shm");
 }
 
@@ -45,7 +45,7 @@ export function shmPathOf(core: Core, id: string): string {
  * for one not running.
  */
 export async function prepareSharedNamespaces(
-  core: Core,
+  core: Pick<Core, "store">,
   r: ContainerRecord,
 ): Promise<SharedNamespaces> {
   const hc = r.hostConfig;
@@ -74,7 +74,10 @@ export async function prepareSharedNamespaces(
 }
 
 /** Unmounts a shareable container's host-side /dev/shm; nothing when it is not mounted, a failure is logged (the container is gone either way). */
-export function releaseSharedNamespaces(core: Core, r: ContainerRecord): void {
+export function releaseSharedNamespaces(
+  core: Pick<Core, "store" | "log">,
+  r: ContainerRecord,
+): void {
   if (r.hostConfig.IpcMode !== "shareable") return;
   try {
     umount(shmPathOf(core, r.id), MNT_DETACH);

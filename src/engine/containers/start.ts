@@ -13,7 +13,25 @@ import { buildSpec } from "./spec.ts";
 import { prepareSharedNamespaces } from "./shared-ns.ts";
 import { hold, release } from "./resources.ts";
 import { fault } from "../../util/fault.ts";
+import { allOrFirstError } from "../../util/promises.ts";
 import { resolveUser } from "./user.ts";
+
+/** What a start uses (everything but execs, waiters and create's checks). */
+export type StartDeps = Pick<
+  Core,
+  | "store"
+  | "images"
+  | "runtime"
+  | "events"
+  | "log"
+  | "networking"
+  | "mounts"
+  | "execRoot"
+  | "seccomp"
+  | "initBinary"
+  | "releasers"
+  | "probes"
+>;
 
 /**
  * Connects attach clients after the runtime created the process and before
@@ -29,7 +47,7 @@ export type BeforeRun = (r: ContainerRecord) => Promise<void>;
  * running.
  */
 export async function startContainer(
-  core: Core,
+  core: StartDeps,
   r: ContainerRecord,
   beforeRun: BeforeRun,
 ): Promise<void> {
@@ -123,22 +141,8 @@ export async function startContainer(
   publish(core, r, "start");
 }
 
-/**
- * Awaits every promise, then throws the first failure: unlike Promise.all,
- * nothing is still running when the caller starts cleaning up.
- */
-async function allOrFirstError<T extends readonly unknown[]>(ps: {
-  [K in keyof T]: Promise<T[K]>;
-}): Promise<T> {
-  const settled = await Promise.allSettled(ps);
-  for (const s of settled) if (s.status === "rejected") throw s.reason;
-  return settled.map(
-    (s) => (s as PromiseFulfilledResult<unknown>).value,
-  ) as unknown as T;
-}
-
 async function failStart(
-  core: Core,
+  core: StartDeps,
   r: ContainerRecord,
   err: unknown,
 ): Promise<void> {

@@ -74,7 +74,16 @@ test("stop with timeout -1 waits for the process however long it takes", async (
   const id = await running();
   e.runtime.ignoreSignals.add(15);
   let done = false;
+  const signalled = new Promise<void>((resolve) => {
+    const off = e.events.subscribe((m) => {
+      if (m.Action === "kill") {
+        off();
+        resolve();
+      }
+    });
+  });
   const stopping = e.svc.stop("web", { timeout: -1 }).then(() => (done = true));
+  await signalled;
   await new Promise((r) => setTimeout(r, 20));
   assert.equal(done, false);
   assert.deepEqual(killSignals(id), ["15"]);

@@ -10,6 +10,12 @@ import {
 import { parseSignal } from "./signals.ts";
 import type { Waiters } from "./waiters.ts";
 
+/** What stop and kill use: the record store, the lock, the runtime, events and the log. */
+export type StopDeps = Pick<
+  Core,
+  "store" | "lock" | "runtime" | "events" | "log"
+>;
+
 /** How long kill -9 may take before we report the container as stuck. */
 const KILL_WAIT_MS = 10_000;
 
@@ -20,7 +26,7 @@ const KILL_WAIT_MS = 10_000;
  * NotModifiedError when not running.
  */
 export async function stopContainer(
-  core: Core,
+  core: StopDeps,
   r: ContainerRecord,
   waiters: Waiters,
   options: { timeout?: number; signal?: string },
@@ -52,7 +58,7 @@ export async function stopContainer(
  * recorded, so a following ps shows the container exited.
  */
 export async function killContainer(
-  core: Core,
+  core: StopDeps,
   r: ContainerRecord,
   waiters: Waiters,
   signalText: string,
@@ -70,7 +76,7 @@ export async function killContainer(
  * crash between the two never lets the restart policy revive it.
  */
 async function signalOnce(
-  core: Core,
+  core: StopDeps,
   r: ContainerRecord,
   signal: number,
 ): Promise<boolean> {

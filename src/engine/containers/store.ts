@@ -7,6 +7,7 @@ import {
   NotFoundError,
 } from "../../util/errors.ts";
 import type { ContainerRecord } from "./record.ts";
+import { repairRecord } from "./record-check.ts";
 import { migrateResources } from "./resources.ts";
 
 /**
@@ -29,10 +30,17 @@ export class ContainerStore {
     this.dir = join(dataRoot, "containers");
   }
 
-  /** Loads every readable record; returns ids of directories without one. */
-  async load(): Promise<{ orphans: string[] }> {
+  /**
+   * Loads every readable record; returns ids of directories without one and
+   * the records whose wrongly typed fields were dropped (record-check.ts).
+   */
+  async load(): Promise<{
+    orphans: string[];
+    repaired: { id: string; dropped: string[] }[];
+  }> {
     await mkdir(this.dir, { recursive: true, mode: 0o710 });
     const orphans: string[] = [];
+    const repaired: { id: string; dropped: string[] }[] = [];
     for (const id of await readdir(this.dir)) {
       const r = await readJsonIfExists<ContainerRecord>(
         join(this.dir, id, "record.json"),
@@ -40,10 +48,12 @@ export class ContainerStore {
       if (!r || r.id !== id) orphans.push(id);
       else {
         migrateResources(r);
+        const dropped = repairRecord(r);
+        if (dropped.length) repaired.push({ id, dropped });
         this.#index(r);
       }
     }
-    return { orphans };
+    return { orphans, repaired };
   }
 
   /** The directory of id's files under the data root. */

@@ -1,11 +1,13 @@
 import type {
   ContainerInspect,
   ContainerSummary,
+  HostConfig,
 } from "../../api/containers.ts";
 import type { RootfsPaths } from "../images/index.ts";
 import { InvalidArgumentError } from "../../util/errors.ts";
 import { checkHealthFilter, healthFilterValue } from "./health.ts";
 import { statusText, type ContainerRecord } from "./record.ts";
+import { hostConfigView } from "./host-config-view.ts";
 
 /** Host paths inspect reports for a container. */
 export type InspectPaths = {
@@ -65,7 +67,7 @@ export function inspectView(
     AppArmorProfile: "",
     // compat: Docker sends null, not [], when there are no execs.
     ExecIDs: o.execIds.length ? o.execIds : null,
-    HostConfig: r.hostConfig,
+    HostConfig: hostConfigView(r.hostConfig) as unknown as HostConfig,
     GraphDriver: {
       Name: "overlay2",
       Data: o.rootfs

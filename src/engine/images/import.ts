@@ -1,5 +1,4 @@
 import { get as httpGet } from "node:http";
-import { get as httpsGet } from "node:https";
 import { arch } from "node:os";
 import type { Readable } from "node:stream";
 import { sha256Digest, type Digest } from "../../oci/digest.ts";
@@ -86,13 +85,15 @@ export async function importImage(
 }
 
 /** GETs a URL (http or https; a bare host[:port]/path means http, as moby does). */
-function fetchUrl(src: string): Promise<Readable> {
+async function fetchUrl(src: string): Promise<Readable> {
   const url = new URL(src.includes("://") ? src : `http://${src}`);
   if (url.protocol !== "http:" && url.protocol !== "https:")
     throw new InvalidArgumentError(
       `import: unsupported URL scheme ${url.protocol}`,
     );
-  const get = url.protocol === "https:" ? httpsGet : httpGet;
+  // node:https (TLS) is loaded only for an https import.
+  const get =
+    url.protocol === "https:" ? (await import("node:https")).get : httpGet;
   return new Promise((resolve, reject) => {
     get(url, (res) => {
       if ((res.statusCode ?? 500) >= 400) {

@@ -10,6 +10,7 @@ import type {
 } from "../../api/images.ts";
 import type { Digest } from "../../oci/digest.ts";
 import {
+  familiarName,
   familiarString,
   isValidTag,
   withDefaultTag,
@@ -208,22 +209,31 @@ export class ImageService implements ImageProvider {
     return historyView(this.store, id, sizes);
   }
 
-  /** POST /images/{name}/tag. Throws NotFoundError, InvalidArgumentError. */
+  /**
+   * POST /images/{name}/tag. The new reference is checked before the source
+   * is looked up, as dockerd 28 does (RepoTagReference), so a bad reference
+   * is 400 even for an unknown source and nothing changes. Throws
+   * InvalidArgumentError, NotFoundError.
+   */
   async tag(
     name: string,
     options: { repo: string; tag?: string },
   ): Promise<void> {
+    let ref = parseRef(options.repo);
+    // compat: dockerd 28's text (20.10 said "refusing to create a tag with a digest reference").
+    if (ref.digest !== undefined)
+      throw new InvalidArgumentError("cannot import digest reference");
+    if (options.tag && !isValidTag(options.tag))
+      throw new InvalidArgumentError(`invalid tag format`);
+    if (options.tag) ref = { ...ref, tag: options.tag };
+    const tagged = withDefaultTag(ref);
+    if (familiarName(tagged) === "sha256")
+      throw new InvalidArgumentError(
+        "refusing to create an ambiguous tag using digest algorithm as name",
+      );
     await this.#locked(async () => {
       const { id } = resolveImage(this.store, name);
-      if (options.tag && !isValidTag(options.tag))
-        throw new InvalidArgumentError(`invalid tag format`);
-      let ref = parseRef(options.repo);
-      if (options.tag) ref = { ...ref, tag: options.tag };
-      if (ref.digest !== undefined)
-        throw new InvalidArgumentError(
-          "refusing to create a tag with a digest reference",
-        );
-      await this.#tag(withDefaultTag(ref), id);
+      await this.#tag(tagged, id);
     });
   }
 

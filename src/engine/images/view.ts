@@ -5,7 +5,7 @@ import type {
 } from "../../api/images.ts";
 import { versionLessThan } from "../../api/version.ts";
 import type { Digest } from "../../oci/digest.ts";
-import type { ImageConfig } from "../../oci/image.ts";
+import type { ContainerConfig, ImageConfig } from "../../oci/image.ts";
 import { familiarString } from "../../oci/reference.ts";
 import type { SnapshotPaths } from "../../storage/layers/layer-store.ts";
 import type { ImageStore } from "./store.ts";
@@ -66,7 +66,14 @@ function configView(
   config: ImageConfig,
   version: string,
 ): Record<string, unknown> {
-  const c = config.config ?? {};
+  return containerConfigView(config.config ?? {}, version);
+}
+
+/** An image's Config or legacy ContainerConfig as inspect shows it at `version`. */
+function containerConfigView(
+  c: ContainerConfig,
+  version: string,
+): Record<string, unknown> {
   const base: Record<string, unknown> = {
     ...c,
     Env: c.Env ?? null,
@@ -89,6 +96,8 @@ function configView(
     OpenStdin: false,
     StdinOnce: false,
     Image: "",
+    // compat: dockerd sends Volumes null when the image declares none.
+    Volumes: null,
     ...base,
   };
 }
@@ -142,6 +151,16 @@ export function inspectView(
   if (config.variant !== undefined) out.Variant = config.variant;
   if (config["os.version"] !== undefined) out.OsVersion = config["os.version"];
   if (versionLessThan(options.version, "1.44")) out.VirtualSize = options.size;
+  // compat: before API 1.45 inspect has the committing container's id and
+  // config (moby's legacy "container" and "container_config"; "" and an
+  // empty config for images not made by commit or build).
+  if (versionLessThan(options.version, "1.45")) {
+    const legacy = config.container_config as ContainerConfig | undefined;
+    Object.assign(out, {
+      Container: typeof config.container === "string" ? config.container : "",
+      ContainerConfig: containerConfigView(legacy ?? {}, options.version),
+    });
+  }
   return out;
 }
 

@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { existsSync, readFileSync } from "node:fs";
 import { cpus, totalmem, release, hostname, arch } from "node:os";
 import { randomUUID } from "node:crypto";
 import { API_VERSION, MIN_API_VERSION } from "../../api/version.ts";
@@ -149,7 +150,13 @@ export class SystemService {
       CPUShares: true,
       CPUSet: true,
       PidsLimit: true,
+      // compat: what dockerd probes: the cgroup v1 kmem.tcp file and br_netfilter's sysctls.
+      KernelMemoryTCP: existsSync(
+        "/sys/fs/cgroup/memory/memory.kmem.tcp.limit_in_bytes",
+      ),
       IPv4Forwarding: true,
+      BridgeNfIptables: sysctlOn("net/bridge/bridge-nf-call-iptables"),
+      BridgeNfIp6tables: sysctlOn("net/bridge/bridge-nf-call-ip6tables"),
       Debug: settings?.debug ?? false,
       NFd: 0,
       OomKillDisable: false,
@@ -210,5 +217,14 @@ export class SystemService {
       CDISpecDirs: [],
       Warnings: this.#setup.warnings.length ? this.#setup.warnings : null,
     };
+  }
+}
+
+/** True when /proc/sys/<path> reads "1". */
+function sysctlOn(path: string): boolean {
+  try {
+    return readFileSync(`/proc/sys/${path}`, "utf8").trim() === "1";
+  } catch {
+    return false;
   }
 }

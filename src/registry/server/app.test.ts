@@ -1,6 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { sha256Digest } from "../../oci/digest.ts";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { FilesystemDriver } from "./storage/filesystem.ts";
 import { testRegistry } from "./test-server.ts";
 
 type Reg = Awaited<ReturnType<typeof testRegistry>>;
@@ -323,3 +327,52 @@ void test("_catalog pages with n and last; /health and /metrics answer outside /
     );
     assert.match(metrics, /registry_uploads_in_progress 0/);
   }));
+
+void test("a client that hangs up mid-download leaves the server serving (regression: unhandled write rejection)", async () => {
+  const root = await mkdtemp(join(tmpdir(), "wharf-registry-app-"));
+  const r = await testRegistry({ driver: new FilesystemDriver(root) });
+  try {
+    const big = "x".repeat(8 << 20);
+    const digest = await pushBlob(r, "big", big);
+    const ac = new AbortController();
+    const res = await fetch(`${r.url}/v2/big/blobs/${digest}`, {
+      signal: ac.signal,
+    });
+    const reader = res.body?.getReader();
+    await reader?.read();
+    ac.abort();
+    await new Promise((ok) => setTimeout(ok, 100));
+    const again = await fetch(`${r.url}/v2/big/blobs/${digest}`);
+    assert.equal((await again.text()).length, big.length);
+  } finally {
+    await r.close();
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+void test("read-only mode answers writes with 405 UNSUPPORTED and still serves reads; deletes can be switched off", async () => {
+  const r = await testRegistry({ config: { readOnly: true } });
+  try {
+    const post = await fetch(`${r.url}/v2/ro/blobs/uploads/`, {
+      method: "POST",
+    });
+    assert.equal(post.status, 405);
+    assert.equal(await errorCode(post), "UNSUPPORTED");
+    assert.equal(
+      (await fetch(`${r.url}/v2/ro/blobs/${sha256Digest("x")}`)).status,
+      404,
+    );
+  } finally {
+    await r.close();
+  }
+  const n = await testRegistry({ config: { deleteEnabled: false } });
+  try {
+    const del = await fetch(`${n.url}/v2/x/manifests/latest`, {
+      method: "DELETE",
+    });
+    assert.equal(del.status, 405);
+    assert.equal(await errorCode(del), "UNSUPPORTED");
+  } finally {
+    await n.close();
+  }
+});

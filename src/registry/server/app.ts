@@ -67,7 +67,8 @@ export class RegistryApp {
     });
     res.setHeader(Headers.apiVersion, API_VERSION);
     this.#dispatch(req, res, state).catch((err: unknown) => {
-      if (!(err instanceof RegistryError))
+      // A client that went away mid-response is not an internal error.
+      if (!(err instanceof RegistryError) && !req.socket.destroyed)
         this.#opts.errorLog?.(`${req.method} ${req.url}: ${errorMessage(err)}`);
       if (res.headersSent) {
         res.destroy();

@@ -19,6 +19,8 @@ import { ManifestStore } from "./storage/manifests.ts";
 import { MemoryDriver } from "./storage/memory.ts";
 import { UploadStore } from "./storage/uploads.ts";
 import { givenTls, selfSignedTls } from "./tls.ts";
+import { PullThrough } from "./proxy/pull-through.ts";
+import { Upstream } from "./proxy/upstream.ts";
 
 /** Builds the stores over a driver with the config's policy. */
 export function buildServices(
@@ -103,8 +105,6 @@ export async function serve(
   config: RegistryConfig,
   log: { access: (l: string) => void; error: (l: string) => void },
 ): Promise<RunningRegistry> {
-  if (config.proxy)
-    throw new Error("not implemented: proxy (pull-through cache) mode");
   const filesystem = config.storage === "filesystem";
   const release = filesystem
     ? await lockRoot(config.root, "serve")
@@ -114,7 +114,20 @@ export async function serve(
       ? new FilesystemDriver(config.root)
       : new MemoryDriver();
     const { authenticator, tokenServer } = await buildAuthenticator(config);
-    const app = new RegistryApp(buildServices(driver, config), {
+    const services = buildServices(driver, config);
+    if (config.proxy) {
+      const { remoteurl, username, password } = config.proxy;
+      services.proxy = new PullThrough(
+        new Upstream(remoteurl, {
+          ...(username !== undefined ? { username } : {}),
+          ...(password !== undefined ? { password } : {}),
+        }),
+        services,
+      );
+      // compat: distribution's proxy mode refuses pushes and deletes too.
+      services.policy.readOnly = true;
+    }
+    const app = new RegistryApp(services, {
       rules: new AccessRules(config.access, authenticator !== undefined),
       ...(authenticator ? { authenticator } : {}),
       ...(tokenServer ? { tokenServer } : {}),

@@ -2,6 +2,7 @@ import type { BlobStore } from "./storage/blobs.ts";
 import type { StorageDriver } from "./storage/driver.ts";
 import type { ManifestStore } from "./storage/manifests.ts";
 import type { UploadStore } from "./storage/uploads.ts";
+import type { PullThrough } from "./proxy/pull-through.ts";
 
 /** Storage switches and limits handlers enforce (from the config). */
 export type Policy = {
@@ -20,4 +21,6 @@ export type Services = {
   uploads: UploadStore;
   manifests: ManifestStore;
   policy: Policy;
+  /** Set in proxy mode: where misses are fetched from. */
+  proxy?: PullThrough;
 };

@@ -5,6 +5,8 @@ import { defaultConfig, type RegistryConfig } from "./config.ts";
 import { buildServices } from "./main.ts";
 import type { StorageDriver } from "./storage/driver.ts";
 import { MemoryDriver } from "./storage/memory.ts";
+import { PullThrough } from "./proxy/pull-through.ts";
+import { Upstream } from "./proxy/upstream.ts";
 
 /**
  * An in-process registry on a loopback port for unit tests: the real app
@@ -24,7 +26,15 @@ export async function testRegistry(
 }> {
   const driver = options.driver ?? new MemoryDriver();
   const config = { ...defaultConfig(), deleteEnabled: true, ...options.config };
-  const app = new RegistryApp(buildServices(driver, config), options.app ?? {});
+  const services = buildServices(driver, config);
+  if (config.proxy) {
+    services.proxy = new PullThrough(
+      new Upstream(config.proxy.remoteurl, config.proxy),
+      services,
+    );
+    services.policy.readOnly = true;
+  }
+  const app = new RegistryApp(services, options.app ?? {});
   const server = createServer(app.handle.bind(app));
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
   const { port } = server.address() as AddressInfo;

@@ -1,5 +1,6 @@
 import type { Readable } from "node:stream";
 import type { ContainerConfig } from "../../api/containers.ts";
+import { versionLessThan } from "../../api/version.ts";
 import { InvalidArgumentError, NotFoundError } from "../../util/errors.ts";
 import type { RequestContext } from "../http.ts";
 import type { Route } from "../router.ts";
@@ -79,6 +80,11 @@ export function archiveRoutes(b: ArchiveBackend): Route[] {
       handler: h(getContainersExport),
     }, // 200 tar, 404
     { method: "POST", path: "/commit", handler: h(postCommit) }, // 201, 400 bad change/repo, 404
+    {
+      method: "POST",
+      path: "/containers/{id}/copy",
+      handler: h(postContainersCopy),
+    }, // 200 tar, 400 no path, 404 (and 404 page not found from API 1.24)
   ];
 }
 
@@ -145,7 +151,10 @@ async function postCommit(
 ): Promise<void> {
   const ref = ctx.q("container");
   if (!ref) throw new NotFoundError("No such container: ");
-  const config = await ctx.json<Partial<ContainerConfig> | null>(null);
+  const config = await ctx.json<Partial<ContainerConfig> | null>(
+    "commit",
+    null,
+  );
   const opts: CommitOptions = {
     // compat: pause defaults to true from API 1.13 on.
     pause: ctx.q("pause") === undefined ? true : ctx.bool("pause"),
@@ -157,6 +166,32 @@ async function postCommit(
     if (v) opts[k] = v;
   }
   ctx.send(201, { Id: await b.commit(ref, opts) });
+}
+
+/**
+ * The copy endpoint API 1.23 and older had (`{"Resource": path}` → a tar of
+ * it). compat: gone from API 1.24 on ("page not found"); older clients get
+ * dockerd 20.10's answers, whose decode errors carry no "invalid JSON: ".
+ */
+async function postContainersCopy(
+  ctx: RequestContext,
+  b: ArchiveBackend,
+): Promise<void> {
+  if (!versionLessThan(ctx.version, "1.24"))
+    throw new NotFoundError("page not found");
+  let body: { Resource?: string } | null;
+  try {
+    body = await ctx.json<{ Resource?: string } | null>("containerCopy");
+  } catch (err) {
+    if (err instanceof InvalidArgumentError)
+      throw new InvalidArgumentError(
+        err.message.replace(/^invalid JSON: /, ""),
+      );
+    throw err;
+  }
+  if (!body?.Resource) throw new InvalidArgumentError("Path cannot be empty");
+  const { tar } = await b.archiveGet(ctx.param("id"), body.Resource);
+  sendTar(ctx, tar, {});
 }
 
 function sendTar(

@@ -2,6 +2,7 @@ import { versionLessThan } from "../../api/version.ts";
 import { InvalidArgumentError } from "../../util/errors.ts";
 import type { RequestContext } from "../http.ts";
 import type { Route } from "../router.ts";
+import { inspectForVersion } from "./old-versions.ts";
 import { bind, type ContainersBackend } from "./container-backend.ts";
 
 /** Container read routes: list, inspect, top, stats. */
@@ -47,7 +48,8 @@ async function getContainersInspect(
   ctx: RequestContext,
   b: ContainersBackend,
 ): Promise<void> {
-  ctx.send(200, await b.inspect(ctx.param("id"), { size: ctx.bool("size") }));
+  const view = await b.inspect(ctx.param("id"), { size: ctx.bool("size") });
+  ctx.send(200, inspectForVersion(view, ctx.version));
 }
 
 async function getContainersTop(

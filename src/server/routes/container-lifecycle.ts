@@ -2,7 +2,9 @@ import type {
   ContainerCreateBody,
   ContainerUpdateBody,
 } from "../../api/containers.ts";
+import { versionLessThan } from "../../api/version.ts";
 import {
+  ConflictError,
   InvalidArgumentError,
   NotImplementedError,
 } from "../../util/errors.ts";
@@ -88,9 +90,14 @@ async function postContainersCreate(
   ctx: RequestContext,
   b: ContainersBackend,
 ): Promise<void> {
-  const body = await ctx.json<ContainerCreateBody>();
-  if (typeof body !== "object" || body === null)
-    throw new InvalidArgumentError("invalid JSON: expected an object");
+  const body = await ctx.json<ContainerCreateBody | null>("containerCreate");
+  if (body === null)
+    throw new InvalidArgumentError(
+      "config cannot be empty in order to create a container",
+    );
+  // compat: through API 1.24 the client removes an AutoRemove container itself (moby ignores the flag).
+  if (body.HostConfig && versionLessThan(ctx.version, "1.25"))
+    delete body.HostConfig.AutoRemove;
   const o: { name?: string; platform?: string } = {};
   const name = ctx.q("name");
   const platform = ctx.q("platform");
@@ -135,7 +142,13 @@ async function postContainersKill(
   b: ContainersBackend,
 ): Promise<void> {
   const signal = ctx.q("signal");
-  await b.kill(ctx.param("id"), signal ? { signal } : {});
+  try {
+    await b.kill(ctx.param("id"), signal ? { signal } : {});
+  } catch (err) {
+    // compat: before API 1.20 killing a stopped container succeeded (moby's postContainersKill).
+    if (!(err instanceof ConflictError && versionLessThan(ctx.version, "1.20")))
+      throw err;
+  }
   ctx.empty(204);
 }
 
@@ -183,8 +196,10 @@ async function postContainersUpdate(
   ctx: RequestContext,
   b: ContainersBackend,
 ): Promise<void> {
-  const body = await ctx.json<ContainerUpdateBody>();
-  if (typeof body !== "object" || body === null)
-    throw new InvalidArgumentError("invalid JSON: expected an object");
+  // compat: an empty or null body updates nothing, as moby's ReadJSON allows.
+  const body =
+    (await ctx.json<ContainerUpdateBody | null>("containerUpdate", {})) ?? {};
+  // compat: PidsLimit in an update is API 1.40's; older clients' values are ignored (moby).
+  if (versionLessThan(ctx.version, "1.40")) delete body.PidsLimit;
   ctx.send(200, await b.update(ctx.param("id"), body));
 }

@@ -1,6 +1,5 @@
 import type { Duplex } from "node:stream";
 import type { ExecCreateBody, ExecInspect } from "../../api/containers.ts";
-import { InvalidArgumentError } from "../../util/errors.ts";
 import type { RequestContext } from "../http.ts";
 import type { Route } from "../router.ts";
 
@@ -52,9 +51,7 @@ async function postContainersExec(
   ctx: RequestContext,
   b: ExecBackend,
 ): Promise<void> {
-  const body = await ctx.json<ExecCreateBody>();
-  if (typeof body !== "object" || body === null)
-    throw new InvalidArgumentError("invalid JSON: expected an object");
+  const body = (await ctx.json<ExecCreateBody | null>("execCreate")) ?? {};
   ctx.send(201, await b.execCreate(ctx.param("id"), body));
 }
 
@@ -62,7 +59,11 @@ async function postExecStart(
   ctx: RequestContext,
   b: ExecBackend,
 ): Promise<void> {
-  const body = await ctx.json<{ Detach?: boolean; Tty?: boolean }>({});
+  const body =
+    (await ctx.json<{ Detach?: boolean; Tty?: boolean } | null>(
+      "execStart",
+      {},
+    )) ?? {};
   const detach = body.Detach === true;
   await b.execStart(
     ctx.param("id"),

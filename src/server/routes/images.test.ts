@@ -153,10 +153,9 @@ test("image query parameters wharf does not act on answer 501 only when set", as
 test("Docker endpoints wharf lacks answer 501 naming the feature, after the real routes", async () => {
   const r = [...imageRoutes(fake), ...unbuiltRoutes()];
   for (const [m, p, what] of [
-    ["POST", "/v1.50/build?t=x", "docker build"],
     ["POST", "/images/localhost:5000/a/b:1/push", "push"],
     ["GET", "/images/search?term=x", "search"],
-    ["GET", "/swarm", "swarm"],
+    ["POST", "/swarm/init", "swarm"],
   ] as const) {
     const res = await inject(r, m, p);
     assert.equal(res.status, 501, p);

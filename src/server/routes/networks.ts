@@ -61,9 +61,9 @@ async function postNetworksCreate(
   ctx: RequestContext,
   b: NetworksBackend,
 ): Promise<void> {
-  const body = await ctx.json<NetworkCreateBody>();
-  if (typeof body !== "object" || body === null)
-    throw new InvalidArgumentError("invalid JSON: expected an object");
+  const body =
+    (await ctx.json<NetworkCreateBody | null>("networkCreate")) ??
+    ({} as NetworkCreateBody);
   ctx.send(201, await b.create(body));
 }
 
@@ -93,7 +93,7 @@ async function postNetworksConnect(
   ctx: RequestContext,
   b: NetworksBackend,
 ): Promise<void> {
-  const body = await ctx.json<NetworkConnectBody>();
+  const body = await ctx.json<NetworkConnectBody | null>("networkConnect");
   if (!body?.Container)
     throw new InvalidArgumentError("no container specified");
   await b.connect(ctx.param("id"), body);
@@ -104,7 +104,9 @@ async function postNetworksDisconnect(
   ctx: RequestContext,
   b: NetworksBackend,
 ): Promise<void> {
-  const body = await ctx.json<NetworkDisconnectBody>();
+  const body = await ctx.json<NetworkDisconnectBody | null>(
+    "networkDisconnect",
+  );
   if (!body?.Container)
     throw new InvalidArgumentError("no container specified");
   await b.disconnect(ctx.param("id"), body);

@@ -51,9 +51,10 @@ test("GET /version and /info answer the backend's JSON; an old prefix is 400", a
     ApiVersion: "1.50",
   });
   assert.deepEqual((await inject("GET", "/info")).json(), { Containers: 0 });
-  const old = await inject("GET", "/v1.20/version");
+  const old = await inject("GET", "/v1.11/version");
   assert.equal(old.status, 400);
-  assert.match((old.json() as { message: string }).message, /too old/);
+  // compat: below 1.24 errors are text/plain, as dockerd answers old clients.
+  assert.match(old.body, /too old/);
 });
 
 test("GET /events replays history between since and until, filtered, then ends", async () => {

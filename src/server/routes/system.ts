@@ -4,6 +4,7 @@ import { timestampNanos } from "../../conventions/timestamp.ts";
 import { InvalidArgumentError } from "../../util/errors.ts";
 import type { RequestContext } from "../http.ts";
 import type { Route } from "../router.ts";
+import { infoForVersion } from "./old-versions.ts";
 
 /** What the system routes need from the engine. */
 export interface SystemBackend {
@@ -37,7 +38,8 @@ export function systemRoutes(backend: SystemBackend): Route[] {
     {
       method: "GET",
       path: "/info",
-      handler: async (ctx) => ctx.send(200, backend.info()),
+      handler: async (ctx) =>
+        ctx.send(200, infoForVersion(backend.info(), ctx.version)),
     }, // 200
     {
       method: "GET",

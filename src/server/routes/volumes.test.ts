@@ -62,7 +62,10 @@ test("POST /volumes/create answers 201, an empty body is {}, an array is 400", a
   assert.deepEqual(b.calls[1], ["create", {}]);
   const bad = await inject("POST", "/volumes/create", "[]");
   assert.equal(bad.status, 400);
-  assert.deepEqual(bad.json(), { message: "invalid volume create body" });
+  assert.deepEqual(bad.json(), {
+    message:
+      "invalid JSON: json: cannot unmarshal array into Go value of type volume.CreateOptions",
+  });
 });
 
 test("GET /volumes/{name} answers 404 with Docker's message", async () => {

@@ -4,7 +4,6 @@ import type {
   VolumeListResponse,
   VolumePruneResponse,
 } from "../../api/volumes.ts";
-import { InvalidArgumentError } from "../../util/errors.ts";
 import type { RequestContext } from "../http.ts";
 import type { Route } from "../router.ts";
 
@@ -51,9 +50,8 @@ async function postVolumesCreate(
   ctx: RequestContext,
   b: VolumesBackend,
 ): Promise<void> {
-  const body = await ctx.json<VolumeCreateBody>({});
-  if (typeof body !== "object" || body === null || Array.isArray(body))
-    throw new InvalidArgumentError("invalid volume create body");
+  const body =
+    (await ctx.json<VolumeCreateBody | null>("volumeCreate", {})) ?? {};
   ctx.send(201, await b.create(body));
 }
 

@@ -1,10 +1,14 @@
-import { pipeline } from "node:stream/promises";
+import type { ServerResponse } from "node:http";
 import { Headers } from "../../protocol/paths.ts";
 import { RegistryError } from "../../protocol/errors.ts";
 import { writeEmpty } from "../context.ts";
 import type { Context } from "../context.ts";
 import type { Services } from "../services.ts";
 import { checkDigest } from "../storage/blobs.ts";
+import type { FileReader } from "../storage/driver.ts";
+
+/** Bytes per read; two buffers of this size per GET in flight. */
+const CHUNK = 128 << 10;
 
 /**
  * GET/HEAD /v2/<name>/blobs/<digest> (end-2): 200 with the bytes, 206 for a
@@ -13,7 +17,13 @@ import { checkDigest } from "../storage/blobs.ts";
 export async function getBlob(ctx: Context, svc: Services): Promise<void> {
   const digest = ctx.match.digest ?? "";
   checkDigest(digest);
-  const size = await svc.blobs.stat(ctx.name, digest);
+  let size = await svc.blobs.stat(ctx.name, digest);
+  if (
+    size === undefined &&
+    svc.proxy &&
+    (await svc.proxy.blob(ctx.name, digest))
+  )
+    size = await svc.blobs.stat(ctx.name, digest);
   if (size === undefined)
     throw new RegistryError("BLOB_UNKNOWN", { detail: { digest } });
   const headers: Record<string, string> = {
@@ -42,7 +52,12 @@ export async function getBlob(ctx: Context, svc: Services): Promise<void> {
     ctx.res.end();
     return;
   }
-  await pipeline(await svc.blobs.open(digest, { start, end }), ctx.res);
+  const file = await svc.blobs.open(digest);
+  try {
+    await sendRange(file, ctx.res, start, end);
+  } finally {
+    await file.close();
+  }
 }
 
 /** DELETE /v2/<name>/blobs/<digest> (end-10): 202, 404 BLOB_UNKNOWN, 405 when disabled. */
@@ -76,4 +91,40 @@ export function parseRange(
   const end = b === "" ? size - 1 : Math.min(Number(b), size - 1);
   if (start >= size || end < start) return "invalid";
   return { start, end };
+}
+
+/**
+ * Writes bytes [start, end] of a file to the response with two reused
+ * buffers: one is read into while the other is being written, and a buffer
+ * is refilled only after its write has flushed. A closed connection ends it.
+ */
+async function sendRange(
+  file: FileReader,
+  res: ServerResponse,
+  start: number,
+  end: number,
+): Promise<void> {
+  const len = Math.min(CHUNK, end - start + 1);
+  const bufs = [Buffer.allocUnsafe(len), Buffer.allocUnsafe(len)];
+  const closed = new Promise<never>((_, reject) =>
+    res.once("close", () => reject(new Error("client went away"))),
+  );
+  closed.catch(() => undefined);
+  let flushed: Promise<unknown> = Promise.resolve();
+  let pos = start;
+  for (let i = 0; pos <= end; i ^= 1) {
+    const buf = bufs[i] as Buffer;
+    const n = await file.read(buf, Math.min(buf.length, end - pos + 1), pos);
+    if (n === 0) throw new Error("blob shorter than its recorded size");
+    pos += n;
+    await Promise.race([flushed, closed]);
+    flushed = new Promise<void>((resolve, reject) =>
+      res.write(buf.subarray(0, n), (err) => (err ? reject(err) : resolve())),
+    );
+    // Awaited on the next round; until then a failed write must not count
+    // as an unhandled rejection (that would end the process).
+    flushed.catch(() => undefined);
+  }
+  await Promise.race([flushed, closed]);
+  res.end();
 }

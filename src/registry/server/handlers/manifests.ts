@@ -8,7 +8,10 @@ import type { Services } from "../services.ts";
  * bytes and their media type, 404 MANIFEST_UNKNOWN.
  */
 export async function getManifest(ctx: Context, svc: Services): Promise<void> {
-  const m = await svc.manifests.get(ctx.name, ctx.match.reference ?? "");
+  const reference = ctx.match.reference ?? "";
+  const m = svc.proxy
+    ? await svc.proxy.manifest(ctx.name, reference)
+    : await svc.manifests.get(ctx.name, reference);
   // compat: like distribution, the stored manifest is served whatever Accept
   // says (there is no schema 1 to convert to); clients check the type.
   ctx.res.writeHead(200, {

@@ -1,7 +1,6 @@
-import type { Readable } from "node:stream";
 import { isSha256Digest, type Digest } from "../../../oci/digest.ts";
 import { RegistryError } from "../../protocol/errors.ts";
-import type { StorageDriver } from "./driver.ts";
+import type { FileReader, StorageDriver } from "./driver.ts";
 import { blobDataPath, layerLinkPath } from "./paths.ts";
 
 /**
@@ -29,12 +28,9 @@ export class BlobStore {
     return st && !st.isDir ? st.size : undefined;
   }
 
-  /** Streams a blob's bytes [start, end]; the caller has checked stat. */
-  async open(
-    digest: Digest,
-    range?: { start: number; end: number },
-  ): Promise<Readable> {
-    return this.#driver.reader(blobDataPath(digest), range);
+  /** Opens a blob for positioned reads; the caller has checked stat. */
+  async open(digest: Digest): Promise<FileReader> {
+    return this.#driver.open(blobDataPath(digest));
   }
 
   /** Reads a whole (small) blob, e.g. a manifest. */

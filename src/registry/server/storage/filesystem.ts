@@ -13,7 +13,12 @@ import { dirname, join } from "node:path";
 import type { Readable } from "node:stream";
 import { NotFoundError, isErrno } from "../../../util/errors.ts";
 import { writeFileAtomic } from "../../../util/fs.ts";
-import type { FileInfo, FileWriter, StorageDriver } from "./driver.ts";
+import type {
+  FileInfo,
+  FileReader,
+  FileWriter,
+  StorageDriver,
+} from "./driver.ts";
 
 /** Temp files of writeFileAtomic; never listed. */
 const TEMP_PREFIX = ".tmp-";
@@ -54,7 +59,23 @@ export class FilesystemDriver implements StorageDriver {
     const fh = await open(this.#full(path), "r").catch((err: unknown) => {
       throw notFound(err, path);
     });
-    return createReadStream("", { fd: fh, ...range, highWaterMark: 1 << 20 });
+    return createReadStream("", { fd: fh, ...range, highWaterMark: 256 << 10 });
+  }
+
+  async open(path: string): Promise<FileReader> {
+    const fh = await open(this.#full(path), "r").catch((err: unknown) => {
+      throw notFound(err, path);
+    });
+    let closed = false;
+    return {
+      read: async (buf, length, position) =>
+        (await fh.read(buf, 0, length, position)).bytesRead,
+      close: async () => {
+        if (closed) return;
+        closed = true;
+        await fh.close();
+      },
+    };
   }
 
   async writer(path: string): Promise<FileWriter> {

@@ -85,6 +85,7 @@ export class ManifestStore {
     reference: string,
     data: Buffer,
     contentType: string | undefined,
+    options: { checkReferences?: boolean } = {},
   ): Promise<{ digest: Digest; subject?: Digest }> {
     const digest = sha256Digest(data);
     if (isDigestReference(reference)) {
@@ -96,7 +97,9 @@ export class ManifestStore {
         });
     } else checkTag(reference);
     const parsed = parseManifest(data, contentType);
-    await this.#checkReferences(name, parsed);
+    // A pull-through cache stores manifests before their blobs arrive.
+    if (options.checkReferences !== false)
+      await this.#checkReferences(name, parsed);
     await this.#blobs.put(name, digest, data);
     await this.#driver.putContent(revisionLinkPath(name, digest), digest);
     if (parsed.subject !== undefined)

@@ -1,6 +1,11 @@
 import { Readable } from "node:stream";
 import { NotFoundError } from "../../../util/errors.ts";
-import type { FileInfo, FileWriter, StorageDriver } from "./driver.ts";
+import type {
+  FileInfo,
+  FileReader,
+  FileWriter,
+  StorageDriver,
+} from "./driver.ts";
 
 type Entry = { data: Buffer; modTime: number };
 
@@ -28,6 +33,15 @@ export class MemoryDriver implements StorageDriver {
     const start = range.start ?? 0;
     const end = range.end === undefined ? data.length : range.end + 1;
     return Readable.from([data.subarray(start, end)]);
+  }
+
+  async open(path: string): Promise<FileReader> {
+    const { data } = this.#get(path);
+    return {
+      read: async (buf, length, position) =>
+        data.copy(buf, 0, position, Math.min(data.length, position + length)),
+      close: async () => {},
+    };
   }
 
   async writer(path: string): Promise<FileWriter> {

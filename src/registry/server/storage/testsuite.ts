@@ -84,6 +84,23 @@ export function driverTestSuite(
   );
 
   void test(
+    `${kind}: open reads positioned ranges and 0 at the end`,
+    withDriver(async (d) => {
+      await d.putContent("/f", "0123456789");
+      const f = await d.open("/f");
+      const buf = Buffer.alloc(4);
+      assert.equal(await f.read(buf, 4, 3), 4);
+      assert.equal(buf.toString(), "3456");
+      assert.equal(await f.read(buf, 4, 8), 2);
+      assert.equal(buf.subarray(0, 2).toString(), "89");
+      assert.equal(await f.read(buf, 4, 10), 0);
+      await f.close();
+      await f.close();
+      await assert.rejects(d.open("/nope"), NotFoundError);
+    }),
+  );
+
+  void test(
     `${kind}: writer appends across reopenings and reports its size`,
     withDriver(async (d) => {
       const w1 = await d.writer("/up/data");

@@ -1,0 +1,63 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { resolve } from "node:path";
+import { skipReason } from "../harness.ts";
+import { NetDaemon, curlReady, freePort } from "../network/net-daemon.ts";
+import { registrySkipReason } from "./harness.ts";
+
+const repo = resolve(import.meta.dirname, "../../..");
+
+void test("scripts/registry-image.sh makes wharf/registry; `run -d -p PORT:5000 wharf/registry` serves the registry", async (t) => {
+  const why = skipReason() ?? registrySkipReason();
+  if (why) return t.skip(why);
+  const d = new NetDaemon();
+  const tar = `/tmp/wharf-registry-image-${process.pid}.tar`;
+  t.after(async () => {
+    spawnSync("rm", ["-f", tar]);
+    await d.cleanup();
+  });
+  const made = spawnSync(
+    "bash",
+    [resolve(repo, "scripts/registry-image.sh"), "--tar", tar],
+    { encoding: "utf8" },
+  );
+  assert.equal(made.status, 0, made.stderr);
+  await d.start();
+  await d.ok([
+    "import",
+    "--change",
+    'ENTRYPOINT ["/usr/bin/node", "/app/wharf-registry.cjs"]',
+    "--change",
+    'CMD ["serve", "/etc/wharf-registry/config.yml"]',
+    "--change",
+    "EXPOSE 5000",
+    tar,
+    "wharf/registry",
+  ]);
+  const port = await freePort();
+  await d.ok([
+    "run",
+    "-d",
+    "-p",
+    `127.0.0.1:${port}:5000`,
+    "--name",
+    "registry",
+    "wharf/registry",
+  ]);
+  assert.equal(await curlReady(`http://127.0.0.1:${port}/v2/`), "{}");
+  const data = "through the image";
+  const digest = `sha256:${createHash("sha256").update(data).digest("hex")}`;
+  const put = await fetch(
+    `http://127.0.0.1:${port}/v2/img/blobs/uploads/?digest=${digest}`,
+    { method: "POST", body: data },
+  );
+  assert.equal(put.status, 201);
+  assert.equal(
+    await (
+      await fetch(`http://127.0.0.1:${port}/v2/img/blobs/${digest}`)
+    ).text(),
+    data,
+  );
+});
