@@ -78,8 +78,9 @@ async function writeEntry(
   const path = join(dir, rel);
   // Parents come from the tar or are made here; they are never symlinks
   // because a member below a symlink member is refused.
-  await mkdir(dirname(path), { recursive: true, mode: 0o755 });
+  // Checked before mkdir: a recursive mkdir would follow a symlink parent.
   await refuseSymlinkParents(dir, rel);
+  await mkdir(dirname(path), { recursive: true, mode: 0o755 });
   const mode = (h.mode ?? 0o644) & 0o7777;
   const mtime = h.mtime ?? new Date(0);
   switch (h.type) {
@@ -97,9 +98,13 @@ async function writeEntry(
     case "symlink":
       await symlink(h.linkname ?? "", path);
       return;
-    case "link":
-      await link(join(dir, contextMember(h.linkname ?? "")), path);
+    case "link": {
+      const target = contextMember(h.linkname ?? "");
+      // A hard link through a symlinked directory could reach host files.
+      await refuseSymlinkParents(dir, target);
+      await link(join(dir, target), path);
       return;
+    }
     default:
       throw new InvalidArgumentError(
         `invalid build context: member ${JSON.stringify(h.name)} is a ${h.type ?? "special file"}, not a file, directory or link`,
@@ -113,7 +118,10 @@ async function refuseSymlinkParents(dir: string, rel: string): Promise<void> {
     .split("/")
     .filter((p) => p !== ".");
   for (let i = 1; i <= parts.length; i++) {
-    const st = await lstat(join(dir, ...parts.slice(0, i)));
+    const st = await lstat(join(dir, ...parts.slice(0, i))).catch(
+      () => undefined,
+    );
+    if (!st) return; // missing from here down: mkdir makes plain directories
     if (!st.isDirectory())
       throw new InvalidArgumentError(
         `invalid build context: member ${JSON.stringify(rel)} lies below a non-directory`,

@@ -1,0 +1,92 @@
+import assert from "node:assert/strict";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { test } from "node:test";
+import tar from "tar-stream";
+import { contextMember, extractContext } from "./context.ts";
+import { DockerIgnore } from "./dockerignore.ts";
+
+async function tarOf(
+  entries: {
+    name: string;
+    type?: "file" | "directory" | "symlink" | "character-device";
+    body?: string;
+    linkname?: string;
+  }[],
+): Promise<Readable> {
+  const pack = tar.pack();
+  for (const e of entries)
+    pack.entry(
+      {
+        name: e.name,
+        type: e.type ?? "file",
+        ...(e.linkname ? { linkname: e.linkname } : {}),
+      },
+      e.body ?? "",
+    );
+  pack.finalize();
+  return pack as unknown as Readable;
+}
+
+test("DockerIgnore follows Docker's pattern rules", () => {
+  const ig = new DockerIgnore(
+    "# comment\n*.log\n!keep.log\n**/tmp\n/build/\nsecret?\n",
+  );
+  assert.equal(ig.ignores("a.log"), true);
+  assert.equal(ig.ignores("keep.log"), false);
+  assert.equal(ig.ignores("sub/a.log"), false);
+  assert.equal(ig.ignores("x/y/tmp/file"), true);
+  assert.equal(ig.ignores("tmp"), true);
+  assert.equal(ig.ignores("build/out/bin"), true);
+  assert.equal(ig.ignores("secret1"), true);
+  assert.equal(ig.ignores("secret12"), false);
+  assert.equal(ig.ignores("src/main.c"), false);
+});
+
+test("contextMember() refuses absolute names and .. escapes", () => {
+  assert.equal(contextMember("./a/./b"), "a/b");
+  assert.throws(() => contextMember("/etc/passwd"), /absolute path/);
+  assert.throws(() => contextMember("a/../../x"), /climbs out of the context/);
+});
+
+test("extractContext() unpacks files and refuses devices and links out", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "wharf-ctx-"));
+  try {
+    await extractContext(
+      await tarOf([
+        { name: "d/", type: "directory" },
+        { name: "d/f", body: "hi" },
+      ]),
+      dir,
+    );
+    assert.equal(await readFile(join(dir, "d/f"), "utf8"), "hi");
+    await assert.rejects(
+      extractContext(
+        await tarOf([{ name: "null", type: "character-device" }]),
+        await mkdtemp(join(dir, "b-")),
+      ),
+      /is a character-device, not a file, directory or link/,
+    );
+    await assert.rejects(
+      extractContext(
+        await tarOf([{ name: "../x", body: "no" }]),
+        await mkdtemp(join(dir, "c-")),
+      ),
+      /climbs out of the context/,
+    );
+    await assert.rejects(
+      extractContext(
+        await tarOf([
+          { name: "l", type: "symlink", linkname: "/etc" },
+          { name: "l/wharf-test-new/f", body: "x" },
+        ]),
+        await mkdtemp(join(dir, "d-")),
+      ),
+      /lies below a non-directory/,
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
