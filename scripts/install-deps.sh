@@ -8,6 +8,8 @@ packages=(crun conmon runc busybox-static iproute2 nftables tini procps util-lin
 # The test suite also drives openssl (TLS certificates) and python3 (a UDP
 # server in a container's namespace: busybox here has no `nc -u`).
 [ "${WHARF_TEST_DEPS:-}" = 1 ] && packages+=(openssl python3)
+# The pull/push tests give docker-registry an htpasswd file (apache2-utils).
+[ "${WHARF_TEST_DEPS:-}" = 1 ] && packages+=(apache2-utils)
 # wharf-registry's tests: skopeo copies through it, docker-registry
 # (distribution 2.8) is the comparison, and golang-go with these -dev
 # packages builds the OCI conformance suite offline (scripts/conformance.sh).
