@@ -14,6 +14,8 @@
  */
 import { InvalidArgumentError } from "../util/errors.ts";
 import { ramInBytes as parseRam } from "../conventions/size.ts";
+import { LOG_DRIVERS } from "../conventions/log-drivers.ts";
+import { ULIMIT_NAMES } from "../conventions/ulimits.ts";
 
 /** A runtime as daemon.json declares it. */
 export type RuntimeConfig = { path: string; runtimeArgs?: string[] };
@@ -79,38 +81,6 @@ export const EXTRA_KEYS = [
   "registry-mirrors",
   "insecure-registries",
   "audit-log",
-];
-
-const ULIMIT_NAMES = [
-  "core",
-  "cpu",
-  "data",
-  "fsize",
-  "locks",
-  "memlock",
-  "msgqueue",
-  "nice",
-  "nofile",
-  "nproc",
-  "rss",
-  "rtprio",
-  "rttime",
-  "sigpending",
-  "stack",
-];
-const LOG_DRIVERS = [
-  "awslogs",
-  "etwlogs",
-  "fluentd",
-  "gcplogs",
-  "gelf",
-  "journald",
-  "json-file",
-  "local",
-  "logentries",
-  "splunk",
-  "syslog",
-  "none",
 ];
 
 /** Parses "64M", "1g", "512" as Docker's RAMInBytes; NaN when malformed. */

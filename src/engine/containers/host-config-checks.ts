@@ -13,22 +13,7 @@ import {
 } from "../../util/errors.ts";
 import { validateDeviceConfig } from "./devices.ts";
 import { checkIsolation } from "./isolation-checks.ts";
-
-/** Docker's built-in logging drivers; any other name is unknown. */
-const LOG_DRIVERS = [
-  "awslogs",
-  "etwlogs",
-  "fluentd",
-  "gcplogs",
-  "gelf",
-  "journald",
-  "json-file",
-  "local",
-  "logentries",
-  "splunk",
-  "syslog",
-  "none",
-];
+import { LOG_DRIVERS } from "../../conventions/log-drivers.ts";
 
 /** Log drivers wharf has: json-file (conmon's log read back) and none. */
 const BUILT_LOG_DRIVERS = new Set(["", "json-file", "none"]);

@@ -12,6 +12,7 @@ import { StatusError } from "../../command.ts";
 import type { FlagSpec, ParsedFlags } from "../../flags.ts";
 import { ramInBytes } from "./ram-in-bytes.ts";
 import { checkSysctl } from "./sysctl.ts";
+import { ULIMIT_NAMES } from "../../../conventions/ulimits.ts";
 
 const str = (
   name: string,
@@ -131,27 +132,10 @@ export function parseUlimit(spec: string): {
   Hard: number;
   Soft: number;
 } {
-  const NAMES = [
-    "core",
-    "cpu",
-    "data",
-    "fsize",
-    "locks",
-    "memlock",
-    "msgqueue",
-    "nice",
-    "nofile",
-    "nproc",
-    "rss",
-    "rtprio",
-    "rttime",
-    "sigpending",
-    "stack",
-  ];
   const [name = "", value] = spec.split("=", 2);
   if (value === undefined)
     throw flagError(spec, "ulimit", `invalid ulimit argument: ${spec}`);
-  if (!NAMES.includes(name))
+  if (!ULIMIT_NAMES.includes(name))
     throw flagError(spec, "ulimit", `invalid ulimit type: ${name}`);
   const parts = value.split(":");
   if (parts.length > 2)
