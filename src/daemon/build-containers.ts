@@ -64,7 +64,8 @@ export function buildContainers(containers: ContainerService): BuildContainers {
         );
         const result = await done;
         await streaming.catch(() => undefined);
-        return { id, exitCode: result.StatusCode };
+        const idmap = containers.idMappings(id);
+        return { id, exitCode: result.StatusCode, ...(idmap ? { idmap } : {}) };
       } finally {
         options.signal?.removeEventListener("abort", kill);
       }

@@ -108,6 +108,7 @@ export async function runStep(
         ];
         const diff = await job.deps.images.rootfsDiff(r.id, {
           skip: (p) => skip.some((x) => p === x || p.startsWith(`${x}/`)),
+          ...(r.idmap ? { idmap: r.idmap } : {}),
         });
         return await job.deps.images.commit(diff, {
           parentImageId: s.imageId,
