@@ -15,7 +15,12 @@ import { hold, release } from "./resources.ts";
 import { fault } from "../../util/fault.ts";
 import { allOrFirstError } from "../../util/promises.ts";
 import { resolveUser } from "./user.ts";
-import { applyUserns, chownContainerFiles, rootfsOptions } from "./userns.ts";
+import {
+  applyUserns,
+  chownContainerFiles,
+  rootfsOptions,
+  writeNetSysctls,
+} from "./userns.ts";
 
 /** What a start uses (everything but execs, waiters and create's checks). */
 export type StartDeps = Pick<
@@ -97,7 +102,8 @@ export async function startContainer(
       devices,
       shared,
     });
-    applyUserns(spec, r.idMappings);
+    applyUserns(spec, r);
+    await writeNetSysctls(spec, r, netns);
     // compat: moby puts link variables before Config.Env, which wins.
     if (net.env?.length) spec.process.env.splice(1, 0, ...net.env);
     const createOptions = {

@@ -3,6 +3,7 @@ import { test } from "node:test";
 import type { HostConfig } from "../../api/containers.ts";
 import type { OciSpec } from "../../runtime/index.ts";
 import { InvalidArgumentError } from "../../util/errors.ts";
+import type { ContainerRecord } from "./record.ts";
 import { applyUserns, containerMappings } from "./userns.ts";
 
 const daemon = {
@@ -54,15 +55,33 @@ test("containerMappings() refuses privileged, host network and host pid with doc
   assert.deepEqual(containerMappings(hc({ IpcMode: "host" }), daemon), daemon);
 });
 
-test("applyUserns() adds a user namespace and the OCI mappings", () => {
-  const spec = { linux: { namespaces: [{ type: "mount" }] } } as OciSpec;
-  applyUserns(spec, undefined);
+test("applyUserns() adds a user namespace and the OCI mappings, and drops the default ping_group_range", () => {
+  const rec = (o: Record<string, unknown> = {}) =>
+    ({ hostConfig: hc(o), idMappings: daemon }) as unknown as ContainerRecord;
+  const spec = {
+    linux: {
+      namespaces: [{ type: "mount" }],
+      sysctl: {
+        "net.ipv4.ping_group_range": "0 2147483647",
+        "net.ipv4.ip_unprivileged_port_start": "0",
+      },
+    },
+  } as unknown as OciSpec;
+  applyUserns(spec, { hostConfig: hc() } as unknown as ContainerRecord);
   assert.deepEqual(spec.linux.namespaces, [{ type: "mount" }]);
-  applyUserns(spec, daemon);
+  applyUserns(spec, rec());
   assert.deepEqual(spec.linux.namespaces, [
     { type: "mount" },
     { type: "user" },
   ]);
   assert.deepEqual(spec.linux.uidMappings, daemon.uidMappings);
   assert.deepEqual(spec.linux.gidMappings, daemon.gidMappings);
+  assert.deepEqual(spec.linux.sysctl, {
+    "net.ipv4.ip_unprivileged_port_start": "0",
+  });
+  const own = {
+    linux: { namespaces: [], sysctl: { "net.ipv4.ping_group_range": "0 0" } },
+  } as unknown as OciSpec;
+  applyUserns(own, rec({ Sysctls: { "net.ipv4.ping_group_range": "0 0" } }));
+  assert.deepEqual(own.linux.sysctl, { "net.ipv4.ping_group_range": "0 0" });
 });

@@ -11,6 +11,7 @@ import type { HostConfig } from "../../api/containers.ts";
 import { rootPair, type IdMappings } from "../../oci/id-mapping.ts";
 import type { OciSpec } from "../../runtime/index.ts";
 import { InvalidArgumentError } from "../../util/errors.ts";
+import { execFile } from "../../util/exec.ts";
 import type { ContainerRecord } from "./record.ts";
 
 /** compat: moby's UsernsMode.IsPrivate: anything but "host" is a private namespace. */
@@ -47,12 +48,34 @@ export function containerMappings(
   };
 }
 
-/** Adds the user namespace and its mappings to a container's spec (no-op without a mapping). */
-export function applyUserns(spec: OciSpec, m: IdMappings | undefined): void {
+/**
+ * Adds the user namespace and its mappings to a container's spec (no-op
+ * without a mapping). compat: dockerd leaves the default
+ * net.ipv4.ping_group_range out in a remapped namespace (its gid range is
+ * not mapped there); one the container asks for itself stays.
+ */
+export function applyUserns(spec: OciSpec, r: ContainerRecord): void {
+  const m = r.idMappings;
   if (!m) return;
-  spec.linux.namespaces.push({ type: "user" });
+  // compat: moby's WithNamespaces: to share another container's network or
+  // IPC namespace, a remapped container also joins its user namespace.
+  const joined = spec.linux.namespaces
+    .filter((n) => n.type === "network" || n.type === "ipc")
+    .map((n) => /^\/proc\/(\d+)\/ns\//.exec(n.path ?? "")?.[1])
+    .find((pid) => pid !== undefined);
+  spec.linux.namespaces.push(
+    joined
+      ? { type: "user", path: `/proc/${joined}/ns/user` }
+      : { type: "user" },
+  );
   spec.linux.uidMappings = m.uidMappings;
   spec.linux.gidMappings = m.gidMappings;
+  const own = (r.hostConfig.Sysctls ?? {}) as Record<string, string>;
+  const sysctl = spec.linux.sysctl;
+  if (sysctl && !("net.ipv4.ping_group_range" in own)) {
+    delete sysctl["net.ipv4.ping_group_range"];
+    if (!Object.keys(sysctl).length) delete spec.linux.sysctl;
+  }
 }
 
 /**
@@ -71,6 +94,42 @@ export async function chownContainerFiles(
   const root = rootPair(r.idMappings);
   await chown(dir, 0, root.gid);
   for (const f of files) await chown(f, root.uid, root.gid);
+}
+
+/**
+ * Writes the spec's net.* sysctls into a network namespace wharf made
+ * before the runtime (`netns`, a path) and takes them out of the spec: a
+ * remapped container's root does not own that namespace (the host's user
+ * namespace does), so the runtime's own write from inside would fail with
+ * EPERM. dockerd's runc creates the namespace inside the user namespace
+ * instead; the values end up the same. No-op without a mapping or path.
+ */
+export async function writeNetSysctls(
+  spec: OciSpec,
+  r: ContainerRecord,
+  netns: string | undefined,
+): Promise<void> {
+  const sysctl = spec.linux.sysctl;
+  if (!r.idMappings || !netns || netns === "host" || !sysctl) return;
+  const net = Object.keys(sysctl).filter((k) => k.startsWith("net."));
+  if (!net.length) return;
+  const args: string[] = [];
+  for (const k of net) {
+    args.push(k.replaceAll(".", "/"), sysctl[k]!);
+    delete sysctl[k];
+  }
+  if (!Object.keys(sysctl).length) delete spec.linux.sysctl;
+  const r2 = await execFile("nsenter", [
+    `--net=${netns}`,
+    "--",
+    "/bin/sh",
+    "-c",
+    'while [ $# -gt 1 ]; do printf "%s\n" "$2" > "/proc/sys/$1" || exit 1; shift 2; done',
+    "sh",
+    ...args,
+  ]);
+  if (r2.code !== 0)
+    throw new Error(`write sysctls ${net.join(", ")}: ${r2.stderr.trim()}`);
 }
 
 /** The options for mounting the container's rootfs (its mapping, if any). */

@@ -256,6 +256,66 @@ for (const mode of ["idmap", "copy"] as const)
         assert.equal(out, "0:0\n0:0\n");
       });
 
+      test("a remapped container on a user-defined bridge network runs and reaches its gateway's network", async () => {
+        const net = `wxns${randomBytes(4).toString("hex")}`;
+        await d.ok([
+          "network",
+          "create",
+          "-o",
+          `com.docker.network.bridge.name=${net}`,
+          net,
+        ]);
+        try {
+          const out = await d.ok([
+            "run",
+            "--rm",
+            "--network",
+            net,
+            "--sysctl",
+            "net.ipv4.ip_unprivileged_port_start=0",
+            "busybox",
+            "sh",
+            "-c",
+            "id -u; ip -4 addr show eth0 | grep -c inet; cat /proc/sys/net/ipv4/ip_unprivileged_port_start; ls /sys/class/net",
+          ]);
+          assert.match(out, /^0\n1\n0\n/);
+        } finally {
+          await d.docker(["network", "rm", net]);
+        }
+      });
+
+      test("a remapped container joins another's network namespace and so its user namespace", async () => {
+        await d.ok([
+          "run",
+          "-d",
+          "--name",
+          "donor",
+          "--network",
+          "none",
+          "busybox",
+          "sleep",
+          "60",
+        ]);
+        const own = await d.ok([
+          "exec",
+          "donor",
+          "readlink",
+          "/proc/self/ns/user",
+        ]);
+        const out = await d.ok([
+          "run",
+          "--rm",
+          "--network",
+          "container:donor",
+          "busybox",
+          "sh",
+          "-c",
+          "readlink /proc/self/ns/user; touch /x && id -u",
+        ]);
+        assert.equal(out, `${own.trim()}\n0\n`);
+        await d.ok(["rm", "-f", "donor"]);
+      });
+
       test("/info lists name=userns and inspect shows UsernsMode as sent", async () => {
         const info = await d.ok([
           "info",
