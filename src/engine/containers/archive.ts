@@ -12,7 +12,7 @@ import { NotFoundError } from "../../util/errors.ts";
 import { publish, type Core } from "./core.ts";
 import { isRunning, type ContainerRecord } from "./record.ts";
 import { resolveUserFrom } from "./user.ts";
-import { rootfsOptions } from "./userns.ts";
+import { rootfsOptions, unshiftOptions } from "./userns.ts";
 import { shiftOwner, type IdMappings } from "../../oci/id-mapping.ts";
 
 /**
@@ -115,7 +115,7 @@ export async function archiveGet(
 ): Promise<{ stat: PathStat; tar: Readable }> {
   const { scope, release } = await openScope(core, r);
   try {
-    const found = await archivePath(scope, options.path);
+    const found = await archivePath(scope, options.path, unshiftOptions(r));
     if (!found) throw fileNotFound(options.path, options.ref);
     const done = (): void => void release().catch(() => undefined);
     found.tar.once("close", done);

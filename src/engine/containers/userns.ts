@@ -8,7 +8,11 @@
  */
 import { chown } from "node:fs/promises";
 import type { HostConfig } from "../../api/containers.ts";
-import { rootPair, type IdMappings } from "../../oci/id-mapping.ts";
+import {
+  rootPair,
+  unshiftOwner,
+  type IdMappings,
+} from "../../oci/id-mapping.ts";
 import type { OciSpec } from "../../runtime/index.ts";
 import { InvalidArgumentError } from "../../util/errors.ts";
 import { execFile } from "../../util/exec.ts";
@@ -135,4 +139,15 @@ export async function writeNetSysctls(
 /** The options for mounting the container's rootfs (its mapping, if any). */
 export function rootfsOptions(r: ContainerRecord): { idmap?: IdMappings } {
   return r.idMappings ? { idmap: r.idMappings } : {};
+}
+
+/**
+ * compat: what dockerd's archives of a remapped container hold (export,
+ * cp out): owners as the container sees them, not the host's ids.
+ */
+export function unshiftOptions(r: ContainerRecord): {
+  owner?: (uid: number, gid: number) => { uid: number; gid: number };
+} {
+  const m = r.idMappings;
+  return m ? { owner: (u, g) => unshiftOwner(m, u, g) } : {};
 }

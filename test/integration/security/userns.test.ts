@@ -19,7 +19,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { execFile } from "../../../src/util/exec.ts";
-import { skipReason, TestDaemon, wharfOnly } from "../harness.ts";
+import { dockerBin, skipReason, TestDaemon, wharfOnly } from "../harness.ts";
 
 /** A throwaway host user with one 65536-id range in /etc/subuid and /etc/subgid. */
 class RemapUser {
@@ -240,6 +240,25 @@ for (const mode of ["idmap", "copy"] as const)
           "mkdir /made && touch /made/f",
         ]);
         await d.ok(["commit", "committed", "made:1"]);
+        // export and cp out give the container's ids too (tar -n: numeric owners).
+        for (const args of [
+          ["export", "committed"],
+          ["cp", "committed:/made", "-"],
+        ]) {
+          const tarFile = join(d.dir, "out.tar");
+          const r = await execFile(
+            "sh",
+            [
+              "-c",
+              `"$0" "$@" > ${tarFile} && tar -tvnf ${tarFile} | grep 'made/f'`,
+              dockerBin,
+              ...args,
+            ],
+            { env: d.env },
+          );
+          assert.equal(r.code, 0, r.stderr);
+          assert.match(r.stdout, /^\S+ 0\/0 /, args.join(" "));
+        }
         const out = await d.ok([
           "run",
           "--rm",
