@@ -8,6 +8,7 @@ import {
   readdir,
   rename,
   rm,
+  rmdir,
   chmod,
 } from "node:fs/promises";
 import { release } from "node:os";
@@ -89,13 +90,17 @@ export class MappedLowers {
     await mkdir(base, { recursive: true, mode: 0o711 });
     const made: string[] = [];
     const done = async (): Promise<void> => {
-      for (const t of made)
+      // rmdir, never rm -r: a clone that failed to detach still shows a layer.
+      for (const t of made) {
         try {
           umount(t, MNT_DETACH);
         } catch {
           // already gone
         }
-      await rm(base, { recursive: true, force: true });
+        await rmdir(t).catch(() => undefined);
+      }
+      await rmdir(join(base, String(made.length))).catch(() => undefined);
+      await rmdir(base).catch(() => undefined);
     };
     try {
       for (const [i, l] of lowers.entries()) {
