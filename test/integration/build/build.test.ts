@@ -216,5 +216,16 @@ describe(
         );
       }
     });
+    test("RUN has no TTY, as in Docker's builder: stdout and stderr arrive with plain newlines", async () => {
+      const dir = context(root, "notty", {
+        Dockerfile:
+          "FROM busybox\nRUN if test -t 1; then echo tty; else echo notty; fi; echo to-stderr >&2\n",
+      });
+      const out = await d.ok(["build", "--no-cache", dir]);
+      assert.match(out, /\nnotty\n/);
+      assert.match(out, /\nto-stderr\n/);
+      // (The CLI's own "Sending build context" progress line ends in "\r".)
+      assert.doesNotMatch(out.slice(out.indexOf("Step 1/")), /\r/);
+    });
   },
 );
