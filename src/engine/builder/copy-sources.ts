@@ -3,7 +3,7 @@ import { createReadStream } from "node:fs";
 import { lstat, readdir, readlink } from "node:fs/promises";
 import { join, posix } from "node:path";
 import { InvalidArgumentError } from "../../util/errors.ts";
-import type { DockerIgnore } from "./dockerignore.ts";
+import type { DockerIgnore } from "../../conventions/dockerignore.ts";
 
 /** One file system entry to write into the image, at its destination path. */
 export type CopyEntry = {

@@ -3,7 +3,7 @@ import type { Logger } from "../../util/log.ts";
 import type { ImageService, Instruction } from "../images/index.ts";
 import type { BuildCache } from "./cache.ts";
 import type { BuildContainers } from "./contract.ts";
-import type { DockerIgnore } from "./dockerignore.ts";
+import type { DockerIgnore } from "../../conventions/dockerignore.ts";
 
 /** The classic POST /build parameters the builder acts on. */
 export type BuildOptions = {
