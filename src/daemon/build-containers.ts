@@ -38,9 +38,7 @@ export function buildContainers(containers: ContainerService): BuildContainers {
                   ReadOnly: m.readOnly,
                 },
           ),
-          ...(spec.shmSize ? { ShmSize: spec.shmSize } : {}),
-          ...(spec.memory ? { Memory: spec.memory } : {}),
-          ...(spec.cpuShares ? { CpuShares: spec.cpuShares } : {}),
+          ...spec.resources,
         },
       });
       options.onCreated(id);
