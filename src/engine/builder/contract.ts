@@ -47,10 +47,24 @@ export type RunSpec = {
     readOnly: boolean;
   }[];
   extraHosts: string[];
-  shmSize?: number;
-  memory?: number;
-  cpuShares?: number;
+  resources: BuildResources;
   labels: Record<string, string>;
+};
+
+/**
+ * The RUN containers' resource settings from /build's query (shmsize,
+ * memory, memswap, cpushares, cpusetcpus, cpuperiod, cpuquota, ulimits),
+ * in HostConfig's names: they go into every RUN container's HostConfig.
+ */
+export type BuildResources = {
+  ShmSize?: number;
+  Memory?: number;
+  MemorySwap?: number;
+  CpuShares?: number;
+  CpusetCpus?: string;
+  CpuPeriod?: number;
+  CpuQuota?: number;
+  Ulimits?: { Name: string; Soft: number; Hard: number }[];
 };
 
 /** Per-run callbacks and cancellation. */

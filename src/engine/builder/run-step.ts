@@ -78,9 +78,7 @@ export async function runStep(
     mounts,
     extraHosts: job.options.extraHosts,
     labels: { [BUILD_LABEL]: "1" },
-    ...(job.options.shmSize ? { shmSize: job.options.shmSize } : {}),
-    ...(job.options.memory ? { memory: job.options.memory } : {}),
-    ...(job.options.cpuShares ? { cpuShares: job.options.cpuShares } : {}),
+    resources: job.options.resources,
   };
   await cachedStep(job, s, {
     createdBy,
