@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { LineCounter, parseDocument, isNode, type Document } from "yaml";
 import { errorMessage } from "../../util/errors.ts";
 import { ComposeError } from "../errors.ts";
+import { collectTags, type MergeTag } from "./tags.ts";
 
 /** A parsed compose file. */
 export type YamlFile = {
@@ -16,6 +17,8 @@ export type YamlFile = {
   data: Record<string, unknown>;
   /** The 1-based line of the key path, or of its nearest ancestor that exists. */
   lineOf: (path: (string | number)[]) => number | undefined;
+  /** The `!reset` and `!override` nodes (see tags.ts). */
+  tags: MergeTag[];
 };
 
 /** Parses YAML text. Throws ComposeError naming the file and line on a syntax error or a non-mapping top level. */
@@ -55,7 +58,12 @@ export function parseYaml(text: string, file: string): YamlFile {
     }
     return undefined;
   };
-  return { file, data: data as Record<string, unknown>, lineOf };
+  return {
+    file,
+    data: data as Record<string, unknown>,
+    lineOf,
+    tags: collectTags(doc),
+  };
 }
 
 /** Reads and parses a compose file. Throws ComposeError when unreadable. */
