@@ -125,3 +125,17 @@ test("interpolation off keeps ${VAR} as written; links, volumes_from and annotat
   assert.deepEqual(p.services.web?.annotations, { "a.b": "c" });
   assert.ok(p.raw && typeof p.raw.services === "object");
 });
+
+test("a leading-zero integer is octal, as compose-go reads `mode: 0440`", () => {
+  const dir = project("octal", {
+    "compose.yaml": `services:
+  web:
+    image: busybox
+    secrets: [{source: s, mode: 0440}]
+secrets:
+  s: {file: ./s.txt}
+`,
+  });
+  const web = loadProject({ cwd: dir, env: {} }).services.web;
+  assert.deepEqual(web?.secrets, [{ source: "s", mode: 0o440 }]);
+});
