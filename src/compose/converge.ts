@@ -253,14 +253,12 @@ export async function startContainers(
 ): Promise<void> {
   await Promise.all(
     ids.map(async (id) => {
-      const name = (await ctx.client.containers.inspect(id)).Name.replace(
-        /^\//,
-        "",
-      );
+      const info = await ctx.client.containers.inspect(id);
+      const name = info.Name.replace(/^\//, "");
       await ctx.progress.step("Container", name, ["Starting", "Started"], () =>
         ctx.client.containers.start(id),
       );
-      const labels = (await ctx.client.containers.inspect(id)).Config.Labels;
+      const labels = info.Config.Labels;
       await runHooks(
         ctx.client,
         ctx.project.services[labels?.[LABEL.service] ?? ""],
