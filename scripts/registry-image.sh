@@ -48,7 +48,7 @@ if [ -n "$out" ]; then
 fi
 trap 'rm -rf "$dir" "$tarball"' EXIT
 wharf import \
-  --change 'ENTRYPOINT ["/usr/bin/node", "/app/wharf-registry.cjs"]' \
+  --change 'ENTRYPOINT ["/usr/bin/node", "--max-semi-space-size=2", "/app/wharf-registry.cjs"]' \
   --change 'CMD ["serve", "/etc/wharf-registry/config.yml"]' \
   --change 'EXPOSE 5000' \
   --change 'VOLUME /var/lib/registry' \
