@@ -68,6 +68,10 @@ void test("the Docker CLI logs in to wharf-registry over TLS (test CA in WHARF_C
   await d.ok(["rmi", image, "busybox:latest"]);
   const gone = await d.docker(["image", "inspect", image]);
   assert.notEqual(gone.code, 0, "the image must be gone before the pull");
+  // As dockerd: removing the last tag of a repository drops its RepoDigests
+  // (set by the push) too, so the image itself is deleted.
+  const byId = await d.docker(["image", "inspect", id]);
+  assert.notEqual(byId.code, 0, "rmi of the last tags must delete the image");
   await d.ok(["pull", image]);
   assert.equal(
     (await d.ok(["image", "inspect", "-f", "{{.Id}}", image])).trim(),
