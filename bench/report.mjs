@@ -64,6 +64,20 @@ const METRICS = [
   { id: "xfer_rss", label: "daemon peak RSS during push/pull", show: "MiB" },
   { id: "load_ms", label: "load 100 MB image", show: "ms", target: 1 },
   { id: "save_ms", label: "save 100 MB image", show: "ms", target: 1 },
+  // the same Dockerfiles through each engine's CLI (see lib/build.sh)
+  {
+    id: "build_cold",
+    label: "build --no-cache, 5 RUN + 100 MiB COPY",
+    show: "ms",
+    target: 1,
+  },
+  { id: "build_cached", label: "build, all cached", show: "ms", target: 1 / 2 },
+  {
+    id: "build_parallel",
+    label: "build, 2 independent stages (sleep 2 each)",
+    show: "ms",
+    target: 1,
+  },
 ];
 const ENGINES = ["wharf", "docker", "podman"];
 

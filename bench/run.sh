@@ -36,6 +36,7 @@ source "$BENCH_DIR/lib/steps.sh"
 source "$BENCH_DIR/lib/compose.sh"
 source "$BENCH_DIR/lib/transfer.sh"
 ALL_METRICS="$ALL_METRICS $TRANSFER_METRICS"
+source "$BENCH_DIR/lib/build.sh"
 trap cleanup EXIT
 trap 'echo "bench: interrupted" >&2; exit 130' INT TERM
 
