@@ -17,6 +17,8 @@ export type LayerDeps = { store: ImageStore; layers: LayerStore };
  * uncompressed tar is kept in the content store under its diffId (for save).
  * With `expected`, a different diffId is refused (InvalidArgumentError) and
  * nothing is kept. When the chain already exists the new copy is dropped.
+ * `tarFile`: the tar is that uncompressed file (load's unpacked archive); it
+ * is hard-linked into the content store instead of copied.
  */
 export async function unpackLayer(
   deps: LayerDeps,
@@ -24,10 +26,12 @@ export async function unpackLayer(
   tar: Readable,
   expected?: Digest,
   blob?: LayerRecord["blob"],
+  tarFile?: string,
 ): Promise<{ record: LayerRecord; created: boolean }> {
   const key = `${EXTRACT_PREFIX}${randomBytes(8).toString("hex")}`;
   // A pulled layer's tar is not kept: its compressed blob already is.
-  const writer = blob ? undefined : await deps.store.content.writer();
+  const writer =
+    blob || tarFile ? undefined : await deps.store.content.writer();
   let committed = false;
   try {
     await deps.layers.prepare(key, parent ? { parent: parent.chainId } : {});
@@ -47,6 +51,11 @@ export async function unpackLayer(
     if (existing && (await deps.layers.stat(chainId)))
       return { record: existing, created: false };
     await writer?.commit({ digest: r.diffId });
+    if (tarFile && !blob)
+      await deps.store.content.adopt(tarFile, {
+        digest: r.diffId,
+        size: r.tarSize,
+      });
     const record: LayerRecord = {
       chainId,
       diffId: r.diffId,

@@ -22,6 +22,18 @@ export type RegistryOptions = {
 export const CERTS_DIRS = ["/etc/docker/certs.d", "/etc/wharf/certs.d"];
 
 /**
+ * The certs.d roots to search: `WHARF_CERTS_D` in wharfd's environment (a
+ * colon-separated list of directories) replaces the defaults, so a test or
+ * a rootless setup can give wharfd CAs without writing to /etc. compat:
+ * dockerd has no such setting (only rootless mode moves certs.d).
+ */
+export function certsDirs(env: NodeJS.ProcessEnv = process.env): string[] {
+  const raw = env.WHARF_CERTS_D;
+  if (raw === undefined || raw === "") return CERTS_DIRS;
+  return raw.split(":").filter(Boolean);
+}
+
+/**
  * Validates daemon.json's registry keys as dockerd does (mirrors must be
  * http(s) URLs without path; counts positive integers); defaults are 3
  * downloads and 5 uploads at once. Throws InvalidArgumentError.
@@ -70,7 +82,7 @@ export function registryOptions(
     settings: {
       mirrors,
       insecure: list("insecure-registries"),
-      certsDirs: CERTS_DIRS,
+      certsDirs: certsDirs(env),
     },
     maxDownloads: count("max-concurrent-downloads", 3),
     maxUploads: count("max-concurrent-uploads", 5),

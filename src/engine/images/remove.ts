@@ -40,6 +40,13 @@ export async function removeImage(
         `conflict: unable to remove repository reference ${JSON.stringify(name)} (must force) - container ${shortId(user.id)} is using its referenced image ${shortId(id)}`,
       );
     records.push(await untag(deps, id, ref));
+    // compat: moby's ImageDelete: when the last tag of a repository goes,
+    // that repository's digest references (RepoDigests from a push or
+    // pull) go with it, so `rmi name:tag` after a push deletes the image.
+    const repo = fullName(ref);
+    const rest = deps.store.refsOf(id).filter((r) => fullName(r) === repo);
+    if (ref.digest === undefined && rest.every((r) => r.digest !== undefined))
+      for (const r of rest) records.push(await untag(deps, id, r));
     if (deps.store.refsOf(id).length > 0) return records;
     quiet = true;
   } else if (isSingleReference(refs)) {

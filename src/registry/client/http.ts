@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import type { IncomingMessage, OutgoingHttpHeaders } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
@@ -88,7 +89,9 @@ export class HttpClient {
   }
 
   #agent(endpoint: Endpoint, secure: boolean, own: boolean): HttpAgent {
-    const key = `${secure}|${own ? endpoint.base : ""}|${endpoint.skipVerify}`;
+    // compat: certs.d is read per request, as dockerd does, so a ca.crt
+    // placed while the daemon runs takes effect: the TLS material is part of the key.
+    const key = `${secure}|${own ? endpoint.base : ""}|${endpoint.skipVerify}|${own ? tlsKey(endpoint) : ""}`;
     let agent = this.#agents.get(key);
     if (agent) return agent;
     const base = { keepAlive: true, maxSockets: 16 };
@@ -146,6 +149,18 @@ export class BodyTooLargeError extends Error {
   constructor(limit: number) {
     super(`response body exceeds the limit of ${limit} bytes`);
   }
+}
+
+/** A short fingerprint of an endpoint's certs.d material. */
+function tlsKey(endpoint: Endpoint): string {
+  const h = createHash("sha256");
+  for (const b of [
+    ...(endpoint.tls.ca ?? []),
+    endpoint.tls.cert,
+    endpoint.tls.key,
+  ])
+    if (b) h.update(b).update("\0");
+  return h.digest("hex").slice(0, 16);
 }
 
 function titleCase(method: string): string {

@@ -61,14 +61,21 @@ export type ApplyResult = {
 export async function applyTar(
   source: Readable,
   root: string,
-  options: { whiteouts: WhiteoutMode; tee?: (chunk: Buffer) => Promise<void> },
+  options: {
+    whiteouts: WhiteoutMode;
+    tee?: (chunk: Buffer) => Promise<void>;
+    /** false: skip hashing (an archive that is no layer; diffId is then the empty digest). */
+    digest?: boolean;
+  },
 ): Promise<ApplyResult> {
   const raw = await decompress(source);
   const counter = new DigestCounter();
   const tee = options.tee;
+  const hash = options.digest !== false;
   const hasher = new Transform({
     transform(chunk: Buffer, _enc, done) {
-      counter.update(chunk);
+      if (hash) counter.update(chunk);
+      else counter.size += chunk.length;
       if (tee) tee(chunk).then(() => done(null, chunk), done);
       else done(null, chunk);
     },
