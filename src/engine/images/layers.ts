@@ -4,6 +4,7 @@ import { createGunzip } from "node:zlib";
 import { chainIds, sha256Digest, type Digest } from "../../oci/digest.ts";
 import type { LayerStore } from "../../storage/layers/layer-store.ts";
 import { InvalidArgumentError } from "../../util/errors.ts";
+import { fault } from "../../util/fault.ts";
 import type { ImageStore, LayerRecord } from "./store.ts";
 
 /** Snapshot keys of layers being unpacked; leftovers of a crash are removed at start. */
@@ -36,6 +37,8 @@ export async function unpackLayer(
       tar,
       writer ? { tee: (c) => writer.write(c) } : {},
     );
+    // Test-only crash points (util/fault.ts): an applied extract-* snapshot, a committed orphan.
+    fault("layer:applied");
     if (expected !== undefined && r.diffId !== expected)
       throw new InvalidArgumentError(
         `invalid diffID for layer: expected ${JSON.stringify(expected)}, got ${JSON.stringify(r.diffId)}`,
@@ -58,6 +61,7 @@ export async function unpackLayer(
     await deps.layers.commit(chainId, key);
     committed = true;
     await deps.store.layers.put(chainId.slice(7), record);
+    fault("layer:committed");
     return { record, created: true };
   } finally {
     await writer?.abort();

@@ -136,6 +136,14 @@ export class LocalContentStore implements ContentStore {
     }
   }
 
+  async *digests(): AsyncIterable<Digest> {
+    const dir = join(this.root, "blobs", "sha256");
+    for (const name of await readdir(dir)) {
+      const m = /^([a-f0-9]{64})(\.gz)?$/.exec(name);
+      if (m) yield `sha256:${m[1]!}`;
+    }
+  }
+
   async remove(digest: Digest): Promise<void> {
     const path = this.blobPath(digest);
     await rm(path, { force: true });
