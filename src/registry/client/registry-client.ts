@@ -5,7 +5,13 @@ import {
   challengesOf,
   type Credentials,
 } from "./auth.ts";
-import { endpointsFor, INDEX_SERVER, type RegistrySettings } from "./hosts.ts";
+import {
+  endpointsFor,
+  HUB_DISABLED,
+  HubDisabledError,
+  INDEX_SERVER,
+  type RegistrySettings,
+} from "./hosts.ts";
 import { HttpClient, isFallbackError } from "./http.ts";
 import { RepositoryClient } from "./repository.ts";
 
@@ -51,6 +57,8 @@ export class RegistryClient {
     const usable = options.push
       ? endpoints.filter((e) => !e.mirror)
       : endpoints;
+    if (usable.length === 0)
+      throw new HubDisabledError(`${HUB_DISABLED}: no push to Docker Hub`);
     return RepositoryClient.open(
       { http: this.#http, auth: this.#auth },
       usable,
@@ -75,6 +83,8 @@ export class RegistryClient {
     const endpoints = (await endpointsFor(domain, this.settings)).filter(
       (e) => !e.mirror,
     );
+    if (endpoints.length === 0)
+      throw new HubDisabledError(`${HUB_DISABLED}: no login to Docker Hub`);
     let last: unknown;
     for (const endpoint of endpoints) {
       try {
