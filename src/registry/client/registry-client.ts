@@ -97,12 +97,21 @@ export class RegistryClient {
         ping.resume();
         if (ping.statusCode === 200) return;
         const challenges = challengesOf(ping.headers["www-authenticate"]);
-        const header = await this.#auth.header(endpoint, challenges, {
-          credentials,
-          scopes: [],
-          refresh: true,
-          ...sig,
-        });
+        const header = await this.#auth
+          .header(endpoint, challenges, {
+            credentials,
+            scopes: [],
+            refresh: true,
+            ...sig,
+          })
+          .catch((err: unknown) => {
+            // compat: moby's login shows a token refusal as Go's url.Error of the ping.
+            if (err instanceof RegistryAuthError && challenges.length > 0)
+              throw new RegistryAuthError(
+                `Get "${endpoint.base}/v2/": ${err.message}`,
+              );
+            throw err;
+          });
         const res = await this.#http.send(endpoint, {
           method: "GET",
           url: "/v2/",

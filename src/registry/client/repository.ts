@@ -3,8 +3,12 @@ import type { Readable } from "node:stream";
 import type { Challenge } from "../protocol/challenge.ts";
 import { challengesOf, type Authorizer, type Credentials } from "./auth.ts";
 import { HUB_DISABLED, HubDisabledError, type Endpoint } from "./hosts.ts";
-import { isFallbackError, type HttpClient, type HttpRequest } from "./http.ts";
-import { responseError } from "./registry-error.ts";
+import {
+  isFallbackError,
+  responseError,
+  type HttpClient,
+  type HttpRequest,
+} from "./http.ts";
 
 /** What a RepositoryClient needs from its owner (RegistryClient). */
 export type RepositoryDeps = { http: HttpClient; auth: Authorizer };
