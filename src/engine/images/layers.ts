@@ -139,7 +139,7 @@ export async function layerTar(
   const file = await deps.store.content.readStream(record.blob.digest);
   if (!isGzipLayer(record.blob.mediaType))
     return { stream: file, size: record.tarSize };
-  const gunzip = createGunzip();
+  const gunzip = createGunzip({ chunkSize: 256 << 10 });
   file.on("error", (err) => gunzip.destroy(err));
   return { stream: file.pipe(gunzip), size: record.tarSize };
 }
