@@ -11,7 +11,7 @@
  *     "labels": ["site=a"], "max-concurrent-downloads": 3, "max-concurrent-uploads": 5,
  *     "registry-mirrors": ["http://127.0.0.1:5000"], "insecure-registries": ["127.0.0.1:5000"],
  *     "registry-hub-fallback": false,
- *     "audit-log": "/var/log/wharf/audit.log" }
+ *     "audit-log": "/var/log/wharf/audit.log", "userns-remap": "default" }
  */
 import { InvalidArgumentError } from "../util/errors.ts";
 import { ramInBytes as parseRam } from "../conventions/size.ts";
@@ -44,6 +44,8 @@ export type ExtraSettings = {
   registryHubFallback: boolean;
   /** Path of the audit log; "" = none. */
   auditLog: string;
+  /** daemon.json userns-remap as given ("default", "user[:group]", "uid[:gid]"); "" = off. */
+  usernsRemap: string;
 };
 
 /** dockerd's defaults (max-concurrent-* as dockerd's). */
@@ -63,6 +65,7 @@ export const defaultExtraSettings: ExtraSettings = {
   insecureRegistries: [],
   registryHubFallback: true,
   auditLog: "",
+  usernsRemap: "",
 };
 
 /** Runtimes every wharfd has; daemon.json may not redefine them. */
@@ -86,6 +89,7 @@ export const EXTRA_KEYS = [
   "insecure-registries",
   "registry-hub-fallback",
   "audit-log",
+  "userns-remap",
 ];
 
 /** Parses "64M", "1g", "512" as Docker's RAMInBytes; NaN when malformed. */
@@ -205,6 +209,8 @@ export function parseExtraKeys(
     out.registryHubFallback = v;
   }
   if (has("audit-log")) out.auditLog = str("audit-log");
+  // Resolved against /etc/passwd, /etc/subuid… at start (userns-remap.ts).
+  if (has("userns-remap")) out.usernsRemap = str("userns-remap");
   return out;
 }
 
