@@ -12,6 +12,8 @@ packages+=(bzip2 xz-utils zstd)
 [ "${WHARF_TEST_DEPS:-}" = 1 ] && packages+=(openssl python3)
 # The pull/push tests give docker-registry an htpasswd file (apache2-utils).
 [ "${WHARF_TEST_DEPS:-}" = 1 ] && packages+=(apache2-utils)
+# The mirror test watches wharfd's connect() calls (nothing may leave loopback).
+[ "${WHARF_TEST_DEPS:-}" = 1 ] && packages+=(strace)
 # wharf-registry's tests: skopeo copies through it, docker-registry
 # (distribution 2.8) is the comparison, and golang-go with these -dev
 # packages builds the OCI conformance suite offline (scripts/conformance.sh).

@@ -4,6 +4,7 @@ import { createGunzip } from "node:zlib";
 import { chainIds, sha256Digest, type Digest } from "../../oci/digest.ts";
 import type { LayerStore } from "../../storage/layers/layer-store.ts";
 import { InvalidArgumentError } from "../../util/errors.ts";
+import { fault } from "../../util/fault.ts";
 import type { ImageStore, LayerRecord } from "./store.ts";
 
 /** Snapshot keys of layers being unpacked; leftovers of a crash are removed at start. */
@@ -40,6 +41,8 @@ export async function unpackLayer(
       tar,
       writer ? { tee: (c) => writer.write(c) } : {},
     );
+    // Test-only crash points (util/fault.ts): an applied extract-* snapshot, a committed orphan.
+    fault("layer:applied");
     if (expected !== undefined && r.diffId !== expected)
       throw new InvalidArgumentError(
         `invalid diffID for layer: expected ${JSON.stringify(expected)}, got ${JSON.stringify(r.diffId)}`,
@@ -67,6 +70,7 @@ export async function unpackLayer(
     await deps.layers.commit(chainId, key);
     committed = true;
     await deps.store.layers.put(chainId.slice(7), record);
+    fault("layer:committed");
     return { record, created: true };
   } finally {
     await writer?.abort();
@@ -144,7 +148,7 @@ export async function layerTar(
   const file = await deps.store.content.readStream(record.blob.digest);
   if (!isGzipLayer(record.blob.mediaType))
     return { stream: file, size: record.tarSize };
-  const gunzip = createGunzip();
+  const gunzip = createGunzip({ chunkSize: 256 << 10 });
   file.on("error", (err) => gunzip.destroy(err));
   return { stream: file.pipe(gunzip), size: record.tarSize };
 }

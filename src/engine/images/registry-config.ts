@@ -7,6 +7,7 @@ export const REGISTRY_KEYS = [
   "insecure-registries",
   "max-concurrent-downloads",
   "max-concurrent-uploads",
+  "registry-hub-fallback",
 ];
 
 /** The validated registry settings of the daemon. */
@@ -77,12 +78,18 @@ export function registryOptions(
       );
     return `${url.protocol}//${url.host}`;
   });
+  const hubFallback = raw["registry-hub-fallback"] ?? true;
+  if (typeof hubFallback !== "boolean")
+    throw new InvalidArgumentError(
+      `invalid value for "registry-hub-fallback": must be a boolean`,
+    );
   const timeout = Number(env.WHARF_REGISTRY_TIMEOUT ?? 60);
   return {
     settings: {
       mirrors,
       insecure: list("insecure-registries"),
       certsDirs: certsDirs(env),
+      hubFallback,
     },
     maxDownloads: count("max-concurrent-downloads", 3),
     maxUploads: count("max-concurrent-uploads", 5),

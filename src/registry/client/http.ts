@@ -4,6 +4,11 @@ import type { IncomingMessage, OutgoingHttpHeaders } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { parseChallenges } from "../protocol/challenge.ts";
+import {
+  responseErrorOf,
+  type RegistryResponseError,
+} from "../protocol/errors.ts";
 import type { Endpoint } from "./hosts.ts";
 
 /** A failure to reach a registry (connection, TLS, timeout); the message is Docker's style. */
@@ -141,6 +146,28 @@ export async function readBody(
     chunks.push(c as Buffer);
   }
   return Buffer.concat(chunks);
+}
+
+/** Reads an error response (body capped at 64 KiB) into a RegistryResponseError. */
+export async function responseError(
+  res: IncomingMessage,
+): Promise<RegistryResponseError> {
+  let body: Buffer = Buffer.alloc(0);
+  try {
+    body = await readBody(res, 64 * 1024);
+  } catch {
+    // an unreadable body still has a status
+  }
+  const header = res.headers["www-authenticate"];
+  const bearer = (Array.isArray(header) ? header : header ? [header] : [])
+    .flatMap(parseChallenges)
+    .find((c) => c.scheme === "bearer");
+  return responseErrorOf(
+    res.statusCode ?? 0,
+    res.statusMessage ?? "",
+    body,
+    bearer?.params,
+  );
 }
 
 /** A response body over the caller's limit. */

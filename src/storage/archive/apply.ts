@@ -82,9 +82,14 @@ export async function applyTar(
   });
   const extract = tar.extract();
   const pumping = pipeline(raw, hasher, extract);
+  // A source that fails mid-member (bad gzip data) must fail that member's
+  // body too: tar-stream does not end it, and its reader would wait forever.
+  let current: Readable | undefined;
+  pumping.catch((err: Error) => current?.destroy(err));
   const state = new ApplyState(root, options.whiteouts);
   try {
     for await (const entry of extract) {
+      current = entry as unknown as Readable;
       await state.entry(entry.header, entry as unknown as Readable);
       for await (const _ of entry) void _; // drain what the entry did not read
     }

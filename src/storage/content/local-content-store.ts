@@ -94,7 +94,7 @@ export class LocalContentStore implements ContentStore {
   async readStream(digest: Digest): Promise<Readable> {
     const found = await this.#locate(digest);
     if (!found) throw new NotFoundError(`content ${digest}: not found`);
-    const file = createReadStream(found.path);
+    const file = createReadStream(found.path, { highWaterMark: 1 << 20 });
     if (!found.gz) return file;
     const gunzip = createGunzip();
     file.on("error", (err) => gunzip.destroy(err));
@@ -165,6 +165,14 @@ export class LocalContentStore implements ContentStore {
     }
   }
 
+  async *digests(): AsyncIterable<Digest> {
+    const dir = join(this.root, "blobs", "sha256");
+    for (const name of await readdir(dir)) {
+      const m = /^([a-f0-9]{64})(\.gz)?$/.exec(name);
+      if (m) yield `sha256:${m[1]!}`;
+    }
+  }
+
   async remove(digest: Digest): Promise<void> {
     const path = this.blobPath(digest);
     await rm(path, { force: true });
@@ -179,6 +187,9 @@ export class LocalContentStore implements ContentStore {
   }
 }
 
+/** Bytes gathered before one write: fewer thread-pool round trips per blob. */
+const WRITE_BATCH = 1 << 20;
+
 class LocalWriter implements ContentWriter {
   #store: LocalContentStore;
   #tmp: string;
@@ -191,10 +202,23 @@ class LocalWriter implements ContentWriter {
     this.#fh = fh;
   }
 
+  /** Chunks not written yet: small writes are gathered into one writev. */
+  #pending: Uint8Array[] = [];
+  #pendingBytes = 0;
+
   async write(chunk: Uint8Array): Promise<void> {
     if (!this.#fh) throw new Error("content writer is closed");
     this.#counter.update(chunk);
-    await this.#fh.write(chunk);
+    this.#pending.push(chunk);
+    this.#pendingBytes += chunk.length;
+    if (this.#pendingBytes >= WRITE_BATCH) await this.#flush();
+  }
+
+  async #flush(): Promise<void> {
+    const batch = this.#pending;
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    if (batch.length > 0 && this.#fh) await this.#fh.writev(batch);
   }
 
   async commit(
@@ -204,7 +228,11 @@ class LocalWriter implements ContentWriter {
     if (!fh) throw new Error("content writer is closed");
     const digest = this.#counter.digest();
     const size = this.#counter.size;
-    this.#fh = undefined;
+    try {
+      await this.#flush();
+    } finally {
+      this.#fh = undefined;
+    }
     try {
       if (expected.digest !== undefined && expected.digest !== digest)
         throw new InvalidArgumentError(
