@@ -72,8 +72,7 @@ test("checkHostConfig() refuses fields wharf does not build with 501", () => {
     [{ Cgroup: "container:x" }, /HostConfig.Cgroup/],
     [{ CpuCount: 2 }, /--cpu-count/],
     [{ UsernsMode: "private" }, /--userns private/],
-    [{ LogConfig: { Type: "syslog", Config: {} } }, /logging driver "syslog"/],
-    [{ LogConfig: { Type: "", Config: { "max-size": "1m" } } }, /max-size/],
+    [{ LogConfig: { Type: "gelf", Config: {} } }, /logging driver "gelf"/],
   ] as const)
     assert.throws(
       () => check(extra),
@@ -102,6 +101,14 @@ test("checkHostConfig() answers bad values with moby's 400 text", () => {
     [{ IpcMode: "bogus" }, "invalid IPC mode: bogus"],
     [{ Runtime: "kata" }, "Unknown runtime specified kata"],
     [{ LogConfig: { Type: "bogus" } }, "no log driver named 'bogus'"],
+    [
+      { LogConfig: { Type: "json-file", Config: { x: "1" } } },
+      "unknown log opt 'x' for json-file log driver",
+    ],
+    [
+      { LogConfig: { Type: "syslog", Config: { "syslog-format": "x" } } },
+      "Invalid syslog format",
+    ],
     [{ IOMaximumIOps: 5 }, "Invalid QoS settings"],
     [{ DeviceCgroupRules: ["x 1:2 rwm"] }, "invalid device cgroup rule format"],
     [
