@@ -15,13 +15,10 @@
 import type { LogEntry } from "./driver.ts";
 
 /** Encodes a json-file line; `extra` is `,"attrs":{…}` or "". */
-export function encodeJsonLine(e: LogEntry, extra: string): Buffer {
-  const text = e.partial
-    ? e.line.toString("utf8")
-    : `${e.line.toString("utf8")}\n`;
-  return Buffer.from(
-    `{"log":${JSON.stringify(text)},"stream":"${e.stream}"${extra},"time":"${e.time}"}\n`,
-  );
+export function encodeJsonLine(e: LogEntry, extra: string): string {
+  const s = e.text ?? e.line.toString("utf8");
+  const text = e.partial ? s : `${s}\n`;
+  return `{"log":${JSON.stringify(text)},"stream":"${e.stream}"${extra},"time":"${e.time}"}\n`;
 }
 
 /** Decodes json-file lines (malformed lines are skipped, as moby's decoder resyncs). */

@@ -105,6 +105,8 @@ export class LogCopier {
     }
   }
 
+  // Hot path (every line of output): bytes compared in place, one time
+  // conversion per distinct conmon timestamp, no copies for whole lines.
   #entries(lines: Buffer): LogEntry[] {
     const out: LogEntry[] = [];
     let start = 0;
@@ -113,21 +115,72 @@ export class LogCopier {
       nl >= 0;
       nl = lines.indexOf(0x0a, start)
     ) {
-      const e = parseK8sLine(lines.subarray(start, nl));
+      const lineStart = start;
       start = nl + 1;
-      if (!e) continue;
-      const p = this.#pending.get(e.stream);
-      const parts = p ? [...p.parts, e.data] : [e.data];
-      const len = (p?.len ?? 0) + e.data.length;
-      const time = p?.time ?? goTime(e.time);
-      if (e.partial && len < MAX_LINE) {
-        this.#pending.set(e.stream, { time, parts, len });
+      const sp1 = lines.indexOf(0x20, lineStart);
+      if (sp1 <= lineStart || sp1 + 9 > nl) {
+        this.#slowLine(out, lines.subarray(lineStart, nl));
         continue;
       }
-      this.#pending.delete(e.stream);
-      splitLine(out, e.stream, time, Buffer.concat(parts, len), e.partial);
+      // "<time> stdout F <text>": the stream's 4th byte tells stdout (o) from stderr (e).
+      const kind = lines[sp1 + 4];
+      const tag = lines[sp1 + 8];
+      if (
+        lines[sp1 + 7] !== 0x20 ||
+        (kind !== 0x6f && kind !== 0x65) ||
+        (tag !== 0x46 && tag !== 0x50)
+      ) {
+        this.#slowLine(out, lines.subarray(lineStart, nl));
+        continue;
+      }
+      const stream = kind === 0x6f ? "stdout" : "stderr";
+      const from = Math.min(sp1 + 10, nl);
+      const time = this.#time(lines, lineStart, sp1);
+      if (tag === 0x46 && nl - from <= MAX_LINE && !this.#pending.has(stream))
+        out.push(new SliceEntry(stream, time, lines, from, nl));
+      else
+        this.#push(out, stream, time, lines.subarray(from, nl), tag === 0x50);
     }
     return out;
+  }
+
+  #lastRaw = Buffer.alloc(0);
+  #lastTime = "";
+
+  #time(buf: Buffer, start: number, end: number): string {
+    const raw = buf.subarray(start, end);
+    if (!raw.equals(this.#lastRaw)) {
+      this.#lastRaw = Buffer.from(raw);
+      this.#lastTime = goTime(raw.toString("latin1"));
+    }
+    return this.#lastTime;
+  }
+
+  #slowLine(out: LogEntry[], line: Buffer): void {
+    const e = parseK8sLine(line);
+    if (e) this.#push(out, e.stream, goTime(e.time), e.data, e.partial);
+  }
+
+  #push(
+    out: LogEntry[],
+    stream: LogEntry["stream"],
+    time: string,
+    data: Buffer,
+    partial: boolean,
+  ): void {
+    const p = this.#pending.get(stream);
+    if (!p && !partial && data.length <= MAX_LINE) {
+      out.push({ stream, time, line: data, partial: false });
+      return;
+    }
+    const parts = p ? [...p.parts, data] : [data];
+    const len = (p?.len ?? 0) + data.length;
+    if (partial && len < MAX_LINE) {
+      this.#pending.set(stream, { time: p?.time ?? time, parts, len });
+      return;
+    }
+    this.#pending.delete(stream);
+    splitLine(out, stream, p?.time ?? time, Buffer.concat(parts, len), partial);
   }
 
   /**
@@ -214,4 +267,41 @@ export function goTime(t: string): string {
   if (dot < 0) return `${base}Z`;
   const frac = base.slice(dot + 1).replace(/0+$/, "");
   return `${base.slice(0, dot)}${frac ? `.${frac}` : ""}Z`;
+}
+
+/**
+ * A whole line still inside the chunk conmon's log was read into: no
+ * Buffer is made unless asked for, and encoders read `text` straight from
+ * the chunk (the hot path at a million lines).
+ */
+class SliceEntry implements LogEntry {
+  stream: LogEntry["stream"];
+  time: string;
+  partial = false;
+  attrs?: Record<string, string>;
+  #chunk: Buffer;
+  #from: number;
+  #to: number;
+
+  constructor(
+    stream: LogEntry["stream"],
+    time: string,
+    chunk: Buffer,
+    from: number,
+    to: number,
+  ) {
+    this.stream = stream;
+    this.time = time;
+    this.#chunk = chunk;
+    this.#from = from;
+    this.#to = to;
+  }
+
+  get line(): Buffer {
+    return this.#chunk.subarray(this.#from, this.#to);
+  }
+
+  get text(): string {
+    return this.#chunk.toString("utf8", this.#from, this.#to);
+  }
 }

@@ -31,6 +31,8 @@ export type LogEntry = {
   line: Buffer;
   /** True when the line goes on in the next entry (no newline at its end). */
   partial: boolean;
+  /** The line decoded as UTF-8, when the producer has it cheaper than `line` (the copier). */
+  readonly text?: string;
   /** Extra attributes written with the entry (labels/env/tag log-opts), shown by `logs --details`. */
   attrs?: Record<string, string>;
 };

@@ -76,8 +76,11 @@ export const jsonFile: LogDriver = {
       encode: (e) => encodeJsonLine(e, extra),
     });
     return Promise.resolve({
-      log: (entries) =>
-        file.log(extra ? entries.map((e) => ({ ...e, attrs })) : entries),
+      log: (entries) => {
+        // The copier's entries are fresh: tagging them in place keeps their lazy text.
+        if (extra) for (const e of entries) e.attrs = attrs;
+        return file.log(entries);
+      },
       close: () => file.close(),
       snapshot: (l) => file.snapshot(l),
     });

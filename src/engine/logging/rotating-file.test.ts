@@ -69,14 +69,16 @@ test("RotatingFile keeps at most max-file files and a follower's snapshot plus l
 });
 
 test("json-file lines use moby's key order and keep partial lines without a newline", () => {
-  const b = encodeJsonLine(
-    {
-      stream: "stdout",
-      time: "2026-01-01T00:00:00Z",
-      line: Buffer.from('a"<b'),
-      partial: true,
-    },
-    ',"attrs":{"k":"v"}',
+  const b = Buffer.from(
+    encodeJsonLine(
+      {
+        stream: "stdout",
+        time: "2026-01-01T00:00:00Z",
+        line: Buffer.from('a"<b'),
+        partial: true,
+      },
+      ',"attrs":{"k":"v"}',
+    ),
   );
   assert.equal(
     b.toString(),

@@ -41,8 +41,8 @@ export type RotatingFileOptions = {
   /** Files kept including the current one (≥ 1). */
   maxFiles: number;
   compress: boolean;
-  /** One entry's bytes on disk. */
-  encode(e: LogEntry): Buffer;
+  /** One entry's bytes on disk (a string is written as UTF-8). */
+  encode(e: LogEntry): Buffer | string;
 };
 
 /** Lists the files of a rotated set, oldest first (plain or .gz), that exist now. */
@@ -86,12 +86,16 @@ export class RotatingFile {
   /** Appends entries, rotating between them as needed; then tells the followers. */
   async log(entries: LogEntry[]): Promise<void> {
     if (this.#closed) return;
-    let batch: Buffer[] = [];
+    // Strings are joined and converted once per batch: far cheaper than a
+    // Buffer per line at a million lines.
+    let batch: (Buffer | string)[] = [];
     let batchLen = 0;
     const flush = (): void => {
       if (!batchLen) return;
       const buf =
-        batch.length === 1 ? batch[0]! : Buffer.concat(batch, batchLen);
+        typeof batch[0] === "string"
+          ? Buffer.from((batch as string[]).join(""))
+          : Buffer.concat(batch as Buffer[], batchLen);
       let off = 0;
       while (off < buf.length) off += writeSync(this.#fd, buf, off);
       this.#size += buf.length;
@@ -105,7 +109,7 @@ export class RotatingFile {
       }
       const b = this.#o.encode(e);
       batch.push(b);
-      batchLen += b.length;
+      batchLen += typeof b === "string" ? Buffer.byteLength(b) : b.length;
     }
     flush();
     for (const l of this.#listeners) l.entries(entries);
