@@ -71,7 +71,6 @@ test("checkHostConfig() refuses fields wharf does not build with 501", () => {
     [{ DeviceRequests: [{ Count: -1 }] }, /--gpus/],
     [{ Cgroup: "container:x" }, /HostConfig.Cgroup/],
     [{ CpuCount: 2 }, /--cpu-count/],
-    [{ UsernsMode: "private" }, /--userns private/],
     [{ LogConfig: { Type: "gelf", Config: {} } }, /logging driver "gelf"/],
   ] as const)
     assert.throws(

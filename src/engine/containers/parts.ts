@@ -5,6 +5,7 @@ import type { ImageProvider } from "../images/index.ts";
 import type { OciRuntime } from "../../runtime/index.ts";
 import { SeccompFilters } from "../../security/index.ts";
 import { KeyedLock } from "../../util/lock.ts";
+import type { IdMappings } from "../../oci/id-mapping.ts";
 import type { Logger } from "../../util/log.ts";
 import { LogService } from "../logging/index.ts";
 import { Attachments } from "./attachments.ts";
@@ -53,6 +54,8 @@ export type ContainerServiceOptions = {
   seccomp?: SeccompFilters;
   /** The log drivers' service (default: one of its own). */
   logging?: LogService;
+  /** daemon.json userns-remap's mapping: containers get a user namespace with it (userns.ts). */
+  userns?: IdMappings;
 };
 
 /**
@@ -103,6 +106,7 @@ export function buildParts(options: ContainerServiceOptions): Parts {
       options.initBinary ??
       ["/usr/bin/tini-static", "/usr/bin/tini"].find((p) => existsSync(p)),
     runtimeName: options.runtimeName ?? "crun",
+    userns: options.userns,
     runtimeNames:
       options.runtimeNames ?? (() => [options.runtimeName ?? "crun"]),
     releasers: {
