@@ -6,7 +6,7 @@ const leaf = (from, allowed, reason) => ({
   from: { path: `^src/${from}/` },
   to: { path: "^src/", pathNot: [`^src/${from}/`, ...allowed.map((a) => `^src/${a}/`)] },
 });
-const kinds = ["events", "images", "volumes", "networks", "containers", "builder", "system"];
+const kinds = ["events", "logging", "images", "volumes", "networks", "containers", "builder", "system"];
 /** A kind may import only the kinds to its left (STYLE.md §2); one rule per kind. */
 function engineOrder() {
   return kinds.slice(0, -1).map((kind, i) => ({

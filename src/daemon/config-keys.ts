@@ -15,7 +15,7 @@
  */
 import { InvalidArgumentError } from "../util/errors.ts";
 import { ramInBytes as parseRam } from "../conventions/size.ts";
-import { LOG_DRIVERS } from "../conventions/log-drivers.ts";
+import { validateLogConfig } from "../engine/logging/index.ts";
 import { ULIMIT_NAMES } from "../conventions/ulimits.ts";
 
 /** A runtime as daemon.json declares it. */
@@ -134,17 +134,7 @@ export function parseExtraKeys(
   const out: Partial<ExtraSettings> = {};
   const has = (k: string): boolean => k in raw && raw[k] !== null;
   if (has("log-driver")) {
-    const d = str("log-driver");
-    if (!LOG_DRIVERS.includes(d))
-      // compat: dockerd's text for an unknown default driver.
-      throw new InvalidArgumentError(
-        `logger: no log driver named '${d}' is registered`,
-      );
-    if (d !== "json-file" && d !== "none")
-      throw new InvalidArgumentError(
-        `not implemented: log-driver "${d}" (this daemon logs with json-file or none)`,
-      );
-    out.logDriver = d;
+    out.logDriver = str("log-driver");
   }
   if (has("log-opts")) {
     const v = raw["log-opts"];
@@ -154,14 +144,10 @@ export function parseExtraKeys(
       !Object.values(v as object).every((s) => typeof s === "string")
     )
       throw bad("log-opts", "must be an object of strings");
-    const keys = Object.keys(v as object);
-    if (keys.length)
-      // Containers refuse every log option until the log drivers module lands.
-      throw new InvalidArgumentError(
-        `not implemented: log-opts (${keys.join(", ")})`,
-      );
     out.logOpts = v as Record<string, string>;
   }
+  if (out.logDriver !== undefined || out.logOpts !== undefined)
+    checkDefaultLogConfig(out.logDriver ?? "json-file", out.logOpts ?? {});
   if (has("default-ulimits"))
     out.defaultUlimits = parseUlimits(raw["default-ulimits"], bad);
   if (has("cgroup-parent")) out.cgroupParent = str("cgroup-parent");
@@ -272,4 +258,24 @@ function parseRuntimes(
     };
   }
   return out;
+}
+
+/**
+ * dockerd's check of the default LogConfig at start (daemon.json
+ * log-driver/log-opts), with its texts: `failed to set log opts: …`.
+ * Throws InvalidArgumentError.
+ */
+function checkDefaultLogConfig(
+  type: string,
+  opts: Record<string, string>,
+): void {
+  try {
+    validateLogConfig(type, opts);
+  } catch (err) {
+    const msg = (err as Error).message;
+    // compat: dockerd checks the default only with options, prefixing its text.
+    throw new InvalidArgumentError(
+      Object.keys(opts).length ? `failed to set log opts: ${msg}` : msg,
+    );
+  }
 }

@@ -93,8 +93,8 @@ test("parseExtraKeys() checks types and dockerd's rules", () => {
     /not implemented: runtimeType/,
   );
   assert.throws(
-    () => parseExtraKeys({ "log-opts": { "max-size": "1m" } }, "f"),
-    /not implemented: log-opts \(max-size\)/,
+    () => parseExtraKeys({ "log-opts": { "max-sise": "1m" } }, "f"),
+    /failed to set log opts: unknown log opt 'max-sise' for json-file log driver/,
   );
   assert.throws(
     () => parseExtraKeys({ "registry-mirrors": ["ftp://x"] }, "f"),

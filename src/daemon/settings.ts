@@ -89,11 +89,15 @@ export class DaemonSettings {
       Type?: string;
       Config?: Record<string, string> | null;
     };
-    if (!lc.Type)
-      hc.LogConfig = {
-        Type: e.logDriver,
-        Config: { ...e.logOpts, ...lc.Config },
-      };
+    // compat: moby's mergeAndVerifyLogConfig: the default driver when none
+    // is named, and the default options under the container's own when the
+    // driver is the default one.
+    const type = lc.Type || e.logDriver;
+    const own = lc.Config && typeof lc.Config === "object" ? lc.Config : {};
+    hc.LogConfig = {
+      Type: type,
+      Config: type === e.logDriver ? { ...e.logOpts, ...own } : { ...own },
+    };
     if (!hc.ShmSize && e.defaultShmSize) hc.ShmSize = e.defaultShmSize;
     if (!hc.CgroupParent && e.cgroupParent) hc.CgroupParent = e.cgroupParent;
     if (this.#ulimits.length) {

@@ -5,7 +5,7 @@ import {
   parseDetachKeys,
   type AttachRequest,
 } from "./attach.ts";
-import { bundleOf, logPathOf, publish, type Core } from "./core.ts";
+import { bundleOf, publish, type Core } from "./core.ts";
 import { checkReadableLogs, streamLogs } from "./logs.ts";
 import { checkRunning, isRunning, type ContainerRecord } from "./record.ts";
 
@@ -81,7 +81,8 @@ export async function attachContainer(
   if (req.logs) {
     const ac = new AbortController();
     await streamLogs(
-      logPathOf(core, r.id),
+      core,
+      r,
       {
         follow: false,
         stdout: req.stdout,
@@ -92,7 +93,7 @@ export async function attachContainer(
         timestamps: false,
       },
       session.client,
-      { tty: r.config.Tty, stillRunning: () => false, signal: ac.signal },
+      ac.signal,
     );
   }
   if (!req.stream) return session.end();

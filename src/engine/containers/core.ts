@@ -8,6 +8,7 @@ import type { OciMount, OciRuntime } from "../../runtime/index.ts";
 import type { KeyedLock } from "../../util/lock.ts";
 import type { IdMappings } from "../../oci/id-mapping.ts";
 import type { Logger } from "../../util/log.ts";
+import type { LogService, LogTarget } from "../logging/index.ts";
 import { eventAttributes, type ContainerRecord } from "./record.ts";
 import type { Releasers } from "./resources.ts";
 import type { ContainerStore } from "./store.ts";
@@ -70,6 +71,8 @@ export type Core = {
   execs: ExecStore;
   networking: ContainerNetworking;
   mounts: ContainerMounts;
+  /** Log drivers: a copier from conmon's log to the driver per running container. */
+  logging: LogService;
   dataRoot: string;
   execRoot: string;
   /** Compiled seccomp filters, cached per (profile, capabilities). */
@@ -111,9 +114,34 @@ export function execBundleOf(
   return join(core.execRoot, "execs", execId);
 }
 
-/** The k8s-file log of a container. */
+/** conmon's own k8s-file log of a container (what the log driver is fed from). */
 export function logPathOf(core: Pick<Core, "store">, id: string): string {
   return join(core.store.dirOf(id), "ctr.log");
+}
+
+/** What the log driver knows of a container (moby's logger.Info) and its driver name. */
+export function logTargetOf(
+  core: Pick<Core, "store">,
+  r: ContainerRecord,
+): LogTarget {
+  const lc = (r.hostConfig.LogConfig ?? {}) as {
+    Type?: string;
+    Config?: Record<string, string> | null;
+  };
+  return {
+    type: lc.Type || "json-file",
+    config: { ...(lc.Config ?? {}) },
+    id: r.id,
+    name: r.name,
+    imageId: r.imageId,
+    imageName: r.config.Image,
+    entrypoint: r.path,
+    args: r.args,
+    env: r.config.Env ?? [],
+    labels: r.config.Labels,
+    dir: core.store.dirOf(r.id),
+    daemonName: "docker",
+  };
 }
 
 /** Publishes a container event with Docker's attributes. */

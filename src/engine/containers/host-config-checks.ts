@@ -13,10 +13,9 @@ import {
 } from "../../util/errors.ts";
 import { validateDeviceConfig } from "./devices.ts";
 import { checkIsolation } from "./isolation-checks.ts";
-import { LOG_DRIVERS } from "../../conventions/log-drivers.ts";
+import { validateLogConfig } from "../logging/index.ts";
 
 /** Log drivers wharf has: json-file (conmon's log read back) and none. */
-const BUILT_LOG_DRIVERS = new Set(["", "json-file", "none"]);
 
 /** cgroup v1 files that tell whether the kernel can apply a limit. */
 const CGROUP = "/sys/fs/cgroup";
@@ -185,18 +184,17 @@ function checkLogConfig(hc: HostConfig): void {
     Type?: string;
     Config?: Record<string, string> | null;
   };
-  const type = lc.Type ?? "";
-  if (type !== "" && !LOG_DRIVERS.includes(type))
-    throw new InvalidArgumentError(
-      `logger: no log driver named '${type}' is registered`,
-    );
-  if (!BUILT_LOG_DRIVERS.has(type))
-    throw new NotImplementedError(`not implemented: logging driver "${type}"`);
-  const opts = Object.keys(lc.Config ?? {});
-  if (opts.length)
-    throw new NotImplementedError(
-      `not implemented: log options (--log-opt ${opts.join(", ")})`,
-    );
+  if (lc.Config !== undefined && lc.Config !== null) {
+    if (
+      typeof lc.Config !== "object" ||
+      Array.isArray(lc.Config) ||
+      !Object.values(lc.Config).every((v) => typeof v === "string")
+    )
+      throw new InvalidArgumentError(
+        "json: cannot unmarshal LogConfig.Config: must be an object of strings",
+      );
+  }
+  validateLogConfig(lc.Type || "json-file", lc.Config ?? {});
 }
 
 /** Whether a field holds more than the zero value the Docker CLI sends. */

@@ -71,8 +71,7 @@ test("checkHostConfig() refuses fields wharf does not build with 501", () => {
     [{ DeviceRequests: [{ Count: -1 }] }, /--gpus/],
     [{ Cgroup: "container:x" }, /HostConfig.Cgroup/],
     [{ CpuCount: 2 }, /--cpu-count/],
-    [{ LogConfig: { Type: "syslog", Config: {} } }, /logging driver "syslog"/],
-    [{ LogConfig: { Type: "", Config: { "max-size": "1m" } } }, /max-size/],
+    [{ LogConfig: { Type: "gelf", Config: {} } }, /logging driver "gelf"/],
   ] as const)
     assert.throws(
       () => check(extra),
@@ -101,6 +100,14 @@ test("checkHostConfig() answers bad values with moby's 400 text", () => {
     [{ IpcMode: "bogus" }, "invalid IPC mode: bogus"],
     [{ Runtime: "kata" }, "Unknown runtime specified kata"],
     [{ LogConfig: { Type: "bogus" } }, "no log driver named 'bogus'"],
+    [
+      { LogConfig: { Type: "json-file", Config: { x: "1" } } },
+      "unknown log opt 'x' for json-file log driver",
+    ],
+    [
+      { LogConfig: { Type: "syslog", Config: { "syslog-format": "x" } } },
+      "Invalid syslog format",
+    ],
     [{ IOMaximumIOps: 5 }, "Invalid QoS settings"],
     [{ DeviceCgroupRules: ["x 1:2 rwm"] }, "invalid device cgroup rule format"],
     [

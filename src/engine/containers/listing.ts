@@ -5,7 +5,7 @@ import type {
   ContainerSummary,
 } from "../../api/containers.ts";
 import { InvalidArgumentError, errorMessage } from "../../util/errors.ts";
-import { logPathOf, type Core } from "./core.ts";
+import { logTargetOf, type Core } from "./core.ts";
 import { hostFilePaths } from "./host-files.ts";
 import { isRunning, type ContainerRecord } from "./record.ts";
 import { inspectView, labelMatches, listFilter, summaryView } from "./view.ts";
@@ -85,7 +85,7 @@ export async function inspectContainer(
 ): Promise<ContainerInspect> {
   const files = hostFilePaths(core.store.dirOf(r.id));
   return inspectView(r, {
-    paths: { ...files, logPath: logPathOf(core, r.id) },
+    paths: { ...files, logPath: core.logging.logPath(logTargetOf(core, r)) },
     execIds: core.execs.idsOf(r.id),
     rootfs: await core.images.rootfsPaths(r.id).catch(() => undefined),
     ...(options.size ? { size: await sizeOf(core, r) } : {}),

@@ -1,13 +1,11 @@
-import { open, watch } from "node:fs/promises";
-import { K8sLogJoiner, type LogMessage } from "../../runtime/index.ts";
+import type { LogEntry } from "../logging/index.ts";
 import {
   InvalidArgumentError,
   NotImplementedError,
-  isErrno,
 } from "../../util/errors.ts";
 import { frame } from "./attach.ts";
-import { logPathOf, type Core } from "./core.ts";
-import { isRunning, type ContainerRecord } from "./record.ts";
+import { logTargetOf, type Core } from "./core.ts";
+import type { ContainerRecord } from "./record.ts";
 
 /** Options of GET /containers/{id}/logs. */
 export type LogsRequest = {
@@ -31,133 +29,78 @@ export function logsDisabled(r: ContainerRecord): boolean {
   return lc?.Type === "none";
 }
 
+const READABLE = new Set(["", "json-file", "local"]);
+
 /**
  * Throws Docker's 501 for a container whose driver keeps no log to read
- * back (logs, and attach with logs=1).
+ * back (none, syslog, journald), for logs and attach with logs=1.
  */
 export function checkReadableLogs(r: ContainerRecord): void {
-  if (logsDisabled(r))
+  const lc = r.hostConfig.LogConfig as { Type?: string } | undefined;
+  if (!READABLE.has(lc?.Type ?? ""))
     throw new NotImplementedError(
       "configured logging driver does not support reading",
     );
 }
 
+/** moby's RFC3339NanoFixed: always nine fraction digits. */
+function fixedTime(t: string): string {
+  const m = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d+))?Z$/.exec(t);
+  if (!m) return t;
+  return `${m[1]!}.${(m[2] ?? "").padEnd(9, "0")}Z`;
+}
+
+/** moby's attrsByteSlice: `k=v` pairs sorted by key, query-escaped, comma-joined. */
+function details(attrs: Record<string, string> | undefined): string {
+  if (!attrs) return "";
+  return Object.keys(attrs)
+    .sort()
+    .map((k) => `${qe(k)}=${qe(attrs[k]!)}`)
+    .join(",");
+}
+
+function qe(s: string): string {
+  return encodeURIComponent(s)
+    .replace(/%20/g, "+")
+    .replace(
+      /[!'()*]/g,
+      (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+    );
+}
+
 /**
- * Streams a container's log (conmon's k8s-file) as Docker's logs API does:
- * stdout/stderr framed with the 8-byte header unless tty, optional
- * timestamps, since/until/tail. With follow, keeps reading until
- * `stillRunning()` is false or `signal` aborts.
+ * Streams a container's log as Docker's logs API does, from what its
+ * driver wrote (json-file or local): stdout/stderr framed with the 8-byte
+ * header unless tty, optional timestamps and details, since/until/tail.
+ * With follow, until the container's driver closes or `signal` aborts.
  */
 export async function streamLogs(
-  path: string,
+  core: Pick<Core, "logging" | "store">,
+  r: ContainerRecord,
   req: LogsRequest,
   out: { write(chunk: Buffer): void },
-  o: { tty: boolean; stillRunning: () => boolean; signal: AbortSignal },
+  signal: AbortSignal,
 ): Promise<void> {
-  const joiner = new K8sLogJoiner();
-  const emit = (m: LogMessage): void => {
-    if (m.stream === "stdout" ? !req.stdout : !req.stderr) return;
-    if (req.since && m.timeNano < req.since) return;
-    if (req.until && m.timeNano > req.until) return;
-    let data = m.data;
-    // compat: moby writes the attributes (from log-opts labels/env, which
-    // wharf refuses at create: always none here) and a space.
-    if (req.details) data = Buffer.concat([Buffer.from(" "), data]);
+  const tty = r.config.Tty;
+  const emit = (e: LogEntry): void => {
+    if (e.stream === "stdout" ? !req.stdout : !req.stderr) return;
+    let data = e.partial ? e.line : Buffer.concat([e.line, NEWLINE]);
+    if (req.details)
+      data = Buffer.concat([Buffer.from(`${details(e.attrs)} `), data]);
     if (req.timestamps)
-      data = Buffer.concat([
-        Buffer.from(`${m.time.replace(/\+00:00$/, "Z")} `),
-        data,
-      ]);
-    out.write(o.tty ? data : frame(m.stream === "stdout" ? 1 : 2, data));
+      data = Buffer.concat([Buffer.from(`${fixedTime(e.time)} `), data]);
+    out.write(tty ? data : frame(e.stream === "stdout" ? 1 : 2, data));
   };
-  let { offset, rest } = await readFrom(path, 0, EMPTY);
-  const first: LogMessage[] = [];
-  for (const line of rest.lines) {
-    const m = joiner.push(line);
-    if (m) first.push(m);
-  }
-  rest = { lines: [], partial: rest.partial };
-  if (!req.follow || !o.stillRunning()) first.push(...joiner.flush());
-  const tail =
-    req.tail === "all" ? first : req.tail === 0 ? [] : first.slice(-req.tail);
-  for (const m of tail) emit(m);
-  if (!req.follow || !o.stillRunning() || (req.until && req.until < nowNano()))
-    return;
-  const watcher = watch(path, { signal: o.signal });
-  try {
-    let partial = rest.partial;
-    const drain = async (): Promise<void> => {
-      const r = await readFrom(path, offset, partial);
-      offset = r.offset;
-      partial = r.rest.partial;
-      for (const line of r.rest.lines) {
-        const m = joiner.push(line);
-        if (m) emit(m);
-      }
-    };
-    while (!o.signal.aborted && o.stillRunning()) {
-      await Promise.race([
-        nextEvent(watcher),
-        new Promise((r) => setTimeout(r, 250)),
-      ]);
-      await drain();
-    }
-    // The process ended: read what conmon drained last, then stop.
-    await drain();
-    for (const m of joiner.flush()) emit(m);
-  } catch (err) {
-    if (!(err instanceof Error && err.name === "AbortError")) throw err;
-  }
+  await core.logging.read(logTargetOf(core, r), req, emit, signal);
 }
 
-function nowNano(): bigint {
-  return BigInt(Date.now()) * 1_000_000n;
-}
-
-function nextEvent(
-  w: AsyncIterator<unknown> | AsyncIterable<unknown>,
-): Promise<unknown> {
-  const it = Symbol.asyncIterator in w ? w[Symbol.asyncIterator]() : w;
-  return it.next().catch(() => undefined);
-}
-
-const EMPTY = Buffer.alloc(0);
-
-/** Reads from offset to the end: whole lines as bytes, and the unfinished tail. */
-async function readFrom(
-  path: string,
-  offset: number,
-  partial: Buffer,
-): Promise<{ offset: number; rest: { lines: Buffer[]; partial: Buffer } }> {
-  let fh;
-  try {
-    fh = await open(path, "r");
-  } catch (err) {
-    if (isErrno(err, "ENOENT")) return { offset, rest: { lines: [], partial } };
-    throw err;
-  }
-  try {
-    const { size } = await fh.stat();
-    if (size <= offset) return { offset, rest: { lines: [], partial } };
-    const buf = Buffer.alloc(size - offset);
-    await fh.read(buf, 0, buf.length, offset);
-    const data = partial.length ? Buffer.concat([partial, buf]) : buf;
-    const lines: Buffer[] = [];
-    let start = 0;
-    for (let nl = data.indexOf(0x0a); nl >= 0; nl = data.indexOf(0x0a, start)) {
-      lines.push(data.subarray(start, nl));
-      start = nl + 1;
-    }
-    return { offset: size, rest: { lines, partial: data.subarray(start) } };
-  } finally {
-    await fh.close();
-  }
-}
+const NEWLINE = Buffer.from("\n");
 
 /**
  * docker logs of a resolved record: its tty flag (the route picks the
  * content type) and a function that streams to `out` until done. Throws
- * InvalidArgumentError when neither stream is chosen.
+ * InvalidArgumentError when neither stream is chosen, NotImplementedError
+ * for a driver that keeps nothing.
  */
 export function containerLogs(
   core: Core,
@@ -175,14 +118,8 @@ export function containerLogs(
       "Bad parameters: you must choose at least one stream",
     );
   checkReadableLogs(r);
-  const path = logPathOf(core, r.id);
   return {
     tty: r.config.Tty,
-    write: (out, signal) =>
-      streamLogs(path, req, out, {
-        tty: r.config.Tty,
-        stillRunning: () => isRunning(r) && core.store.get(r.id) !== undefined,
-        signal,
-      }),
+    write: (out, signal) => streamLogs(core, r, req, out, signal),
   };
 }

@@ -7,9 +7,12 @@ import { SeccompFilters } from "../../security/index.ts";
 import { KeyedLock } from "../../util/lock.ts";
 import type { IdMappings } from "../../oci/id-mapping.ts";
 import type { Logger } from "../../util/log.ts";
+import { LogService } from "../logging/index.ts";
 import { Attachments } from "./attachments.ts";
 import {
   bundleOf,
+  logPathOf,
+  logTargetOf,
   NoNetworking,
   type ContainerMounts,
   type ContainerNetworking,
@@ -49,6 +52,8 @@ export type ContainerServiceOptions = {
   runtimeNames?: () => string[];
   /** The seccomp filter cache (daemon.json seccomp-profile sets its default profile). */
   seccomp?: SeccompFilters;
+  /** The log drivers' service (default: one of its own). */
+  logging?: LogService;
   /** daemon.json userns-remap's mapping: containers get a user namespace with it (userns.ts). */
   userns?: IdMappings;
 };
@@ -92,6 +97,9 @@ export function buildParts(options: ContainerServiceOptions): Parts {
             log: options.log,
           })
         : new NoMounts()),
+    logging:
+      options.logging ??
+      new LogService({ warn: (msg, fields) => options.log.warn(msg, fields) }),
     dataRoot: options.root,
     execRoot: options.execRoot,
     initBinary:
@@ -104,6 +112,8 @@ export function buildParts(options: ContainerServiceOptions): Parts {
     releasers: {
       runtime: (r) => core.runtime.remove(r.id, { force: true }),
       shm: async (r) => releaseSharedNamespaces(core, r),
+      logger: (r) =>
+        core.logging.finish(logTargetOf(core, r), logPathOf(core, r.id)),
       mounts: (r) => core.mounts.release(r),
       network: (r) => core.networking.release(r),
       rootfs: (r) => core.images.unmountRootfs(r.id),

@@ -19,7 +19,7 @@ export type Status = ContainerState["Status"];
 
 /** Something a start acquires and release() undoes (see resources.ts). */
 export type Resource =
-  "bundle" | "rootfs" | "network" | "mounts" | "shm" | "runtime";
+  "bundle" | "rootfs" | "network" | "mounts" | "shm" | "logger" | "runtime";
 
 /** What wharf persists per container (schema 1). Mutated only under the per-id lock. */
 export type ContainerRecord = {

@@ -38,6 +38,7 @@ function releasers(order: string[], fail?: string): Releasers {
     network: one("network"),
     mounts: one("mounts"),
     shm: one("shm"),
+    logger: one("logger"),
     runtime: one("runtime"),
   };
 }
@@ -59,12 +60,20 @@ test("hold() journals each kind before it is acquired, once", async () => {
 
 test("release() undoes the runtime before the filesystem, the bundle last, the filesystem newest first", async () => {
   const r = record();
-  r.resources = ["bundle", "rootfs", "network", "mounts", "shm", "runtime"];
+  r.resources = [
+    "bundle",
+    "rootfs",
+    "network",
+    "mounts",
+    "shm",
+    "logger",
+    "runtime",
+  ];
   const order: string[] = [];
   await release(r, releasers(order), quiet);
   assert.equal(order.at(-1), "bundle");
   const chain = order.filter((k) => k !== "network" && k !== "bundle");
-  assert.deepEqual(chain, ["runtime", "shm", "mounts", "rootfs"]);
+  assert.deepEqual(chain, ["runtime", "logger", "shm", "mounts", "rootfs"]);
   assert.deepEqual(r.resources, []);
 });
 
@@ -106,6 +115,7 @@ test("migrateResources() gives an old record every kind its start could hold", (
     "rootfs",
     "network",
     "mounts",
+    "logger",
     "runtime",
   ]);
   const s = record({ IpcMode: "shareable" });

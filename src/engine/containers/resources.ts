@@ -14,6 +14,8 @@
  * |         | addresses, ports)                |                                     |
  * | mounts  | mounts.prepare (volumes mounted) | mounts.release                      |
  * | shm     | the shareable host-side /dev/shm | its unmount                         |
+ * | logger  | logging.start (the log driver's  | logging.finish (copies the rest of  |
+ * |         | sink, the copier of conmon's log)| conmon's log, closes the driver)    |
  * | runtime | runtime.create (conmon, crun     | runtime.remove (crun delete: state  |
  * |         | state, cgroup)                   | and cgroup)                         |
  *
@@ -36,6 +38,7 @@ const ORDER: readonly Resource[] = [
   "network",
   "mounts",
   "shm",
+  "logger",
   "runtime",
 ];
 
@@ -84,6 +87,8 @@ export async function release(
     undo("network"),
     (async () => {
       await undo("runtime");
+      // The monitor is gone: conmon's log is complete, the driver gets the rest.
+      await undo("logger");
       await undo("shm");
       await undo("mounts");
       await undo("rootfs");

@@ -1,7 +1,14 @@
 import { readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { errorMessage, isErrno } from "../../util/errors.ts";
-import { bundleOf, nowRfc3339, publish, type Core } from "./core.ts";
+import {
+  bundleOf,
+  logPathOf,
+  logTargetOf,
+  nowRfc3339,
+  publish,
+  type Core,
+} from "./core.ts";
 import { isRunning, type ContainerRecord } from "./record.ts";
 import { recordExit } from "./exits.ts";
 import { removeVerb } from "./lifecycle.ts";
@@ -83,6 +90,16 @@ async function reconcileOne(core: Core, r: ContainerRecord): Promise<void> {
   if (await core.runtime.monitorAlive(r.id, { bundle })) {
     const st = await core.runtime.state(r.id);
     if (st && (st.status === "running" || st.status === "paused")) {
+      // The process lives on: its output goes to the driver again from
+      // where the copier stopped.
+      await core.logging
+        .start(logTargetOf(core, r), logPathOf(core, r.id))
+        .catch((err: unknown) =>
+          core.log.warn("restore: cannot reopen the log driver", {
+            id: r.id,
+            err: errorMessage(err),
+          }),
+        );
       if (st.status !== r.state.status || st.pid !== r.state.pid) {
         r.state.status = st.status;
         r.state.pid = st.pid;

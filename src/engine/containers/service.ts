@@ -101,6 +101,8 @@ export class ContainerService {
     this.#stopWatch = undefined;
     this.#parts.restarts.close();
     this.#parts.health.close();
+    // Copiers stop without draining: the next daemon resumes from their positions.
+    void this.#parts.core.logging.close();
   }
 
   /** docker create. Throws NotFoundError (image), ConflictError (name), InvalidArgumentError. */

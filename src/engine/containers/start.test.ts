@@ -50,6 +50,7 @@ test("start acquires rootfs, network and mounts once and records them in order",
     "rootfs",
     "network",
     "mounts",
+    "logger",
     "runtime",
   ]);
   assert.ok(existsSync(join(e.dir, "exec/containers", id)));

@@ -4,7 +4,14 @@ import {
   WharfError,
   errorMessage,
 } from "../../util/errors.ts";
-import { bundleOf, logPathOf, nowRfc3339, publish, type Core } from "./core.ts";
+import {
+  bundleOf,
+  logPathOf,
+  logTargetOf,
+  nowRfc3339,
+  publish,
+  type Core,
+} from "./core.ts";
 import { hostFilePaths, writeHostFiles } from "./host-files.ts";
 import { checkStart, type ContainerRecord } from "./record.ts";
 import { resolveHostDevices } from "./devices.ts";
@@ -37,6 +44,7 @@ export type StartDeps = Pick<
   | "initBinary"
   | "releasers"
   | "probes"
+  | "logging"
 >;
 
 /**
@@ -118,6 +126,10 @@ export async function startContainer(
         ? { runtime: r.hostConfig.Runtime }
         : {}),
     };
+    // compat: moby starts the logger before the task, so a driver that
+    // cannot open (an unreachable syslog) fails the start.
+    await hold(r, ["logger"], journal);
+    await core.logging.start(logTargetOf(core, r), logPathOf(core, id));
     await hold(r, ["runtime"], journal);
     let pid: number;
     try {
@@ -181,6 +193,8 @@ export function translateStartError(err: unknown): Error {
   // Taxonomy errors (InvalidArgument, networking's Conflict…) carry Docker's own text.
   if (err instanceof WharfError) return err;
   const msg = errorMessage(err);
+  if (msg.startsWith("failed to initialize logging driver"))
+    return err as Error;
   const nf = /executable file `([^`]*)` not found/.exec(msg);
   if (nf)
     return new InvalidArgumentError(

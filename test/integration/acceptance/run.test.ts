@@ -60,7 +60,7 @@ describe("docker run against wharfd", { skip: skipReason() }, () => {
     await d.ok(["rm", "tty1"]);
   });
 
-  test("logs give back the bytes the container wrote, UTF-8 or not", async () => {
+  test("logs: json-file turns invalid UTF-8 into U+FFFD as Docker, local gives back the bytes", async () => {
     await d.ok([
       "run",
       "--name",
@@ -70,8 +70,24 @@ describe("docker run against wharfd", { skip: skipReason() }, () => {
       "\\377\\376A\\n",
     ]);
     const r = spawnSync(dockerBin, ["logs", "bytes1"], { env: d.env });
-    assert.deepEqual(r.stdout, Buffer.from([0xff, 0xfe, 0x41, 0x0a]));
+    // compat: json-file stores JSON strings: moby writes \ufffd for each invalid byte.
+    const fffd = [0xef, 0xbf, 0xbd];
+    assert.deepEqual(r.stdout, Buffer.from([...fffd, ...fffd, 0x41, 0x0a]));
     await d.ok(["rm", "bytes1"]);
+    // The local driver keeps the bytes themselves.
+    await d.ok([
+      "run",
+      "--name",
+      "bytes2",
+      "--log-driver",
+      "local",
+      "busybox",
+      "printf",
+      "\\377\\376A\\n",
+    ]);
+    const l = spawnSync(dockerBin, ["logs", "bytes2"], { env: d.env });
+    assert.deepEqual(l.stdout, Buffer.from([0xff, 0xfe, 0x41, 0x0a]));
+    await d.ok(["rm", "bytes2"]);
   });
 
   test("--privileged gets every capability the daemon holds and may mount", async () => {

@@ -185,8 +185,15 @@ describe(
       for (const [flags, re] of [
         [["--runtime", "kata"], /Unknown runtime specified kata/],
         [["--storage-opt", "size=1G"], /--storage-opt/],
-        [["--log-driver", "syslog"], /logging driver "syslog"|syslog/],
-        [["--log-opt", "max-size=1m"], /max-size/],
+        [
+          ["--log-driver", "bogus"],
+          /logger: no log driver named 'bogus' is registered/,
+        ],
+        [["--log-driver", "gelf"], /not implemented: logging driver "gelf"/],
+        [
+          ["--log-opt", "foo=1"],
+          /unknown log opt 'foo' for json-file log driver/,
+        ],
         [
           ["--oom-score-adj", "5000"],
           /range for oom score adj is \[-1000, 1000\]/,

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Logging and seccomp costs, wharf against Docker in one run (issue #13):
+#  1. json-file logging of BENCH_LOG_MB (default 100) MB from a container:
+#     CPU time of wharfd + the container's conmon against dockerd + its
+#     containerd-shim (from /proc, user+system, while the container idles
+#     after printing; containerd's own share is printed beside it).
+#  2. `run --rm busybox true` with the default seccomp profile against
+#     `--security-opt seccomp=unconfined` on wharf (hyperfine, median ms;
+#     target: at most 5 ms more).
+# Every engine runs on private paths under a temp dir (bench/lib/engines.sh);
+# Docker gets busybox from `wharf save`. Usage (as root): bench/logging.sh
+set -uo pipefail
+BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
+REPO=$(dirname "$BENCH_DIR")
+: "${BENCH_LOG_MB:=100}"
+: "${BENCH_RUNS:=20}"
+: "${BENCH_NETWORK:=none}"
+export BENCH_NETWORK
+[ "$(id -u)" = 0 ] || { echo "bench/logging: needs root" >&2; exit 1; }
+[ -f "$REPO/dist/wharfd.cjs" ] || (cd "$REPO" && npm run -s build)
+T=$(mktemp -d /tmp/wbl.XXXXXX)
+mkdir -p "$T/logs" "$T/docker-config"
+export DOCKER_CONFIG=$T/docker-config
+echo '{}' >"$DOCKER_CONFIG/config.json"
+unset DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_CERT_PATH
+source "$BENCH_DIR/lib/engines.sh"
+trap cleanup EXIT
+cpu() { node "$BENCH_DIR/cpu.mjs" "$@"; }
+
+"$REPO/scripts/busybox-rootfs.sh" "$T/busybox.tar" >/dev/null || exit 1
+engine_start_wharf || exit 1
+docker import --change 'CMD ["sh"]' "$T/busybox.tar" busybox:latest >/dev/null
+docker save busybox:latest -o "$T/busybox-saved.tar"
+engine_start_docker || exit 1
+docker load -i "$T/busybox-saved.tar" >/dev/null
+
+# 1M lines of 100 bytes per 100 MB, then a marker; the container then idles
+# so its supervisor's CPU can still be read.
+LINES=$((BENCH_LOG_MB * 1000 * 1000 / 101))
+PRINT="yes $(printf '%099d' 0) | head -n $LINES; echo LOGGING-DONE; sleep 600"
+
+# log_cpu ENGINE DAEMON_PIDS SUPERVISOR: prints "daemon_ms supervisor_ms seconds"
+log_cpu() {
+  local engine=$1 daemon=$2 sup=$3 before id path start
+  engine_use_"$engine"
+  before=$(cpu pids $daemon)
+  start=$(date +%s%N)
+  id=$(docker run -d --network none --log-driver json-file busybox sh -c "$PRINT")
+  path=$(docker inspect --format '{{.LogPath}}' "$id")
+  until tail -c 200 "$path" 2>/dev/null | grep -q LOGGING-DONE; do sleep 0.2; done
+  local secs=$((($(date +%s%N) - start) / 1000000))
+  echo "$(($(cpu pids $daemon) - before)) $(cpu named "$sup" "$id") $secs"
+  docker rm -f "$id" >/dev/null
+}
+
+echo "== json-file logging of $BENCH_LOG_MB MB (CPU ms, user+system) =="
+containerd=$(node "$BENCH_DIR/mem.mjs" children "$DOCKER_PID" containerd)
+cd_before=$(cpu pids $containerd)
+read -r d_daemon d_sup d_secs < <(log_cpu docker "$DOCKER_PID" containerd-shim)
+cd_ms=$(($(cpu pids $containerd) - cd_before))
+read -r w_daemon w_sup w_secs < <(log_cpu wharf "$WHARF_PID" conmon)
+w_total=$((w_daemon + w_sup))
+d_total=$((d_daemon + d_sup))
+printf '| engine | daemon | supervisor | total | wall to last line |\n|---|---|---|---|---|\n'
+printf '| wharf | wharfd %s | conmon %s | %s | %s ms |\n' "$w_daemon" "$w_sup" "$w_total" "$w_secs"
+printf '| docker | dockerd %s | containerd-shim %s | %s | %s ms |\n' "$d_daemon" "$d_sup" "$d_total" "$d_secs"
+printf 'containerd (not counted): %s ms; wharf/docker CPU ratio: %s\n' "$cd_ms" \
+  "$(awk -v a="$w_total" -v b="$d_total" 'BEGIN { printf "%.2f", b ? a / b : 0 }')"
+engine_stop_docker
+
+echo "== run --rm busybox true: default seccomp vs unconfined (wharf, median ms of $BENCH_RUNS) =="
+engine_use_wharf
+hyperfine -N --warmup 3 --runs "$BENCH_RUNS" --export-json "$T/seccomp.json" \
+  "docker run --rm --network none busybox true" \
+  "docker run --rm --network none --security-opt seccomp=unconfined busybox true" >"$T/logs/hyperfine" 2>&1
+node -e '
+const r = require(process.argv[1]).results.map((x) => x.median * 1000);
+console.log(`default ${r[0].toFixed(1)} ms, unconfined ${r[1].toFixed(1)} ms, difference ${(r[0] - r[1]).toFixed(1)} ms (target <= 5)`);
+' "$T/seccomp.json"
