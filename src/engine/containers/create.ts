@@ -171,9 +171,13 @@ export function mergeConfig(
   img: ImageRuntimeConfig,
   id: string,
 ): ContainerConfig {
-  const env = new Map<string, string>();
-  for (const e of [...(img.Env ?? []), ...(body.Env ?? [])])
-    env.set(e.split("=")[0]!, e);
+  // compat: the body's Env as sent, then the image's entries whose name it
+  // does not set (moby's merge), so `-e FOO=1` comes before the image's PATH.
+  const own = new Set((body.Env ?? []).map((e) => e.split("=")[0]));
+  const env = [
+    ...(body.Env ?? []),
+    ...(img.Env ?? []).filter((e) => !own.has(e.split("=")[0])),
+  ];
   // compat: an explicit Entrypoint (even [""]) drops the image's Cmd too.
   let entrypoint: string[] | null;
   let cmd: string[] | null;
@@ -198,7 +202,7 @@ export function mergeConfig(
     Tty: body.Tty ?? false,
     OpenStdin: body.OpenStdin ?? false,
     StdinOnce: body.StdinOnce ?? false,
-    Env: env.size ? [...env.values()] : null,
+    Env: env.length ? env : null,
     Cmd: cmd,
     Image: body.Image!,
     Volumes: { ...(img.Volumes ?? {}), ...(body.Volumes ?? {}) },
