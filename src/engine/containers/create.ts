@@ -241,7 +241,8 @@ export function defaultHostConfig(hc: Partial<HostConfig>): HostConfig {
     Init: hc.Init ?? null,
     Memory: hc.Memory ?? 0,
     CpuShares: hc.CpuShares ?? 0,
-    PidsLimit: hc.PidsLimit ?? null,
+    // compat: moby's create router drops a PidsLimit of 0 or less (unlimited).
+    PidsLimit: hc.PidsLimit && hc.PidsLimit > 0 ? hc.PidsLimit : null,
     ShmSize: hc.ShmSize || 64 * 1024 * 1024,
     Ulimits: hc.Ulimits ?? null,
     Dns: hc.Dns ?? [],
