@@ -19,6 +19,7 @@ import {
 } from "./record.ts";
 import { mergeHealthcheck, validateHealthcheck } from "./health.ts";
 import { checkHostConfig } from "./host-config-checks.ts";
+import { canonicalLinks, userDefinedMode } from "./links.ts";
 import { validateRestartPolicy } from "./restart.ts";
 import { parseSignal } from "./signals.ts";
 
@@ -64,6 +65,14 @@ export async function createContainer(
     do name = `/${randomName()}`;
     while (tryResolve(core, name));
   }
+  const links = hostConfig.Links;
+  // compat: legacy links belong to the default bridge; on a user-defined
+  // network they live in the endpoint (EndpointSettings.Links: DNS only) and
+  // HostConfig.Links reads back null (moby's registerLinks skips them).
+  if (Array.isArray(links) && links.length)
+    hostConfig.Links = userDefinedMode(hostConfig.NetworkMode)
+      ? null
+      : canonicalLinks(core, links as string[], name);
   core.store.reserveName(name, id);
   let warnings: string[];
   const r: ContainerRecord = {
