@@ -22,6 +22,7 @@ import { checkHostConfig } from "./host-config-checks.ts";
 import { canonicalLinks, userDefinedMode } from "./links.ts";
 import { validateRestartPolicy } from "./restart.ts";
 import { parseSignal } from "./signals.ts";
+import { containerMappings } from "./userns.ts";
 
 /**
  * Creates a container: validates the body, resolves the image, merges the
@@ -51,6 +52,7 @@ export async function createContainer(
     runtime: core.runtimeName,
     runtimes: core.runtimeNames(),
   });
+  const idMappings = containerMappings(hostConfig, core.userns);
   // compat: inspect shows the runtime that runs the container ("runc" in Docker).
   if (!hostConfig.Runtime) hostConfig.Runtime = core.runtimeName;
   validateRestartPolicy(hostConfig.RestartPolicy);
@@ -88,6 +90,7 @@ export async function createContainer(
     state: createdState(),
     restartCount: 0,
     stoppedByUser: false,
+    ...(idMappings ? { idMappings } : {}),
   };
   try {
     await core.mounts.resolve(r);
