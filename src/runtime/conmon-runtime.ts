@@ -74,7 +74,10 @@ export class ConmonRuntime implements OciRuntime {
   async create(id: string, o: CreateOptions): Promise<{ pid: number }> {
     // Not atomic and not fsynced: the bundle is scratch space for this start
     // only (a crash before crun reads it just fails the start).
-    await writeFile(join(o.bundle, "config.json"), JSON.stringify(o.spec));
+    await writeFile(
+      join(o.bundle, "config.json"),
+      JSON.stringify(withoutNoQuota(o.spec)),
+    );
     const args = this.#commonArgs(id, id, o.bundle, o.name ?? id);
     args.push("-l", `k8s-file:${o.logPath}`, "--exit-dir", this.#exitDir);
     if (o.terminal) args.push("-t");
@@ -291,6 +294,13 @@ export class ConmonRuntime implements OciRuntime {
   }
 
   async update(id: string, resources: OciResources): Promise<void> {
+    const quota = resources.cpu?.quota;
+    if (quota !== undefined && quota < 0) {
+      await this.#liftCpuQuota(id);
+      const cpu = { ...resources.cpu };
+      delete cpu.quota;
+      resources = { ...resources, cpu };
+    }
     const file = join(this.#exitDir, "..", `update-${id}.json`);
     await writeFileAtomic(file, JSON.stringify(resources));
     try {
@@ -298,6 +308,32 @@ export class ConmonRuntime implements OciRuntime {
     } finally {
       await rm(file, { force: true });
     }
+  }
+
+  /**
+   * crun 1.8.1 writes a quota of -1 (CFS's "no quota") as an unsigned
+   * number, which the kernel refuses (ERANGE): write it to the container's
+   * cgroup itself (v1 cpu.cfs_quota_us, or v2 cpu.max keeping the period).
+   */
+  async #liftCpuQuota(id: string): Promise<void> {
+    const { pid } = JSON.parse(await this.#run(["state", id])) as {
+      pid: number;
+    };
+    const lines = (await readFile(`/proc/${pid}/cgroup`, "utf8")).split("\n");
+    const v1 = lines.find((l) => l.split(":")[1]?.split(",").includes("cpu"));
+    if (v1) {
+      const [, ctrl, path] = v1.split(":");
+      await writeFile(
+        join("/sys/fs/cgroup", ctrl!, path!, "cpu.cfs_quota_us"),
+        "-1",
+      );
+      return;
+    }
+    const v2 = lines.find((l) => l.startsWith("0::"));
+    if (!v2) return;
+    const file = join("/sys/fs/cgroup", v2.slice(3), "cpu.max");
+    const period = (await readFile(file, "utf8")).trim().split(" ")[1];
+    await writeFile(file, `max ${period ?? 100000}`);
   }
 
   async #run(args: string[]): Promise<string> {
@@ -356,4 +392,16 @@ function notExist(stderr: string): boolean {
 
 function runtimeError(text: string): Error {
   return new Error(text.trim().replace(/\s+/g, " ") || "runtime failed");
+}
+
+/**
+ * The spec without a negative CPU quota: a new cgroup has no quota already,
+ * and crun 1.8.1 cannot write -1 (see #liftCpuQuota).
+ */
+function withoutNoQuota(spec: CreateOptions["spec"]): CreateOptions["spec"] {
+  const cpu = spec.linux?.resources?.cpu;
+  if (cpu?.quota === undefined || cpu.quota >= 0) return spec;
+  const copy = structuredClone(spec);
+  delete copy.linux.resources!.cpu!.quota;
+  return copy;
 }

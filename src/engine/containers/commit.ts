@@ -37,7 +37,7 @@ export async function commitContainer(
   freezer: { pause(): Promise<void>; unpause(): Promise<void> } | undefined,
 ): Promise<string> {
   const config = mergeConfig(
-    applyChanges(toImageConfig(req.config ?? {}), req.changes),
+    applyChanges(toImageConfig(changesBase(req.config, r)), req.changes),
     r.config,
   );
   if (freezer) await freezer.pause();
@@ -73,6 +73,23 @@ export async function commitContainer(
     if (freezer) await freezer.unpause().catch(() => undefined);
   }
   return id;
+}
+
+/**
+ * The config `changes` apply to (moby's CreateImageFromContainer): the
+ * body's config when it sets any config field, else the container's own,
+ * so `ENV PATH=/x:$PATH` expands from the container's Env and edits it in
+ * place. compat: Go decodes the body into a wrapper embedding *Config, which
+ * stays nil for no body, `null`, `{}` or a body with only HostConfig.
+ */
+function changesBase(
+  body: Partial<ApiConfig> | undefined,
+  r: ContainerRecord,
+): Partial<ApiConfig> {
+  const own = Object.keys(body ?? {}).filter(
+    (k) => k !== "HostConfig" && k !== "NetworkingConfig",
+  );
+  return own.length ? body! : r.config;
 }
 
 /** The image-config fields of an API config (the body of POST /commit). */

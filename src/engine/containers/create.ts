@@ -19,6 +19,7 @@ import {
 } from "./record.ts";
 import { mergeHealthcheck, validateHealthcheck } from "./health.ts";
 import { checkHostConfig } from "./host-config-checks.ts";
+import { canonicalLinks, userDefinedMode } from "./links.ts";
 import { validateRestartPolicy } from "./restart.ts";
 import { parseSignal } from "./signals.ts";
 import { containerMappings } from "./userns.ts";
@@ -66,6 +67,14 @@ export async function createContainer(
     do name = `/${randomName()}`;
     while (tryResolve(core, name));
   }
+  const links = hostConfig.Links;
+  // compat: legacy links belong to the default bridge; on a user-defined
+  // network they live in the endpoint (EndpointSettings.Links: DNS only) and
+  // HostConfig.Links reads back null (moby's registerLinks skips them).
+  if (Array.isArray(links) && links.length)
+    hostConfig.Links = userDefinedMode(hostConfig.NetworkMode)
+      ? null
+      : canonicalLinks(core, links as string[], name);
   core.store.reserveName(name, id);
   let warnings: string[];
   const r: ContainerRecord = {
@@ -174,9 +183,13 @@ export function mergeConfig(
   img: ImageRuntimeConfig,
   id: string,
 ): ContainerConfig {
-  const env = new Map<string, string>();
-  for (const e of [...(img.Env ?? []), ...(body.Env ?? [])])
-    env.set(e.split("=")[0]!, e);
+  // compat: the body's Env as sent, then the image's entries whose name it
+  // does not set (moby's merge), so `-e FOO=1` comes before the image's PATH.
+  const own = new Set((body.Env ?? []).map((e) => e.split("=")[0]));
+  const env = [
+    ...(body.Env ?? []),
+    ...(img.Env ?? []).filter((e) => !own.has(e.split("=")[0])),
+  ];
   // compat: an explicit Entrypoint (even [""]) drops the image's Cmd too.
   let entrypoint: string[] | null;
   let cmd: string[] | null;
@@ -201,7 +214,7 @@ export function mergeConfig(
     Tty: body.Tty ?? false,
     OpenStdin: body.OpenStdin ?? false,
     StdinOnce: body.StdinOnce ?? false,
-    Env: env.size ? [...env.values()] : null,
+    Env: env.length ? env : null,
     Cmd: cmd,
     Image: body.Image!,
     Volumes: { ...(img.Volumes ?? {}), ...(body.Volumes ?? {}) },
@@ -240,7 +253,8 @@ export function defaultHostConfig(hc: Partial<HostConfig>): HostConfig {
     Init: hc.Init ?? null,
     Memory: hc.Memory ?? 0,
     CpuShares: hc.CpuShares ?? 0,
-    PidsLimit: hc.PidsLimit ?? null,
+    // compat: moby's create router drops a PidsLimit of 0 or less (unlimited).
+    PidsLimit: hc.PidsLimit && hc.PidsLimit > 0 ? hc.PidsLimit : null,
     ShmSize: hc.ShmSize || 64 * 1024 * 1024,
     Ulimits: hc.Ulimits ?? null,
     Dns: hc.Dns ?? [],

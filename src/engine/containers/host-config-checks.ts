@@ -11,6 +11,7 @@ import {
   InvalidArgumentError,
   NotImplementedError,
 } from "../../util/errors.ts";
+import { checkCpuResources, type CpusetSource } from "./cpu-checks.ts";
 import { validateDeviceConfig } from "./devices.ts";
 import { checkIsolation } from "./isolation-checks.ts";
 import { validateLogConfig } from "../logging/index.ts";
@@ -37,6 +38,8 @@ export function checkHostConfig(
     runtime: string;
     runtimes?: string[];
     exists?: (path: string) => boolean;
+    /** The host's cpusets (unit tests pass a fake). */
+    cpuset?: CpusetSource;
   },
 ): string[] {
   const exists = o.exists ?? existsSync;
@@ -85,6 +88,17 @@ export function checkHostConfig(
     warnings.push(
       "OOM killer is disabled for the container, but no memory limit is set, this can result in the system running out of resources.",
     );
+  const str = (k: string): string => (typeof hc[k] === "string" ? hc[k] : "");
+  checkCpuResources(
+    {
+      NanoCpus: n("NanoCpus"),
+      CpuPeriod: n("CpuPeriod"),
+      CpuQuota: n("CpuQuota"),
+      CpusetCpus: str("CpusetCpus"),
+      CpusetMems: str("CpusetMems"),
+    },
+    o.cpuset ? { cpuset: o.cpuset } : {},
+  );
   const rtPeriod = n("CpuRealtimePeriod");
   const rtRuntime = n("CpuRealtimeRuntime");
   if ((rtPeriod > 0 || rtRuntime > 0) && !exists(CPU_RT))

@@ -69,15 +69,16 @@ const DEFAULTS = {
 
 /**
  * The HostConfig of container inspect: the record's values over Docker's
- * defaults. compat: MemorySwappiness -1 and PidsLimit 0 or less read back
- * as null (unset), and MaskedPaths/ReadonlyPaths show the paths applied
+ * defaults. compat: MemorySwappiness -1 and a negative PidsLimit read back
+ * as null (unset), an update's unlimited PidsLimit as 0, and MaskedPaths/ReadonlyPaths show the paths applied
  * (Docker's defaults unless the client sent its own; null when privileged).
  */
 export function hostConfigView(hc: HostConfig): Record<string, unknown> {
   const out: Record<string, unknown> = { ...DEFAULTS };
   for (const [k, v] of Object.entries(hc)) if (v !== undefined) out[k] = v;
   if (out.MemorySwappiness === -1) out.MemorySwappiness = null;
-  if (typeof out.PidsLimit === "number" && out.PidsLimit <= 0)
+  // Records from before create normalised it may hold a negative limit.
+  if (typeof out.PidsLimit === "number" && out.PidsLimit < 0)
     out.PidsLimit = null;
   const privileged = out.Privileged === true;
   out.MaskedPaths = privileged ? null : (hc.MaskedPaths ?? MASKED);

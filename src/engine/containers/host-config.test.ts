@@ -273,6 +273,40 @@ test("buildSpec() joins a donor's PID and IPC namespaces and binds the shared /d
   assert.equal(shm[0]!.source, "/data/containers/web/shm");
 });
 
+test("buildSpec() sets Docker's netns sysctls only in the container's own network namespace; HostConfig.Sysctls win", () => {
+  const seccomp = {
+    forContainer: () => ({ kind: "none" }),
+  } as unknown as SeccompFilters;
+  const spec = (hc: Partial<HostConfig>, netns?: string) =>
+    buildSpec(record(hc), {
+      rootfs: "/r",
+      hostnamePath: "/h",
+      hostsPath: "/hs",
+      resolvConfPath: "/rc",
+      netns,
+      initBinary: undefined,
+      user: { uid: 0, gid: 0, additionalGids: [] },
+      seccomp,
+    });
+  assert.deepEqual(spec({}, "/run/netns/x").linux.sysctl, {
+    "net.ipv4.ping_group_range": "0 2147483647",
+    "net.ipv4.ip_unprivileged_port_start": "0",
+  });
+  assert.deepEqual(
+    spec({ Sysctls: { "net.ipv4.ip_unprivileged_port_start": "1024" } }).linux
+      .sysctl?.["net.ipv4.ip_unprivileged_port_start"],
+    "1024",
+  );
+  assert.equal(spec({ NetworkMode: "host" }, "host").linux.sysctl, undefined);
+  assert.equal(
+    spec({ NetworkMode: "container:web" }, "/proc/42/ns/net").linux.sysctl,
+    undefined,
+  );
+  const custom = spec({ MaskedPaths: ["/proc/cpuinfo"], ReadonlyPaths: [] });
+  assert.deepEqual(custom.linux.maskedPaths, ["/proc/cpuinfo"]);
+  assert.deepEqual(custom.linux.readonlyPaths, []);
+});
+
 test("devNumbers() splits a Linux dev_t and parseDeviceCgroupRule() reads wildcards", () => {
   assert.deepEqual(devNumbers(0x0103n), { major: 1, minor: 3 });
   assert.deepEqual(devNumbers(0xf103ffn), { major: 0x103, minor: 0xfff });

@@ -24,6 +24,7 @@ import type { AttachRequest } from "./attach.ts";
 import { attachContainer, resizeContainer } from "./attachments.ts";
 import { containerChanges, runtimePathFilter } from "./changes.ts";
 import { commitContainer, type CommitRequest } from "./commit.ts";
+import { removeLink, renameLinks, resolveLinkName } from "./links.ts";
 import type { Core } from "./core.ts";
 import { createContainer } from "./create.ts";
 import { exportContainer } from "./export.ts";
@@ -158,12 +159,25 @@ export class ContainerService {
 
   /** docker rm. Throws ConflictError for a running container without force. */
   async remove(ref: string, options: RemoveOptions = {}): Promise<void> {
-    await life.removeVerb(this.#parts, this.#resolve(ref), options);
+    // compat: a link's name (`web/db`) names its child, as in moby's registry.
+    const r = resolveLinkName(this.#core, ref)?.child ?? this.#resolve(ref);
+    await life.removeVerb(this.#parts, r, options);
+  }
+
+  /**
+   * docker rm --link: drops the link named `parent/alias`. Throws
+   * NotFoundError for an unknown name, a plain Error for a container's own.
+   */
+  async removeLink(ref: string): Promise<void> {
+    await removeLink(this.#core, ref);
   }
 
   /** docker rename. Throws ConflictError for a taken name. */
   async rename(ref: string, newName: string): Promise<void> {
-    await life.renameVerb(this.#core, this.#resolve(ref), newName);
+    const r = this.#resolve(ref);
+    const old = r.name;
+    await life.renameVerb(this.#core, r, newName);
+    await renameLinks(this.#core, old, r.name);
   }
 
   /**

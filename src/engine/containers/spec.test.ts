@@ -30,7 +30,7 @@ test("mergeConfig() follows Docker's Entrypoint/Cmd override rule and merges Env
     "i".repeat(64),
   );
   assert.deepEqual([over.Entrypoint, over.Cmd], [["sh"], null]);
-  assert.deepEqual(over.Env, ["A=1", "B=3"]);
+  assert.deepEqual(over.Env, ["B=3", "A=1"]);
   assert.equal(over.Hostname, "iiiiiiiiiiii");
   assert.equal(
     mergeConfig({ Image: "x", Entrypoint: [""] }, img, "i").Entrypoint,

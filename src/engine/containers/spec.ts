@@ -145,9 +145,32 @@ export function buildSpec(r: ContainerRecord, inputs: SpecInputs): OciSpec {
   const size = hc.ConsoleSize;
   if (r.config.Tty && size && size[0] > 0 && size[1] > 0)
     spec.process.consoleSize = { height: size[0], width: size[1] };
-  if (hc.Sysctls && typeof hc.Sysctls === "object")
-    spec.linux.sysctl = hc.Sysctls as Record<string, string>;
+  const sysctl = {
+    ...(ownNetns(r, inputs.netns) ? NETNS_SYSCTLS : {}),
+    ...(hc.Sysctls && typeof hc.Sysctls === "object"
+      ? (hc.Sysctls as Record<string, string>)
+      : {}),
+  };
+  if (Object.keys(sysctl).length) spec.linux.sysctl = sysctl;
   return spec;
+}
+
+/**
+ * compat: what dockerd 20.10+ sets in a network namespace the container owns
+ * (moby oci_linux.go WithNamespaces): unprivileged ICMP echo sockets for
+ * every group and binding any port without CAP_NET_BIND_SERVICE. HostConfig
+ * Sysctls override them; inspect does not show them. dockerd leaves out
+ * ping_group_range in a remapped user namespace, where the range is not mapped.
+ */
+export const NETNS_SYSCTLS: Readonly<Record<string, string>> = {
+  "net.ipv4.ping_group_range": "0 2147483647",
+  "net.ipv4.ip_unprivileged_port_start": "0",
+};
+
+/** Whether the container has a network namespace of its own (not host's, not another container's). */
+function ownNetns(r: ContainerRecord, netns: string | undefined): boolean {
+  const mode = r.hostConfig.NetworkMode;
+  return netns !== "host" && !mode.startsWith("container:");
 }
 
 /** `/wharf/<id>`, or `<CgroupParent>/<id>` (made absolute, `..` resolved) with --cgroup-parent. */

@@ -5,7 +5,6 @@
  * runtime's `update`, then saved.
  */
 import { existsSync } from "node:fs";
-import { availableParallelism } from "node:os";
 import type {
   ContainerUpdateBody,
   ContainerUpdateResponse,
@@ -18,6 +17,7 @@ import {
   NotImplementedError,
   errorMessage,
 } from "../../util/errors.ts";
+import { checkCpuResources } from "./cpu-checks.ts";
 import { publish, type Core } from "./core.ts";
 import { isRunning, type ContainerRecord } from "./record.ts";
 import { validateRestartPolicy } from "./restart.ts";
@@ -79,12 +79,7 @@ export function checkUpdateBody(b: ContainerUpdateBody): string[] {
     throw new InvalidArgumentError(
       "Minimum memoryswap limit should be larger than memory limit, see usage",
     );
-  const cpus = availableParallelism();
-  const nano = b.NanoCpus ?? 0;
-  if (nano < 0 || nano > cpus * 1e9)
-    throw new InvalidArgumentError(
-      `Range of CPUs is from 0.01 to ${cpus}.00, as there are only ${cpus} CPUs available`,
-    );
+  checkCpuResources(b);
   const w = b.BlkioWeight ?? 0;
   if (w > 0 && (w < 10 || w > 1000))
     throw new InvalidArgumentError("Range of blkio weight is from 10 to 1000");
@@ -158,8 +153,10 @@ export function mergeUpdate(
     out.Memory = b.Memory!;
   }
   if (swap !== 0) out.MemorySwap = swap;
+  // compat: 0 and every negative value unset the limit; inspect then shows
+  // 0 (moby's router turns them into 0 before the daemon sees them).
   if (b.PidsLimit !== undefined && b.PidsLimit !== null)
-    out.PidsLimit = b.PidsLimit;
+    out.PidsLimit = b.PidsLimit > 0 ? b.PidsLimit : 0;
   const policy = b.RestartPolicy;
   if (policy?.Name) {
     if (policy.Name !== "no" && hc.AutoRemove)
@@ -188,7 +185,8 @@ export function updateResources(hc: HostConfig): OciResources {
   if (n("NanoCpus") > 0) {
     cpu.period = 100000;
     cpu.quota = Math.round((n("NanoCpus") * 100000) / 1e9);
-  } else if (n("CpuQuota") > 0) {
+  } else if (n("CpuQuota") !== 0) {
+    // -1 is CFS's "no quota": written as is, it lifts an earlier quota.
     cpu.quota = n("CpuQuota");
     cpu.period = n("CpuPeriod") || 100000;
   } else if (n("CpuPeriod") > 0) cpu.period = n("CpuPeriod");
@@ -215,8 +213,9 @@ export async function updateContainer(
 ): Promise<ContainerUpdateResponse> {
   const warnings = checkUpdateBody(body);
   await core.lock.run(r.id, async () => {
+    // compat: moby wraps a plain error here: 500, not 409.
     if (r.state.status === "removing" || r.state.status === "dead")
-      throw new ConflictError(
+      throw new Error(
         `Cannot update container ${r.id}: container is marked for removal and cannot be "update"`,
       );
     const next = mergeUpdate(r.hostConfig, body, {

@@ -240,6 +240,19 @@ export class Sandboxes {
     );
     const want = name.toLowerCase().replace(/\.$/, "");
     const out: string[] = [];
+    // A link on a user-defined network is a name only its holder resolves.
+    for (const ep of asker?.endpoints ?? []) {
+      if (!nets.has(ep.networkId)) continue;
+      for (const spec of ep.links) {
+        const { name: child, alias } = parseLink(spec);
+        if (alias.toLowerCase() !== want) continue;
+        const target = all
+          .find((sb) => sb.name === child)
+          ?.active!.endpoints.find((e) => e.networkId === ep.networkId);
+        if (target?.ipv4) out.push(target.ipv4.split("/")[0]!);
+      }
+    }
+    if (out.length) return out;
     for (const sb of all)
       for (const ep of sb.active!.endpoints) {
         if (!nets.has(ep.networkId) || !ep.ipv4) continue;

@@ -127,7 +127,10 @@ function endpointView(
 
 /** The names a container answers to on a user-defined network. */
 export function dnsNames(sb: SandboxRecord, aliases: string[]): string[] {
-  return [...new Set([sb.name, ...aliases, shortId(sb.containerId)])];
+  // compat: moby's buildEndpointDNSNames: name, aliases, short id, hostname.
+  const names = [sb.name, ...aliases, shortId(sb.containerId)];
+  if (sb.hostname) names.push(sb.hostname);
+  return [...new Set(names)];
 }
 
 type PortRow = {

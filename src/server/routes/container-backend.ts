@@ -87,6 +87,8 @@ export interface ContainersBackend {
     condition: "not-running" | "next-exit" | "removed",
   ): Promise<{ done: Promise<ContainerWaitResponse> }>;
   remove(ref: string, o: { force: boolean; volumes: boolean }): Promise<void>;
+  /** docker rm --link: drops the link named `parent/alias` (404 unknown). */
+  removeLink(ref: string): Promise<void>;
   prune(filters: Record<string, string[]>): Promise<ContainerPruneResponse>;
   update(
     ref: string,

@@ -3,11 +3,7 @@ import type {
   ContainerUpdateBody,
 } from "../../api/containers.ts";
 import { versionLessThan } from "../../api/version.ts";
-import {
-  ConflictError,
-  InvalidArgumentError,
-  NotImplementedError,
-} from "../../util/errors.ts";
+import { ConflictError, InvalidArgumentError } from "../../util/errors.ts";
 import type { RequestContext } from "../http.ts";
 import type { Route } from "../router.ts";
 import { bind, type ContainersBackend } from "./container-backend.ts";
@@ -63,9 +59,11 @@ export function containerLifecycleRoutes(b: ContainersBackend): Route[] {
     }, // 204, 404, 409
     {
       method: "DELETE",
-      path: "/containers/{id}",
+      // compat: a link's name has a slash (`rm --link web/db` sends
+      // DELETE /containers/web/db?link=1).
+      path: "/containers/{id*}",
       handler: h(deleteContainers),
-    }, // 204, 404, 409 running
+    }, // 204, 404, 409 running, 500 link=1 on a container's own name
     {
       method: "POST",
       path: "/containers/{id}/update",
@@ -183,8 +181,11 @@ async function deleteContainers(
   ctx: RequestContext,
   b: ContainersBackend,
 ): Promise<void> {
-  if (ctx.bool("link"))
-    throw new NotImplementedError("not implemented: legacy links (rm --link)");
+  if (ctx.bool("link")) {
+    await b.removeLink(ctx.param("id"));
+    ctx.empty(204);
+    return;
+  }
   await b.remove(ctx.param("id"), {
     force: ctx.bool("force"),
     volumes: ctx.bool("v"),

@@ -51,6 +51,7 @@ function backend(
       done: Promise.resolve({ StatusCode: 3, Error: null }),
     }),
     remove: rec("remove"),
+    removeLink: rec("removeLink"),
     prune: async () => ({ ContainersDeleted: null, SpaceReclaimed: 0 }),
     update: async (ref, body) => (
       calls.push(["update", ref, body]),
@@ -171,6 +172,16 @@ test("DELETE /containers/{id} passes force and v, answers 204", async () => {
     204,
   );
   assert.deepEqual(b.calls[0], ["remove", "x", { force: true, volumes: true }]);
+});
+
+test("DELETE /containers/{parent}/{alias}?link=1 routes a link's name (with its slash) to removeLink", async () => {
+  const b = backend();
+  assert.equal(
+    (await call(containerRoutes(b), "DELETE", "/containers/web/db?link=1"))
+      .status,
+    204,
+  );
+  assert.deepEqual(b.calls[0]?.slice(0, 2), ["removeLink", "web/db"]);
 });
 
 test("logs stream with the multiplexed content type for a non-tty container", async () => {
