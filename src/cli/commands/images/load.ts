@@ -1,8 +1,8 @@
 /** `wharf load [-i FILE] [-q]`. */
 import { createReadStream, existsSync } from "node:fs";
 import type { Readable } from "node:stream";
-import { progressMessages } from "../../../client/index.ts";
 import { StatusError, type Command } from "../../command.ts";
+import { displayJsonMessages } from "../../format/json-message.ts";
 
 /** Loads images from a tar (file or stdin); prints "Loaded image: …" lines. */
 export const load: Command = {
@@ -32,9 +32,7 @@ export const load: Command = {
     const body = input ? createReadStream(input) : (ctx.io.stdin as Readable);
     const quiet = ctx.flags.bool("quiet");
     const stream = await ctx.client().images.load(body, { quiet });
-    for await (const msg of progressMessages(stream)) {
-      if (msg.stream) ctx.io.stdout.write(msg.stream);
-      else if (msg.status && !quiet) ctx.io.stdout.write(`${msg.status}\n`);
-    }
+    // compat: the Docker CLI draws load's messages as pull's (bars on a terminal).
+    await displayJsonMessages(stream, ctx.io.stdout);
   },
 };
