@@ -40,6 +40,12 @@ import { saveImages } from "./save.ts";
 import { BlobSources } from "./blob-sources.ts";
 import { pullImage } from "./pull.ts";
 import { pushImage } from "./push.ts";
+import { searchImages } from "./search.ts";
+import {
+  inspectDistribution,
+  type DistributionInspect,
+} from "./distribution.ts";
+import type { SearchResult } from "../../registry/client/search.ts";
 import { Progress, type ProgressSink } from "./progress.ts";
 import type { RegistryOptions } from "./registry-config.ts";
 import { RegistryClient } from "../../registry/client/registry-client.ts";
@@ -453,6 +459,22 @@ export class ImageService implements ImageProvider {
   async login(server: string, credentials: Credentials): Promise<void> {
     await registryErrors(
       this.registry.login(loginDomain(server), credentials),
+      "unauthorized",
+    );
+  }
+
+  /** GET /images/search (search.ts). Throws InvalidArgumentError with moby's texts, UnauthorizedError. */
+  search(options: Parameters<typeof searchImages>[1]): Promise<SearchResult[]> {
+    return registryErrors(searchImages(this.registry, options), "unauthorized");
+  }
+
+  /** GET /distribution/{name}/json (distribution.ts). Throws InvalidArgumentError, NotFoundError, UnauthorizedError. */
+  distribution(
+    name: string,
+    options: { credentials: Credentials; signal?: AbortSignal },
+  ): Promise<DistributionInspect> {
+    return registryErrors(
+      inspectDistribution(this.registry, parseRef(name), options),
       "unauthorized",
     );
   }

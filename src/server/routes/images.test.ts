@@ -168,7 +168,7 @@ test("image query parameters wharf does not act on answer 501 only when set", as
 test("Docker endpoints wharf lacks answer 501 naming the feature, after the real routes", async () => {
   const r = [...imageRoutes(fake), ...unbuiltRoutes()];
   for (const [m, p, what] of [
-    ["GET", "/images/search?term=x", "search"],
+    ["GET", "/plugins/privileges?remote=x", "plugins"],
     ["POST", "/swarm/init", "swarm"],
   ] as const) {
     const res = await inject(r, m, p);
