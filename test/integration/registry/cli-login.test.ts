@@ -200,3 +200,44 @@ esac
     }
   },
 );
+
+test(
+  "on a terminal wharf login prompts for the user name and the password (typed ahead, not echoed by wharf) and logs in",
+  {
+    skip:
+      skip ??
+      (execFileSync("sh", ["-c", "command -v script || true"]).length === 0
+        ? "needs script(1) from util-linux for a pseudo-terminal"
+        : undefined),
+  },
+  async () => {
+    const reg = await htpasswdRegistry();
+    const d = new TestDaemon();
+    try {
+      await d.start();
+      // script(1) gives wharf a terminal; the input is typed before the prompts.
+      const r = await execFile(
+        "script",
+        [
+          "-qec",
+          `${process.execPath} ${wharfBin} login ${reg.host}`,
+          "/dev/null",
+        ],
+        { env: d.env, input: "alice\ns3cret\r" },
+      );
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.match(r.stdout, /Username: Password: \r?\n/);
+      assert.match(r.stdout, /Login Succeeded/);
+      const saved = JSON.parse(
+        readFileSync(join(d.env.DOCKER_CONFIG!, "config.json"), "utf8"),
+      ) as { auths: Record<string, { auth: string }> };
+      assert.equal(
+        Buffer.from(saved.auths[reg.host]!.auth, "base64").toString(),
+        "alice:s3cret",
+      );
+    } finally {
+      await d.stop();
+      await reg.stop();
+    }
+  },
+);

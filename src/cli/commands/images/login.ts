@@ -1,5 +1,4 @@
 /** `wharf login [-u USER] [-p PASS | --password-stdin] [SERVER]`. */
-import { createInterface } from "node:readline";
 import type { RegistryAuth } from "../../../client/index.ts";
 import {
   StatusError,
@@ -118,7 +117,13 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   return text;
 }
 
-/** Reads one line from the terminal; `hidden` reads in raw mode without echo (a password). */
+/** Input typed ahead of the current prompt (a password typed with the user name). */
+let typedAhead = "";
+
+/**
+ * Reads one line from the terminal; `hidden` reads in raw mode without echo
+ * (a password). Ctrl-C aborts (exit 1); end of input ends the line.
+ */
 async function prompt(
   ctx: CommandContext,
   question: string,
@@ -126,34 +131,47 @@ async function prompt(
 ): Promise<string> {
   ctx.io.stdout.write(question);
   const stdin = ctx.io.stdin;
-  if (hidden && stdin.setRawMode) {
-    stdin.setRawMode(true);
-    try {
-      let line = "";
-      for await (const chunk of stdin) {
-        const text = chunk.toString();
-        const end = text.search(/[\r\n\x03\x04]/);
-        if (end < 0) {
-          line += text;
-          continue;
-        }
-        if (text[end] === "\x03") throw new StatusError("", 1);
-        line += text.slice(0, end);
-        break;
-      }
-      return line;
-    } finally {
-      stdin.setRawMode(false);
+  const raw = hidden && stdin.setRawMode !== undefined;
+  if (raw) stdin.setRawMode?.(true);
+  try {
+    const line = await new Promise<string | undefined>((ok) => {
+      const take = (): boolean => {
+        const end = typedAhead.search(/[\r\n\x03\x04]/);
+        if (end < 0) return false;
+        const text = typedAhead.slice(0, end);
+        const stop = typedAhead[end];
+        // A "\r\n" pair ends one line.
+        const skip = stop === "\r" && typedAhead[end + 1] === "\n" ? 2 : 1;
+        typedAhead = typedAhead.slice(end + skip);
+        ok(stop === "\x03" ? undefined : text);
+        return true;
+      };
+      if (take()) return;
+      const onData = (chunk: Buffer | string): void => {
+        typedAhead += chunk.toString();
+        if (take()) done();
+      };
+      const onEnd = (): void => {
+        const text = typedAhead;
+        typedAhead = "";
+        done();
+        ok(text);
+      };
+      const done = (): void => {
+        stdin.off("data", onData);
+        stdin.off("end", onEnd);
+        stdin.pause();
+      };
+      stdin.on("data", onData);
+      stdin.once("end", onEnd);
+      stdin.resume();
+    });
+    if (line === undefined) throw new StatusError("", 1);
+    return line;
+  } finally {
+    if (raw) {
+      stdin.setRawMode?.(false);
       ctx.io.stdout.write("\n");
     }
-  }
-  const rl = createInterface({ input: stdin, terminal: false });
-  try {
-    return await new Promise<string>((ok) => {
-      rl.once("line", ok);
-      rl.once("close", () => ok(""));
-    });
-  } finally {
-    rl.close();
   }
 }
