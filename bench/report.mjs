@@ -46,6 +46,20 @@ const METRICS = [
     show: "ms",
     target: 1 / 2,
   },
+  // the same Dockerfiles through each engine's CLI (see lib/build.sh)
+  {
+    id: "build_cold",
+    label: "build --no-cache, 5 RUN + 100 MiB COPY",
+    show: "ms",
+    target: 1,
+  },
+  { id: "build_cached", label: "build, all cached", show: "ms", target: 1 / 2 },
+  {
+    id: "build_parallel",
+    label: "build, 2 independent stages (sleep 2 each)",
+    show: "ms",
+    target: 1,
+  },
 ];
 const ENGINES = ["wharf", "docker", "podman"];
 

@@ -34,6 +34,7 @@ unset DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_CERT_PATH
 source "$BENCH_DIR/lib/engines.sh"
 source "$BENCH_DIR/lib/steps.sh"
 source "$BENCH_DIR/lib/compose.sh"
+source "$BENCH_DIR/lib/build.sh"
 trap cleanup EXIT
 trap 'echo "bench: interrupted" >&2; exit 130' INT TERM
 

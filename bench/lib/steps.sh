@@ -15,7 +15,7 @@
 #   version          `version` (hyperfine, ms): the CLI's own floor: start-up, /_ping, /version
 #   http_rps         wrk against busybox httpd through a port published on 127.0.0.1 (req/s)
 
-ALL_METRICS="version idle_rss run_rm http_rps run_d exec ps_a supervisor_pss daemon_growth mem_per_ctr rm_f compose_up compose_down"
+ALL_METRICS="version idle_rss run_rm http_rps run_d exec ps_a supervisor_pss daemon_growth mem_per_ctr rm_f compose_up compose_down build_cold build_cached build_parallel"
 
 rec() { node "$BENCH_DIR/record.mjs" "$RESULTS" "$@"; }
 
@@ -125,6 +125,7 @@ bench_engine() {
   fi
 
   bench_compose "$engine"
+  bench_build "$engine"
 
   echo "    rm -f x$ok"
   start=$(now_ms)

@@ -54,6 +54,8 @@ export const ALIASES: Record<string, string> = {
   "volume remove": "volume rm",
   "context list": "context ls",
   "context remove": "context rm",
+  build: "builder build",
+  "image build": "builder build",
   events: "system events",
   info: "system info",
   ...NETWORK_ALIASES,

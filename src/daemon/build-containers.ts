@@ -8,8 +8,10 @@ import {
 
 /**
  * Adapts ContainerService's public verbs to the builder's BuildContainers:
- * a RUN step is create (tty, so output is raw bytes) → wait(next-exit) →
- * start → follow the logs until the process ends; abort kills it.
+ * a RUN step is create → wait(next-exit) → start → follow the logs until
+ * the process ends; abort kills it. compat: no TTY, as Docker's builder
+ * (a RUN sees `test -t 1` false and writes "\n", not "\r\n"); the logs'
+ * stdout/stderr frames are unwrapped into one stream of bytes.
  */
 export function buildContainers(containers: ContainerService): BuildContainers {
   return {
@@ -21,7 +23,7 @@ export function buildContainers(containers: ContainerService): BuildContainers {
         Env: spec.env,
         WorkingDir: spec.workingDir,
         User: spec.user,
-        Tty: true,
+        Tty: false,
         Labels: spec.labels,
         HostConfig: {
           NetworkMode: spec.network === "default" ? "bridge" : spec.network,
@@ -36,9 +38,7 @@ export function buildContainers(containers: ContainerService): BuildContainers {
                   ReadOnly: m.readOnly,
                 },
           ),
-          ...(spec.shmSize ? { ShmSize: spec.shmSize } : {}),
-          ...(spec.memory ? { Memory: spec.memory } : {}),
-          ...(spec.cpuShares ? { CpuShares: spec.cpuShares } : {}),
+          ...spec.resources,
         },
       });
       options.onCreated(id);
@@ -58,13 +58,12 @@ export function buildContainers(containers: ContainerService): BuildContainers {
           timestamps: false,
         });
         const stop = new AbortController();
-        const streaming = logs.write(
-          { write: (chunk) => options.onOutput(chunk) },
-          stop.signal,
-        );
+        const unframe = deframer(options.onOutput);
+        const streaming = logs.write({ write: unframe }, stop.signal);
         const result = await done;
         await streaming.catch(() => undefined);
-        return { id, exitCode: result.StatusCode };
+        const idmap = containers.idMappings(id);
+        return { id, exitCode: result.StatusCode, ...(idmap ? { idmap } : {}) };
       } finally {
         options.signal?.removeEventListener("abort", kill);
       }
@@ -79,5 +78,19 @@ export function buildContainers(containers: ContainerService): BuildContainers {
       });
       return list.map((c) => c.Id);
     },
+  };
+}
+
+/** Unwraps Docker's 8-byte stream frames, passing each payload on in order. */
+function deframer(onPayload: (b: Buffer) => void): (chunk: Buffer) => void {
+  let buf: Buffer = Buffer.alloc(0);
+  return (chunk) => {
+    buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
+    while (buf.length >= 8) {
+      const size = buf.readUInt32BE(4);
+      if (buf.length < 8 + size) break;
+      if (size > 0) onPayload(buf.subarray(8, 8 + size));
+      buf = buf.subarray(8 + size);
+    }
   };
 }

@@ -10,7 +10,7 @@
  *     "runtimes": {"my-runc": {"path": "/usr/sbin/runc", "runtimeArgs": ["--debug"]}},
  *     "labels": ["site=a"], "max-concurrent-downloads": 3, "max-concurrent-uploads": 5,
  *     "registry-mirrors": ["http://127.0.0.1:5000"], "insecure-registries": ["127.0.0.1:5000"],
- *     "audit-log": "/var/log/wharf/audit.log" }
+ *     "audit-log": "/var/log/wharf/audit.log", "userns-remap": "default" }
  */
 import { InvalidArgumentError } from "../util/errors.ts";
 import { ramInBytes as parseRam } from "../conventions/size.ts";
@@ -41,6 +41,8 @@ export type ExtraSettings = {
   insecureRegistries: string[];
   /** Path of the audit log; "" = none. */
   auditLog: string;
+  /** daemon.json userns-remap as given ("default", "user[:group]", "uid[:gid]"); "" = off. */
+  usernsRemap: string;
 };
 
 /** dockerd's defaults (max-concurrent-* as dockerd's). */
@@ -59,6 +61,7 @@ export const defaultExtraSettings: ExtraSettings = {
   registryMirrors: [],
   insecureRegistries: [],
   auditLog: "",
+  usernsRemap: "",
 };
 
 /** Runtimes every wharfd has; daemon.json may not redefine them. */
@@ -81,6 +84,7 @@ export const EXTRA_KEYS = [
   "registry-mirrors",
   "insecure-registries",
   "audit-log",
+  "userns-remap",
 ];
 
 /** Parses "64M", "1g", "512" as Docker's RAMInBytes; NaN when malformed. */
@@ -194,6 +198,8 @@ export function parseExtraKeys(
   if (has("insecure-registries"))
     out.insecureRegistries = strings("insecure-registries");
   if (has("audit-log")) out.auditLog = str("audit-log");
+  // Resolved against /etc/passwd, /etc/subuid… at start (userns-remap.ts).
+  if (has("userns-remap")) out.usernsRemap = str("userns-remap");
   return out;
 }
 

@@ -109,3 +109,30 @@ test("parseExtraKeys() checks types and dockerd's rules", () => {
     /soft limit must be less/,
   );
 });
+
+test("system() lists name=userns after seccomp only when userns-remap is in effect", () => {
+  assert.ok(!settings({}).system().securityOptions.includes("name=userns"));
+  const remapped = new DaemonSettings(
+    {
+      ...defaultConfig,
+      extra: { ...defaultExtraSettings, usernsRemap: "default" },
+    },
+    { builtin: { crun: "/usr/bin/crun" }, log: quiet, userns: true },
+  );
+  assert.deepEqual(remapped.system().securityOptions, [
+    "name=seccomp,profile=builtin",
+    "name=userns",
+    "name=cgroupns",
+  ]);
+});
+
+test("parseExtraKeys() takes userns-remap as a string", () => {
+  assert.equal(
+    parseExtraKeys({ "userns-remap": "default" }, "d.json").usernsRemap,
+    "default",
+  );
+  assert.throws(
+    () => parseExtraKeys({ "userns-remap": 5 }, "d.json"),
+    /userns-remap/,
+  );
+});

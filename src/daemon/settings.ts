@@ -16,13 +16,15 @@ export class DaemonSettings {
   #config: DaemonConfig;
   readonly #builtin: Record<string, string>;
   readonly #ulimits: UlimitConfig[];
+  readonly #userns: boolean;
 
   /** `builtin`: paths of the built-in runtimes (crun, runc). */
   constructor(
     config: DaemonConfig,
-    o: { builtin: Record<string, string>; log: Logger },
+    o: { builtin: Record<string, string>; log: Logger; userns?: boolean },
   ) {
     this.#config = config;
+    this.#userns = o.userns === true;
     this.#builtin = o.builtin;
     this.#ulimits = clampDefaultUlimits(
       Object.values(config.extra.defaultUlimits),
@@ -64,9 +66,10 @@ export class DaemonSettings {
       registryMirrors: c.extra.registryMirrors,
       insecureRegistries: c.extra.insecureRegistries,
       logDriver: c.extra.logDriver,
-      // compat: moby's order (daemon/info.go): seccomp, no-new-privileges, cgroupns.
+      // compat: moby's order (daemon/info.go): seccomp, userns, no-new-privileges, cgroupns.
       securityOptions: [
         `name=seccomp,profile=${profile}`,
+        ...(this.#userns ? ["name=userns"] : []),
         ...(c.extra.noNewPrivileges ? ["name=no-new-privileges"] : []),
         "name=cgroupns",
       ],

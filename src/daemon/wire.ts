@@ -47,6 +47,9 @@ import type { Logger } from "../util/log.ts";
 import type { DaemonConfig } from "./config.ts";
 import { diskUsage } from "./disk-usage.ts";
 import { DaemonSettings } from "./settings.ts";
+import { setupRemap } from "./userns-root.ts";
+import { rootPair } from "../oci/id-mapping.ts";
+import { OverlayLayerStore } from "../storage/layers/overlay.ts";
 
 /** Everything the daemon built, for main.ts to start and stop. */
 export type Daemon = {
@@ -68,6 +71,9 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
   await mkdir(config.dataRoot, { recursive: true, mode: 0o711 });
   await mkdir(config.execRoot, { recursive: true, mode: 0o711 });
   const warnings = await prepareHost(log);
+  const remap = await setupRemap(config.extra.usernsRemap, config.dataRoot, {
+    log,
+  });
   const events = new EventBus();
 
   const registry = registryOptions({
@@ -85,6 +91,14 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
     log,
     registry,
     usage: imageUsage(records),
+    ...(process.env.WHARF_USERNS_LAYERS === "copy"
+      ? {
+          layers: new OverlayLayerStore({
+            root: join(config.dataRoot, "overlay"),
+            lowerMode: "copy",
+          }),
+        }
+      : {}),
   });
   await images.init();
 
@@ -99,6 +113,7 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
           "/etc/wharf/plugins",
           join(config.execRoot, "plugins"),
         ],
+    ...(remap ? { owner: rootPair(remap.mappings) } : {}),
   });
   await volumes.init();
   const netOptions = networkOptions(config.network, {
@@ -133,6 +148,7 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
   const settings = new DaemonSettings(config, {
     builtin: { crun: runtimePath("crun"), runc: runtimePath("runc") },
     log,
+    userns: remap !== undefined,
   });
   const stateDir = join(config.execRoot, "runtime");
   const runtime = new RuntimeSet({
@@ -155,6 +171,7 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
     volumes,
     networking: networks.sandboxes,
     store: records,
+    ...(remap ? { userns: remap.mappings } : {}),
   });
   await containers.init();
   await containers.restore();

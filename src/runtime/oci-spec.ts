@@ -109,5 +109,15 @@ export type OciSpec = {
     sysctl?: Record<string, string>;
     devices?: OciDevice[];
     seccomp?: unknown;
+    /** With a "user" namespace: container id ranges → host id ranges. */
+    uidMappings?: OciIdMapping[];
+    gidMappings?: OciIdMapping[];
   };
+};
+
+/** One range of a user namespace's uid or gid mapping. */
+export type OciIdMapping = {
+  containerID: number;
+  hostID: number;
+  size: number;
 };

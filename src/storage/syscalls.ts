@@ -1,3 +1,4 @@
+import { closeSync } from "node:fs";
 import { constants } from "node:os";
 import type Koffi from "koffi";
 import { lazyRequire } from "../util/lazy-require.ts";
@@ -199,4 +200,80 @@ export function openat2(
   );
   if (fd < 0) fail("openat2", path);
   return fd;
+}
+
+/** New-mount-API syscall numbers: shared by x86_64 and arm64 (≥ 424 are unified). */
+const SYS_OPEN_TREE = 428;
+const SYS_MOVE_MOUNT = 429;
+const SYS_MOUNT_SETATTR = 442;
+const AT_FDCWD = -100;
+const AT_EMPTY_PATH = 0x1000;
+const OPEN_TREE_CLONE = 1;
+const MOVE_MOUNT_F_EMPTY_PATH = 0x4;
+const MOUNT_ATTR_IDMAP = 0x00100000;
+
+/**
+ * Binds `source` at `target` as an idmapped mount (Linux 5.12+): files
+ * owned by host id n appear owned by whatever n maps to through the user
+ * namespace `usernsFd` (open_tree(OPEN_TREE_CLONE) → mount_setattr with
+ * MOUNT_ATTR_IDMAP → move_mount). Throws with code ENOSYS (old kernel),
+ * EINVAL (the filesystem cannot be idmapped), EPERM, …
+ */
+export function idmappedBind(
+  source: string,
+  target: string,
+  usernsFd: number,
+): void {
+  const c = load();
+  const fd = Number(
+    c.syscall(
+      SYS_OPEN_TREE,
+      "int",
+      AT_FDCWD,
+      "const char *",
+      source,
+      "unsigned int",
+      OPEN_TREE_CLONE | O_CLOEXEC,
+    ),
+  );
+  if (fd < 0) fail("open_tree", source);
+  try {
+    const attr = Buffer.alloc(32);
+    attr.writeBigUInt64LE(BigInt(MOUNT_ATTR_IDMAP), 0);
+    attr.writeBigUInt64LE(BigInt(usernsFd), 24);
+    const set = Number(
+      c.syscall(
+        SYS_MOUNT_SETATTR,
+        "int",
+        fd,
+        "const char *",
+        "",
+        "unsigned int",
+        AT_EMPTY_PATH,
+        "void *",
+        attr,
+        "size_t",
+        attr.length,
+      ),
+    );
+    if (set < 0) fail("mount_setattr", source);
+    const moved = Number(
+      c.syscall(
+        SYS_MOVE_MOUNT,
+        "int",
+        fd,
+        "const char *",
+        "",
+        "int",
+        AT_FDCWD,
+        "const char *",
+        target,
+        "unsigned int",
+        MOVE_MOUNT_F_EMPTY_PATH,
+      ),
+    );
+    if (moved < 0) fail("move_mount", target);
+  } finally {
+    closeSync(fd);
+  }
 }

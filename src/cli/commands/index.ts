@@ -10,6 +10,7 @@ export type CommandEntry = { short: string; load: () => Promise<Command> };
 
 /** Management groups ("container", "image", "system") and their descriptions. */
 export const GROUPS: Record<string, string> = {
+  builder: "Manage builds",
   container: "Manage containers",
   context: "Manage contexts",
   image: "Manage images",
@@ -127,6 +128,14 @@ export const COMMANDS: Record<string, CommandEntry> = {
     short:
       "Block until one or more containers stop, then print their exit codes",
     load: async () => (await import("./containers/simple.ts")).wait,
+  },
+  "builder build": {
+    short: "Build an image from a Dockerfile",
+    load: async () => (await import("./images/build.ts")).build,
+  },
+  "builder prune": {
+    short: "Remove build cache",
+    load: async () => (await import("./builder/prune.ts")).prune,
   },
   "image pull": {
     short: "Download an image from a registry",

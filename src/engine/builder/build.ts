@@ -7,7 +7,7 @@ import {
   toInstruction,
   type Dockerfile,
 } from "../images/index.ts";
-import { DockerIgnore } from "./dockerignore.ts";
+import { DockerIgnore } from "../../conventions/dockerignore.ts";
 import { buildStage, type Stage } from "./stage.ts";
 import { short } from "./step.ts";
 import type { BuildJob } from "./types.ts";

@@ -6,7 +6,7 @@ import { Readable } from "node:stream";
 import { test } from "node:test";
 import tar from "tar-stream";
 import { contextMember, extractContext } from "./context.ts";
-import { DockerIgnore } from "./dockerignore.ts";
+import { DockerIgnore } from "../../conventions/dockerignore.ts";
 
 async function tarOf(
   entries: {

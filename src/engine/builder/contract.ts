@@ -1,3 +1,5 @@
+import type { IdMappings } from "../../oci/id-mapping.ts";
+
 /**
  * What a RUN step needs from the container lifecycle. The builder declares
  * it narrowly so it does not depend on how engine/containers is organised;
@@ -17,7 +19,7 @@ export interface BuildContainers {
   run(
     spec: RunSpec,
     options: RunOptions,
-  ): Promise<{ id: string; exitCode: number }>;
+  ): Promise<{ id: string; exitCode: number; idmap?: IdMappings }>;
   /** Removes a container, forcibly; no-op when it is already gone. */
   remove(id: string): Promise<void>;
   /** Ids of containers carrying BUILD_LABEL (leftovers of earlier daemons). */
@@ -45,10 +47,24 @@ export type RunSpec = {
     readOnly: boolean;
   }[];
   extraHosts: string[];
-  shmSize?: number;
-  memory?: number;
-  cpuShares?: number;
+  resources: BuildResources;
   labels: Record<string, string>;
+};
+
+/**
+ * The RUN containers' resource settings from /build's query (shmsize,
+ * memory, memswap, cpushares, cpusetcpus, cpuperiod, cpuquota, ulimits),
+ * in HostConfig's names: they go into every RUN container's HostConfig.
+ */
+export type BuildResources = {
+  ShmSize?: number;
+  Memory?: number;
+  MemorySwap?: number;
+  CpuShares?: number;
+  CpusetCpus?: string;
+  CpuPeriod?: number;
+  CpuQuota?: number;
+  Ulimits?: { Name: string; Soft: number; Hard: number }[];
 };
 
 /** Per-run callbacks and cancellation. */

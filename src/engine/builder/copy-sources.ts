@@ -3,7 +3,7 @@ import { createReadStream } from "node:fs";
 import { lstat, readdir, readlink } from "node:fs/promises";
 import { join, posix } from "node:path";
 import { InvalidArgumentError } from "../../util/errors.ts";
-import type { DockerIgnore } from "./dockerignore.ts";
+import type { DockerIgnore } from "../../conventions/dockerignore.ts";
 
 /** One file system entry to write into the image, at its destination path. */
 export type CopyEntry = {
@@ -16,6 +16,8 @@ export type CopyEntry = {
   size: number;
   mtime: Date;
   linkname?: string;
+  /** Named by the instruction itself (or a wildcard), not found inside a directory: ADD unpacks it when it is a tar archive. */
+  named?: boolean;
 };
 
 /** Where COPY reads from: a directory on the host and what it ignores. */
@@ -31,15 +33,28 @@ const MAX_HOPS = 40;
  * path that leaves root (by "..", or a symlink climbing out) is refused
  * with Docker's "forbidden path outside the build context". Ignored paths
  * (.dockerignore) are left out; a source matching nothing is an error.
+ * With `parents` (BuildKit's COPY --parents) each source keeps its path
+ * below dest, cut at a "/./" pivot when the source has one.
  */
 export async function copyEntries(
   source: CopySource,
   sources: string[],
   dest: string,
+  options: { parents?: boolean } = {},
 ): Promise<CopyEntry[]> {
   const matched: { rel: string; name: string }[] = [];
   for (const s of sources) {
     const norm = posix.normalize(`/${s}`);
+    // BuildKit's --parents keeps the source's path below dest, from the
+    // "/./" pivot when there is one, else whole.
+    const pivot = s.indexOf("/./");
+    const dropped =
+      options.parents && pivot >= 0
+        ? posix
+            .normalize(`/${s.slice(0, pivot)}`)
+            .split("/")
+            .filter(Boolean).length
+        : 0;
     if (posix.normalize(s).startsWith("../") || posix.normalize(s) === "..")
       throw new InvalidArgumentError(
         `COPY failed: forbidden path outside the build context: ${s} ()`,
@@ -62,21 +77,27 @@ export async function copyEntries(
         );
       matched.push({
         rel: await resolveInRoot(source.root, rel, s),
-        name: posix.basename(rel),
+        name: options.parents
+          ? rel.split("/").slice(dropped).join("/")
+          : posix.basename(rel),
       });
     }
   }
-  const toDir = dest.endsWith("/") || matched.length > 1;
+  const toDir = dest.endsWith("/") || matched.length > 1 || options.parents;
   const out: CopyEntry[] = [];
   for (const m of matched) {
     const path = join(source.root, m.rel);
     const st = await lstat(path);
     if (st.isDirectory()) {
-      await walk(source, m.rel, posix.normalize(dest), out);
+      const under = options.parents
+        ? posix.join(dest, m.name)
+        : posix.normalize(dest);
+      if (options.parents && m.name !== "") out.push(await entry(path, under));
+      await walk(source, m.rel, under, out);
       continue;
     }
     const target = toDir ? posix.join(dest, m.name) : posix.normalize(dest);
-    out.push(await entry(path, target));
+    out.push({ ...(await entry(path, target)), named: true });
   }
   return out;
 }

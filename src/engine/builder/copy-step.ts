@@ -1,11 +1,21 @@
 import type { Readable } from "node:stream";
-import { mkdtemp, readFile, rm, writeFile, lstat } from "node:fs/promises";
+import {
+  mkdir,
+  mkdtemp,
+  readFile,
+  rm,
+  writeFile,
+  lstat,
+} from "node:fs/promises";
 import { join, posix } from "node:path";
 import { pipeline } from "node:stream/promises";
 import tar from "tar-stream";
 import { FsScope } from "../../storage/archive/fs-scope.ts";
 import { extractToDir } from "../../storage/archive/copy-in.ts";
-import { InvalidArgumentError } from "../../util/errors.ts";
+import {
+  InvalidArgumentError,
+  NotImplementedError,
+} from "../../util/errors.ts";
 import { expandWord } from "../images/index.ts";
 import {
   copyEntries,
@@ -14,9 +24,12 @@ import {
   type CopySource,
 } from "./copy-sources.ts";
 import { withRootfs } from "./rootfs.ts";
+import { downloadUrl, isUrlSource } from "./url-source.ts";
 import { cachedStep, stageVars } from "./step.ts";
 import type { BuildJob, StageState, CopyInstruction } from "./types.ts";
 import { createReadStream } from "node:fs";
+import { isTarArchive } from "../../storage/archive/sniff.ts";
+import { resolveDirInRoot } from "../../storage/archive/scoped-path.ts";
 
 /**
  * COPY and ADD (local sources): resolves the sources in the context, a
@@ -39,9 +52,15 @@ export async function copyStep(
   const slash = dest.endsWith("/") || dest === "." || dest.endsWith("/.");
   dest = posix.resolve(wd, dest) + (slash && dest !== "/" ? "/" : "");
   const flags = ins.flags;
-  if (ins.kind === "ADD" && sources.some((p) => /^https?:\/\//.test(p)))
+  for (const f of ["exclude", "keep-git-dir"])
+    if (flags[f] !== undefined)
+      throw new NotImplementedError(`not implemented: ${ins.kind} --${f}`);
+  const urls = sources.filter(isUrlSource);
+  if (urls.length && ins.kind === "COPY")
+    throw new InvalidArgumentError("source can't be a URL for COPY");
+  if (flags.checksum !== undefined && urls.length !== sources.length)
     throw new InvalidArgumentError(
-      "not implemented: ADD of a URL (download it in a RUN step or COPY it)",
+      "checksum can't be specified for non-HTTP(S) sources",
     );
   const chmod = flags.chmod === undefined ? undefined : parseMode(flags.chmod);
   const tmp = await mkdtemp(join(job.deps.dir, "tmp", "heredoc-"));
@@ -54,7 +73,18 @@ export async function copyStep(
         { mode: chmod ?? 0o644 },
       );
     const fromHeredoc = sources.filter((p) => /^<<-?["']?\w+["']?$/.test(p));
-    const other = sources.filter((p) => !fromHeredoc.includes(p));
+    const other = sources.filter(
+      (p) => !fromHeredoc.includes(p) && !urls.includes(p),
+    );
+    const downloaded: { root: string; name: string }[] = [];
+    for (const [i, url] of urls.entries()) {
+      const root = join(tmp, `url-${i}`);
+      await mkdir(root);
+      const name = await downloadUrl(url, root, {
+        ...(flags.checksum !== undefined ? { checksum: flags.checksum } : {}),
+      });
+      downloaded.push({ root, name });
+    }
     const run = async (
       src: CopySource,
       names: string[],
@@ -62,9 +92,8 @@ export async function copyStep(
       copyEntries(
         src,
         names,
-        fromHeredoc.length + other.length > 1 && !dest.endsWith("/")
-          ? `${dest}/`
-          : dest,
+        sources.length > 1 && !dest.endsWith("/") ? `${dest}/` : dest,
+        { parents: flags.parents !== undefined && flags.parents !== "false" },
       );
     const withSource = async (
       fn: (entries: CopyEntry[]) => Promise<void>,
@@ -78,6 +107,14 @@ export async function copyStep(
               .map((p) => p.replace(/^<<-?["']?|["']?$/g, ""))
               .filter((n) => heredocNames.has(n)),
           )),
+        );
+      // compat: a downloaded file is never unpacked (moby's noDecompress).
+      for (const d of downloaded)
+        entries.push(
+          ...(await run({ root: d.root }, [d.name])).map((e) => ({
+            ...e,
+            named: false,
+          })),
         );
       if (!other.length) return fn(entries);
       if (flags.from === undefined)
@@ -120,7 +157,13 @@ export async function copyStep(
               const owner = flags.chown
                 ? await resolveOwner(merged, x(flags.chown))
                 : { uid: 0, gid: 0 };
-              await writeEntries(merged, entries, { owner, chmod });
+              await writeEntries(merged, entries, {
+                owner,
+                chmod,
+                // compat: only ADD of a local file unpacks it (moby's
+                // allowLocalDecompression); never COPY, --from or a heredoc.
+                unpack: ins.kind === "ADD" && flags.from === undefined,
+              });
               const diff = await job.deps.images.rootfsDiff(key, {
                 skip: () => false,
               });
@@ -188,8 +231,21 @@ async function resolveOwner(
 async function writeEntries(
   merged: string,
   entries: CopyEntry[],
-  options: { owner: { uid: number; gid: number }; chmod: number | undefined },
+  options: {
+    owner: { uid: number; gid: number };
+    chmod: number | undefined;
+    unpack: boolean;
+  },
 ): Promise<void> {
+  const archives: CopyEntry[] = [];
+  if (options.unpack) {
+    const plain: CopyEntry[] = [];
+    for (const e of entries)
+      if (e.named && e.type === "file" && (await isTarArchive(e.src)))
+        archives.push(e);
+      else plain.push(e);
+    entries = plain;
+  }
   // compat: a single file copied onto an existing directory goes inside it.
   if (
     entries.length === 1 &&
@@ -207,6 +263,16 @@ async function writeEntries(
         },
       ];
   }
+  if (entries.length) await packInto(merged, entries, options);
+  for (const a of archives) await unpackInto(merged, a);
+}
+
+/** Writes the entries into merged through one tar stream, owned by options.owner. */
+async function packInto(
+  merged: string,
+  entries: CopyEntry[],
+  options: { owner: { uid: number; gid: number }; chmod: number | undefined },
+): Promise<void> {
   const pack = tar.pack();
   const feeding = (async () => {
     for (const e of entries) {
@@ -228,15 +294,39 @@ async function writeEntries(
     pack.finalize();
   })();
   feeding.catch((err: Error) => pack.destroy(err));
-  await extractToDir(
-    new FsScope(merged, []),
-    "/",
-    pack as unknown as Readable,
-    {
+  const scope = new FsScope(merged, []);
+  try {
+    await extractToDir(scope, "/", pack as unknown as Readable, {
       noOverwriteDirNonDir: false,
       chown: options.owner,
       missing: "Could not find the file / in the build rootfs",
-    },
-  );
+    });
+  } finally {
+    scope.close();
+  }
   await feeding;
+}
+
+/**
+ * ADD of a local tar archive: its contents go into the destination
+ * directory (made 0755 when missing), keeping the archive's owners and
+ * modes, as moby's UntarPath; the archive file itself is not copied.
+ */
+async function unpackInto(merged: string, a: CopyEntry): Promise<void> {
+  // A source named with a directory destination carries its base name.
+  const dir = a.dest.endsWith(`/${posix.basename(a.src)}`)
+    ? posix.dirname(a.dest)
+    : a.dest;
+  await resolveDirInRoot(merged, dir.split("/").filter(Boolean), {
+    create: true,
+  });
+  const scope = new FsScope(merged, []);
+  try {
+    await extractToDir(scope, dir, createReadStream(a.src), {
+      noOverwriteDirNonDir: false,
+      missing: `Could not find the file ${dir} in the build rootfs`,
+    });
+  } finally {
+    scope.close();
+  }
 }

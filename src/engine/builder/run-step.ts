@@ -78,9 +78,7 @@ export async function runStep(
     mounts,
     extraHosts: job.options.extraHosts,
     labels: { [BUILD_LABEL]: "1" },
-    ...(job.options.shmSize ? { shmSize: job.options.shmSize } : {}),
-    ...(job.options.memory ? { memory: job.options.memory } : {}),
-    ...(job.options.cpuShares ? { cpuShares: job.options.cpuShares } : {}),
+    resources: job.options.resources,
   };
   await cachedStep(job, s, {
     createdBy,
@@ -108,6 +106,7 @@ export async function runStep(
         ];
         const diff = await job.deps.images.rootfsDiff(r.id, {
           skip: (p) => skip.some((x) => p === x || p.startsWith(`${x}/`)),
+          ...(r.idmap ? { idmap: r.idmap } : {}),
         });
         return await job.deps.images.commit(diff, {
           parentImageId: s.imageId,

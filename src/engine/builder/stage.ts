@@ -21,6 +21,7 @@ import {
 import { withRootfs } from "./rootfs.ts";
 import type { BuildJob, StageState } from "./types.ts";
 import { resolveDirInRoot } from "../../storage/archive/scoped-path.ts";
+import { baseImage } from "./base-image.ts";
 
 /** One stage of a Dockerfile: its FROM and the steps after it. */
 export type Stage = {
@@ -51,16 +52,7 @@ export async function buildStage(
   if (base === "scratch") imageId = await job.scratch();
   else {
     const fromStage = job.stageImage(base);
-    imageId = fromStage
-      ? await fromStage
-      : await job.deps.images.resolve(base).then(
-          (r) => r.id,
-          () => {
-            throw new InvalidArgumentError(
-              `pull access denied for ${base}: the image is not local and wharf cannot pull yet (build from local images only)`,
-            );
-          },
-        );
+    imageId = fromStage ? await fromStage : await baseImage(job, base);
   }
   const cfg = job.deps.images.store.config(imageId);
   const s: StageState = {

@@ -1,9 +1,10 @@
 import type { ContainerConfig } from "../../oci/image.ts";
 import type { Logger } from "../../util/log.ts";
+import type { Credentials } from "../../registry/client/auth.ts";
 import type { ImageService, Instruction } from "../images/index.ts";
 import type { BuildCache } from "./cache.ts";
-import type { BuildContainers } from "./contract.ts";
-import type { DockerIgnore } from "./dockerignore.ts";
+import type { BuildContainers, BuildResources } from "./contract.ts";
+import type { DockerIgnore } from "../../conventions/dockerignore.ts";
 
 /** The classic POST /build parameters the builder acts on. */
 export type BuildOptions = {
@@ -23,16 +24,21 @@ export type BuildOptions = {
   networkMode: string;
   extraHosts: string[];
   cacheFrom: string[];
-  shmSize?: number;
-  memory?: number;
-  cpuShares?: number;
+  resources: BuildResources;
+  /** X-Registry-Config: credentials by registry, for FROM images pulled. */
+  registryAuths: Record<string, Credentials>;
   signal?: AbortSignal;
 };
 
 /** One JSON line of /build's output (Docker's jsonmessage). */
 export type BuildMessage = {
   stream?: string;
-  aux?: { ID: string };
+  /** A FROM's pull progress, as POST /images/create streams it. */
+  status?: string;
+  id?: string;
+  progress?: string;
+  progressDetail?: { current?: number; total?: number };
+  aux?: unknown;
   error?: string;
   errorDetail?: { code?: number; message: string };
 };

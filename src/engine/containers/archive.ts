@@ -12,6 +12,8 @@ import { NotFoundError } from "../../util/errors.ts";
 import { publish, type Core } from "./core.ts";
 import { isRunning, type ContainerRecord } from "./record.ts";
 import { resolveUserFrom } from "./user.ts";
+import { rootfsOptions, unshiftOptions } from "./userns.ts";
+import { shiftOwner, type IdMappings } from "../../oci/id-mapping.ts";
 
 /**
  * `docker cp` on the daemon side (GET/HEAD/PUT /containers/{id}/archive):
@@ -43,7 +45,7 @@ export async function openScope(
   const counts = users.get(core) ?? new Map<string, number>();
   users.set(core, counts);
   const rootfs = await core.lock.run(r.id, async () => {
-    const path = await core.images.mountRootfs(r.id);
+    const path = await core.images.mountRootfs(r.id, rootfsOptions(r));
     counts.set(r.id, (counts.get(r.id) ?? 0) + 1);
     return path;
   });
@@ -113,7 +115,7 @@ export async function archiveGet(
 ): Promise<{ stat: PathStat; tar: Readable }> {
   const { scope, release } = await openScope(core, r);
   try {
-    const found = await archivePath(scope, options.path);
+    const found = await archivePath(scope, options.path, unshiftOptions(r));
     if (!found) throw fileNotFound(options.path, options.ref);
     const done = (): void => void release().catch(() => undefined);
     found.tar.once("close", done);
@@ -152,6 +154,8 @@ export async function archivePut(
       noOverwriteDirNonDir: options.noOverwriteDirNonDir,
       missing: fileNotFound(options.path, options.ref).message,
       ...(chown ? { chown } : {}),
+      // compat: dockerd extracts into a remapped container with its mapping.
+      ...(r.idMappings ? { owner: shiftWith(r.idMappings) } : {}),
     });
     publish(core, r, "extract-to-dir");
   } finally {
@@ -182,4 +186,10 @@ async function containerUser(
     await read("/etc/group"),
   );
   return { uid: u.uid, gid: u.gid };
+}
+
+function shiftWith(
+  m: IdMappings,
+): (uid: number, gid: number) => { uid: number; gid: number } {
+  return (uid, gid) => shiftOwner(m, uid, gid);
 }

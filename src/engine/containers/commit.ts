@@ -5,6 +5,7 @@ import { applyChanges } from "../images/index.ts";
 import { runtimePathFilter } from "./changes.ts";
 import { publish, type Core } from "./core.ts";
 import type { ContainerRecord } from "./record.ts";
+import { rootfsOptions } from "./userns.ts";
 
 /** POST /commit options (query) plus the body's config overrides. */
 export type CommitRequest = {
@@ -43,7 +44,10 @@ export async function commitContainer(
   let tar: Readable | undefined;
   let id: string;
   try {
-    tar = await core.images.rootfsDiff(r.id, { skip: runtimePathFilter(r) });
+    tar = await core.images.rootfsDiff(r.id, {
+      skip: runtimePathFilter(r),
+      ...rootfsOptions(r),
+    });
     id = await core.images.commit(tar, {
       parentImageId: r.imageId,
       config,

@@ -6,6 +6,7 @@ import type { ImageProvider } from "../images/index.ts";
 import type { SeccompFilters } from "../../security/index.ts";
 import type { OciMount, OciRuntime } from "../../runtime/index.ts";
 import type { KeyedLock } from "../../util/lock.ts";
+import type { IdMappings } from "../../oci/id-mapping.ts";
 import type { Logger } from "../../util/log.ts";
 import { eventAttributes, type ContainerRecord } from "./record.ts";
 import type { Releasers } from "./resources.ts";
@@ -81,6 +82,8 @@ export type Core = {
   runtimeNames: () => string[];
   /** How each resource a run holds is undone (resources.ts). */
   releasers: Releasers;
+  /** The daemon's userns-remap mapping; undefined = containers share the host's user namespace. */
+  userns: IdMappings | undefined;
   /** Resolves waiters of id after an exit (next-exit / not-running). */
   notifyExit(id: string, code: number): void;
   /** Resolves waiters of id after removal. */

@@ -21,6 +21,7 @@ import { mergeHealthcheck, validateHealthcheck } from "./health.ts";
 import { checkHostConfig } from "./host-config-checks.ts";
 import { validateRestartPolicy } from "./restart.ts";
 import { parseSignal } from "./signals.ts";
+import { containerMappings } from "./userns.ts";
 
 /**
  * Creates a container: validates the body, resolves the image, merges the
@@ -50,6 +51,7 @@ export async function createContainer(
     runtime: core.runtimeName,
     runtimes: core.runtimeNames(),
   });
+  const idMappings = containerMappings(hostConfig, core.userns);
   // compat: inspect shows the runtime that runs the container ("runc" in Docker).
   if (!hostConfig.Runtime) hostConfig.Runtime = core.runtimeName;
   validateRestartPolicy(hostConfig.RestartPolicy);
@@ -79,6 +81,7 @@ export async function createContainer(
     state: createdState(),
     restartCount: 0,
     stoppedByUser: false,
+    ...(idMappings ? { idMappings } : {}),
   };
   try {
     await core.mounts.resolve(r);

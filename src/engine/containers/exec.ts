@@ -13,6 +13,7 @@ import type { ExecRecord } from "./exec-store.ts";
 import { checkExec, type ContainerRecord } from "./record.ts";
 import { processSpec, specEnv } from "./spec.ts";
 import { resolveUser } from "./user.ts";
+import { rootfsOptions } from "./userns.ts";
 
 /** Registers an exec on a running container; returns its id. */
 export function createExec(
@@ -52,7 +53,7 @@ export async function startExec(
   const b = e.body;
   const tty = b.Tty ?? o.tty;
   const bundle = execBundleOf(core, e.id);
-  const rootfs = await core.images.mountRootfs(r.id);
+  const rootfs = await core.images.mountRootfs(r.id, rootfsOptions(r));
   const user = await resolveUser(rootfs, b.User || r.config.User);
   const process = processSpec(r, {
     args: b.Cmd!,

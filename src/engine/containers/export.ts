@@ -4,6 +4,7 @@ import { tarTree } from "../../storage/archive/tar-tree.ts";
 import { publish, type Core } from "./core.ts";
 import { openScope } from "./archive.ts";
 import type { ContainerRecord } from "./record.ts";
+import { unshiftOptions } from "./userns.ts";
 
 /**
  * GET /containers/{id}/export: the container's root filesystem as one tar
@@ -22,7 +23,7 @@ export async function exportContainer(
   try {
     // The scope with mounts keeps the rootfs mounted; walk one without them.
     rootOnly = new FsScope(scope.locate("/").root.host, []);
-    tar = tarTree(rootOnly, { path: "/", name: "" });
+    tar = tarTree(rootOnly, { path: "/", name: "" }, unshiftOptions(r));
   } catch (err) {
     rootOnly?.close();
     await release();

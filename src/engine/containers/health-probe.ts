@@ -17,6 +17,7 @@ import {
 import type { ContainerRecord } from "./record.ts";
 import { processSpec, specEnv } from "./spec.ts";
 import { resolveUser } from "./user.ts";
+import { rootfsOptions } from "./userns.ts";
 
 type Schedule = { timer: NodeJS.Timeout | undefined; stopped: boolean };
 
@@ -136,7 +137,7 @@ export class HealthMonitor {
     const chunks: Buffer[] = [];
     let size = 0;
     try {
-      const rootfs = await core.images.mountRootfs(r.id);
+      const rootfs = await core.images.mountRootfs(r.id, rootfsOptions(r));
       const user = await resolveUser(rootfs, r.config.User);
       const process = processSpec(r, {
         args: plan.argv,

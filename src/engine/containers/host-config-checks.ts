@@ -150,11 +150,8 @@ function checkModes(hc: HostConfig): void {
   const isolation = mode("Isolation");
   if (isolation !== "" && isolation !== "default")
     throw new InvalidArgumentError(`invalid isolation '${isolation}' on linux`);
-  const userns = mode("UsernsMode");
-  if (userns !== "" && userns !== "host")
-    throw new NotImplementedError(
-      `not implemented: --userns ${userns} (user namespaces)`,
-    );
+  // UsernsMode: compat: dockerd takes anything but "host" as a private
+  // namespace (the Docker CLI refuses other values itself); userns.ts.
   const cgroupns = mode("CgroupnsMode");
   if (!["", "host", "private"].includes(cgroupns))
     throw new InvalidArgumentError(

@@ -71,7 +71,6 @@ test("checkHostConfig() refuses fields wharf does not build with 501", () => {
     [{ DeviceRequests: [{ Count: -1 }] }, /--gpus/],
     [{ Cgroup: "container:x" }, /HostConfig.Cgroup/],
     [{ CpuCount: 2 }, /--cpu-count/],
-    [{ UsernsMode: "private" }, /--userns private/],
     [{ LogConfig: { Type: "syslog", Config: {} } }, /logging driver "syslog"/],
     [{ LogConfig: { Type: "", Config: { "max-size": "1m" } } }, /max-size/],
   ] as const)

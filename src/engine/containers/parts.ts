@@ -5,6 +5,7 @@ import type { ImageProvider } from "../images/index.ts";
 import type { OciRuntime } from "../../runtime/index.ts";
 import { SeccompFilters } from "../../security/index.ts";
 import { KeyedLock } from "../../util/lock.ts";
+import type { IdMappings } from "../../oci/id-mapping.ts";
 import type { Logger } from "../../util/log.ts";
 import { Attachments } from "./attachments.ts";
 import {
@@ -48,6 +49,8 @@ export type ContainerServiceOptions = {
   runtimeNames?: () => string[];
   /** The seccomp filter cache (daemon.json seccomp-profile sets its default profile). */
   seccomp?: SeccompFilters;
+  /** daemon.json userns-remap's mapping: containers get a user namespace with it (userns.ts). */
+  userns?: IdMappings;
 };
 
 /**
@@ -95,6 +98,7 @@ export function buildParts(options: ContainerServiceOptions): Parts {
       options.initBinary ??
       ["/usr/bin/tini-static", "/usr/bin/tini"].find((p) => existsSync(p)),
     runtimeName: options.runtimeName ?? "crun",
+    userns: options.userns,
     runtimeNames:
       options.runtimeNames ?? (() => [options.runtimeName ?? "crun"]),
     releasers: {

@@ -12,6 +12,7 @@ import {
   NotModifiedError,
 } from "../../util/errors.ts";
 import { shortId } from "../../util/ids.ts";
+import type { IdMappings } from "../../oci/id-mapping.ts";
 
 /** A container's lifecycle status, as Docker names it. */
 export type Status = ContainerState["Status"];
@@ -57,6 +58,13 @@ export type ContainerRecord = {
    * existed (migrateResources in resources.ts derives it).
    */
   resources?: Resource[];
+  /**
+   * The user-namespace mapping the container runs with (the daemon's
+   * userns-remap at create, unless UsernsMode is host); absent = the
+   * host's namespace. Fixed for the container's life: its writable layer
+   * is owned through it.
+   */
+  idMappings?: IdMappings;
 };
 
 /** Docker's zero time, used for StartedAt/FinishedAt before they happen. */

@@ -13,6 +13,7 @@ import type {
   ExecInspect,
 } from "../../api/containers.ts";
 import type { ContainerStatsResponse } from "../../api/stats.ts";
+import type { IdMappings } from "../../oci/id-mapping.ts";
 import {
   archiveGet,
   archivePut,
@@ -108,6 +109,11 @@ export class ContainerService {
     options: { name?: string; platform?: string } = {},
   ): Promise<ContainerCreateResponse> {
     return createContainer(this.#core, body, options);
+  }
+
+  /** The user-namespace mapping a container runs with, or undefined (the host's namespace). Throws NotFoundError. */
+  idMappings(ref: string): IdMappings | undefined {
+    return this.#resolve(ref).idMappings;
   }
 
   /** docker start. Throws NotModifiedError when running (304). */

@@ -15,6 +15,12 @@ import { hold, release } from "./resources.ts";
 import { fault } from "../../util/fault.ts";
 import { allOrFirstError } from "../../util/promises.ts";
 import { resolveUser } from "./user.ts";
+import {
+  applyUserns,
+  chownContainerFiles,
+  rootfsOptions,
+  writeNetSysctls,
+} from "./userns.ts";
 
 /** What a start uses (everything but execs, waiters and create's checks). */
 export type StartDeps = Pick<
@@ -62,7 +68,7 @@ export async function startContainer(
     // each other: prepare them together (the network's veth plumbing alone is two `ip` spawns).
     await hold(r, ["bundle", "rootfs", "network"], journal);
     const [rootfs, net, , devices] = await allOrFirstError([
-      core.images.mountRootfs(id),
+      core.images.mountRootfs(id, rootfsOptions(r)),
       core.networking.prepare(r),
       (async () => {
         await mkdir(bundle, { recursive: true, mode: 0o700 });
@@ -84,6 +90,7 @@ export async function startContainer(
     const shared = await prepareSharedNamespaces(core, r);
     const files = hostFilePaths(core.store.dirOf(id));
     await writeHostFiles(r, files, { ...net, hostNetwork: netns === "host" });
+    await chownContainerFiles(r, core.store.dirOf(id), Object.values(files));
     const spec = buildSpec(r, {
       rootfs,
       ...files,
@@ -95,6 +102,8 @@ export async function startContainer(
       devices,
       shared,
     });
+    applyUserns(spec, r);
+    await writeNetSysctls(spec, r, netns);
     // compat: moby puts link variables before Config.Env, which wins.
     if (net.env?.length) spec.process.env.splice(1, 0, ...net.env);
     const createOptions = {

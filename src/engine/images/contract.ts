@@ -5,6 +5,7 @@
  */
 import type { Readable } from "node:stream";
 import type { ContainerConfig } from "../../oci/image.ts";
+import type { IdMappings } from "../../oci/id-mapping.ts";
 import type { CommitOptions } from "./commit.ts";
 
 /** The runtime part of an image config, with Docker's field names: the OCI model's ContainerConfig. */
@@ -39,8 +40,12 @@ export interface ImageProvider {
   resolve(ref: string): Promise<ResolvedImage>;
   /** Creates the writable layer for key on top of the image. Idempotent for an existing key. */
   prepareRootfs(key: string, imageId: string): Promise<RootfsPaths>;
-  /** Mounts the overlay for key (no-op if mounted); returns the merged dir. */
-  mountRootfs(key: string): Promise<string>;
+  /**
+   * Mounts the overlay for key (no-op if mounted); returns the merged dir.
+   * `idmap`: the container's user-namespace mapping (its layers are seen
+   * owned through it, its top directory owned by the mapped root).
+   */
+  mountRootfs(key: string, options?: { idmap?: IdMappings }): Promise<string>;
   /** Unmounts key's overlay; no-op if not mounted. */
   unmountRootfs(key: string): Promise<void>;
   /** Unmounts and removes key's writable layer; no-op if unknown. */
@@ -49,10 +54,15 @@ export interface ImageProvider {
   rootfsUsage(key: string): Promise<number>;
   /** Paths of key's layer, or undefined when unknown. */
   rootfsPaths(key: string): Promise<RootfsPaths | undefined>;
-  /** key's own changes as a layer tar with whiteouts; `skip` leaves out absolute paths and what is below. */
+  /**
+   * key's own changes as a layer tar with whiteouts; `skip` leaves out
+   * absolute paths and what is below; `idmap` (the container's mapping)
+   * turns host owners back into the container's ids, as dockerd's layers
+   * of a remapped container hold them.
+   */
   rootfsDiff(
     key: string,
-    options: { skip: (path: string) => boolean },
+    options: { skip: (path: string) => boolean; idmap?: IdMappings },
   ): Promise<Readable>;
   /**
    * Makes an image from a layer tar over options.parentImageId and tags it

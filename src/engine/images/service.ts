@@ -9,6 +9,7 @@ import type {
   ImageSummary,
 } from "../../api/images.ts";
 import type { Digest } from "../../oci/digest.ts";
+import { unshiftOwner, type IdMappings } from "../../oci/id-mapping.ts";
 import {
   familiarName,
   familiarString,
@@ -186,8 +187,11 @@ export class ImageService implements ImageProvider {
     return this.layers.paths(key);
   }
 
-  async mountRootfs(key: string): Promise<string> {
-    return this.layers.mount(key);
+  async mountRootfs(
+    key: string,
+    options: { idmap?: IdMappings } = {},
+  ): Promise<string> {
+    return this.layers.mount(key, options);
   }
 
   async unmountRootfs(key: string): Promise<void> {
@@ -208,9 +212,13 @@ export class ImageService implements ImageProvider {
 
   async rootfsDiff(
     key: string,
-    options: { skip: (path: string) => boolean },
+    options: { skip: (path: string) => boolean; idmap?: IdMappings },
   ): Promise<Readable> {
-    return this.layers.diff(key, options);
+    const { idmap, skip } = options;
+    return this.layers.diff(key, {
+      skip,
+      ...(idmap ? { owner: (u, g) => unshiftOwner(idmap, u, g) } : {}),
+    });
   }
 
   async commit(tar: Readable, options: CommitOptions): Promise<Digest> {

@@ -12,8 +12,12 @@ export class Drivers {
   #discovery: PluginDiscovery;
   #plugins = new Map<string, VolumeDriver>();
 
-  constructor(root: string, pluginDirs: string[]) {
-    this.local = new LocalDriver(root);
+  constructor(
+    root: string,
+    pluginDirs: string[],
+    owner?: { uid: number; gid: number },
+  ) {
+    this.local = new LocalDriver(root, owner);
     this.#discovery = new PluginDiscovery(pluginDirs);
   }
 

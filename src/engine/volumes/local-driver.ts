@@ -1,4 +1,4 @@
-import { lstat, mkdir, readdir, rm } from "node:fs/promises";
+import { chown, lstat, mkdir, readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { MNT_DETACH, mount, umount } from "../../storage/syscalls.ts";
 import {
@@ -30,8 +30,12 @@ export class LocalDriver implements VolumeDriver {
   /** Container ids that have each volume mounted (rebuilt by restoreMounts). */
   #active = new Map<string, Set<string>>();
 
-  constructor(root: string) {
+  #owner: { uid: number; gid: number } | undefined;
+
+  /** `owner`: who new volumes' _data belongs to (the remapped root under userns-remap, as dockerd). */
+  constructor(root: string, owner?: { uid: number; gid: number }) {
     this.#root = root;
+    this.#owner = owner;
   }
 
   async scope(): Promise<"local"> {
@@ -48,6 +52,8 @@ export class LocalDriver implements VolumeDriver {
     if (opts.device && !opts.type && !/(^|,)r?bind(,|$)/.test(opts.o ?? ""))
       throw new InvalidArgumentError(`missing required option: "type"`);
     await mkdir(this.#data(name), { recursive: true, mode: 0o755 });
+    if (this.#owner)
+      await chown(this.#data(name), this.#owner.uid, this.#owner.gid);
     if (Object.keys(opts).length)
       await writeJsonAtomic(join(this.#root, name, "opts.json"), opts);
   }

@@ -46,12 +46,14 @@ export class VolumeService {
     log: Logger;
     /** Directories searched for plugin sockets and specs, in order. */
     pluginDirs: string[];
+    /** Owner of new local volumes' data (userns-remap's root); root when absent. */
+    owner?: { uid: number; gid: number };
   }) {
     this.#c = {
       store: new VolumeStore(options.root),
       events: options.events,
       lock: new KeyedLock(),
-      drivers: new Drivers(options.root, options.pluginDirs),
+      drivers: new Drivers(options.root, options.pluginDirs, options.owner),
       refs: new Map(),
     };
     this.#log = options.log;

@@ -6,6 +6,7 @@ import {
 import type { RequestContext } from "../http.ts";
 import type { Route } from "../router.ts";
 import { jsonLine } from "../streams.ts";
+import { authConfig, type AuthConfig } from "./registry.ts";
 import { refuseParam } from "./unbuilt.ts";
 
 /** The classic /build parameters the backend acts on. */
@@ -23,10 +24,20 @@ export type BuildRequest = {
   networkMode: string;
   extraHosts: string[];
   cacheFrom: string[];
-  shmSize?: number;
-  memory?: number;
-  cpuShares?: number;
+  /** RUN containers' resources, in HostConfig's names. */
+  resources: {
+    ShmSize?: number;
+    Memory?: number;
+    MemorySwap?: number;
+    CpuShares?: number;
+    CpusetCpus?: string;
+    CpuPeriod?: number;
+    CpuQuota?: number;
+    Ulimits?: { Name: string; Soft: number; Hard: number }[];
+  };
   buildId?: string;
+  /** X-Registry-Config: credentials by registry key, for FROM pulls. */
+  registryAuths: Record<string, AuthConfig>;
   signal: AbortSignal;
 };
 
@@ -113,6 +124,8 @@ async function postBuild(ctx: RequestContext, b: BuildBackend): Promise<void> {
     networkMode: ctx.q("networkmode") || "default",
     extraHosts: (ctx.q("extrahosts") ?? "").split(",").filter(Boolean),
     cacheFrom: jsonParam(ctx, "cachefrom", []),
+    registryAuths: registryConfig(ctx),
+    resources: {},
     signal: controller.signal,
   };
   const target = ctx.q("target");
@@ -120,13 +133,27 @@ async function postBuild(ctx: RequestContext, b: BuildBackend): Promise<void> {
   const buildId = ctx.q("buildid");
   if (buildId) request.buildId = buildId;
   for (const [k, name] of [
-    ["shmSize", "shmsize"],
-    ["memory", "memory"],
-    ["cpuShares", "cpushares"],
+    ["ShmSize", "shmsize"],
+    ["Memory", "memory"],
+    ["MemorySwap", "memswap"],
+    ["CpuShares", "cpushares"],
+    ["CpuPeriod", "cpuperiod"],
+    ["CpuQuota", "cpuquota"],
   ] as const) {
     const v = ctx.int(name);
-    if (v) request[k] = v;
+    if (v) request.resources[k] = v;
   }
+  const cpuset = ctx.q("cpusetcpus");
+  if (cpuset) request.resources.CpusetCpus = cpuset;
+  const ulimits = jsonParam<unknown>(ctx, "ulimits", []);
+  if (!Array.isArray(ulimits))
+    throw new InvalidArgumentError(
+      "json: cannot unmarshal object into Go value of type []*units.Ulimit",
+    );
+  if (ulimits.length)
+    request.resources.Ulimits = ulimits as NonNullable<
+      BuildRequest["resources"]["Ulimits"]
+    >;
   let out: NodeJS.WritableStream | undefined;
   await b.build(ctx.body(), request, (m) => {
     out ??= ctx.stream(200, "application/json");
@@ -152,5 +179,32 @@ function jsonParam<T>(ctx: RequestContext, name: string, fallback: T): T {
     throw new InvalidArgumentError(
       `invalid ${name}: ${(err as Error).message}`,
     );
+  }
+}
+
+/**
+ * X-Registry-Config: base64url JSON of {registry: AuthConfig}, the logins the
+ * Docker CLI holds. compat: as moby, a header that cannot be decoded means
+ * no credentials, not an error.
+ */
+function registryConfig(ctx: RequestContext): Record<string, AuthConfig> {
+  const header = ctx.req.headers["x-registry-config"];
+  if (typeof header !== "string" || header === "") return {};
+  try {
+    const raw = JSON.parse(
+      Buffer.from(
+        header.replace(/-/g, "+").replace(/_/g, "/"),
+        "base64",
+      ).toString(),
+    ) as unknown;
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw))
+      return {};
+    const out: Record<string, AuthConfig> = {};
+    for (const [k, v] of Object.entries(raw))
+      if (typeof v === "object" && v !== null && !Array.isArray(v))
+        out[k] = authConfig(v as Record<string, unknown>);
+    return out;
+  } catch {
+    return {};
   }
 }

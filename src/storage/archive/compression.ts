@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { PassThrough, type Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { InvalidArgumentError } from "../../util/errors.ts";
@@ -17,9 +18,21 @@ export function detectCompression(head: Uint8Array): Compression {
 }
 
 /**
- * Returns the stream uncompressed: gzip is inflated, plain tar passes
- * through. bzip2, xz and zstd throw InvalidArgumentError (Node has no
- * decoder for them). Reads only the first bytes before deciding.
+ * The Debian programs that decode what Node's zlib cannot (Debian packages
+ * bzip2, xz-utils, zstd; moby likewise runs `xz -d -c -q` for xz).
+ */
+const DECODERS: Record<"bzip2" | "xz" | "zstd", string[]> = {
+  bzip2: ["bzip2", "-d", "-c", "-q"],
+  xz: ["xz", "-d", "-c", "-q"],
+  zstd: ["zstd", "-d", "-c", "-q"],
+};
+
+/**
+ * Returns the stream uncompressed, as moby's DecompressStream: gzip is
+ * inflated in process, bzip2, xz and zstd through their Debian programs,
+ * plain tar passes through. Reads only the first bytes before deciding.
+ * A decoder's failure (corrupt data, program missing) errors the returned
+ * stream with its message.
  */
 export async function decompress(source: Readable): Promise<Readable> {
   const head = await peek(source, 6);
@@ -34,8 +47,61 @@ export async function decompress(source: Readable): Promise<Readable> {
     replay.on("error", (err) => gunzip.destroy(err));
     return replay.pipe(gunzip);
   }
-  source.destroy();
-  throw new InvalidArgumentError(`unsupported compression format: ${kind}`);
+  return decodeWith(kind, replay);
+}
+
+function decodeWith(kind: keyof typeof DECODERS, input: Readable): Readable {
+  const [bin = "", ...args] = DECODERS[kind];
+  const out = new PassThrough();
+  const child = spawn(bin, args, { stdio: ["pipe", "pipe", "pipe"] });
+  const stderr: Buffer[] = [];
+  child.stderr.on("data", (b: Buffer) => stderr.push(b));
+  const fail = (err: Error): void => {
+    input.unpipe(child.stdin);
+    input.destroy();
+    if (child.exitCode === null) child.kill("SIGKILL");
+    out.destroy(err);
+  };
+  child.on("error", (err: NodeJS.ErrnoException) =>
+    fail(
+      err.code === "ENOENT"
+        ? new InvalidArgumentError(
+            `unsupported compression format: ${kind} (${bin} is not installed)`,
+          )
+        : err,
+    ),
+  );
+  // A closed stdin (the decoder quit early) is reported through its exit.
+  child.stdin.on("error", () => undefined);
+  input.on("error", (err) => fail(err));
+  input.pipe(child.stdin);
+  child.stdout.pipe(out, { end: false });
+  let exited: number | null | undefined;
+  let drained = false;
+  const finish = (): void => {
+    if (exited === undefined || !drained) return;
+    if (exited === 0) out.end();
+    else
+      out.destroy(
+        new InvalidArgumentError(
+          `${kind}: ${Buffer.concat(stderr).toString().trim() || `exit status ${exited}`}`,
+        ),
+      );
+  };
+  child.stdout.on("end", () => {
+    drained = true;
+    finish();
+  });
+  child.on("close", (code) => {
+    exited = code;
+    finish();
+  });
+  // The consumer stopped reading (an error downstream): end the decoder.
+  out.on("close", () => {
+    if (child.exitCode === null && child.signalCode === null)
+      child.kill("SIGKILL");
+  });
+  return out;
 }
 
 /** Reads at least n bytes (fewer at end of stream) and returns them, leaving the stream paused. */

@@ -37,6 +37,8 @@ export type ExtractOptions = {
   noOverwriteDirNonDir: boolean;
   /** Owner for every extracted entry (-a); else the tar's uid/gid. */
   chown?: { uid: number; gid: number };
+  /** Maps the owner last (a user-namespaced container: its ids to the host's). */
+  owner?: (uid: number, gid: number) => { uid: number; gid: number };
 };
 
 const isRoot = process.getuid?.() === 0;
@@ -152,7 +154,8 @@ async function extractEntry(
       await removeAt(dirFd, name);
     await create(scope, dest, h, at, body, existing?.isDirectory() === true);
     if (h.type === "link") return;
-    const owner = o.chown ?? { uid: h.uid ?? 0, gid: h.gid ?? 0 };
+    let owner = o.chown ?? { uid: h.uid ?? 0, gid: h.gid ?? 0 };
+    if (o.owner) owner = o.owner(owner.uid, owner.gid);
     if (isRoot) await lchown(at, owner.uid, owner.gid);
     const mtime = h.mtime ?? new Date(0);
     if (h.type !== "symlink")

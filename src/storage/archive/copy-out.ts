@@ -4,7 +4,7 @@ import { posix } from "node:path";
 import type { Readable } from "node:stream";
 import { isMissing, type FsScope } from "./fs-scope.ts";
 import { closeFd, procPath } from "./root-dir.ts";
-import { tarTree } from "./tar-tree.ts";
+import { tarTree, type OwnerMap } from "./tar-tree.ts";
 
 /** Docker's ContainerPathStat (X-Docker-Container-Path-Stat, base64 JSON). */
 export type PathStat = {
@@ -90,6 +90,7 @@ export async function statPath(
 export async function archivePath(
   scope: FsScope,
   path: string,
+  options: { owner?: OwnerMap } = {},
 ): Promise<{ stat: PathStat; tar: Readable } | undefined> {
   const found = await statPath(scope, path);
   if (!found) return undefined;
@@ -101,7 +102,7 @@ export async function archivePath(
     : base;
   return {
     stat: found.stat,
-    tar: tarTree(scope, { path: found.resolved, name }),
+    tar: tarTree(scope, { path: found.resolved, name }, options),
   };
 }
 

@@ -22,7 +22,11 @@ export type Change = { path: string; kind: "add" | "modify" | "delete" };
  */
 export function diffTar(
   upper: string,
-  options: { skip?: (path: string) => boolean } = {},
+  options: {
+    skip?: (path: string) => boolean;
+    /** Maps each entry's owner (a user-namespaced container's host ids back to its own). */
+    owner?: (uid: number, gid: number) => { uid: number; gid: number };
+  } = {},
 ): Readable {
   const pack = tar.pack();
   const links = new Map<string, string>();
@@ -33,6 +37,7 @@ export function diffTar(
       if (options.skip?.(`/${relPath}`)) continue;
       const abs = join(upper, relPath);
       const st = await lstat(abs);
+      if (options.owner) Object.assign(st, options.owner(st.uid, st.gid));
       if (st.isCharacterDevice() && st.rdev === 0) {
         await addEntry(pack, {
           ...baseHeader(st),

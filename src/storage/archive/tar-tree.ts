@@ -22,9 +22,10 @@ type Headers = Partial<Header> & { name: string };
 export function tarTree(
   scope: FsScope,
   start: { path: string; name: string },
+  options: { owner?: OwnerMap } = {},
 ): Readable {
   const pack = tar.pack();
-  const walker = new TreeWalker(scope, pack);
+  const walker = new TreeWalker(scope, pack, options.owner);
   // A consumer that goes away destroys the pack: stop walking, never throw.
   const closed = (): boolean =>
     (pack as unknown as { destroying: boolean }).destroying;
@@ -43,10 +44,17 @@ class TreeWalker {
   #scope: FsScope;
   #pack: Pack;
   #links = new Map<string, string>();
+  #owner: OwnerMap | undefined;
 
-  constructor(scope: FsScope, pack: Pack) {
+  constructor(scope: FsScope, pack: Pack, owner?: OwnerMap) {
     this.#scope = scope;
     this.#pack = pack;
+    this.#owner = owner;
+  }
+
+  #header(st: Stats): Omit<Headers, "name"> {
+    const h = header(st);
+    return this.#owner ? { ...h, ...this.#owner(st.uid, st.gid) } : h;
   }
 
   /** Archives path (canonical, not followed) under entry name `name`. */
@@ -75,7 +83,7 @@ class TreeWalker {
     }
     if (st.isDirectory()) return this.#dir(p, path, name);
     if (st.isFile()) return this.#file(p, name);
-    const h: Headers = { ...header(st), name };
+    const h: Headers = { ...this.#header(st), name };
     if (st.isSymbolicLink())
       return this.#add({ ...h, type: "symlink", linkname: await readlink(p) });
     if (st.isCharacterDevice() || st.isBlockDevice())
@@ -103,7 +111,7 @@ class TreeWalker {
     try {
       if (name !== "")
         await this.#add({
-          ...header(await fstatFd(fd)),
+          ...this.#header(await fstatFd(fd)),
           name: name.endsWith("/") ? name : `${name}/`,
           type: "directory",
         });
@@ -139,7 +147,7 @@ class TreeWalker {
     try {
       const st = await fh.stat();
       if (!st.isFile()) return; // swapped since lstat: skip rather than block on a FIFO
-      const h: Headers = { ...header(st), name };
+      const h: Headers = { ...this.#header(st), name };
       const key = `${st.dev}:${st.ino}`;
       const first = st.nlink > 1 ? this.#links.get(key) : undefined;
       if (first !== undefined)
@@ -176,6 +184,12 @@ class TreeWalker {
     );
   }
 }
+
+/** Maps an entry's owner (a user-namespaced container's host ids back to its own). */
+export type OwnerMap = (
+  uid: number,
+  gid: number,
+) => { uid: number; gid: number };
 
 function header(st: Stats): Omit<Headers, "name"> {
   return { uid: st.uid, gid: st.gid, mtime: st.mtime, mode: st.mode & 0o7777 };

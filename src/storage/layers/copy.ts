@@ -2,10 +2,15 @@ import { mkdir, readdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import type { Mount } from "../../oci/mount.ts";
-import { ConflictError } from "../../util/errors.ts";
+import { ConflictError, NotImplementedError } from "../../util/errors.ts";
 import { execFile } from "../../util/exec.ts";
 import { changesBetween, changesTar } from "../archive/diff.ts";
-import type { DiffOptions, LayerStore, SnapshotPaths } from "./layer-store.ts";
+import type {
+  DiffOptions,
+  LayerStore,
+  MountOptions,
+  SnapshotPaths,
+} from "./layer-store.ts";
 import { DirLayerStore } from "./dir-store.ts";
 import { readInfo, snapshotDirName, writeInfo } from "./snapshot-dir.ts";
 
@@ -113,7 +118,11 @@ export class CopyLayerStore extends DirLayerStore implements LayerStore {
     );
   }
 
-  async mount(key: string): Promise<string> {
+  async mount(key: string, options: MountOptions = {}): Promise<string> {
+    if (options.idmap)
+      throw new NotImplementedError(
+        "not implemented: user namespace remapping on the vfs storage driver (needs overlay2)",
+      );
     await this.mounts(key);
     return join(this.dir(key), "fs");
   }

@@ -1,9 +1,17 @@
 import type { Readable } from "node:stream";
+import type { IdMappings } from "../../oci/id-mapping.ts";
 import type { Mount } from "../../oci/mount.ts";
 import type { ApplyResult } from "../archive/apply.ts";
 
+/** Options of LayerStore.mount. */
+export type MountOptions = { idmap?: IdMappings };
+
 /** Options of LayerStore.diff. */
-export type DiffOptions = { skip?: (path: string) => boolean };
+export type DiffOptions = {
+  skip?: (path: string) => boolean;
+  /** Maps each entry's owner (overlay store: a user-namespaced container's ids back). */
+  owner?: (uid: number, gid: number) => { uid: number; gid: number };
+};
 
 /** The three kinds of snapshot (containerd's Kind). */
 export type SnapshotKind = "active" | "view" | "committed";
@@ -113,8 +121,14 @@ export interface LayerStore {
    * everything below them.
    */
   diff(key: string, options?: DiffOptions): Promise<Readable>;
-  /** Mounts an active snapshot or view at its mountpoint (idempotent); returns the path. */
-  mount(key: string): Promise<string>;
+  /**
+   * Mounts an active snapshot or view at its mountpoint (idempotent);
+   * returns the path. With `idmap` (a user-namespaced container) the
+   * parents appear owned through the mapping and the snapshot's own top
+   * directory is owned by the mapped root; the first mount decides.
+   * Throws NotImplementedError where the store cannot map owners.
+   */
+  mount(key: string, options?: MountOptions): Promise<string>;
   /** Unmounts; no-op when not mounted. */
   unmount(key: string): Promise<void>;
   /** True when the snapshot is mounted. */

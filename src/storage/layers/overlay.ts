@@ -1,13 +1,16 @@
 import {
+  chmod,
+  chown,
   mkdir,
   readdir,
+  stat,
   readFile,
   rename,
   rm,
   symlink,
   writeFile,
 } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { randomBytes } from "node:crypto";
 import type { Readable } from "node:stream";
 import type { Mount } from "../../oci/mount.ts";
@@ -26,7 +29,14 @@ import {
   mount,
   umount,
 } from "../syscalls.ts";
-import type { DiffOptions, LayerStore, SnapshotPaths } from "./layer-store.ts";
+import type {
+  DiffOptions,
+  LayerStore,
+  MountOptions,
+  SnapshotPaths,
+} from "./layer-store.ts";
+import { MappedLowers, type LowerMode } from "./mapped-lowers.ts";
+import { rootPair, type IdMappings } from "../../oci/id-mapping.ts";
 import { DirLayerStore } from "./dir-store.ts";
 import {
   isMountPoint,
@@ -57,6 +67,29 @@ export class OverlayLayerStore extends DirLayerStore implements LayerStore {
   protected readonly filesDir = "diff";
   protected readonly whiteouts = "overlay" as const;
   readonly driver = "overlay2";
+  readonly #mapped: MappedLowers;
+
+  /**
+   * `mappingRoot`: where per-mapping state of user-namespaced containers
+   * goes (mapped-lowers.ts; default the parent of root, i.e. the data
+   * root); `lowerMode` forces idmapped mounts or chown'd copies.
+   */
+  constructor(options: {
+    root: string;
+    mappingRoot?: string;
+    lowerMode?: LowerMode;
+  }) {
+    super(options);
+    this.#mapped = new MappedLowers({
+      stateRoot: options.mappingRoot ?? dirname(options.root),
+      ...(options.lowerMode ? { mode: options.lowerMode } : {}),
+    });
+  }
+
+  /** How remapped containers see their lower layers: "idmap" or "copy". */
+  get lowerMode(): LowerMode {
+    return this.#mapped.mode;
+  }
 
   async init(): Promise<void> {
     await mkdir(join(this.root, "l"), { recursive: true, mode: 0o700 });
@@ -205,6 +238,8 @@ export class OverlayLayerStore extends DirLayerStore implements LayerStore {
     await rename(dir, tmp);
     if (link) await rm(join(this.root, "l", link.trim()), { force: true });
     await rm(tmp, { recursive: true, force: true });
+    if (info.kind === "committed")
+      await this.#mapped.forget(snapshotDirName(key));
   }
 
   async diff(key: string, options: DiffOptions = {}): Promise<Readable> {
@@ -212,13 +247,68 @@ export class OverlayLayerStore extends DirLayerStore implements LayerStore {
     return diffTar(join(this.dir(key), "diff"), options);
   }
 
-  async mount(key: string): Promise<string> {
+  async mount(key: string, options: MountOptions = {}): Promise<string> {
     const mounts = await this.mounts(key);
     const target = join(this.dir(key), "merged");
     if (await isMountPoint(target)) return target;
     await mkdir(target, { recursive: true });
-    mountAll(mounts, target, this.root);
+    if (options.idmap) await this.#mountMapped(key, mounts, options.idmap);
+    else mountAll(mounts, target, this.root);
     return target;
+  }
+
+  /**
+   * Mounts an active snapshot for a user-namespaced container: its lower
+   * dirs idmapped (or chown'd copies, mapped-lowers.ts) and its upper
+   * dir's top owned by the mapped root, so container root may write to /.
+   * An idmapped layer the kernel refuses switches the store to copies.
+   */
+  async #mountMapped(key: string, mounts: Mount[], m: IdMappings) {
+    const target = join(this.dir(key), "merged");
+    const overlay = mounts[0];
+    if (mounts.length !== 1 || overlay?.type !== "overlay")
+      throw new ConflictError(`snapshot ${key}: only active snapshots map ids`);
+    // The remapped root must search down to merged/ (crun mounts from
+    // inside the user namespace): the store root opens like dockerd's 0711.
+    await chmod(this.root, 0o711);
+    const upper = join(this.dir(key), "diff");
+    const root = rootPair(m);
+    const st = await stat(upper);
+    if (st.uid === 0 && st.gid === 0) await chown(upper, root.uid, root.gid);
+    const lowerOpt = overlay.options.find((o) => o.startsWith("lowerdir="))!;
+    const lowers = lowerOpt.slice("lowerdir=".length).split(":");
+    for (let attempt = 0; ; attempt++) {
+      const mode = this.#mapped.mode;
+      let prepared;
+      try {
+        prepared = await this.#mapped.prepare(lowers, m);
+      } catch (err) {
+        if (mode === "idmap" && attempt === 0) {
+          this.#mapped.useCopies();
+          continue;
+        }
+        throw err;
+      }
+      const options = overlay.options.map((o) =>
+        o === lowerOpt ? `lowerdir=${prepared.lowers.join(":")}` : o,
+      );
+      try {
+        mount({
+          source: "overlay",
+          target,
+          type: "overlay",
+          data: options.join(","),
+        });
+        return;
+      } catch (err) {
+        // Overlayfs before 5.19 refuses idmapped lower layers with EINVAL.
+        if (mode !== "idmap" || attempt > 0 || !isErrno(err, "EINVAL"))
+          throw err;
+        this.#mapped.useCopies();
+      } finally {
+        await prepared.done();
+      }
+    }
   }
 
   async unmount(key: string): Promise<void> {

@@ -216,5 +216,57 @@ describe(
         );
       }
     });
+    test("RUN has no TTY, as in Docker's builder: stdout and stderr arrive with plain newlines", async () => {
+      const dir = context(root, "notty", {
+        Dockerfile:
+          "FROM busybox\nRUN if test -t 1; then echo tty; else echo notty; fi; echo to-stderr >&2\n",
+      });
+      const out = await d.ok(["build", "--no-cache", dir]);
+      assert.match(out, /\nnotty\n/);
+      assert.match(out, /\nto-stderr\n/);
+      // (The CLI's own "Sending build context" progress line ends in "\r".)
+      assert.doesNotMatch(out.slice(out.indexOf("Step 1/")), /\r/);
+    });
+    test("resource flags reach the RUN containers: --memory, --cpu-quota/--cpu-period, --cpuset-cpus, --ulimit, --shm-size", async () => {
+      // cgroup v1 or v2, whichever the host has; the RUN writes what it saw into the image.
+      const probe = [
+        "c=/sys/fs/cgroup",
+        "if [ -f $c/memory.max ]; then m=$c/memory.max; q=$c/cpu.max; s=$c/cpuset.cpus",
+        "else m=$c/memory/memory.limit_in_bytes; q=$c/cpu/cpu.cfs_quota_us; s=$c/cpuset/cpuset.cpus; fi",
+        "{ ulimit -n; cat $m; cut -d' ' -f1 $q; cat $s; df -k /dev/shm | tail -1; } > /seen",
+      ].join("; ");
+      const dir = context(root, "resources", {
+        Dockerfile: `FROM busybox\nRUN ${probe}\nCMD ["cat", "/seen"]\n`,
+      });
+      await d.ok([
+        "build",
+        "-q",
+        "-t",
+        "resources:1",
+        "--memory",
+        "64m",
+        "--memory-swap",
+        "96m",
+        "--cpu-quota",
+        "50000",
+        "--cpu-period",
+        "100000",
+        "--cpuset-cpus",
+        "0",
+        "--ulimit",
+        "nofile=512:512",
+        "--shm-size",
+        "8m",
+        dir,
+      ]);
+      const seen = await d.ok([
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        "resources:1",
+      ]);
+      assert.match(seen, /^512\n67108864\n50000\n0\n\S+ +8192 /);
+    });
   },
 );

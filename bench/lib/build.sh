@@ -1,0 +1,80 @@
+# The build step of bench/run.sh (sourced, not run): the same Dockerfiles
+# built by every engine through its own CLI (Docker: the legacy builder,
+# DOCKER_BUILDKIT=0, which is what POST /build is; Podman: buildah), RUN
+# steps without network. BENCH_BUILD_RUNS times each (default 3); records
+# the median wall time.
+#
+# Metrics:
+#   build_cold      --no-cache build: 5 RUN steps and a COPY of 1000 files, 100 MiB (ms)
+#   build_cached    the same build again, every step a cache hit (ms)
+#   build_parallel  --no-cache build of two independent stages that each RUN sleep 2,
+#                   joined by COPY --from (ms; one after the other takes over 4 s)
+
+BUILD_METRICS="build_cold build_cached build_parallel"
+
+write_build_contexts() {
+  local d=$T/build-big i
+  [ -d "$d" ] && return
+  mkdir -p "$d/files"
+  # 1000 files of 100 KiB, incompressible, made once per run.
+  head -c $((1000 * 102400)) /dev/urandom | split -b 102400 -a 3 -d - "$d/files/f"
+  cat >"$d/Dockerfile" <<'DF'
+FROM busybox
+RUN echo one > /one
+RUN echo two > /two && sleep 0.1
+COPY files /data/
+RUN ls /data | wc -l > /count
+RUN du -s /data > /size
+RUN cat /one /two /count /size
+DF
+  mkdir -p "$T/build-parallel"
+  cat >"$T/build-parallel/Dockerfile" <<'DF'
+FROM busybox AS left
+RUN sleep 2 && echo left > /left
+FROM busybox AS right
+RUN sleep 2 && echo right > /right
+FROM busybox
+COPY --from=left /left /
+COPY --from=right /right /
+DF
+}
+
+# build_cmd ENGINE: the CLI's build command with the flags every run uses.
+build_cmd() {
+  case $1 in
+  docker) echo "env DOCKER_BUILDKIT=0 $CLI build -q --network none" ;;
+  podman) echo "$CLI build -q --network none --pull=never" ;;
+  *) echo "env -u DOCKER_BUILDKIT $CLI build -q --network none" ;;
+  esac
+}
+
+# time_builds ENGINE METRIC RUNS CMD...: median wall time of RUNS runs of CMD.
+time_builds() {
+  local engine=$1 metric=$2 runs=$3 i start times="" log=$T/logs/$1-$2
+  shift 3
+  for i in $(seq "$runs"); do
+    start=$(now_ms)
+    if ! timeout --foreground 300 "$@" >"$log" 2>&1; then
+      rec "$engine" "$metric" failed "$(grep -m1 -i error "$log" || first_error "$log")"
+      return 1
+    fi
+    times="$times $(($(now_ms) - start))"
+  done
+  rec "$engine" "$metric" value "$(echo $times | tr ' ' '\n' | median)" ms "median of $runs"
+}
+
+# bench_build ENGINE
+bench_build() {
+  local engine=$1 runs=${BENCH_BUILD_RUNS:-3} cmd
+  echo "    build: cold, cached, two parallel stages x$runs"
+  write_build_contexts
+  cmd=$(build_cmd "$engine")
+  # shellcheck disable=SC2086 # cmd is words on purpose
+  time_builds "$engine" build_cold "$runs" $cmd --no-cache -t bench-build:1 "$T/build-big" ||
+    { skip_rest "$engine" skipped "the cold build failed" build_cached; return; }
+  # shellcheck disable=SC2086
+  time_builds "$engine" build_cached "$runs" $cmd -t bench-build:1 "$T/build-big"
+  # shellcheck disable=SC2086
+  time_builds "$engine" build_parallel "$runs" $cmd --no-cache -t bench-build:2 "$T/build-parallel"
+  $CLI rmi -f bench-build:1 bench-build:2 >/dev/null 2>&1
+}
