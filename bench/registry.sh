@@ -1,55 +1,45 @@
 #!/usr/bin/env bash
-# Blob GET throughput of wharf-registry against Debian's docker-registry
-# (distribution 2.8) on loopback, with wrk, plus each server's peak RSS.
-# Usage: bench/registry.sh      (knobs: BENCH_WRK_SECONDS=10 BENCH_WRK_CONNS=16)
-# Prints a markdown table; also writes bench/results/registry-<UTC stamp>.md.
-set -euo pipefail
+# wharf-registry against Debian's docker-registry (distribution 2.8) on the
+# same machine, on loopback:
+#   1. blob GET throughput under wrk (a 64 MiB and a 4 KiB blob) and each
+#      registry's peak RSS while serving;
+#   2. push then pull (after rmi) of a 200 MB, 5-layer image through the real
+#      Docker CLI, via wharfd and via a private dockerd (when installed), to
+#      each registry, with the registry's and the daemon's peak RSS.
+# Usage (as root for part 2): bench/registry.sh
+#   knobs: BENCH_WRK_SECONDS=10 BENCH_WRK_CONNS=16 BENCH_REGISTRY_PUSH=1
+# Prints markdown tables; also writes bench/results/registry-<UTC stamp>.md.
+set -uo pipefail
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
 REPO=$(dirname "$BENCH_DIR")
 secs=${BENCH_WRK_SECONDS:-10}
 conns=${BENCH_WRK_CONNS:-16}
+BENCH_NETWORK=none
 for c in wrk docker-registry curl node; do
-  command -v "$c" >/dev/null || { echo "bench/registry: $c missing (apt-get install wrk docker-registry curl)" >&2; exit 1; }
+  command -v "$c" >/dev/null || { echo "bench/registry: $c missing (scripts/install-deps.sh installs wrk and docker-registry)" >&2; exit 1; }
 done
 [ -f "$REPO/dist/wharf-registry.cjs" ] || (cd "$REPO" && npm run -s build)
 
+# A short temp path (conmon's socket paths); engines.sh's cleanup() ends every
+# process whose command line names it (registries, wharfd, dockerd) and removes it.
 T=$(mktemp -d /tmp/wbr.XXXXXX)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$T"
-}
+mkdir -p "$T/logs" "$T/docker-config"
+export DOCKER_CONFIG=$T/docker-config
+echo '{}' >"$DOCKER_CONFIG/config.json"
+unset DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_CERT_PATH
+source "$BENCH_DIR/lib/engines.sh"
+source "$BENCH_DIR/lib/transfer.sh"
+first_error() { grep -m1 -v '^[[:space:]]*$' "$1" 2>/dev/null || echo "exit status without output"; }
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
 trap cleanup EXIT
+trap 'echo "bench/registry: interrupted" >&2; exit 130' INT TERM
 
-free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
-head -c $((64 << 20)) /dev/urandom >"$T/big"
-head -c 4096 /dev/urandom >"$T/small"
+name_of() { [ "$1" = wharf ] && echo wharf-registry || echo "docker-registry $(docker-registry --version 2>/dev/null | awk '{print $3}')"; }
 
-start() { # name -> sets url and pid
-  local port; port=$(free_port)
-  case $1 in
-    wharf)
-      printf 'http: { addr: "127.0.0.1:%s" }\nstorage: { filesystem: { rootdirectory: "%s" } }\nlog: { accesslog: { disabled: true } }\n' \
-        "$port" "$T/wharf-root" >"$T/wharf.yml"
-      node "$REPO/dist/wharf-registry.cjs" serve "$T/wharf.yml" >"$T/wharf.log" 2>&1 &
-      ;;
-    distribution)
-      printf 'version: 0.1\nlog: { level: error, accesslog: { disabled: true } }\nhttp: { addr: "127.0.0.1:%s" }\nstorage: { filesystem: { rootdirectory: "%s" } }\n' \
-        "$port" "$T/dist-root" >"$T/dist.yml"
-      docker-registry serve "$T/dist.yml" >"$T/dist.log" 2>&1 &
-      ;;
-  esac
-  pid=$!
-  pids+=("$pid")
-  url=http://127.0.0.1:$port
-  for _ in $(seq 100); do curl -fs "$url/v2/" >/dev/null && break; sleep 0.1; done
-}
-
-push() { # url file -> digest
-  local d; d=sha256:$(sha256sum "$2" | cut -d' ' -f1)
-  # POST then PUT: distribution 2.8 has no monolithic POST (it answers 202).
-  local loc
+# push_blob URL FILE -> digest (POST then PUT: distribution 2.8 has no monolithic POST)
+push_blob() {
+  local d loc
+  d=sha256:$(sha256sum "$2" | cut -d' ' -f1)
   loc=$(curl -fsi -X POST "$1/v2/bench/blob/blobs/uploads/" | tr -d '\r' | awk 'tolower($1)=="location:" {print $2}')
   case $loc in /*) loc=$1$loc ;; esac
   case $loc in *\?*) loc="$loc&digest=$d" ;; *) loc="$loc?digest=$d" ;; esac
@@ -58,41 +48,81 @@ push() { # url file -> digest
   echo "$d"
 }
 
-rss_peak() { # pid; samples until the file $T/stop appears
-  local peak=0 v
-  while [ ! -e "$T/stop" ]; do
-    v=$(awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0)
-    [ "${v:-0}" -gt "$peak" ] && peak=$v
-    sleep 0.2
-  done
-  echo $((peak / 1024))
-}
-
-rows=()
-for server in wharf distribution; do
-  start "$server"
-  big=$(push "$url" "$T/big")
-  small=$(push "$url" "$T/small")
-  rm -f "$T/stop"
-  rss_peak "$pid" >"$T/rss" &
-  sampler=$!
-  for kind in small big; do
-    digest=$small; [ "$kind" = big ] && digest=$big
+# ---- 1. blob GETs under wrk ----
+head -c $((64 << 20)) /dev/urandom >"$T/big"
+head -c 4096 /dev/urandom >"$T/small"
+get_rows=()
+for kind in wharf distribution; do
+  start_bench_registry "$kind" || exit 1
+  url=http://$REG_HOST
+  big=$(push_blob "$url" "$T/big")
+  small=$(push_blob "$url" "$T/small")
+  for blob in small big; do
+    digest=$small
+    [ "$blob" = big ] && digest=$big
+    peak_rss_start reg "$REG_PID"
     out=$(wrk -t2 -c"$conns" -d"${secs}s" "$url/v2/bench/blob/blobs/$digest")
+    rss=$(($(peak_rss_stop reg) / 1024))
     rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
     tput=$(awk '/^Transfer\/sec/ {print $2}' <<<"$out")
-    rows+=("| $server | $kind ($( [ "$kind" = big ] && echo 64 MiB || echo 4 KiB)) | $rps | $tput |")
+    get_rows+=("| $(name_of "$kind") | $([ "$blob" = big ] && echo 64 MiB || echo 4 KiB) | $rps | $tput | $rss MiB |")
   done
-  touch "$T/stop"
-  wait "$sampler"
-  rows+=("| $server | peak RSS while serving | $(cat "$T/rss") MiB | |")
-  kill "$pid"
+  stop_pid "$REG_PID" "$kind registry"
 done
 
+# ---- 2. 200 MB push + pull through the Docker CLI ----
+xfer_rows=()
+xfer_note=""
+if [ "${BENCH_REGISTRY_PUSH:-1}" != 1 ]; then
+  xfer_note="skipped: BENCH_REGISTRY_PUSH=0"
+elif [ "$(id -u)" != 0 ]; then
+  xfer_note="skipped: needs root (starts wharfd and dockerd)"
+else
+  make_transfer_images || exit 1
+  # A second image of the same shape, so each registry gets layers the daemon
+  # has never pushed (wharfd keeps a layer's gzip from its first push).
+  node "$BENCH_DIR/image-tar.mjs" "$T/big2.tar" bench/big2:1 5 "$XFER_MB" || exit 1
+  engines=(wharf)
+  if engine_check_docker >/dev/null 2>&1; then engines+=(docker); else xfer_note="dockerd not installed: via wharfd only"; fi
+  for engine in "${engines[@]}"; do
+    if ! engine_start_"$engine" >"$T/logs/$engine-start" 2>&1; then
+      xfer_rows+=("| $engine | | start failed: $(first_error "$T/logs/$engine-start") | | | |")
+      engine_stop_"$engine"
+      continue
+    fi
+    engine_use_"$engine"
+    for kind in wharf distribution; do
+      start_bench_registry "$kind" || exit 1
+      peak_rss_start reg "$REG_PID"
+      peak_rss_start engine $(engine_daemon_pids_"$engine")
+      if [ "$kind" = wharf ]; then img=(bench/big:1 "$T/big.tar"); else img=(bench/big2:1 "$T/big2.tar"); fi
+      if push_pull "$engine" "$REG_HOST" "bench/big-$kind" "${img[@]}"; then
+        cells="$(mbs "$XFER_MB" "$PUSH_MS") MB/s | $(mbs "$XFER_MB" "$PULL_MS") MB/s"
+      else
+        cells="failed: $XFER_ERROR | "
+      fi
+      xfer_rows+=("| $([ "$engine" = wharf ] && echo wharfd || echo dockerd) | $(name_of "$kind") | $cells | $(($(peak_rss_stop reg) / 1024)) MiB | $(($(peak_rss_stop engine) / 1024)) MiB |")
+      stop_pid "$REG_PID" "$kind registry"
+    done
+    engine_stop_"$engine"
+  done
+fi
+
 mkdir -p "$BENCH_DIR/results"
-table=$(printf '%s\n' "| server | blob GET | requests/s | transfer/s |" "|---|---|---|---|" "${rows[@]}")
 {
-  echo "wrk -t2 -c$conns -d${secs}s on loopback; $(nproc) cores; $(docker-registry --version 2>/dev/null | head -1); node $(node --version)"
+  echo "# registry bench $(date -u +%Y%m%dT%H%M%SZ)"
   echo
-  echo "$table"
+  echo "Blob GET: \`wrk -t2 -c$conns -d${secs}s\` on loopback; peak RSS of the registry while wrk runs."
+  echo
+  echo "| registry | blob | requests/s | transfer/s | registry peak RSS |"
+  echo "|---|---|---|---|---|"
+  printf '%s\n' "${get_rows[@]}"
+  echo
+  echo "Push then pull (after rmi) of a ${XFER_MB} MB, 5-layer image of random bytes through the Docker CLI $(docker --version 2>/dev/null | awk '{print $3}' | tr -d ,)${xfer_note:+ ($xfer_note)}."
+  echo
+  echo "| daemon | registry | push | pull | registry peak RSS | daemon peak RSS |"
+  echo "|---|---|---|---|---|---|"
+  [ ${#xfer_rows[@]} -gt 0 ] && printf '%s\n' "${xfer_rows[@]}"
+  echo
+  echo "$(nproc) cores; node $(node --version); $(dockerd --version 2>/dev/null || echo 'no dockerd')."
 } | tee "$BENCH_DIR/results/registry-$(date -u +%Y%m%dT%H%M%SZ).md"

@@ -46,6 +46,24 @@ const METRICS = [
     show: "ms",
     target: 1 / 2,
   },
+  // push/pull through one loopback registry, save/load (see lib/transfer.sh)
+  {
+    id: "push_mbs",
+    label: "push 200 MB, 5 layers",
+    show: "MB/s",
+    target: 2,
+    higher: true,
+  },
+  {
+    id: "pull_mbs",
+    label: "pull 200 MB, 5 layers (after rmi)",
+    show: "MB/s",
+    target: 2,
+    higher: true,
+  },
+  { id: "xfer_rss", label: "daemon peak RSS during push/pull", show: "MiB" },
+  { id: "load_ms", label: "load 100 MB image", show: "ms", target: 1 },
+  { id: "save_ms", label: "save 100 MB image", show: "ms", target: 1 },
   // the same Dockerfiles through each engine's CLI (see lib/build.sh)
   {
     id: "build_cold",
@@ -80,6 +98,7 @@ function scaled(entry, show) {
     "ms:s": 1 / 1000,
     "KiB:MiB": 1 / 1024,
     "req/s:req/s": 1,
+    "MB/s:MB/s": 1,
   }[`${entry.unit}:${show}`];
   if (factor === undefined)
     throw new Error(`cannot show ${entry.unit} as ${show}`);
@@ -98,7 +117,8 @@ function cell(entry, show) {
       ? entry.error
       : `skipped: ${entry.error}`;
   const { value, stddev } = scaled(entry, show);
-  const digits = show === "MiB" || show === "s" ? 2 : show === "req/s" ? 0 : 1;
+  const digits =
+    show === "MiB" || show === "s" ? 2 : show === "req/s" ? 0 : 1;
   const spread = stddev === undefined ? "" : ` ± ${stddev.toFixed(digits)}`;
   return `${value.toFixed(digits)}${spread} ${show}`;
 }

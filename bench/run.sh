@@ -34,6 +34,8 @@ unset DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_CERT_PATH
 source "$BENCH_DIR/lib/engines.sh"
 source "$BENCH_DIR/lib/steps.sh"
 source "$BENCH_DIR/lib/compose.sh"
+source "$BENCH_DIR/lib/transfer.sh"
+ALL_METRICS="$ALL_METRICS $TRANSFER_METRICS"
 source "$BENCH_DIR/lib/build.sh"
 trap cleanup EXIT
 trap 'echo "bench: interrupted" >&2; exit 130' INT TERM
@@ -50,6 +52,19 @@ if [[ " $BENCH_ENGINES " == *" wharf "* ]]; then
 fi
 
 "$REPO/scripts/busybox-rootfs.sh" "$T/busybox.tar" || fatal "could not make the busybox rootfs tar"
+
+# One registry on loopback for every engine's push/pull (BENCH_XFER_REGISTRY:
+# distribution = Debian's docker-registry, the neutral reference; or wharf).
+XFER_REG_KIND=${BENCH_XFER_REGISTRY:-distribution}
+if [ "${BENCH_TRANSFER:-1}" = 1 ]; then
+  echo "==> transfer images (${XFER_MB} MB and ${SAVE_MB} MB) and a $XFER_REG_KIND registry"
+  make_transfer_images || fatal "could not write the transfer images"
+  if start_bench_registry "$XFER_REG_KIND" >"$T/logs/xfer-registry" 2>&1; then
+    XFER_REG_HOST=$REG_HOST
+  else
+    XFER_REG_ERROR=$(first_error "$T/logs/xfer-registry")
+  fi
+fi
 
 rec meta started "$STAMP"
 rec meta network "$BENCH_NETWORK"
@@ -76,3 +91,11 @@ done
 rec meta finished "$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$BENCH_DIR/results"
 node "$BENCH_DIR/report.mjs" "$RESULTS" "$BENCH_DIR/results/$STAMP"
+
+# The registry section: blob GETs under wrk and 200 MB push+pull through the
+# Docker CLI, wharf-registry against docker-registry (its own table and file).
+if [ "${BENCH_REGISTRY:-1}" = 1 ]; then
+  echo
+  echo "==> registry (bench/registry.sh)"
+  "$BENCH_DIR/registry.sh" || echo "bench: registry.sh failed" >&2
+fi

@@ -12,6 +12,8 @@ packages+=(bzip2 xz-utils zstd)
 [ "${WHARF_TEST_DEPS:-}" = 1 ] && packages+=(openssl python3)
 # The pull/push tests give docker-registry an htpasswd file (apache2-utils).
 [ "${WHARF_TEST_DEPS:-}" = 1 ] && packages+=(apache2-utils)
+# The mirror test watches wharfd's connect() calls (nothing may leave loopback).
+[ "${WHARF_TEST_DEPS:-}" = 1 ] && packages+=(strace)
 # wharf-registry's tests: skopeo copies through it, docker-registry
 # (distribution 2.8) is the comparison, and golang-go with these -dev
 # packages builds the OCI conformance suite offline (scripts/conformance.sh).
@@ -20,6 +22,9 @@ packages+=(bzip2 xz-utils zstd)
   golang-github-google-uuid-dev golang-github-go-logr-logr-dev golang-github-google-go-cmp-dev
   golang-github-google-pprof-dev golang-golang-x-net-dev golang-golang-x-sys-dev
   golang-golang-x-text-dev golang-golang-x-tools-dev golang-gopkg-yaml.v3-dev)
+# bench/ only (WHARF_BENCH_DEPS=1): wrk for HTTP and registry blob GETs,
+# hyperfine for timings, docker-registry as the registry to compare with.
+[ "${WHARF_BENCH_DEPS:-}" = 1 ] && packages+=(wrk hyperfine docker-registry)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

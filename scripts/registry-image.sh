@@ -47,8 +47,10 @@ if [ -n "$out" ]; then
   exit 0
 fi
 trap 'rm -rf "$dir" "$tarball"' EXIT
-wharf import \
-  --change 'ENTRYPOINT ["/usr/bin/node", "/app/wharf-registry.cjs"]' \
+# This checkout's CLI (not whatever `wharf` is on PATH); it talks to the
+# daemon WHARF_HOST / DOCKER_HOST name (default /run/wharf/wharf.sock).
+node dist/wharf.cjs import \
+  --change 'ENTRYPOINT ["/usr/bin/node", "--max-semi-space-size=2", "/app/wharf-registry.cjs"]' \
   --change 'CMD ["serve", "/etc/wharf-registry/config.yml"]' \
   --change 'EXPOSE 5000' \
   --change 'VOLUME /var/lib/registry' \

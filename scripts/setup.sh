@@ -33,5 +33,10 @@ if ! wharf image inspect busybox:latest >/dev/null 2>&1; then
   rm -f "$tarball"
 fi
 
+if ! wharf image inspect wharf/registry:latest >/dev/null 2>&1; then
+  echo "==> making wharf/registry (Node and wharf-registry on a minimal root, scripts/registry-image.sh)"
+  scripts/registry-image.sh
+fi
+
 echo "==> running a container"
 wharf run --rm busybox echo "hello from a wharf container"

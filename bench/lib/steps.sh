@@ -136,6 +136,12 @@ bench_engine() {
   else
     rec "$engine" rm_f skipped "no containers"
   fi
+  # push/pull and save/load (lib/transfer.sh), with no containers left running
+  if [ "${BENCH_TRANSFER:-1}" = 1 ]; then
+    bench_transfer "$engine"
+  else
+    skip_rest "$engine" skipped "BENCH_TRANSFER=0" $TRANSFER_METRICS
+  fi
   engine_stop_"$engine"
 }
 

@@ -35,8 +35,12 @@ function globRegex(pattern: string): RegExp {
 export function ignoreMatcher(context: string): (rel: string) => boolean {
   const file = join(context, ".dockerignore");
   if (!existsSync(file)) return () => false;
-  const rules = readFileSync(file, "utf8")
-    .split("\n")
+  return patternMatcher(readFileSync(file, "utf8").split("\n"));
+}
+
+/** Dockerignore-style patterns (`*`, `?`, `**`, `!` exceptions, `#` comments) as a predicate on relative paths. */
+export function patternMatcher(patterns: string[]): (rel: string) => boolean {
+  const rules = patterns
     .map((l) => l.trim())
     .filter((l) => l && !l.startsWith("#"))
     .map((l) => {

@@ -13,6 +13,7 @@ import type { EndpointSettingsBody } from "../api/networks.ts";
 import { parseGoDurationNs } from "../conventions/duration.ts";
 import { ramInBytes } from "../conventions/size.ts";
 import { ComposeError } from "./errors.ts";
+import { hostExtras, restartPolicy } from "./host-extras.ts";
 import type { Project, Service, ServiceNetwork } from "./model.ts";
 
 /** Nanoseconds of a compose duration ("1m30s"; a bare number is seconds). Throws ComposeError when malformed. */
@@ -52,10 +53,11 @@ export function serviceNetworks(
 export function endpoint(
   service: Service,
   net: ServiceNetwork | null,
+  aliases = true,
 ): EndpointSettingsBody {
-  const e: EndpointSettingsBody = {
-    Aliases: [service.name, ...(net?.aliases ?? [])],
-  };
+  const e: EndpointSettingsBody = aliases
+    ? { Aliases: [service.name, ...(net?.aliases ?? [])] }
+    : {};
   if (net?.ipv4_address || net?.ipv6_address)
     e.IPAMConfig = {
       ...(net.ipv4_address ? { IPv4Address: net.ipv4_address } : {}),
@@ -63,6 +65,18 @@ export function endpoint(
     };
   if (net?.mac_address) e.MacAddress = net.mac_address;
   return e;
+}
+
+/** Where a secret or config goes in the container (`/run/secrets/<name>`, `/<name>`, or its target). */
+export function secretTarget(
+  kind: "secrets" | "configs",
+  ref: string | { source: string; target?: string },
+): string {
+  const src = typeof ref === "string" ? ref : ref.source;
+  if (typeof ref === "string" || !ref.target)
+    return kind === "secrets" ? `/run/secrets/${src}` : `/${src}`;
+  if (ref.target.startsWith("/")) return ref.target;
+  return kind === "secrets" ? `/run/secrets/${ref.target}` : `/${ref.target}`;
 }
 
 function mounts(project: Project, service: Service): MountSpec[] {
@@ -98,20 +112,14 @@ function mounts(project: Project, service: Service): MountSpec[] {
     )[]) {
       const src = typeof ref === "string" ? ref : ref.source;
       const def = project[kind][src];
+      // environment:/content: ones are copied in after create (see secrets.ts)
+      if (def && !def.file && (def.environment || def.content !== undefined))
+        continue;
       if (!def?.file)
         throw new ComposeError(
-          `service "${service.name}": ${kind.slice(0, -1)} "${src}" is not file-based: not implemented`,
+          `service "${service.name}": ${kind.slice(0, -1)} "${src}": external ${kind} are not supported (swarm only)`,
         );
-      const target =
-        typeof ref === "string" || !ref.target
-          ? kind === "secrets"
-            ? `/run/secrets/${src}`
-            : `/${src}`
-          : ref.target.startsWith("/")
-            ? ref.target
-            : kind === "secrets"
-              ? `/run/secrets/${ref.target}`
-              : `/${ref.target}`;
+      const target = secretTarget(kind, ref);
       out.push({
         Type: "bind",
         Source: def.file,
@@ -120,16 +128,6 @@ function mounts(project: Project, service: Service): MountSpec[] {
       });
     }
   return out;
-}
-
-function restartPolicy(
-  restart: string | undefined,
-): HostConfig["RestartPolicy"] {
-  const [name = "no", count = "0"] = (restart ?? "no").split(":");
-  return {
-    Name: name === "no" ? "no" : name,
-    MaximumRetryCount: Number(count) || 0,
-  };
 }
 
 /** The create body of one replica; `primary` is the network (its Docker name) it is created on. */
@@ -158,7 +156,7 @@ export function createBody(
   const host: Partial<HostConfig> = {
     Mounts: mounts(project, s),
     PortBindings: bindings,
-    RestartPolicy: restartPolicy(s.restart),
+    RestartPolicy: restartPolicy(s),
     Privileged: s.privileged === true,
     ReadonlyRootfs: s.read_only === true,
     Init: typeof s.init === "boolean" ? s.init : null,
@@ -214,6 +212,7 @@ export function createBody(
     ...(s.group_add
       ? { GroupAdd: (s.group_add as unknown[]).map(String) }
       : {}),
+    ...hostExtras(project, s, bytes),
   };
   const nets = serviceNetworks(s);
   const first = nets[0];

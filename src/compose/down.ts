@@ -4,6 +4,7 @@
  * with -v its volumes, with --rmi its images.
  */
 import { ClientError } from "../client/index.ts";
+import { runHooks } from "./hooks.ts";
 import { defaultImage } from "./labels.ts";
 import { inDependencyOrder } from "./order.ts";
 import {
@@ -56,7 +57,9 @@ export async function down(
               c.State === "running" ||
               c.State === "paused" ||
               c.State === "restarting"
-            )
+            ) {
+              if (c.State === "running")
+                await runHooks(client, all[s], "pre_stop", c.Id);
               await progress.step(
                 "Container",
                 name,
@@ -69,6 +72,7 @@ export async function down(
                       : { timeout: options.timeout },
                   ),
               );
+            }
             await progress.step(
               "Container",
               name,

@@ -163,4 +163,6 @@ export type Project = {
   configs: Record<string, FileObjectConfig>;
   /** The variables interpolation saw (.env plus the process environment). */
   environment: Record<string, string>;
+  /** The merged files before normalization (`config --no-normalize`). */
+  raw?: Record<string, unknown>;
 };

@@ -9,6 +9,7 @@ import type { ContainerSummary } from "../client/index.ts";
 import { setTimeout as sleep } from "node:timers/promises";
 import { waitCondition } from "./conditions.ts";
 import { convergeService, startContainers } from "./converge.ts";
+import { restartDependents } from "./dependents.ts";
 import { ComposeError } from "./errors.ts";
 import { ensureImage, type ImageOptions } from "./images.ts";
 import type { Project, Service } from "./model.ts";
@@ -30,6 +31,8 @@ export type UpOptions = ImageOptions & {
   wait?: boolean;
   /** Seconds; 0 or undefined waits without limit. */
   waitTimeout?: number;
+  /** -V: recreate anonymous volumes instead of keeping the old containers'. */
+  renewAnonVolumes?: boolean;
 };
 
 /** The named services plus (unless noDeps) everything they depend on. Throws ComposeError for an unknown name. */
@@ -101,6 +104,7 @@ export async function up(ctx: ApplyContext, options: UpOptions): Promise<void> {
   for (const c of existing)
     byService.set(serviceOf(c), [...(byService.get(serviceOf(c)) ?? []), c]);
 
+  const recreated = new Set<string>();
   await inDependencyOrder(
     selected,
     (n) => Object.keys(project.services[n]?.depends_on ?? {}),
@@ -116,6 +120,8 @@ export async function up(ctx: ApplyContext, options: UpOptions): Promise<void> {
           ...(options.forceRecreate ? { forceRecreate: true } : {}),
           ...(options.noRecreate ? { noRecreate: true } : {}),
           timeout: options.timeout,
+          ...(options.renewAnonVolumes ? { renewAnonVolumes: true } : {}),
+          onRecreate: () => recreated.add(name),
         },
       );
       if (options.noStart || ids.length === 0) return;
@@ -124,6 +130,8 @@ export async function up(ctx: ApplyContext, options: UpOptions): Promise<void> {
       await startContainers(ctx, ids);
     },
   );
+  if (!options.noStart)
+    await restartDependents(ctx, recreated, options.timeout);
   if (options.wait && !options.noStart)
     await waitRunning(ctx, selected, options.waitTimeout);
 }

@@ -10,6 +10,7 @@
  *     "runtimes": {"my-runc": {"path": "/usr/sbin/runc", "runtimeArgs": ["--debug"]}},
  *     "labels": ["site=a"], "max-concurrent-downloads": 3, "max-concurrent-uploads": 5,
  *     "registry-mirrors": ["http://127.0.0.1:5000"], "insecure-registries": ["127.0.0.1:5000"],
+ *     "registry-hub-fallback": false,
  *     "audit-log": "/var/log/wharf/audit.log", "userns-remap": "default" }
  */
 import { InvalidArgumentError } from "../util/errors.ts";
@@ -39,6 +40,8 @@ export type ExtraSettings = {
   maxConcurrentUploads: number;
   registryMirrors: string[];
   insecureRegistries: string[];
+  /** wharf extension `registry-hub-fallback`: false = docker.io only through mirrors, never Docker Hub. */
+  registryHubFallback: boolean;
   /** Path of the audit log; "" = none. */
   auditLog: string;
   /** daemon.json userns-remap as given ("default", "user[:group]", "uid[:gid]"); "" = off. */
@@ -60,6 +63,7 @@ export const defaultExtraSettings: ExtraSettings = {
   maxConcurrentUploads: 5,
   registryMirrors: [],
   insecureRegistries: [],
+  registryHubFallback: true,
   auditLog: "",
   usernsRemap: "",
 };
@@ -83,6 +87,7 @@ export const EXTRA_KEYS = [
   "max-concurrent-uploads",
   "registry-mirrors",
   "insecure-registries",
+  "registry-hub-fallback",
   "audit-log",
   "userns-remap",
 ];
@@ -197,6 +202,12 @@ export function parseExtraKeys(
   }
   if (has("insecure-registries"))
     out.insecureRegistries = strings("insecure-registries");
+  if (has("registry-hub-fallback")) {
+    const v = raw["registry-hub-fallback"];
+    if (typeof v !== "boolean")
+      throw bad("registry-hub-fallback", "must be a boolean");
+    out.registryHubFallback = v;
+  }
   if (has("audit-log")) out.auditLog = str("audit-log");
   // Resolved against /etc/passwd, /etc/subuid… at start (userns-remap.ts).
   if (has("userns-remap")) out.usernsRemap = str("userns-remap");

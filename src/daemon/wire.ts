@@ -81,6 +81,7 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
     "insecure-registries": config.extra.insecureRegistries,
     "max-concurrent-downloads": config.extra.maxConcurrentDownloads,
     "max-concurrent-uploads": config.extra.maxConcurrentUploads,
+    "registry-hub-fallback": config.extra.registryHubFallback,
   });
   // Container records first: images and networks get narrow views of them
   // at construction (contracts.ts), the records load in containers.init().

@@ -299,7 +299,10 @@ export class RequestContext {
     const socket = this.req.socket;
     // Detach the socket from Node's HTTP machinery: the rest is raw bytes.
     this.res!.detachSocket(socket);
-    socket.write(rawHead(200, { "Content-Type": type }));
+    // compat: without an Upgrade header moby always says raw-stream.
+    socket.write(
+      rawHead(200, { "Content-Type": "application/vnd.docker.raw-stream" }),
+    );
     socket.resume();
     return socket;
   }

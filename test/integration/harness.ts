@@ -83,8 +83,14 @@ export class TestDaemon {
       join(this.dir, "daemon.json"),
       ...extraArgs,
     ];
+    // Docker Hub is never contacted from a test: docker.io names get an error
+    // instead of a lookup (wharf's registry-hub-fallback switch). A test that
+    // writes its own daemon.json should set the key too.
     if (!existsSync(join(this.dir, "daemon.json")))
-      writeFileSync(join(this.dir, "daemon.json"), "{}\n");
+      writeFileSync(
+        join(this.dir, "daemon.json"),
+        '{"registry-hub-fallback": false}\n',
+      );
     const log = openSync(this.logFile, "a");
     if (process.env.TARGET === "docker") {
       // The oracle: the same cases against Debian's dockerd on private roots, no networking.

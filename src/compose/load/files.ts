@@ -11,6 +11,8 @@ import { ComposeError } from "../errors.ts";
 import { readEnvFile } from "./env-file.ts";
 import { interpolateTree, type Lookup } from "./interpolate.ts";
 import { mergeFiles, mergeValue } from "./merge.ts";
+import { rebaseService } from "./rebase.ts";
+import { applyTags, dropResets } from "./tags.ts";
 import { validateFile } from "./validate.ts";
 import { parseYaml, readYaml, type YamlFile } from "./yaml-file.ts";
 
@@ -33,6 +35,8 @@ export type RawProject = { data: Dict; origins: Map<string, Origin> };
 export type ReadOptions = {
   lookup: Lookup;
   warn?: (message: string) => void;
+  /** False for `config --no-interpolate`: variables stay as written. */
+  interpolate?: boolean;
   /** Include chain, to refuse include cycles. */
   chain?: string[];
 };
@@ -44,12 +48,17 @@ export function loadFile(
 ): { yaml: YamlFile; data: Dict } {
   const yaml =
     file === "-" ? parseYaml(readFileSync(0, "utf8"), "-") : readYaml(file);
-  const data = interpolateTree(yaml.data, {
-    lookup: options.lookup,
-    file: yaml.file,
-    lineOf: yaml.lineOf,
-    ...(options.warn ? { warn: options.warn } : {}),
-  }) as Dict;
+  const data = (
+    options.interpolate === false
+      ? structuredClone(yaml.data)
+      : interpolateTree(yaml.data, {
+          lookup: options.lookup,
+          file: yaml.file,
+          lineOf: yaml.lineOf,
+          ...(options.warn ? { warn: options.warn } : {}),
+        })
+  ) as Dict;
+  dropResets(data, yaml.tags);
   validateFile(data, yaml);
   return { yaml, data };
 }
@@ -100,11 +109,13 @@ function resolveExtends(
             path: ["services", name, "extends"],
           },
         );
-      base = b;
+      // compat: Compose v2 resolves the base's relative paths against its own file's directory
+      base = rebaseService(b, dirname(other.yaml.file));
     } else base = visit(baseName, [...stack, name]);
     const own = { ...svc };
     delete own.extends;
     const merged = mergeValue("", base, own) as Dict;
+    applyTags(merged, own, yaml.tags, ["services", name]);
     services[name] = merged;
     done.add(name);
     return merged;
@@ -213,6 +224,7 @@ export function readFiles(
       out.origins.set(name, origin);
     }
     out.data = mergeFiles(mergeFiles(out.data, included.data), data);
+    applyTags(out.data, data, yaml.tags);
   }
   return out;
 }

@@ -171,7 +171,31 @@ export function normalizeService(
         ...(isDict(v) ? v : {}),
       };
   }
+  implicitDependencies(s);
+  if (raw.annotations !== undefined)
+    s.annotations = stringMap(raw.annotations, "annotations");
   return s;
+}
+
+/** compat: as compose-go, links, volumes_from and network_mode naming a service are dependencies (service_started). */
+function implicitDependencies(s: Service): void {
+  const names = [
+    ...((s.links as string[] | undefined) ?? []).map(
+      (l) => l.split(":")[0] ?? l,
+    ),
+    ...((s.volumes_from as string[] | undefined) ?? [])
+      .filter((v) => !v.startsWith("container:"))
+      .map((v) => v.split(":")[0] ?? v),
+    ...(s.network_mode?.startsWith("service:")
+      ? [s.network_mode.slice("service:".length)]
+      : []),
+  ];
+  for (const n of names)
+    if (!s.depends_on?.[n])
+      (s.depends_on ??= {})[n] = {
+        condition: "service_started",
+        required: true,
+      };
 }
 
 function healthcheck(raw: Dict): Healthcheck {

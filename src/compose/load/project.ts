@@ -35,6 +35,10 @@ export type LoadOptions = {
   cwd: string;
   env: Record<string, string | undefined>;
   warn?: (message: string) => void;
+  /** False for `config --no-interpolate`. */
+  interpolate?: boolean;
+  /** Services named on the command line: enabled whatever their profiles say (with what they depend on). */
+  enable?: string[];
 };
 
 /** Loads and normalizes a project. Throws ComposeError naming file, line and key of the first problem. */
@@ -59,6 +63,7 @@ export function loadProject(options: LoadOptions): Project {
   const lookup = (name: string): string | undefined => vars[name];
   const raw = readFiles(files, workingDir, {
     lookup,
+    ...(options.interpolate === false ? { interpolate: false } : {}),
     ...(options.warn ? { warn: options.warn } : {}),
   });
   const data = raw.data;
@@ -90,6 +95,7 @@ export function loadProject(options: LoadOptions): Project {
       own.some((p) => profiles.includes(p) || profiles.includes("*"));
     (on ? services : disabled)[svcName] = svc;
   }
+  enableNamed(services, disabled, options.enable ?? []);
   const project: Project = {
     name,
     workingDir,
@@ -101,6 +107,7 @@ export function loadProject(options: LoadOptions): Project {
     secrets: fileObjects(data.secrets, name, workingDir),
     configs: fileObjects(data.configs, name, workingDir),
     environment: vars,
+    raw: data,
   };
   const usesDefault = Object.values(services).some(
     (s) => s.networks && "default" in s.networks,
@@ -109,6 +116,22 @@ export function loadProject(options: LoadOptions): Project {
     project.networks.default = { name: `${name}_default` };
   checkReferences(project, raw.origins, files[0] ?? "");
   return project;
+}
+
+/** compat: Compose v2 enables a service named on the command line, and what it depends on, whatever its profiles. */
+function enableNamed(
+  services: Record<string, Service>,
+  disabled: Record<string, Service>,
+  names: string[],
+): void {
+  const queue = [...names];
+  for (let n = queue.shift(); n !== undefined; n = queue.shift()) {
+    const s = disabled[n];
+    if (!s) continue;
+    services[n] = s;
+    delete disabled[n];
+    queue.push(...Object.keys(s.depends_on ?? {}));
+  }
 }
 
 function dotenv(dir: string, options: LoadOptions): Record<string, string> {

@@ -4,9 +4,16 @@
  * document so errors can name the line of any key path.
  */
 import { readFileSync } from "node:fs";
-import { LineCounter, parseDocument, isNode, type Document } from "yaml";
+import {
+  LineCounter,
+  parseDocument,
+  isNode,
+  type Document,
+  type ScalarTag,
+} from "yaml";
 import { errorMessage } from "../../util/errors.ts";
 import { ComposeError } from "../errors.ts";
+import { collectTags, type MergeTag } from "./tags.ts";
 
 /** A parsed compose file. */
 export type YamlFile = {
@@ -16,6 +23,17 @@ export type YamlFile = {
   data: Record<string, unknown>;
   /** The 1-based line of the key path, or of its nearest ancestor that exists. */
   lineOf: (path: (string | number)[]) => number | undefined;
+  /** The `!reset` and `!override` nodes (see tags.ts). */
+  tags: MergeTag[];
+};
+
+/** compat: compose-go (go-yaml v3) reads a leading-zero integer such as a secret's `mode: 0440` as octal. */
+const LEGACY_OCTAL: ScalarTag = {
+  identify: (v) => typeof v === "number",
+  default: true,
+  tag: "tag:yaml.org,2002:int",
+  test: /^0[0-7]+$/,
+  resolve: (s) => parseInt(s, 8),
 };
 
 /** Parses YAML text. Throws ComposeError naming the file and line on a syntax error or a non-mapping top level. */
@@ -28,6 +46,7 @@ export function parseYaml(text: string, file: string): YamlFile {
       merge: true,
       uniqueKeys: true,
       prettyErrors: false,
+      customTags: (tags) => [LEGACY_OCTAL, ...tags],
     });
   } catch (err) {
     throw new ComposeError(errorMessage(err), { file, path: [] });
@@ -55,7 +74,12 @@ export function parseYaml(text: string, file: string): YamlFile {
     }
     return undefined;
   };
-  return { file, data: data as Record<string, unknown>, lineOf };
+  return {
+    file,
+    data: data as Record<string, unknown>,
+    lineOf,
+    tags: collectTags(doc),
+  };
 }
 
 /** Reads and parses a compose file. Throws ComposeError when unreadable. */

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import {
@@ -10,6 +11,7 @@ import { FsScope, type ScopeMount } from "../../storage/archive/fs-scope.ts";
 import { closeFd, procPath } from "../../storage/archive/root-dir.ts";
 import { NotFoundError } from "../../util/errors.ts";
 import { publish, type Core } from "./core.ts";
+import { hostFilePaths } from "./host-files.ts";
 import { isRunning, type ContainerRecord } from "./record.ts";
 import { resolveUserFrom } from "./user.ts";
 import { rootfsOptions, unshiftOptions } from "./userns.ts";
@@ -35,6 +37,26 @@ export function mountsOf(r: ContainerRecord): ScopeMount[] {
 }
 
 /**
+ * The files every started container has bound over /etc (hostname, hosts,
+ * resolv.conf) that exist on the host, unless a user mount takes their
+ * place. compat: dockerd's archive sees them as mounts too, so `docker cp
+ * c:/etc/hostname -` returns the container's hostname, not the image's file.
+ */
+export function hostFileMountsOf(core: Core, r: ContainerRecord): ScopeMount[] {
+  const files = hostFilePaths(core.store.dirOf(r.id));
+  const taken = new Set(mountsOf(r).map((m) => m.Destination));
+  return (
+    [
+      ["/etc/hostname", files.hostnamePath],
+      ["/etc/hosts", files.hostsPath],
+      ["/etc/resolv.conf", files.resolvConfPath],
+    ] as const
+  )
+    .filter(([dest, src]) => !taken.has(dest) && existsSync(src))
+    .map(([dest, src]) => ({ Destination: dest, Source: src, RW: true }));
+}
+
+/**
  * Opens r's filesystem; `release` closes it and unmounts a rootfs mounted
  * only for this. Throws what mounting throws.
  */
@@ -51,9 +73,13 @@ export async function openScope(
   });
   let scope: FsScope;
   try {
-    scope = new FsScope(rootfs, mountsOf(r), {
-      readOnlyRootfs: r.hostConfig.ReadonlyRootfs === true,
-    });
+    scope = new FsScope(
+      rootfs,
+      [...hostFileMountsOf(core, r), ...mountsOf(r)],
+      {
+        readOnlyRootfs: r.hostConfig.ReadonlyRootfs === true,
+      },
+    );
   } catch (err) {
     await release(core, r, counts);
     throw err;

@@ -20,21 +20,30 @@ export function frame(stream: 1 | 2, data: Buffer): Buffer {
   return Buffer.concat([h, data]);
 }
 
+/** moby/term's key names; a name's index is its byte ("ctrl-@" is 0). */
+const CTRL_KEYS = [
+  "ctrl-@",
+  ..."abcdefghijklmnopqrstuvwxyz".split("").map((c) => `ctrl-${c}`),
+  "ctrl-[",
+  "ctrl-\\",
+  "ctrl-]",
+  "ctrl-^",
+  "ctrl-_",
+];
+
 /**
- * Parses a detach-keys string ("ctrl-p,ctrl-q", "a,ctrl-\\") into bytes
- * (moby pkg/term ToBytes). Throws InvalidArgumentError for a bad key.
+ * Parses a detach-keys string ("ctrl-p,ctrl-q", "a,ctrl-\\", "DEL") into
+ * bytes as moby/term's ToBytes does: one-byte keys as themselves, names
+ * exactly as written (lower case, no spaces). Throws InvalidArgumentError
+ * "Unknown character: '<key>'" for anything else.
  */
 export function parseDetachKeys(keys: string): Buffer {
   const out: number[] = [];
-  for (const k of keys.split(",")) {
-    const key = k.trim();
-    if (key.length === 1) out.push(key.charCodeAt(0));
-    else if (/^ctrl-[a-z@[\\\]^_]$/i.test(key)) {
-      const c = key[5]!.toLowerCase();
-      out.push(
-        c >= "a" && c <= "z" ? c.charCodeAt(0) - 96 : "@[\\]^_".indexOf(c),
-      );
-    } else throw new InvalidArgumentError(`Unknown character: '${key}'`);
+  for (const key of keys.split(",")) {
+    if (Buffer.byteLength(key) === 1) out.push(key.charCodeAt(0));
+    else if (CTRL_KEYS.includes(key)) out.push(CTRL_KEYS.indexOf(key));
+    else if (key === "DEL") out.push(127);
+    else throw new InvalidArgumentError(`Unknown character: '${key}'`);
   }
   return Buffer.from(out);
 }
@@ -58,19 +67,27 @@ export class AttachSession {
   #early: Buffer[] = [];
   #inputEnded = false;
   #closed!: () => void;
+  #tty: boolean;
   /** Resolves once the session ended (detach, process end or client gone). */
   readonly closed: Promise<void> = new Promise((r) => (this.#closed = r));
 
   constructor(
     client: Duplex,
     request: AttachRequest,
-    o: { multiplexed: boolean; stdinOnce: boolean; onDetach: () => void },
+    o: {
+      multiplexed: boolean;
+      stdinOnce: boolean;
+      /** The process has a tty: only then do detach keys detach. */
+      tty: boolean;
+      onDetach: () => void;
+    },
   ) {
     this.client = client;
     this.request = request;
     this.#multiplexed = o.multiplexed;
     this.#stdinOnce = o.stdinOnce;
     this.#onDetach = o.onDetach;
+    this.#tty = o.tty;
     this.#detach = parseDetachKeys(request.detachKeys || "ctrl-p,ctrl-q");
     client.on("error", () => this.end());
     client.on("close", () => this.end());
@@ -96,6 +113,16 @@ export class AttachSession {
     this.client.write(this.#multiplexed ? frame(stream, data) : data);
   }
 
+  /**
+   * Writes text the daemon itself sends (an error after the hijack) on the
+   * stdout stream, framed when multiplexed, as moby's router does.
+   */
+  message(text: string): void {
+    if (this.#ended) return;
+    const data = Buffer.from(text);
+    this.client.write(this.#multiplexed ? frame(1, data) : data);
+  }
+
   /** Wires the client's input to the monitor connection. */
   connect(conn: AttachConnection): void {
     this.#conn = conn;
@@ -114,6 +141,8 @@ export class AttachSession {
   }
 
   #input(chunk: Buffer): void {
+    // compat: moby watches for the detach keys only with a tty (copyEscapable).
+    if (!this.#tty) return this.#conn?.write(chunk);
     const pass: number[] = [];
     for (const byte of chunk) {
       if (this.#matched && byte !== this.#detach[this.#matched]) {

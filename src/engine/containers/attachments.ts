@@ -1,6 +1,10 @@
 import type { Duplex } from "node:stream";
-import { ConflictError } from "../../util/errors.ts";
-import { AttachSession, type AttachRequest } from "./attach.ts";
+import { ConflictError, InvalidArgumentError } from "../../util/errors.ts";
+import {
+  AttachSession,
+  parseDetachKeys,
+  type AttachRequest,
+} from "./attach.ts";
 import { bundleOf, logPathOf, publish, type Core } from "./core.ts";
 import { checkReadableLogs, streamLogs } from "./logs.ts";
 import { checkRunning, isRunning, type ContainerRecord } from "./record.ts";
@@ -66,9 +70,11 @@ export async function attachContainer(
       `container ${r.id} is paused, unpause the container before attach`,
     );
   if (req.logs) checkReadableLogs(r);
+  checkDetachKeys(req.detachKeys);
   const session = new AttachSession(open(!r.config.Tty), req, {
     multiplexed: !r.config.Tty,
     stdinOnce: r.config.StdinOnce,
+    tty: r.config.Tty,
     onDetach: () => publish(core, r, "detach"),
   });
   publish(core, r, "attach");
@@ -96,6 +102,19 @@ export async function attachContainer(
     else session.end();
   });
   await session.closed;
+}
+
+/**
+ * Refuses detach keys moby/term cannot parse, before the hijack, with
+ * dockerd's text. Throws InvalidArgumentError.
+ */
+function checkDetachKeys(keys: string | undefined): void {
+  if (!keys) return;
+  try {
+    parseDetachKeys(keys);
+  } catch {
+    throw new InvalidArgumentError(`Invalid detach keys (${keys}) provided`);
+  }
 }
 
 /** Sets the tty size of a running container. Throws ConflictError unless running. */

@@ -12,6 +12,8 @@ export type ExecRecord = {
   exitCode: number | null;
   pid: number;
   started: boolean;
+  /** The client detached (see exec.ts): the exit is no longer recorded. */
+  detached: boolean;
   connection: AttachConnection | undefined;
   /** Resolves once the exec has ended (for waiting without polling). */
   done: Promise<void>;
@@ -34,6 +36,7 @@ export class ExecStore {
       exitCode: null,
       pid: 0,
       started: false,
+      detached: false,
       connection: undefined,
       done,
       finish,
@@ -49,10 +52,13 @@ export class ExecStore {
     return e;
   }
 
-  /** Ids of a container's execs (inspect's ExecIDs). */
+  /**
+   * Ids of a container's execs that have not ended (inspect's ExecIDs).
+   * compat: moby drops an exec from the container's list when it exits.
+   */
   idsOf(containerId: string): string[] {
     return [...this.#byId.values()]
-      .filter((e) => e.containerId === containerId)
+      .filter((e) => e.containerId === containerId && e.exitCode === null)
       .map((e) => e.id);
   }
 

@@ -7,7 +7,7 @@ import {
   errorMessage,
 } from "../../util/errors.ts";
 import { newId } from "../../util/ids.ts";
-import { AttachSession } from "./attach.ts";
+import { AttachSession, parseDetachKeys } from "./attach.ts";
 import { execBundleOf, publish, type Core } from "./core.ts";
 import type { ExecRecord } from "./exec-store.ts";
 import { checkExec, type ContainerRecord } from "./record.ts";
@@ -24,34 +24,104 @@ export function createExec(
   checkExec(r);
   if (!body.Cmd || body.Cmd.length === 0)
     throw new InvalidArgumentError("No exec command specified");
+  if (body.DetachKeys) {
+    try {
+      parseDetachKeys(body.DetachKeys);
+    } catch {
+      // compat: a plain error in moby, so a 500.
+      throw new Error(`Invalid escape keys (${body.DetachKeys}) provided`);
+    }
+  }
   const id = newId();
   core.execs.add(id, r.id, body);
   publish(core, r, `exec_create: ${body.Cmd.join(" ")}`, { execID: id });
   return id;
 }
 
+/** What exec start's request asks for (POST /exec/{id}/start's body). */
+export type ExecStartOptions = {
+  detach: boolean;
+  /** The start request's Tty: raw output when true, stdcopy frames when false. */
+  tty: boolean;
+  /** Start's ConsoleSize [h, w] (API 1.42+ with Tty), else create's. */
+  consoleSize?: [number, number] | undefined;
+  open: (multiplexed: boolean) => Duplex;
+};
+
 /**
- * Starts an exec. Detached: resolves once it runs. Attached: `open(multiplexed)`
- * hijacks the client connection and the promise resolves when the process
- * ended and its output was sent. Throws ConflictError when it already ran or
- * the container is not running.
+ * Starts an exec. Detached: resolves once it runs, throws ConflictError
+ * when it already ran or the container is not running. Attached:
+ * `open(multiplexed)` hijacks the connection at once and everything after
+ * that (conflicts, runtime failures) is written into the stream as moby's
+ * router does; resolves when the process ended and its output was sent.
+ * compat: the framing follows the start request's Tty, the process's tty
+ * the create request's, as in moby.
  */
 export async function startExec(
   core: Core,
   e: ExecRecord,
   r: ContainerRecord,
-  o: { detach: boolean; tty: boolean; open: (multiplexed: boolean) => Duplex },
+  o: ExecStartOptions,
+): Promise<void> {
+  if (o.detach) return runExec(core, e, r, o, undefined);
+  const b = e.body;
+  const session = new AttachSession(
+    o.open(!o.tty),
+    {
+      stream: true,
+      stdin: b.AttachStdin === true,
+      stdout: b.AttachStdout === true,
+      // compat: with a tty start moby passes no stderr writer: it is dropped.
+      stderr: b.AttachStderr === true && !o.tty,
+      logs: false,
+      detachKeys: b.DetachKeys,
+    },
+    {
+      multiplexed: !o.tty,
+      stdinOnce: true,
+      tty: b.Tty === true,
+      onDetach: () => detached(core, e, session),
+    },
+  );
+  try {
+    await runExec(core, e, r, o, session);
+  } catch (err) {
+    session.message(`${errorMessage(err)}\r\n`);
+    session.end();
+  }
+}
+
+/**
+ * compat: moby wraps the detach error ("error on attach stdin: read escape
+ * sequence"), so it takes it for a failure: the client reads the text, the
+ * exec counts as ended with 126 and its real exit is never recorded.
+ */
+function detached(core: Core, e: ExecRecord, session: AttachSession): void {
+  session.message(
+    "exec attach failed: error on attach stdin: read escape sequence\r\n",
+  );
+  e.detached = true;
+  e.running = false;
+  e.exitCode = 126;
+}
+
+async function runExec(
+  core: Core,
+  e: ExecRecord,
+  r: ContainerRecord,
+  o: ExecStartOptions,
+  session: AttachSession | undefined,
 ): Promise<void> {
   if (e.started)
     throw new ConflictError(
       e.running
-        ? `Error: Exec command ${e.id} is already running`
-        : `Error: Exec command ${e.id} has already run`,
+        ? `exec command ${e.id} is already running`
+        : `exec command ${e.id} has already run`,
     );
   checkExec(r);
   e.started = true;
   const b = e.body;
-  const tty = b.Tty ?? o.tty;
+  const tty = b.Tty === true;
   const bundle = execBundleOf(core, e.id);
   const rootfs = await core.images.mountRootfs(r.id, rootfsOptions(r));
   const user = await resolveUser(rootfs, b.User || r.config.User);
@@ -65,24 +135,10 @@ export async function startExec(
     capAdd: r.hostConfig.CapAdd ?? [],
     capDrop: r.hostConfig.CapDrop ?? [],
   });
-  if (tty && b.ConsoleSize)
-    process.consoleSize = { height: b.ConsoleSize[0], width: b.ConsoleSize[1] };
+  const size = o.consoleSize ?? b.ConsoleSize;
+  if (tty && size) process.consoleSize = { height: size[0], width: size[1] };
   await mkdir(bundle, { recursive: true, mode: 0o700 });
-  const attach = !o.detach;
-  const session = attach
-    ? new AttachSession(
-        o.open(!tty),
-        {
-          stream: true,
-          stdin: b.AttachStdin === true,
-          stdout: b.AttachStdout !== false,
-          stderr: b.AttachStderr !== false,
-          logs: false,
-          detachKeys: b.DetachKeys,
-        },
-        { multiplexed: !tty, stdinOnce: true, onDetach: () => undefined },
-      )
-    : undefined;
+  const attach = session !== undefined;
   let closed: () => void = () => undefined;
   const outputDone = new Promise<void>((resolve) => (closed = resolve));
   let handle;
@@ -100,7 +156,6 @@ export async function startExec(
     e.running = false;
     e.exitCode = 126;
     e.finish();
-    session?.end();
     await rm(bundle, { recursive: true, force: true });
     throw new Error(`OCI runtime exec failed: ${errorMessage(err)}: unknown`);
   }
@@ -111,16 +166,19 @@ export async function startExec(
   publish(core, r, `exec_start: ${b.Cmd!.join(" ")}`, { execID: e.id });
   const finished = handle.exited.then(async (code) => {
     // Output is sent before the exit code; give the socket its last packets.
-    if (attach) await Promise.race([outputDone, delay(1000)]);
-    e.running = false;
-    e.exitCode = code;
+    if (attach && !e.detached) await Promise.race([outputDone, delay(1000)]);
+    if (!e.detached) {
+      e.running = false;
+      e.exitCode = code;
+      publish(core, r, "exec_die", { execID: e.id, exitCode: String(code) });
+    }
     e.pid = 0;
     session?.end();
-    publish(core, r, "exec_die", { execID: e.id, exitCode: String(code) });
     await rm(bundle, { recursive: true, force: true });
     e.finish();
   });
-  if (attach) await finished;
+  // A detach or a client gone ends the request; the process runs on.
+  if (session) await Promise.race([finished, session.closed]);
   else
     finished.catch((err: unknown) =>
       core.log.warn("exec wait failed", { id: e.id, err: errorMessage(err) }),

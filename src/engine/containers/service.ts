@@ -254,7 +254,11 @@ export class ContainerService {
   /** Starts an exec; see exec.ts. */
   async execStart(
     execId: string,
-    options: { detach: boolean; tty: boolean },
+    options: {
+      detach: boolean;
+      tty: boolean;
+      consoleSize?: [number, number] | undefined;
+    },
     open: (multiplexed: boolean) => Duplex,
   ): Promise<void> {
     const e = this.#core.execs.get(execId);

@@ -95,6 +95,10 @@ test("parseSignal() accepts names with and without SIG and numbers", () => {
 test("parseDetachKeys() turns ctrl-p,ctrl-q into 0x10 0x11", () => {
   assert.deepEqual([...parseDetachKeys("ctrl-p,ctrl-q")], [16, 17]);
   assert.deepEqual([...parseDetachKeys("a,ctrl-@")], [97, 0]);
+  assert.deepEqual([...parseDetachKeys("DEL,ctrl-\\,ctrl-_")], [127, 28, 31]);
+  // moby/term: names exactly as written, one byte otherwise.
+  for (const bad of ["ctrl-P", " ctrl-p", "ctrl-p,,", "ctrl-x1", "é"])
+    assert.throws(() => parseDetachKeys(bad), /Unknown character/);
 });
 
 test("parsePs() keeps the container's pids and whole command lines", () => {

@@ -4,6 +4,7 @@ import { createGunzip } from "node:zlib";
 import { chainIds, sha256Digest, type Digest } from "../../oci/digest.ts";
 import type { LayerStore } from "../../storage/layers/layer-store.ts";
 import { InvalidArgumentError } from "../../util/errors.ts";
+import { fault } from "../../util/fault.ts";
 import type { ImageStore, LayerRecord } from "./store.ts";
 
 /** Snapshot keys of layers being unpacked; leftovers of a crash are removed at start. */
@@ -17,6 +18,8 @@ export type LayerDeps = { store: ImageStore; layers: LayerStore };
  * uncompressed tar is kept in the content store under its diffId (for save).
  * With `expected`, a different diffId is refused (InvalidArgumentError) and
  * nothing is kept. When the chain already exists the new copy is dropped.
+ * `tarFile`: the tar is that uncompressed file (load's unpacked archive); it
+ * is hard-linked into the content store instead of copied.
  */
 export async function unpackLayer(
   deps: LayerDeps,
@@ -24,10 +27,12 @@ export async function unpackLayer(
   tar: Readable,
   expected?: Digest,
   blob?: LayerRecord["blob"],
+  tarFile?: string,
 ): Promise<{ record: LayerRecord; created: boolean }> {
   const key = `${EXTRACT_PREFIX}${randomBytes(8).toString("hex")}`;
   // A pulled layer's tar is not kept: its compressed blob already is.
-  const writer = blob ? undefined : await deps.store.content.writer();
+  const writer =
+    blob || tarFile ? undefined : await deps.store.content.writer();
   let committed = false;
   try {
     await deps.layers.prepare(key, parent ? { parent: parent.chainId } : {});
@@ -36,6 +41,8 @@ export async function unpackLayer(
       tar,
       writer ? { tee: (c) => writer.write(c) } : {},
     );
+    // Test-only crash points (util/fault.ts): an applied extract-* snapshot, a committed orphan.
+    fault("layer:applied");
     if (expected !== undefined && r.diffId !== expected)
       throw new InvalidArgumentError(
         `invalid diffID for layer: expected ${JSON.stringify(expected)}, got ${JSON.stringify(r.diffId)}`,
@@ -47,6 +54,11 @@ export async function unpackLayer(
     if (existing && (await deps.layers.stat(chainId)))
       return { record: existing, created: false };
     await writer?.commit({ digest: r.diffId });
+    if (tarFile && !blob)
+      await deps.store.content.adopt(tarFile, {
+        digest: r.diffId,
+        size: r.tarSize,
+      });
     const record: LayerRecord = {
       chainId,
       diffId: r.diffId,
@@ -58,6 +70,7 @@ export async function unpackLayer(
     await deps.layers.commit(chainId, key);
     committed = true;
     await deps.store.layers.put(chainId.slice(7), record);
+    fault("layer:committed");
     return { record, created: true };
   } finally {
     await writer?.abort();
@@ -135,7 +148,7 @@ export async function layerTar(
   const file = await deps.store.content.readStream(record.blob.digest);
   if (!isGzipLayer(record.blob.mediaType))
     return { stream: file, size: record.tarSize };
-  const gunzip = createGunzip();
+  const gunzip = createGunzip({ chunkSize: 256 << 10 });
   file.on("error", (err) => gunzip.destroy(err));
   return { stream: file.pipe(gunzip), size: record.tarSize };
 }

@@ -1,5 +1,5 @@
 import { createReadStream } from "node:fs";
-import { mkdir, readFile, rm } from "node:fs/promises";
+import { mkdir, open, readFile, rm } from "node:fs/promises";
 import { arch } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -60,7 +60,8 @@ export async function loadImages(
   const createdImages: Digest[] = [];
   const createdChains: Digest[][] = [];
   try {
-    await applyTar(body, tmp, { whiteouts: "delete" });
+    // The archive is no layer: its digest is never used.
+    await applyTar(body, tmp, { whiteouts: "delete", digest: false });
     const entries = await readEntries(tmp);
     const loaded: Array<{ id: Digest; tags: Reference[] }> = [];
     for (const e of entries) {
@@ -80,8 +81,21 @@ export async function loadImages(
         const have = await deps.store.layers.get(chain[i]!.slice(7));
         if (have && (await deps.layers.stat(chain[i]!))) parent = have;
         else {
-          const stream = createReadStream(await inRoot(tmp, e.layers[i]!));
-          parent = (await unpackLayer(deps, parent, stream, diffIds[i])).record;
+          const file = await inRoot(tmp, e.layers[i]!);
+          // An uncompressed layer file is linked into the content store as
+          // it is (no second copy of its bytes); a compressed one is stored
+          // as the tar it decompresses to.
+          const plain = !(await isCompressed(file));
+          parent = (
+            await unpackLayer(
+              deps,
+              parent,
+              createReadStream(file, { highWaterMark: 1 << 20 }),
+              diffIds[i],
+              undefined,
+              plain ? file : undefined,
+            )
+          ).record;
         }
       }
       if (!deps.store.record(id)) {
@@ -127,6 +141,24 @@ async function nameImages(
     }
   }
   return lines;
+}
+
+/** True when a file starts with the gzip, zstd, bzip2 or xz magic. */
+async function isCompressed(path: string): Promise<boolean> {
+  const fh = await open(path, "r");
+  try {
+    const b = Buffer.alloc(6);
+    const { bytesRead } = await fh.read(b, 0, 6, 0);
+    const head = b.subarray(0, bytesRead);
+    return [
+      [0x1f, 0x8b],
+      [0x28, 0xb5, 0x2f, 0xfd],
+      [0x42, 0x5a, 0x68],
+      [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00],
+    ].some((m) => m.every((x, i) => head[i] === x));
+  } finally {
+    await fh.close();
+  }
 }
 
 /** Opens a member of the unpacked archive without following links out of it. */

@@ -359,7 +359,7 @@ async function extractStream(
   file.on("error", (err) => counter.destroy(err));
   const counted = file.pipe(counter);
   if (!isGzipLayer(layer.mediaType)) return counted;
-  const gunzip = createGunzip();
+  const gunzip = createGunzip({ chunkSize: 256 << 10 });
   counted.on("error", (err) => gunzip.destroy(err));
   return counted.pipe(gunzip);
 }

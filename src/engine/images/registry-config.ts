@@ -7,6 +7,7 @@ export const REGISTRY_KEYS = [
   "insecure-registries",
   "max-concurrent-downloads",
   "max-concurrent-uploads",
+  "registry-hub-fallback",
 ];
 
 /** The validated registry settings of the daemon. */
@@ -20,6 +21,18 @@ export type RegistryOptions = {
 
 /** certs.d roots: Docker's, then wharf's own. */
 export const CERTS_DIRS = ["/etc/docker/certs.d", "/etc/wharf/certs.d"];
+
+/**
+ * The certs.d roots to search: `WHARF_CERTS_D` in wharfd's environment (a
+ * colon-separated list of directories) replaces the defaults, so a test or
+ * a rootless setup can give wharfd CAs without writing to /etc. compat:
+ * dockerd has no such setting (only rootless mode moves certs.d).
+ */
+export function certsDirs(env: NodeJS.ProcessEnv = process.env): string[] {
+  const raw = env.WHARF_CERTS_D;
+  if (raw === undefined || raw === "") return CERTS_DIRS;
+  return raw.split(":").filter(Boolean);
+}
 
 /**
  * Validates daemon.json's registry keys as dockerd does (mirrors must be
@@ -65,12 +78,18 @@ export function registryOptions(
       );
     return `${url.protocol}//${url.host}`;
   });
+  const hubFallback = raw["registry-hub-fallback"] ?? true;
+  if (typeof hubFallback !== "boolean")
+    throw new InvalidArgumentError(
+      `invalid value for "registry-hub-fallback": must be a boolean`,
+    );
   const timeout = Number(env.WHARF_REGISTRY_TIMEOUT ?? 60);
   return {
     settings: {
       mirrors,
       insecure: list("insecure-registries"),
-      certsDirs: CERTS_DIRS,
+      certsDirs: certsDirs(env),
+      hubFallback,
     },
     maxDownloads: count("max-concurrent-downloads", 3),
     maxUploads: count("max-concurrent-uploads", 5),

@@ -40,6 +40,7 @@ export async function removeImage(
         `conflict: unable to remove repository reference ${JSON.stringify(name)} (must force) - container ${shortId(user.id)} is using its referenced image ${shortId(id)}`,
       );
     records.push(await untag(deps, id, ref));
+    records.push(...(await untagDigestsOf(deps, id, ref)));
     if (deps.store.refsOf(id).length > 0) return records;
     quiet = true;
   } else if (isSingleReference(refs)) {
@@ -97,6 +98,28 @@ async function untag(
     attributes: { name: id },
   });
   return { Untagged: familiarString(ref) };
+}
+
+/**
+ * compat: moby's ImageDelete, after removing a tag: when no tag of the same
+ * repository is left, that repository's digest references (RepoDigests of
+ * a pull) go too, so `docker rmi <pulled tag>` deletes the image.
+ */
+async function untagDigestsOf(
+  deps: RemoveDeps,
+  id: Digest,
+  ref: Reference,
+): Promise<ImageDeleteItem[]> {
+  if (ref.digest !== undefined) return [];
+  const refs = deps.store.refsOf(id);
+  const repo = fullName(ref);
+  if (refs.some((r) => r.digest === undefined && fullName(r) === repo))
+    return [];
+  const out: ImageDeleteItem[] = [];
+  for (const r of refs)
+    if (r.digest !== undefined && fullName(r) === repo)
+      out.push(await untag(deps, id, r));
+  return out;
 }
 
 /** moby's isSingleReference: one tag at most, digests only of that repository. */

@@ -33,6 +33,7 @@ import { commitImage, commitTarget, type CommitOptions } from "./commit.ts";
 import type { ImageProvider, ResolvedImage, RootfsPaths } from "./contract.ts";
 import { importImage, type ImportOptions } from "./import.ts";
 import { imageChainIds, imageSize, sweepLayers } from "./layers.ts";
+import { sweepBlobs } from "./sweep.ts";
 import { listImages, pruneImages, type ListOptions } from "./list.ts";
 import { loadImages } from "./load.ts";
 import { removeImage, type UsageCheck } from "./remove.ts";
@@ -133,12 +134,15 @@ export class ImageService implements ImageProvider {
     await this.sources.init();
     // A crash mid-pull/load/import/commit leaves extract-* snapshots and unused layers.
     const sweptLayers = await sweepLayers(this.#deps());
+    // ... and blobs written before the record that would have named them.
+    const sweptBlobs = await sweepBlobs(this.#deps());
     await rm(this.#tmp, { recursive: true, force: true });
     await mkdir(this.#tmp, { recursive: true, mode: 0o700 });
     this.#log.debug("images ready", {
       images: this.store.size,
       sweptIngests: swept,
       sweptLayers,
+      sweptBlobs,
     });
   }
 

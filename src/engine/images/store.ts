@@ -9,6 +9,7 @@ import {
 } from "../../oci/reference.ts";
 import type { ContentStore } from "../../storage/content/content-store.ts";
 import { RecordStore } from "../../storage/metadata/record-store.ts";
+import { fault } from "../../util/fault.ts";
 
 /** What is persisted per image beyond its config blob. */
 export type ImageRecord = {
@@ -121,6 +122,8 @@ export class ImageStore {
 
   /** Adds an image whose config is already in the content store. */
   async add(record: ImageRecord, config: ImageConfig): Promise<void> {
+    // Test-only crash point: config blob and layers are in, the record is not.
+    fault("image:add");
     await this.images.put(record.id.slice(7), record);
     this.#records.set(record.id, record);
     this.#configs.set(record.id, config);

@@ -76,6 +76,7 @@ export async function createSandbox(
   networking:
     | { EndpointsConfig?: Record<string, EndpointSettingsBody | null> }
     | undefined,
+  containerMac = "",
 ): Promise<void> {
   const mode = c.hostConfig.NetworkMode;
   const hc = c.hostConfig;
@@ -94,8 +95,11 @@ export async function createSandbox(
   }
   const eps = networking?.EndpointsConfig ?? {};
   const primary = findNetwork(core, mode);
+  // compat: the container-wide Config.MacAddress (all an API < 1.44 client
+  // can send) applies to the primary network's endpoint, as moby migrates it.
   const macOld =
-    typeof c.config.MacAddress === "string" ? c.config.MacAddress : "";
+    containerMac ||
+    (typeof c.config.MacAddress === "string" ? c.config.MacAddress : "");
   const first =
     eps[mode] ??
     eps[primary.name] ??

@@ -43,12 +43,13 @@ export class Sandboxes {
   /** Validates the create body's networking and records it. Returns create warnings. */
   async create(
     c: NetContainer,
-    body: { NetworkingConfig?: unknown },
+    body: { NetworkingConfig?: unknown; MacAddress?: unknown },
   ): Promise<string[]> {
     const nc = body.NetworkingConfig as
       | { EndpointsConfig?: Record<string, EndpointSettingsBody | null> }
       | undefined;
-    await createSandbox(this.#core, c, nc ?? undefined);
+    const mac = typeof body.MacAddress === "string" ? body.MacAddress : "";
+    await createSandbox(this.#core, c, nc ?? undefined, mac);
     return [];
   }
 

@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import { API_VERSION, MIN_API_VERSION } from "../../api/version.ts";
 import { readJsonIfExists, writeJsonAtomic } from "../../util/fs.ts";
 import { join } from "node:path";
+import { registryInfo } from "../images/index.ts";
 
 /** wharf's own version, reported as the Engine version. */
 export const WHARF_VERSION = "0.1.0";
@@ -173,14 +174,20 @@ export class SystemService {
       Architecture: arch() === "x64" ? "x86_64" : arch(),
       IndexServerAddress: "https://index.docker.io/v1/",
       RegistryConfig: {
-        IndexConfigs: {},
+        ...registryInfo({
+          // compat: dockerd lists mirrors as normalized URLs ending in "/".
+          mirrors: (settings?.registryMirrors ?? []).map(
+            (m) => new URL(m).origin,
+          ),
+          insecure: settings?.insecureRegistries ?? [],
+          certsDirs: [],
+        }),
         InsecureRegistryCIDRs: [
           "127.0.0.0/8",
           "::1/128",
           ...(settings?.insecureRegistries.filter((r) => r.includes("/")) ??
             []),
         ],
-        Mirrors: settings?.registryMirrors ?? [],
       },
       NCPU: cpus().length,
       MemTotal: totalmem(),

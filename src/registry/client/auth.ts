@@ -1,7 +1,6 @@
 import { parseChallenges, type Challenge } from "../protocol/challenge.ts";
-import { readBody, type HttpClient } from "./http.ts";
+import { readBody, responseError, type HttpClient } from "./http.ts";
 import type { Endpoint } from "./hosts.ts";
-import { responseError } from "./registry-error.ts";
 
 /** Credentials for one registry (what X-Registry-Auth and config.json carry). */
 export type Credentials = {
@@ -101,8 +100,14 @@ export class Authorizer {
       ...(options.signal ? { signal: options.signal } : {}),
     });
     if (res.statusCode === 401 || res.statusCode === 403) {
-      res.resume();
-      throw new RegistryAuthError(`unauthorized: authentication required`);
+      // compat: distribution's token fetch shows the server's own words
+      // ("unauthorized: incorrect username or password") when it sent any.
+      const err = await responseError(res);
+      throw new RegistryAuthError(
+        err.codes.length > 0
+          ? err.message
+          : "unauthorized: authentication required",
+      );
     }
     if (res.statusCode !== 200) throw await responseError(res);
     const doc = JSON.parse((await readBody(res, 1 << 20)).toString()) as {

@@ -16,7 +16,22 @@ export type RegistrySettings = {
   insecure: string[];
   /** certs.d roots, searched in order: `<dir>/<host[:port]>/{*.crt,*.cert,*.key}`. */
   certsDirs: string[];
+  /**
+   * `registry-hub-fallback` (a wharf extension, default true): false means
+   * docker.io names go only to the mirrors and never to Docker Hub, for
+   * air-gapped sites (and tests) where no lookup of Docker Hub may happen.
+   */
+  hubFallback?: boolean;
 };
+
+/** compat-free: the error when Docker Hub is switched off and no mirror can serve. */
+export class HubDisabledError extends Error {
+  override name = "HubDisabledError";
+}
+
+/** The words every Docker Hub refusal starts with. */
+export const HUB_DISABLED =
+  'Docker Hub is disabled by "registry-hub-fallback": false in daemon.json';
 
 /** TLS material for one host from certs.d. */
 export type HostTls = { ca?: Buffer[]; cert?: Buffer; key?: Buffer };
@@ -38,7 +53,9 @@ export type Endpoint = {
  * The endpoints for a reference's domain, as moby's registry service
  * orders them: mirrors first for docker.io, then the registry itself over
  * https; an insecure registry is tried over https without verification and
- * then over plain http.
+ * then over plain http. With `hubFallback: false` a docker.io name gets
+ * only its mirrors (HubDisabledError when there are none), so Docker Hub's
+ * name is never looked up.
  */
 export async function endpointsFor(
   domain: string,
@@ -56,6 +73,13 @@ export async function endpointsFor(
         skipVerify: secure && isInsecure(url.host, settings.insecure),
         tls: secure ? await hostTls(url.host, settings.certsDirs) : {},
       });
+    }
+    if (settings.hubFallback === false) {
+      if (out.length === 0)
+        throw new HubDisabledError(
+          `${HUB_DISABLED} and no registry-mirrors are set`,
+        );
+      return out;
     }
     domain = DOCKER_HUB_API;
   }

@@ -1,8 +1,14 @@
+import { createHash } from "node:crypto";
 import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import type { IncomingMessage, OutgoingHttpHeaders } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { parseChallenges } from "../protocol/challenge.ts";
+import {
+  responseErrorOf,
+  type RegistryResponseError,
+} from "../protocol/errors.ts";
 import type { Endpoint } from "./hosts.ts";
 
 /** A failure to reach a registry (connection, TLS, timeout); the message is Docker's style. */
@@ -88,7 +94,9 @@ export class HttpClient {
   }
 
   #agent(endpoint: Endpoint, secure: boolean, own: boolean): HttpAgent {
-    const key = `${secure}|${own ? endpoint.base : ""}|${endpoint.skipVerify}`;
+    // compat: certs.d is read per request, as dockerd does, so a ca.crt
+    // placed while the daemon runs takes effect: the TLS material is part of the key.
+    const key = `${secure}|${own ? endpoint.base : ""}|${endpoint.skipVerify}|${own ? tlsKey(endpoint) : ""}`;
     let agent = this.#agents.get(key);
     if (agent) return agent;
     const base = { keepAlive: true, maxSockets: 16 };
@@ -140,12 +148,46 @@ export async function readBody(
   return Buffer.concat(chunks);
 }
 
+/** Reads an error response (body capped at 64 KiB) into a RegistryResponseError. */
+export async function responseError(
+  res: IncomingMessage,
+): Promise<RegistryResponseError> {
+  let body: Buffer = Buffer.alloc(0);
+  try {
+    body = await readBody(res, 64 * 1024);
+  } catch {
+    // an unreadable body still has a status
+  }
+  const header = res.headers["www-authenticate"];
+  const bearer = (Array.isArray(header) ? header : header ? [header] : [])
+    .flatMap(parseChallenges)
+    .find((c) => c.scheme === "bearer");
+  return responseErrorOf(
+    res.statusCode ?? 0,
+    res.statusMessage ?? "",
+    body,
+    bearer?.params,
+  );
+}
+
 /** A response body over the caller's limit. */
 export class BodyTooLargeError extends Error {
   override name = "BodyTooLargeError";
   constructor(limit: number) {
     super(`response body exceeds the limit of ${limit} bytes`);
   }
+}
+
+/** A short fingerprint of an endpoint's certs.d material. */
+function tlsKey(endpoint: Endpoint): string {
+  const h = createHash("sha256");
+  for (const b of [
+    ...(endpoint.tls.ca ?? []),
+    endpoint.tls.cert,
+    endpoint.tls.key,
+  ])
+    if (b) h.update(b).update("\0");
+  return h.digest("hex").slice(0, 16);
 }
 
 function titleCase(method: string): string {

@@ -1,8 +1,8 @@
 import { sha256Digest, type Digest } from "../../oci/digest.ts";
 import { MediaTypes } from "../../oci/media-types.ts";
-import { BodyTooLargeError, readBody } from "./http.ts";
+import { RegistryResponseError } from "../protocol/errors.ts";
+import { BodyTooLargeError, readBody, responseError } from "./http.ts";
 import type { RepositoryClient } from "./repository.ts";
-import { RegistryResponseError, responseError } from "./registry-error.ts";
 
 /** compat: moby refuses manifests over 4 MiB (distribution/manifest.go maxManifestBodySize). */
 export const MAX_MANIFEST_SIZE = 4 * 1024 * 1024;

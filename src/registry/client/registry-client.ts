@@ -5,7 +5,13 @@ import {
   challengesOf,
   type Credentials,
 } from "./auth.ts";
-import { endpointsFor, INDEX_SERVER, type RegistrySettings } from "./hosts.ts";
+import {
+  endpointsFor,
+  HUB_DISABLED,
+  HubDisabledError,
+  INDEX_SERVER,
+  type RegistrySettings,
+} from "./hosts.ts";
 import { HttpClient, isFallbackError } from "./http.ts";
 import { RepositoryClient } from "./repository.ts";
 import { searchV1, type SearchResult } from "./search.ts";
@@ -52,6 +58,8 @@ export class RegistryClient {
     const usable = options.push
       ? endpoints.filter((e) => !e.mirror)
       : endpoints;
+    if (usable.length === 0)
+      throw new HubDisabledError(`${HUB_DISABLED}: no push to Docker Hub`);
     return RepositoryClient.open(
       { http: this.#http, auth: this.#auth },
       usable,
@@ -76,6 +84,8 @@ export class RegistryClient {
     const endpoints = (await endpointsFor(domain, this.settings)).filter(
       (e) => !e.mirror,
     );
+    if (endpoints.length === 0)
+      throw new HubDisabledError(`${HUB_DISABLED}: no login to Docker Hub`);
     let last: unknown;
     for (const endpoint of endpoints) {
       try {
@@ -88,12 +98,21 @@ export class RegistryClient {
         ping.resume();
         if (ping.statusCode === 200) return;
         const challenges = challengesOf(ping.headers["www-authenticate"]);
-        const header = await this.#auth.header(endpoint, challenges, {
-          credentials,
-          scopes: [],
-          refresh: true,
-          ...sig,
-        });
+        const header = await this.#auth
+          .header(endpoint, challenges, {
+            credentials,
+            scopes: [],
+            refresh: true,
+            ...sig,
+          })
+          .catch((err: unknown) => {
+            // compat: moby's login shows a token refusal as Go's url.Error of the ping.
+            if (err instanceof RegistryAuthError && challenges.length > 0)
+              throw new RegistryAuthError(
+                `Get "${endpoint.base}/v2/": ${err.message}`,
+              );
+            throw err;
+          });
         const res = await this.#http.send(endpoint, {
           method: "GET",
           url: "/v2/",

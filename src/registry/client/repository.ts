@@ -2,9 +2,13 @@ import type { IncomingMessage } from "node:http";
 import type { Readable } from "node:stream";
 import type { Challenge } from "../protocol/challenge.ts";
 import { challengesOf, type Authorizer, type Credentials } from "./auth.ts";
-import type { Endpoint } from "./hosts.ts";
-import { isFallbackError, type HttpClient, type HttpRequest } from "./http.ts";
-import { responseError } from "./registry-error.ts";
+import { HUB_DISABLED, HubDisabledError, type Endpoint } from "./hosts.ts";
+import {
+  isFallbackError,
+  responseError,
+  type HttpClient,
+  type HttpRequest,
+} from "./http.ts";
 
 /** What a RepositoryClient needs from its owner (RegistryClient). */
 export type RepositoryDeps = { http: HttpClient; auth: Authorizer };
@@ -88,6 +92,11 @@ export class RepositoryClient {
         );
       }
     }
+    // Only mirrors were tried: Docker Hub is switched off (hosts.ts).
+    if (endpoints.length > 0 && endpoints.every((e) => e.mirror))
+      throw new HubDisabledError(
+        `${HUB_DISABLED} and no mirror answered: ${failures.join("; ")}`,
+      );
     if (failures.length > 1) throw new Error(failures.join("; "));
     throw last;
   }

@@ -101,3 +101,113 @@ export function isErrorBody(v: unknown): v is ErrorBody {
     Array.isArray((v as { errors?: unknown }).errors)
   );
 }
+
+/**
+ * A registry (or its token server) answered with an error status, as a
+ * client sees it. `message` reads as Docker's (distribution's errcode:
+ * "<code text>: <message>"); `codes` holds the catalog codes for callers
+ * that branch on them.
+ */
+export class RegistryResponseError extends Error {
+  override name = "RegistryResponseError";
+  readonly status: number;
+  readonly codes: string[];
+  constructor(message: string, status: number, codes: string[]) {
+    super(message);
+    this.status = status;
+    this.codes = codes;
+  }
+}
+
+/**
+ * The client-side error for an error response's status and body: the
+ * entries of an error body, or the legacy `{"details": "…"}` of token
+ * servers (distribution's parseHTTPErrorResponse: UNAUTHORIZED for a 401,
+ * TOOMANYREQUESTS for a 429, UNKNOWN otherwise), or the bare status.
+ */
+export function responseErrorOf(
+  status: number,
+  statusText: string,
+  body: Buffer,
+  bearer?: { error?: string; error_description?: string },
+): RegistryResponseError {
+  // compat: distribution's HandleErrorResponse reads RFC 6750's error first.
+  const oauth: ErrorCode | undefined =
+    bearer?.error === "invalid_token"
+      ? "UNAUTHORIZED"
+      : bearer?.error === "insufficient_scope"
+        ? "DENIED"
+        : undefined;
+  if (oauth) {
+    const first = {
+      code: oauth,
+      message: bearer?.error_description || ErrorCodes[oauth].message,
+    };
+    const rest = responseErrorOf(status, statusText, body);
+    const texts = [entryText(first)];
+    if (rest.codes.length > 0)
+      texts.push(rest.message.replace(/^errors:\n|\n$/g, ""));
+    return new RegistryResponseError(
+      texts.length === 1 ? texts[0]! : `errors:\n${texts.join("\n")}\n`,
+      status,
+      [oauth, ...rest.codes],
+    );
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(body.toString());
+  } catch {
+    doc = undefined;
+  }
+  const details = (doc as { details?: unknown } | undefined)?.details;
+  if (typeof details === "string" && details !== "") {
+    const code: ErrorCode =
+      status === 401
+        ? "UNAUTHORIZED"
+        : status === 429
+          ? "TOOMANYREQUESTS"
+          : "UNKNOWN";
+    return new RegistryResponseError(
+      entryText({ code, message: details }),
+      status,
+      [code],
+    );
+  }
+  const entries = isErrorBody(doc)
+    ? doc.errors.filter(
+        (e): e is ErrorBodyEntry =>
+          typeof e === "object" && e !== null && typeof e.code === "string",
+      )
+    : [];
+  // compat: a 401 without an error body is UNAUTHORIZED all the same.
+  if (entries.length === 0 && status === 401)
+    return new RegistryResponseError(
+      entryText({
+        code: "UNAUTHORIZED",
+        message: ErrorCodes.UNAUTHORIZED.message,
+      }),
+      status,
+      ["UNAUTHORIZED"],
+    );
+  if (entries.length === 0)
+    return new RegistryResponseError(
+      `unexpected status from registry: ${status} ${statusText}`.trim(),
+      status,
+      [],
+    );
+  const texts = entries.map(entryText);
+  // compat: distribution's errcode.Errors prints one error bare, several as a list.
+  const message =
+    texts.length === 1 ? texts[0]! : `errors:\n${texts.join("\n")}\n`;
+  return new RegistryResponseError(
+    message,
+    status,
+    entries.map((e) => e.code),
+  );
+}
+
+/** "manifest unknown: manifest unknown", as errcode.Error.Error() prints. */
+function entryText(e: { code: string; message?: string }): string {
+  const codeText = e.code.toLowerCase().replace(/_/g, " ");
+  return `${codeText}: ${e.message || codeText}`;
+}

@@ -1,3 +1,4 @@
+import { versionLessThan } from "../../api/version.ts";
 import { timestampNanos } from "../../conventions/timestamp.ts";
 import { InvalidArgumentError } from "../../util/errors.ts";
 import type { RequestContext } from "../http.ts";
@@ -95,7 +96,8 @@ async function postContainersAttach(
     detachKeys: ctx.q("detachKeys"),
   };
   await b.attach(ctx.param("id"), opts, (multiplexed) =>
-    ctx.hijack(multiplexed),
+    // compat: the multiplexed content type is announced from API 1.42.
+    ctx.hijack(multiplexed && !versionLessThan(ctx.version, "1.42")),
   );
 }
 

@@ -50,7 +50,35 @@ test("POST /exec/{id}/start detached answers 200 with an empty body", async () =
   });
   assert.equal(r.status, 200);
   assert.equal(r.body, "");
-  assert.deepEqual(b.calls[0], ["start", "e1", { detach: true, tty: false }]);
+  assert.deepEqual(b.calls[0], [
+    "start",
+    "e1",
+    { detach: true, tty: false, consoleSize: undefined },
+  ]);
+});
+
+test("POST /exec/{id}/start passes ConsoleSize only with Tty from API 1.42; multiplexed-stream is announced from 1.42", async () => {
+  const b = fake();
+  const inject = injector(execRoutes(b));
+  const size = { Detach: true, Tty: true, ConsoleSize: [30, 100] };
+  await inject("POST", "/v1.42/exec/e1/start", size);
+  await inject("POST", "/v1.41/exec/e1/start", size);
+  await inject("POST", "/v1.50/exec/e1/start", { ...size, Tty: false });
+  assert.deepEqual(
+    b.calls.map((c) => (c[2] as { consoleSize?: unknown }).consoleSize),
+    [[30, 100], undefined, undefined],
+  );
+  const old = await inject(
+    "POST",
+    "/v1.41/exec/e1/start",
+    { Tty: false },
+    { headers: { Connection: "Upgrade", Upgrade: "tcp" } },
+  );
+  assert.equal(
+    old.headers["content-type"],
+    "application/vnd.docker.raw-stream",
+  );
+  assert.equal(old.payload.subarray(8).toString(), "hi\n");
 });
 
 test("POST /exec/{id}/start attached upgrades and streams multiplexed frames", async () => {

@@ -1,5 +1,6 @@
 import type { Duplex } from "node:stream";
 import type { ExecCreateBody, ExecInspect } from "../../api/containers.ts";
+import { versionLessThan } from "../../api/version.ts";
 import type { RequestContext } from "../http.ts";
 import type { Route } from "../router.ts";
 
@@ -8,12 +9,17 @@ export interface ExecBackend {
   execCreate(ref: string, body: ExecCreateBody): Promise<{ Id: string }>;
   /**
    * Starts the exec. Attached (`detach` false): calls `open` to take over
-   * the connection and resolves when the process ended. Throws before
-   * `open` when the request is refused.
+   * the connection (multiplexed = stdcopy frames, when `tty` is false) and
+   * resolves when the process ended or the client left. Throws before
+   * `open` only for an unknown exec.
    */
   execStart(
     id: string,
-    o: { detach: boolean; tty: boolean },
+    o: {
+      detach: boolean;
+      tty: boolean;
+      consoleSize?: [number, number] | undefined;
+    },
     open: (multiplexed: boolean) => Duplex,
   ): Promise<void>;
   execInspect(id: string): Promise<ExecInspect>;
@@ -60,15 +66,21 @@ async function postExecStart(
   b: ExecBackend,
 ): Promise<void> {
   const body =
-    (await ctx.json<{ Detach?: boolean; Tty?: boolean } | null>(
-      "execStart",
-      {},
-    )) ?? {};
+    (await ctx.json<{
+      Detach?: boolean;
+      Tty?: boolean;
+      ConsoleSize?: [number, number] | null;
+    } | null>("execStart", {})) ?? {};
   const detach = body.Detach === true;
-  await b.execStart(
-    ctx.param("id"),
-    { detach, tty: body.Tty === true },
-    (multiplexed) => ctx.hijack(multiplexed),
+  const tty = body.Tty === true;
+  // compat: start's ConsoleSize counts from API 1.42 and only with Tty.
+  const consoleSize =
+    tty && body.ConsoleSize && !versionLessThan(ctx.version, "1.42")
+      ? body.ConsoleSize
+      : undefined;
+  await b.execStart(ctx.param("id"), { detach, tty, consoleSize }, (mux) =>
+    // compat: the multiplexed content type is announced from API 1.42.
+    ctx.hijack(mux && !versionLessThan(ctx.version, "1.42")),
   );
   // compat: a detached start answers 200 with an empty body, as moby does.
   if (detach) ctx.empty(200);

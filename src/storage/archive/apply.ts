@@ -61,23 +61,35 @@ export type ApplyResult = {
 export async function applyTar(
   source: Readable,
   root: string,
-  options: { whiteouts: WhiteoutMode; tee?: (chunk: Buffer) => Promise<void> },
+  options: {
+    whiteouts: WhiteoutMode;
+    tee?: (chunk: Buffer) => Promise<void>;
+    /** false: skip hashing (an archive that is no layer; diffId is then the empty digest). */
+    digest?: boolean;
+  },
 ): Promise<ApplyResult> {
   const raw = await decompress(source);
   const counter = new DigestCounter();
   const tee = options.tee;
+  const hash = options.digest !== false;
   const hasher = new Transform({
     transform(chunk: Buffer, _enc, done) {
-      counter.update(chunk);
+      if (hash) counter.update(chunk);
+      else counter.size += chunk.length;
       if (tee) tee(chunk).then(() => done(null, chunk), done);
       else done(null, chunk);
     },
   });
   const extract = tar.extract();
   const pumping = pipeline(raw, hasher, extract);
+  // A source that fails mid-member (bad gzip data) must fail that member's
+  // body too: tar-stream does not end it, and its reader would wait forever.
+  let current: Readable | undefined;
+  pumping.catch((err: Error) => current?.destroy(err));
   const state = new ApplyState(root, options.whiteouts);
   try {
     for await (const entry of extract) {
+      current = entry as unknown as Readable;
       await state.entry(entry.header, entry as unknown as Readable);
       for await (const _ of entry) void _; // drain what the entry did not read
     }

@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { lstat, readlink } from "node:fs/promises";
 import { posix } from "node:path";
 import { InvalidArgumentError, isErrno } from "../../util/errors.ts";
@@ -26,6 +27,7 @@ export class FsScope {
   #rootfsReadOnly: boolean;
   #mounts: ScopeMount[];
   #roots = new Map<string, RootDir>();
+  #files = new Map<string, boolean>();
 
   constructor(
     rootfs: string,
@@ -43,12 +45,21 @@ export class FsScope {
   /** The root, inner path and writability of a canonical container path. */
   locate(path: string): Located {
     for (const m of this.#mounts)
-      if (path === m.Destination || path.startsWith(`${m.Destination}/`))
+      if (path === m.Destination || path.startsWith(`${m.Destination}/`)) {
+        // A file bound at Destination (a file bind, /etc/hostname): its
+        // directory is the root and only that one name is reachable in it.
+        if (this.#isFile(m.Source))
+          return {
+            root: this.#root(posix.dirname(m.Source)),
+            rel: `/${posix.basename(m.Source)}${path.slice(m.Destination.length)}`,
+            readOnly: !m.RW,
+          };
         return {
           root: this.#root(m.Source),
           rel: path.slice(m.Destination.length) || "/",
           readOnly: !m.RW,
         };
+      }
     return {
       root: this.#root(this.#rootfs),
       rel: path,
@@ -133,8 +144,16 @@ export class FsScope {
    * "parent" is the mount's own root ("." as name). Caller closes dirFd.
    */
   openParent(path: string): { dirFd: number; name: string } {
-    if (path === "/" || this.isMountPoint(path))
+    if (path === "/" || this.isMountPoint(path)) {
+      const { root, rel } = this.locate(path);
+      // A file mount: its directory is the root, its name the last component.
+      if (rel !== "/" && path !== "/")
+        return {
+          dirFd: root.open("/", { follow: true, directory: true }),
+          name: rel.slice(1),
+        };
       return { dirFd: this.openDir(path), name: "." };
+    }
     return {
       dirFd: this.openDir(posix.dirname(path)),
       name: posix.basename(path),
@@ -145,6 +164,19 @@ export class FsScope {
   close(): void {
     for (const r of this.#roots.values()) r.close();
     this.#roots.clear();
+  }
+
+  #isFile(host: string): boolean {
+    let f = this.#files.get(host);
+    if (f === undefined) {
+      try {
+        f = !statSync(host).isDirectory();
+      } catch {
+        f = false;
+      }
+      this.#files.set(host, f);
+    }
+    return f;
   }
 
   #root(host: string): RootDir {

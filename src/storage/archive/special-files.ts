@@ -49,7 +49,19 @@ export async function writeRegularFile(
     mode,
   );
   try {
-    for await (const chunk of body) await fh.write(chunk as Buffer);
+    // Gathered into 1 MiB writevs: tar bodies arrive in gunzip-sized pieces.
+    let batch: Buffer[] = [];
+    let bytes = 0;
+    for await (const chunk of body) {
+      batch.push(chunk as Buffer);
+      bytes += (chunk as Buffer).length;
+      if (bytes >= 1 << 20) {
+        await fh.writev(batch);
+        batch = [];
+        bytes = 0;
+      }
+    }
+    if (batch.length > 0) await fh.writev(batch);
   } finally {
     await fh.close();
   }

@@ -119,14 +119,9 @@ class TreeWalker {
         const childPath = path === "/" ? `/${child}` : `${path}/${child}`;
         const childName =
           name === "" ? child : `${name.replace(/\/$/, "")}/${child}`;
-        if (this.#scope.isMountPoint(childPath)) {
-          const mfd = this.#scope.openDir(childPath);
-          try {
-            await this.#dir(procPath(mfd, "."), childPath, childName);
-          } finally {
-            closeFd(mfd);
-          }
-        } else await this.#entry(fd, child, childPath, childName);
+        if (this.#scope.isMountPoint(childPath))
+          await this.top(childPath, childName);
+        else await this.#entry(fd, child, childPath, childName);
       }
     } finally {
       closeFd(fd);

@@ -70,8 +70,21 @@ export interface ContentStore {
     source: AsyncIterable<Uint8Array>,
     expected?: Digest,
   ): Promise<BlobInfo>;
+  /**
+   * Publishes a file the caller has already hashed (`expected.digest` over
+   * exactly its bytes, e.g. a layer tar just applied from that file) without
+   * copying it: checks the size, fsyncs, and hard-links it into place, so the
+   * caller's file stays. It must be on the store's filesystem and must not
+   * change afterwards. Throws InvalidArgumentError when the size differs.
+   */
+  adopt(
+    path: string,
+    expected: { digest: Digest; size: number },
+  ): Promise<BlobInfo>;
   /** Every blob, in no particular order. */
   walk(): AsyncIterable<BlobInfo>;
+  /** Every blob's digest, in no particular order (cheaper than walk: no sizes). */
+  digests(): AsyncIterable<Digest>;
   /** Removes a blob; no-op when absent. */
   remove(digest: Digest): Promise<void>;
   /** Removes leftover temp files of ingests that never committed; returns how many. */

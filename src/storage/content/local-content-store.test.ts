@@ -98,3 +98,24 @@ test("a large blob is kept as ingested; an older wharf's .gz copy still reads ba
     assert.equal(await s.exists(info.digest), false);
     assert.deepEqual(await readdir(join(s.root, "blobs", "sha256")), []);
   }));
+
+test("adopt() links a hashed file in without copying it; a wrong size is refused and publishes nothing", () =>
+  withStore(async (s) => {
+    const file = join(s.root, "ingest", "layer.tar");
+    await writeFile(file, "layer bytes");
+    const digest = sha256Digest("layer bytes");
+    await assert.rejects(
+      s.adopt(file, { digest, size: 3 }),
+      InvalidArgumentError,
+    );
+    assert.equal(await s.exists(digest), false);
+    assert.deepEqual(await s.adopt(file, { digest, size: 11 }), {
+      digest,
+      size: 11,
+    });
+    assert.equal((await s.read(digest)).toString(), "layer bytes");
+    // Adopting the same content again is not an error.
+    await s.adopt(file, { digest, size: 11 });
+    await rm(file);
+    assert.equal((await s.read(digest)).toString(), "layer bytes");
+  }));

@@ -194,6 +194,70 @@ describe(
       );
     });
 
+    test("files bound over /etc and file binds are the container's, reached through symlinks to /, absolute and relative, and .. escapes", async () => {
+      const host = join(tmp, "bound.txt");
+      writeFileSync(host, "bound-file\n");
+      await d.ok([
+        "run",
+        "-d",
+        "--name",
+        "hn",
+        "--hostname",
+        "inctr-host",
+        "-v",
+        `${host}:/bound.txt`,
+        "busybox",
+        "sh",
+        "-c",
+        "ln -s / /root-link && mkdir -p /a/b && ln -s ../../etc /a/b/rel && ln -s /etc /a/b/abs && touch /ready && sleep 600",
+      ]);
+      await d.ok([
+        "exec",
+        "hn",
+        "sh",
+        "-c",
+        "while [ ! -e /ready ]; do sleep 0.1; done",
+      ]);
+      const read = async (p: string): Promise<string> => {
+        const r = await sh(`"$DOCKER" cp 'hn:${p}' - | tar -xO`);
+        assert.equal(r.code, 0, `${p}: ${r.stderr}`);
+        return r.stdout;
+      };
+      for (const p of [
+        "/etc/hostname",
+        "/root-link/etc/hostname",
+        "/a/b/rel/hostname",
+        "/a/b/abs/hostname",
+        "/a/b/rel/../../../../../etc/hostname",
+        "/root-link/../../etc/hostname",
+      ])
+        assert.equal(await read(p), "inctr-host\n", p);
+      assert.equal(
+        await read("/root-link/etc/hosts"),
+        await d.ok(["exec", "hn", "cat", "/etc/hosts"]),
+      );
+      assert.equal(await read("/root-link/bound.txt"), "bound-file\n");
+      const listing = await sh(`"$DOCKER" cp hn:/root-link/etc - | tar -t`);
+      assert.match(listing.stdout, /^etc\/hostname$/m);
+      // The archive API itself: HEAD's stat header and GET's tar.
+      const head = await d.curl([
+        "/containers/hn/archive?path=/a/b/rel/hostname",
+        "-I",
+      ]);
+      const stat = /x-docker-container-path-stat: (\S+)/i.exec(head.stdout);
+      assert.ok(stat, head.stdout);
+      const st = JSON.parse(Buffer.from(stat[1]!, "base64").toString()) as {
+        name: string;
+        size: number;
+      };
+      assert.deepEqual([st.name, st.size], ["hostname", 11]);
+      const get = await sh(
+        `curl -s --unix-socket ${d.socket} 'http://x/containers/hn/archive?path=/root-link/etc/hostname' | tar -xO`,
+      );
+      assert.equal(get.stdout, "inctr-host\n");
+      await d.ok(["rm", "-f", "hn"]);
+    });
+
     test(
       "an uploaded tar with ../ members is refused; a symlink member stays inside",
       {

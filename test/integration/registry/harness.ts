@@ -33,20 +33,33 @@ export type TestRegistry = {
 
 /**
  * Starts a registry. `http` lines go under the config's `http:` key
- * (indented by two), `yaml` is appended at the top level.
+ * (indented by two), `yaml` is appended at the top level; `addr` is the
+ * listen address (default a free loopback port) and `wrap` a command that
+ * execs the registry (e.g. `ip netns exec NS`).
  */
 export async function startRegistry(
-  options: { http?: string; yaml?: string } = {},
+  options: {
+    http?: string;
+    yaml?: string;
+    addr?: string;
+    wrap?: string[];
+  } = {},
 ): Promise<TestRegistry> {
   const dir = mkdtempSync(join(tmpdir(), "wharf-registry-it-"));
   const root = join(dir, "root");
   writeFileSync(
     join(dir, "config.yml"),
-    `http:\n  addr: 127.0.0.1:0\n${options.http ?? ""}storage:\n  filesystem:\n    rootdirectory: ${root}\n  delete:\n    enabled: true\n${options.yaml ?? ""}`,
+    `http:\n  addr: ${options.addr ?? "127.0.0.1:0"}\n${options.http ?? ""}storage:\n  filesystem:\n    rootdirectory: ${root}\n  delete:\n    enabled: true\n${options.yaml ?? ""}`,
   );
+  const wrap = options.wrap ?? [];
   const proc = spawn(
-    process.execPath,
-    [registryBin, "serve", join(dir, "config.yml")],
+    wrap[0] ?? process.execPath,
+    [
+      ...(wrap.length ? [...wrap.slice(1), process.execPath] : []),
+      registryBin,
+      "serve",
+      join(dir, "config.yml"),
+    ],
     {
       stdio: ["ignore", "pipe", "pipe"],
     },

@@ -51,9 +51,12 @@ test(
         "hello from the registry\n",
       );
       assert.match(await d.ok(["pull", name]), /Image is up to date for/);
-      // By digest, after removing the tag: layers are gone too, so all download again.
+      // By digest, after removing the tag: as in Docker, the repository's
+      // digest reference goes with its last tag, and the layers with it.
       const byDigest = `${reg.host}/team/app@${digestOf(img.manifest)}`;
-      await d.ok(["rmi", name, byDigest]);
+      const rmi = await d.ok(["rmi", name]);
+      assert.match(rmi, new RegExp(`Untagged: ${byDigest}`));
+      assert.match(rmi, new RegExp(`Deleted: ${img.id}`));
       const again = await d.ok(["pull", byDigest]);
       assert.match(again, /Pull complete/);
       assert.match(

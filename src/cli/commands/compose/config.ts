@@ -21,6 +21,17 @@ export function printable(project: Project): Record<string, unknown> {
   return out;
 }
 
+/** The merged, un-normalized model (`--no-normalize`): services left out by profiles are dropped. */
+export function rawPrintable(project: Project): Record<string, unknown> {
+  const raw = { ...(project.raw ?? {}) };
+  delete raw.version;
+  delete raw.name;
+  const services = { ...((raw.services ?? {}) as Record<string, unknown>) };
+  for (const n of Object.keys(services))
+    if (!project.services[n]) delete services[n];
+  return { name: project.name, ...raw, services };
+}
+
 /** `compose config`. */
 export const config: ComposeCommand = {
   usage: "[OPTIONS] [SERVICE...]",
@@ -74,11 +85,14 @@ export const config: ComposeCommand = {
       type: "bool",
       description: "Don't interpolate environment variables.",
     },
+    {
+      name: "no-normalize",
+      type: "bool",
+      description: "Don't normalize compose model.",
+    },
   ],
   action: async (ctx) => {
     const fl = ctx.flags;
-    if (fl.bool("no-interpolate"))
-      throw new Error("--no-interpolate is not supported yet");
     const project = ctx.project();
     const out = ctx.io.stdout;
     const lines = (xs: string[]): void =>
@@ -113,7 +127,11 @@ export const config: ComposeCommand = {
           .map((n) => `${n} ${configHash(project.services[n] as never)}`),
       );
     }
-    const data = printable(project);
+    // --no-normalize: the merged files as written (short syntaxes kept), profiles applied
+    const data =
+      fl.bool("no-normalize") && project.raw
+        ? rawPrintable(project)
+        : printable(project);
     const text =
       fl.string("format") === "json"
         ? `${JSON.stringify(data, null, 4)}\n`

@@ -36,6 +36,16 @@ export type ComposeContext = Omit<CommandContext, "flags"> & {
   apply(options?: { quiet?: boolean }): ApplyContext;
 };
 
+/** The services a command line names, read from the command's usage: all arguments for `[SERVICE...]`, the first for `SERVICE COMMAND`. */
+export function namedServices(usage: string, args: string[]): string[] {
+  if (
+    /\[?SERVICES?(\.\.\.)?\]?( \[SERVICE\.\.\.\])?( \[OPTIONS\])?$/.test(usage)
+  )
+    return args;
+  if (/^(\[OPTIONS\] )?SERVICE /.test(usage)) return args.slice(0, 1);
+  return [];
+}
+
 /** Builds a ComposeContext. */
 export function composeContext(
   base: CommandContext,
@@ -45,7 +55,10 @@ export function composeContext(
     args: string[];
     env: Record<string, string | undefined>;
     cwd: string;
+    /** Config overrides: interpolation off (`config --no-interpolate`). */
+    interpolate?: boolean;
   },
+  usage = "",
 ): ComposeContext {
   let project: Project | undefined;
   const g = options.global;
@@ -63,6 +76,8 @@ export function composeContext(
       cwd: options.cwd,
       env: options.env,
       warn: (m) => void base.io.stderr.write(`WARN[0000] ${m}\n`),
+      enable: namedServices(usage, options.args),
+      ...(options.interpolate === false ? { interpolate: false } : {}),
     }));
   return {
     ...base,

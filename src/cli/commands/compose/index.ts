@@ -144,13 +144,20 @@ async function dispatch(ctx: CommandContext): Promise<number | void> {
     );
   try {
     return await cmd.action(
-      composeContext(ctx, {
-        global: global.flags,
-        flags: parsed.flags,
-        args: parsed.args,
-        env: process.env,
-        cwd: process.cwd(),
-      }),
+      composeContext(
+        ctx,
+        {
+          global: global.flags,
+          flags: parsed.flags,
+          args: parsed.args,
+          env: process.env,
+          cwd: process.cwd(),
+          ...(name === "config" && parsed.flags.bool("no-interpolate")
+            ? { interpolate: false }
+            : {}),
+        },
+        cmd.usage,
+      ),
     );
   } catch (err) {
     // compose prints its own errors without the daemon prefix when they are the user's

@@ -1,6 +1,9 @@
 /** `compose start|stop|restart|kill|pause|unpause|rm`: one verb over the selected services' containers. */
 import type { ContainerSummary } from "../../../client/index.ts";
+import { restartDependents } from "../../../compose/dependents.ts";
 import { ComposeError } from "../../../compose/errors.ts";
+import { runHooks } from "../../../compose/hooks.ts";
+import type { Service } from "../../../compose/model.ts";
 import { inDependencyOrder } from "../../../compose/order.ts";
 import { Progress } from "../../../compose/progress.ts";
 import {
@@ -20,7 +23,7 @@ type Verb = {
   order?: "forward" | "reverse";
 };
 
-async function each(ctx: ComposeContext, verb: Verb): Promise<void> {
+async function each(ctx: ComposeContext, verb: Verb): Promise<string[]> {
   const project = projectOrName(ctx);
   for (const s of ctx.args)
     if (Object.keys(project.services).length && !project.services[s])
@@ -47,6 +50,15 @@ async function each(ctx: ComposeContext, verb: Verb): Promise<void> {
     },
     { reverse: verb.order === "reverse" },
   );
+  return services;
+}
+
+/** The service definition of a container, when the project's files are loaded. */
+function serviceDef(
+  ctx: ComposeContext,
+  c: ContainerSummary,
+): Service | undefined {
+  return projectOrName(ctx).services[serviceOf(c)];
 }
 
 const timeoutFlag = {
@@ -71,7 +83,7 @@ function command(
     usage: "[OPTIONS] [SERVICE...]",
     short,
     flags,
-    action: (ctx) => each(ctx, verb),
+    action: async (ctx) => void (await each(ctx, verb)),
   };
 }
 
@@ -79,7 +91,10 @@ function command(
 export const start = command("Start services", {
   states: ["Starting", "Started"],
   applies: (c) => c.State !== "running",
-  run: (ctx, c) => ctx.client().containers.start(c.Id),
+  run: async (ctx, c) => {
+    await ctx.client().containers.start(c.Id);
+    await runHooks(ctx.client(), serviceDef(ctx, c), "post_start", c.Id);
+  },
   order: "forward",
 });
 
@@ -89,22 +104,25 @@ export const stop = command(
   {
     states: ["Stopping", "Stopped"],
     applies: live,
-    run: (ctx, c) => ctx.client().containers.stop(c.Id, timeout(ctx)),
+    run: async (ctx, c) => {
+      if (c.State === "running")
+        await runHooks(ctx.client(), serviceDef(ctx, c), "pre_stop", c.Id);
+      await ctx.client().containers.stop(c.Id, timeout(ctx));
+    },
     order: "reverse",
   },
   [timeoutFlag],
 );
 
-/** `compose restart`. */
-export const restart = command(
-  "Restart service containers",
-  {
+/** `compose restart`: then (unless --no-deps) the services declaring `depends_on.restart: true` on them. */
+export const restart: ComposeCommand = {
+  ...command("Restart service containers", {
     states: ["Restarting", "Started"],
     applies: () => true,
     run: (ctx, c) => ctx.client().containers.restart(c.Id, timeout(ctx)),
     order: "forward",
-  },
-  [
+  }),
+  flags: [
     timeoutFlag,
     {
       name: "no-deps",
@@ -112,7 +130,22 @@ export const restart = command(
       description: "Don't restart dependent services",
     },
   ],
-);
+  action: async (ctx) => {
+    const done = await each(ctx, {
+      states: ["Restarting", "Started"],
+      applies: () => true,
+      run: (c2, c) => c2.client().containers.restart(c.Id, timeout(c2)),
+      order: "forward",
+    });
+    if (ctx.flags.bool("no-deps") || !ctx.args.length) return;
+    const apply = ctx.apply();
+    await restartDependents(
+      apply,
+      new Set(done),
+      ctx.flags.changed("timeout") ? ctx.flags.int("timeout") : undefined,
+    );
+  },
+};
 
 /** `compose kill`. */
 export const kill = command(

@@ -13,6 +13,8 @@ import { ensureNetwork, ensureVolume } from "../../../compose/resources.ts";
 import { up as composeUp } from "../../../compose/up.ts";
 import { start as containerStart } from "../containers/start.ts";
 import { shellWords } from "../../../compose/load/shell-words.ts";
+import { parsePort } from "../../../compose/load/ports.ts";
+import { parseVolume } from "../../../compose/load/service-volumes.ts";
 import type { ComposeCommand } from "./context.ts";
 import { delegate } from "./delegate.ts";
 
@@ -110,6 +112,12 @@ export const run: ComposeCommand = {
       type: "bool",
       description: "Build image before starting container",
     },
+    {
+      name: "use-aliases",
+      type: "bool",
+      description:
+        "Use the service's network useAliases in the network(s) the container connects to",
+    },
   ],
   action: async (ctx) => {
     const fl = ctx.flags;
@@ -117,10 +125,6 @@ export const run: ComposeCommand = {
     const apply = ctx.apply();
     const base = apply.project.services[name];
     if (!base) throw new ComposeError(`no such service: ${name}`);
-    if (fl.list("publish").length || fl.list("volume").length)
-      throw new ComposeError(
-        "run --publish and --volume are not supported yet",
-      );
     const deps = Object.keys(base.depends_on ?? {});
     if (!fl.bool("no-deps") && deps.length)
       await composeUp(apply, { services: deps });
@@ -153,10 +157,36 @@ export const run: ComposeCommand = {
       restart: "no",
     };
     if (!fl.bool("service-ports")) delete service.ports;
+    // -p adds to (or, without --service-ports, replaces) the published ports
+    const published = fl.list("publish").flatMap((p) => {
+      try {
+        return parsePort(p);
+      } catch (err) {
+        throw new ComposeError(`invalid port ${p}: ${(err as Error).message}`);
+      }
+    });
+    if (published.length)
+      service.ports = [...(service.ports ?? []), ...published];
+    // -v: a bind (path source) or a volume, by target over the service's own
+    const extra = fl.list("volume").map((v) => {
+      try {
+        return parseVolume(v, apply.project.workingDir);
+      } catch (err) {
+        throw new ComposeError((err as Error).message);
+      }
+    });
+    if (extra.length)
+      service.volumes = [
+        ...(service.volumes ?? []).filter(
+          (v) => !extra.some((e) => e.target === v.target),
+        ),
+        ...extra,
+      ];
     for (const n of Object.keys(service.networks ?? {}))
       await ensureNetwork(apply, n);
     for (const v of service.volumes ?? [])
-      if (v.type === "volume" && v.source) await ensureVolume(apply, v.source);
+      if (v.type === "volume" && v.source && apply.project.volumes[v.source])
+        await ensureVolume(apply, v.source);
     const imageId = await ensureImage(apply, service, {
       build: fl.bool("build"),
     });
@@ -175,6 +205,8 @@ export const run: ComposeCommand = {
       name: cname,
       oneoff: true,
       imageId,
+      // compat: a one-off container has no network aliases unless --use-aliases
+      aliases: fl.bool("use-aliases"),
       override: (body) => {
         body.Tty = tty;
         body.OpenStdin = interactive;
@@ -183,6 +215,14 @@ export const run: ComposeCommand = {
         body.AttachStdout = !detach;
         body.AttachStderr = !detach;
         body.HostConfig = { ...body.HostConfig, AutoRemove: fl.bool("rm") };
+        if (!fl.bool("use-aliases")) {
+          const eps = (
+            body.NetworkingConfig as
+              | { EndpointsConfig?: Record<string, { Aliases?: string[] }> }
+              | undefined
+          )?.EndpointsConfig;
+          for (const e of Object.values(eps ?? {})) delete e.Aliases;
+        }
       },
     });
     if (detach) {

@@ -5,9 +5,18 @@ type Entry = { short: string; load: () => Promise<ComposeCommand> };
 
 /** Every compose subcommand. */
 export const SUBCOMMANDS: Record<string, Entry> = {
+  attach: {
+    short:
+      "Attach local standard input, output, and error streams to a service's running container",
+    load: async () => (await import("./containers.ts")).attach,
+  },
   build: {
     short: "Build or rebuild services",
     load: async () => (await import("./build.ts")).build,
+  },
+  commit: {
+    short: "Create a new image from a service container's changes",
+    load: async () => (await import("./containers.ts")).commit,
   },
   config: {
     short: "Parse, resolve and render compose file in canonical format",
@@ -29,6 +38,10 @@ export const SUBCOMMANDS: Record<string, Entry> = {
   events: {
     short: "Receive real time events from containers",
     load: async () => (await import("./events.ts")).events,
+  },
+  export: {
+    short: "Export a service container's filesystem as a tar archive",
+    load: async () => (await import("./containers.ts")).exportService,
   },
   exec: {
     short: "Execute a command in a running container",
@@ -66,6 +79,10 @@ export const SUBCOMMANDS: Record<string, Entry> = {
     short: "Pull service images",
     load: async () => (await import("./build.ts")).pull,
   },
+  push: {
+    short: "Push service images",
+    load: async () => (await import("./push.ts")).push,
+  },
   restart: {
     short: "Restart service containers",
     load: async () => (await import("./lifecycle.ts")).restart,
@@ -85,6 +102,10 @@ export const SUBCOMMANDS: Record<string, Entry> = {
   start: {
     short: "Start services",
     load: async () => (await import("./lifecycle.ts")).start,
+  },
+  stats: {
+    short: "Display a live stream of container(s) resource usage statistics",
+    load: async () => (await import("./containers.ts")).stats,
   },
   stop: {
     short: "Stop services",
@@ -109,5 +130,10 @@ export const SUBCOMMANDS: Record<string, Entry> = {
   wait: {
     short: "Block until containers of all (or specified) services stop.",
     load: async () => (await import("./wait.ts")).wait,
+  },
+  watch: {
+    short:
+      "Watch build context for service and rebuild/refresh containers when files are updated",
+    load: async () => (await import("./watch.ts")).watch,
   },
 };

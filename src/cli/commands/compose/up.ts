@@ -160,6 +160,7 @@ export const up: ComposeCommand = {
     await composeUp(apply, {
       ...options,
       noStart: fl.bool("no-start"),
+      renewAnonVolumes: fl.bool("renew-anon-volumes"),
       wait: fl.bool("wait"),
       ...(fl.changed("wait-timeout")
         ? { waitTimeout: fl.int("wait-timeout") as number }
