@@ -28,7 +28,15 @@ const CONTAINER_SHORTCUTS = [
   "update",
   "wait",
 ];
-const IMAGE_SHORTCUTS = ["history", "import", "load", "save", "tag"];
+const IMAGE_SHORTCUTS = [
+  "history",
+  "import",
+  "load",
+  "pull",
+  "push",
+  "save",
+  "tag",
+];
 
 /** Alias → canonical command path. */
 export const ALIASES: Record<string, string> = {

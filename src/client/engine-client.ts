@@ -14,6 +14,7 @@ import { ContainersApi } from "./containers.ts";
 import { ExecApi } from "./exec.ts";
 import { ImagesApi } from "./images.ts";
 import { NetworksApi } from "./networks.ts";
+import { RegistryApi } from "./registry.ts";
 import { SystemApi } from "./system.ts";
 import { Transport, type TransportOptions } from "./transport.ts";
 import { VolumesApi } from "./volumes.ts";
@@ -26,6 +27,7 @@ export class EngineClient {
   readonly exec: ExecApi;
   readonly images: ImagesApi;
   readonly networks: NetworksApi;
+  readonly registry: RegistryApi;
   readonly system: SystemApi;
   readonly volumes: VolumesApi;
 
@@ -37,6 +39,7 @@ export class EngineClient {
     this.exec = new ExecApi(this.transport);
     this.images = new ImagesApi(this.transport);
     this.networks = new NetworksApi(this.transport);
+    this.registry = new RegistryApi(this.transport);
     this.system = new SystemApi(this.transport);
     this.volumes = new VolumesApi(this.transport);
   }

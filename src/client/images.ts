@@ -54,12 +54,13 @@ export class ImagesApi {
   /** DELETE /images/{name}: the untagged and deleted items. */
   remove(
     name: string,
-    options: { force?: boolean; noprune?: boolean } = {},
+    options: { force?: boolean; noprune?: boolean; platforms?: string[] } = {},
   ): Promise<ImageDeleteItem[]> {
     return this.#t.json("DELETE", `/images/${encName(name)}`, {
       query: {
         force: options.force || undefined,
         noprune: options.noprune || undefined,
+        platforms: options.platforms?.length ? options.platforms : undefined,
       },
     });
   }
@@ -75,9 +76,14 @@ export class ImagesApi {
     res.resume();
   }
 
-  /** GET /images/{name}/history, newest layer first. */
-  history(name: string): Promise<ImageHistoryItem[]> {
-    return this.#t.json("GET", `/images/${encName(name)}/history`);
+  /** GET /images/{name}/history, newest layer first; `platform` is OCI platform JSON. */
+  history(
+    name: string,
+    options: { platform?: string } = {},
+  ): Promise<ImageHistoryItem[]> {
+    return this.#t.json("GET", `/images/${encName(name)}/history`, {
+      query: { platform: options.platform },
+    });
   }
 
   /** POST /images/prune. */
@@ -118,14 +124,22 @@ export class ImagesApi {
   }
 
   /** GET /images/get?names=…: a tar stream of the images. */
-  save(names: string[]): Promise<Readable> {
-    return this.#t.request("GET", "/images/get", { query: { names } });
+  save(
+    names: string[],
+    options: { platform?: string } = {},
+  ): Promise<Readable> {
+    return this.#t.request("GET", "/images/get", {
+      query: { names, platform: options.platform },
+    });
   }
 
   /** POST /images/load: a stream of JSON progress messages. */
-  load(body: Readable, options: { quiet?: boolean } = {}): Promise<Readable> {
+  load(
+    body: Readable,
+    options: { quiet?: boolean; platform?: string } = {},
+  ): Promise<Readable> {
     return this.#t.request("POST", "/images/load", {
-      query: { quiet: options.quiet ?? false },
+      query: { quiet: options.quiet ?? false, platform: options.platform },
       body,
       headers: { "Content-Type": "application/x-tar" },
     });

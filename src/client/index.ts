@@ -37,4 +37,10 @@ export type {
   NetworkPruneResponse,
 } from "./networks.ts";
 export type { EventsOptions, PingResult } from "./system.ts";
+export {
+  encodeAuth,
+  type DistributionInspect,
+  type RegistryAuth,
+  type SearchResult,
+} from "./registry.ts";
 export type * from "./types.ts";

@@ -137,6 +137,26 @@ export const COMMANDS: Record<string, CommandEntry> = {
     short: "Remove build cache",
     load: async () => (await import("./builder/prune.ts")).prune,
   },
+  "image pull": {
+    short: "Download an image from a registry",
+    load: async () => (await import("./images/pull.ts")).pull,
+  },
+  "image push": {
+    short: "Upload an image to a registry",
+    load: async () => (await import("./images/push.ts")).push,
+  },
+  login: {
+    short: "Authenticate to a registry",
+    load: async () => (await import("./images/login.ts")).login,
+  },
+  logout: {
+    short: "Log out from a registry",
+    load: async () => (await import("./images/logout.ts")).logout,
+  },
+  search: {
+    short: "Search Docker Hub for images",
+    load: async () => (await import("./images/search.ts")).search,
+  },
   "image history": {
     short: "Show the history of an image",
     load: async () => (await import("./images/history.ts")).history,

@@ -39,6 +39,8 @@ export type LoadDeps = LayerDeps & {
   usage: UsageCheck;
   tmpDir: string;
   tag: (ref: Reference, id: Digest) => Promise<Digest | undefined>;
+  /** Loads only the images whose config it accepts (load's `platform`). */
+  keep?: (config: ImageConfig) => boolean;
 };
 
 /**
@@ -66,6 +68,7 @@ export async function loadImages(
       const bytes = await readFile(await inRoot(tmp, e.config));
       const id = sha256Digest(bytes);
       const config = JSON.parse(bytes.toString()) as ImageConfig;
+      if (deps.keep && !deps.keep(config)) continue;
       const diffIds = config.rootfs?.diff_ids ?? [];
       if (diffIds.length !== e.layers.length)
         throw new InvalidArgumentError(

@@ -42,6 +42,14 @@ import { saveImages } from "./save.ts";
 import { BlobSources } from "./blob-sources.ts";
 import { pullImage } from "./pull.ts";
 import { pushImage } from "./push.ts";
+import { searchImages } from "./search.ts";
+import { checkImagePlatform, platformMatches } from "./platform-match.ts";
+import type { ImageConfig, Platform } from "../../oci/image.ts";
+import {
+  inspectDistribution,
+  type DistributionInspect,
+} from "./distribution.ts";
+import type { SearchResult } from "../../registry/client/search.ts";
 import { Progress, type ProgressSink } from "./progress.ts";
 import type { RegistryOptions } from "./registry-config.ts";
 import { RegistryClient } from "../../registry/client/registry-client.ts";
@@ -250,8 +258,12 @@ export class ImageService implements ImageProvider {
   }
 
   /** GET /images/{name}/history, newest first. */
-  async history(name: string): Promise<ImageHistoryItem[]> {
+  async history(
+    name: string,
+    options: { platform?: Platform } = {},
+  ): Promise<ImageHistoryItem[]> {
     const { id } = resolveImage(this.store, name);
+    checkImagePlatform(name, this.store.config(id), options.platform);
     const sizes = [];
     for (const c of imageChainIds(this.#deps(), id))
       sizes.push((await this.store.layers.get(c.slice(7)))?.size ?? 0);
@@ -305,8 +317,16 @@ export class ImageService implements ImageProvider {
   /** DELETE /images/{name}. Throws NotFoundError, ConflictError. */
   async remove(
     name: string,
-    options: { force: boolean; noprune: boolean },
+    options: { force: boolean; noprune: boolean; platforms?: Platform[] },
   ): Promise<ImageDeleteItem[]> {
+    const platforms = options.platforms ?? [];
+    // compat: a single-platform store removes an image only for its own platform.
+    if (platforms.length > 1)
+      throw new InvalidArgumentError("multiple platforms are not supported");
+    if (platforms[0]) {
+      const { id } = resolveImage(this.store, name);
+      checkImagePlatform(name, this.store.config(id), platforms[0]);
+    }
     return this.#locked(() =>
       removeImage(this.#deps(), name, {
         force: options.force,
@@ -469,16 +489,59 @@ export class ImageService implements ImageProvider {
     );
   }
 
+  /** GET /images/search (search.ts). Throws InvalidArgumentError with moby's texts, UnauthorizedError. */
+  search(options: Parameters<typeof searchImages>[1]): Promise<SearchResult[]> {
+    return registryErrors(searchImages(this.registry, options), "unauthorized");
+  }
+
+  /** GET /distribution/{name}/json (distribution.ts). Throws InvalidArgumentError, NotFoundError, UnauthorizedError. */
+  distribution(
+    name: string,
+    options: { credentials: Credentials; signal?: AbortSignal },
+  ): Promise<DistributionInspect> {
+    return registryErrors(
+      inspectDistribution(this.registry, parseRef(name), options),
+      "unauthorized",
+    );
+  }
+
   /** GET /images/get and /images/{name}/get: a tar stream. Throws NotFoundError before streaming. */
-  save(names: string[]): Readable {
+  save(names: string[], options: { platform?: Platform } = {}): Readable {
     if (names.length === 0) throw new InvalidArgumentError("no images to save");
+    if (options.platform)
+      for (const name of names) {
+        let id: Digest | undefined;
+        try {
+          id = resolveImage(this.store, name).id;
+        } catch {
+          // A repository name without "latest": saveImages resolves or refuses it.
+        }
+        if (id)
+          checkImagePlatform(name, this.store.config(id), options.platform);
+      }
     return saveImages(this.#deps(), names);
   }
 
   /** POST /images/load: returns the lines to stream back. */
-  async load(body: Readable): Promise<string[]> {
+  async load(
+    body: Readable,
+    options: { platforms?: Platform[] } = {},
+  ): Promise<string[]> {
+    const platforms = options.platforms ?? [];
+    // compat: moby's tarexport skips images of other platforms when any are given.
+    const keep =
+      platforms.length === 0
+        ? undefined
+        : (c: ImageConfig) => platforms.some((p) => platformMatches(c, p));
     return this.#locked(() =>
-      loadImages({ ...this.#deps(), tag: (r, id) => this.#tag(r, id) }, body),
+      loadImages(
+        {
+          ...this.#deps(),
+          tag: (r, id) => this.#tag(r, id),
+          ...(keep ? { keep } : {}),
+        },
+        body,
+      ),
     );
   }
 

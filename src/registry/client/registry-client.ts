@@ -14,6 +14,7 @@ import {
 } from "./hosts.ts";
 import { HttpClient, isFallbackError } from "./http.ts";
 import { RepositoryClient } from "./repository.ts";
+import { searchV1, type SearchResult } from "./search.ts";
 
 /**
  * The engine's client for registries: one keep-alive HTTP client, one token
@@ -130,6 +131,34 @@ export class RegistryClient {
       }
     }
     throw last;
+  }
+
+  /**
+   * Searches `domain`'s v1 search endpoint (Docker Hub's index for
+   * docker.io). Throws SearchStatusError, RegistryConnectionError.
+   */
+  async search(
+    domain: string,
+    options: {
+      term: string;
+      limit: number;
+      credentials: Credentials;
+      signal?: AbortSignal;
+    },
+  ): Promise<SearchResult[]> {
+    const endpoints =
+      domain === "docker.io"
+        ? [
+            {
+              base: "https://index.docker.io",
+              host: "index.docker.io",
+              mirror: false,
+              skipVerify: false,
+              tls: {},
+            },
+          ]
+        : (await endpointsFor(domain, this.settings)).filter((e) => !e.mirror);
+    return searchV1(this.#http, endpoints, options);
   }
 
   /** The index address Docker reports in /info. */

@@ -8,6 +8,7 @@ import { TOKEN_PATH, type TokenAuthenticator } from "./auth/token.ts";
 import { writeError, writeJson, type Context } from "./context.ts";
 import { Metrics } from "./metrics.ts";
 import { routeTable } from "./routes.ts";
+import { serveSearchV1 } from "./search-v1.ts";
 import type { Services } from "./services.ts";
 
 /** How the app authenticates and authorizes, and where it logs. */
@@ -114,6 +115,13 @@ export class RegistryApp {
       await this.#opts.tokenServer.getToken(req, res, url.searchParams);
       return;
     }
+    if (
+      url.pathname.startsWith("/v1/") &&
+      (await serveSearchV1(res, url, this.#svc, () =>
+        this.#authorize(req, [{ catalog: true }]),
+      ))
+    )
+      return;
     const match = matchRoute(url.pathname);
     if (match === undefined) {
       res.writeHead(404, { "content-type": "text/plain; charset=utf-8" });

@@ -140,15 +140,10 @@ test("POST /images/prune sends null ImagesDeleted", async () => {
   });
 });
 
-test("image query parameters wharf does not act on answer 501 only when set", async () => {
+test("image query parameters wharf does not act on (manifests, import platform) answer 501 only when set", async () => {
   for (const [m, p] of [
     ["GET", "/images/json?manifests=1"],
     ["GET", "/images/busybox/json?manifests=true"],
-    ["GET", "/images/busybox/history?platform=linux%2Farm64"],
-    ["DELETE", "/images/busybox?platforms=linux%2Farm64"],
-    ["GET", "/images/get?names=a&platform=linux%2Farm64"],
-    ["GET", "/images/a/get?platform=linux%2Farm64"],
-    ["POST", "/images/load?platform=linux%2Farm64"],
     ["POST", "/images/create?fromSrc=-&platform=linux%2Farm64"],
   ] as const) {
     const r = await inject(router, m, p);
@@ -168,7 +163,7 @@ test("image query parameters wharf does not act on answer 501 only when set", as
 test("Docker endpoints wharf lacks answer 501 naming the feature, after the real routes", async () => {
   const r = [...imageRoutes(fake), ...unbuiltRoutes()];
   for (const [m, p, what] of [
-    ["GET", "/images/search?term=x", "search"],
+    ["GET", "/plugins/privileges?remote=x", "plugins"],
     ["POST", "/swarm/init", "swarm"],
   ] as const) {
     const res = await inject(r, m, p);
@@ -180,4 +175,63 @@ test("Docker endpoints wharf lacks answer 501 naming the feature, after the real
   }
   assert.equal((await inject(r, "GET", "/images/json")).status, 200);
   assert.equal((await inject(r, "GET", "/nope")).status, 404);
+});
+
+test("platform parameters of history, save, load and rmi are decoded (API 1.48+, rmi 1.50+) and passed on; bad ones are 400 with moby's texts", async () => {
+  const seen: unknown[] = [];
+  const r = imageRoutes({
+    ...fake,
+    history: async (_n, o) => (seen.push(["history", o]), []),
+    save: (names, o) => (
+      seen.push(["save", o]),
+      Readable.from([Buffer.from(names.join(","))])
+    ),
+    load: async (_b, o) => (seen.push(["load", o]), []),
+    remove: async (_n, o) => (seen.push(["rmi", o.platforms]), []),
+  });
+  const arm = encodeURIComponent('{"os":"linux","architecture":"arm64"}');
+  const amd = encodeURIComponent('{"os":"linux","architecture":"amd64"}');
+  for (const [m, p] of [
+    ["GET", `/v1.50/images/bb/history?platform=${arm}`],
+    ["GET", `/v1.50/images/get?names=bb&platform=${arm}`],
+    ["POST", `/v1.50/images/load?platform=${arm}&platform=${amd}`],
+    ["DELETE", `/v1.50/images/bb?platforms=${arm}`],
+    ["GET", `/v1.47/images/bb/history?platform=garbage`],
+    ["DELETE", `/v1.49/images/bb?platforms=garbage`],
+  ] as const)
+    assert.equal((await inject(r, m, p)).status, 200, p);
+  const a = { os: "linux", architecture: "arm64" };
+  assert.deepEqual(seen, [
+    ["history", { platform: a }],
+    ["save", { platform: a }],
+    ["load", { platforms: [a, { os: "linux", architecture: "amd64" }] }],
+    ["rmi", [a]],
+    ["history", {}],
+    ["rmi", []],
+  ]);
+  const bad: [string, string, string][] = [
+    [
+      "GET",
+      `/v1.50/images/bb/history?platform=linux%2Farm64`,
+      "failed to parse platform: ",
+    ],
+    [
+      "GET",
+      `/v1.50/images/bb/history?platform=${encodeURIComponent('{"os":"linux"}')}`,
+      "both OS and Architecture must be provided",
+    ],
+    [
+      "GET",
+      `/v1.50/images/get?names=bb&platform=${arm}&platform=${amd}`,
+      "multiple platform parameters not supported",
+    ],
+  ];
+  for (const [m, p, text] of bad) {
+    const res = await inject(r, m, p);
+    assert.equal(res.status, 400, p);
+    assert.ok(
+      (JSON.parse(res.body) as { message: string }).message.startsWith(text),
+      p,
+    );
+  }
 });

@@ -12,6 +12,12 @@ import type { Route } from "../router.ts";
 import { jsonLine } from "../streams.ts";
 import { ProgressStream, registryAuth, type AuthConfig } from "./registry.ts";
 import { refuseParam } from "./unbuilt.ts";
+import {
+  decodePlatform,
+  decodePlatforms,
+  type PlatformParam,
+} from "./platform-param.ts";
+import { versionLessThan } from "../../api/version.ts";
 
 /** What the image routes need from the engine (ImageService implements it). */
 export interface ImagesBackend {
@@ -24,12 +30,16 @@ export interface ImagesBackend {
   }): Promise<ImageSummary[]>;
   /** Throws NotFoundError ("No such image: x:latest"), InvalidArgumentError. */
   inspect(name: string, options: { version: string }): Promise<ImageInspect>;
-  history(name: string): Promise<ImageHistoryItem[]>;
+  /** Throws NotFoundError when the image does not match `platform`. */
+  history(
+    name: string,
+    options?: { platform?: PlatformParam },
+  ): Promise<ImageHistoryItem[]>;
   tag(name: string, options: { repo: string; tag?: string }): Promise<void>;
   /** Throws ConflictError when containers use the image. */
   remove(
     name: string,
-    options: { force: boolean; noprune: boolean },
+    options: { force: boolean; noprune: boolean; platforms?: PlatformParam[] },
   ): Promise<ImageDeleteItem[]>;
   prune(filters: Record<string, string[]>): Promise<ImagePruneResponse>;
   /** Imports a rootfs tarball from the body ("-") or a URL; returns the image id. */
@@ -58,9 +68,12 @@ export interface ImagesBackend {
     },
   ): Promise<void>;
   /** A tar stream; throws NotFoundError before streaming for unknown names. */
-  save(names: string[]): Readable;
-  /** Returns the "Loaded image: …\n" lines. */
-  load(body: Readable): Promise<string[]>;
+  save(names: string[], options?: { platform?: PlatformParam }): Readable;
+  /** Returns the "Loaded image: …\n" lines; with platforms, other images are skipped. */
+  load(
+    body: Readable,
+    options?: { platforms?: PlatformParam[] },
+  ): Promise<string[]>;
 }
 
 /** The route table for /images/* (POST /commit is in archive.ts). */
@@ -151,8 +164,11 @@ async function postImagesLoad(
   ctx: RequestContext,
   b: ImagesBackend,
 ): Promise<void> {
-  refuseParam(ctx, "platform", "docker load --platform");
-  const lines = await b.load(ctx.body());
+  // compat: the platform parameters count from API 1.48 (1.50 for rmi), as moby's router.
+  const platforms = atLeast(ctx, "1.48")
+    ? decodePlatforms(ctx.query.getAll("platform"))
+    : [];
+  const lines = await b.load(ctx.body(), { platforms });
   // compat: quiet only hides progress bars; the "Loaded image" lines are always sent.
   const out = ctx.stream(200, "application/json");
   out.end(lines.map((stream) => jsonLine({ stream })).join(""));
@@ -169,16 +185,14 @@ async function getImagesGet(
   ctx: RequestContext,
   b: ImagesBackend,
 ): Promise<void> {
-  refuseParam(ctx, "platform", "docker save --platform");
-  sendTar(ctx, b.save(ctx.query.getAll("names")));
+  sendTar(ctx, b.save(ctx.query.getAll("names"), savePlatform(ctx)));
 }
 
 async function getImagesGetOne(
   ctx: RequestContext,
   b: ImagesBackend,
 ): Promise<void> {
-  refuseParam(ctx, "platform", "docker save --platform");
-  sendTar(ctx, b.save([ctx.param("name")]));
+  sendTar(ctx, b.save([ctx.param("name")], savePlatform(ctx)));
 }
 
 function sendTar(ctx: RequestContext, tar: Readable): void {
@@ -199,8 +213,14 @@ async function getImagesHistory(
   ctx: RequestContext,
   b: ImagesBackend,
 ): Promise<void> {
-  refuseParam(ctx, "platform", "docker history --platform");
-  ctx.send(200, await b.history(ctx.param("name")));
+  const raw = atLeast(ctx, "1.48") ? ctx.q("platform") : undefined;
+  ctx.send(
+    200,
+    await b.history(
+      ctx.param("name"),
+      raw ? { platform: decodePlatform(raw) } : {},
+    ),
+  );
 }
 
 async function postImagesTag(
@@ -221,12 +241,30 @@ async function deleteImages(
   ctx: RequestContext,
   b: ImagesBackend,
 ): Promise<void> {
-  refuseParam(ctx, "platforms", "docker rmi --platform");
+  const platforms = atLeast(ctx, "1.50")
+    ? decodePlatforms(ctx.query.getAll("platforms"))
+    : [];
   ctx.send(
     200,
     await b.remove(ctx.param("name"), {
       force: ctx.bool("force"),
       noprune: ctx.bool("noprune"),
+      platforms,
     }),
   );
+}
+
+function atLeast(ctx: RequestContext, version: string): boolean {
+  return !versionLessThan(ctx.version, version);
+}
+
+/** save's one `platform` (API 1.48+). Throws InvalidArgumentError for several, as moby. */
+function savePlatform(ctx: RequestContext): { platform?: PlatformParam } {
+  if (!atLeast(ctx, "1.48")) return {};
+  const all = ctx.query.getAll("platform").filter((v) => v !== "");
+  if (all.length > 1)
+    throw new InvalidArgumentError(
+      "multiple platform parameters not supported",
+    );
+  return all[0] ? { platform: decodePlatform(all[0]) } : {};
 }

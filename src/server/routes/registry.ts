@@ -116,9 +116,30 @@ export interface RegistryBackend {
   ): Promise<void>;
   /** Validates credentials against a registry. Throws UnauthorizedError when refused. */
   login(server: string, credentials: AuthConfig): Promise<void>;
+  /** Searches a registry's v1 search. Throws InvalidArgumentError (filters, limit, term). */
+  search(options: {
+    term: string;
+    limit: number;
+    filters: Record<string, string[]>;
+    credentials: AuthConfig;
+  }): Promise<SearchResultView[]>;
+  /** The descriptor and platforms a reference resolves to. Throws NotFoundError, InvalidArgumentError. */
+  distribution(
+    name: string,
+    options: { credentials: AuthConfig },
+  ): Promise<unknown>;
 }
 
-/** Routes of the registry client: push and login. */
+/** One row of GET /images/search (Docker's registry.SearchResult). */
+export type SearchResultView = {
+  star_count: number;
+  is_official: boolean;
+  name: string;
+  is_automated: boolean;
+  description: string;
+};
+
+/** Routes of the registry client: push, login, search and distribution inspect. */
 export function registryRoutes(backend: RegistryBackend): Route[] {
   return [
     {
@@ -130,6 +151,16 @@ export function registryRoutes(backend: RegistryBackend): Route[] {
       method: "POST",
       path: "/auth",
       handler: (ctx) => postAuth(ctx, backend), // 200, 400 bad body, 401 refused
+    },
+    {
+      method: "GET",
+      path: "/images/search",
+      handler: (ctx) => getImagesSearch(ctx, backend), // 200, 400 bad filter/limit/term, 500 registry without search
+    },
+    {
+      method: "GET",
+      path: "/distribution/{name*}/json",
+      handler: (ctx) => getDistributionJson(ctx, backend), // 200, 400 bad reference, 401 refused, 404 unknown manifest
     },
   ];
 }
@@ -166,4 +197,39 @@ async function postAuth(
   await b.login(config.serverAddress ?? "", config);
   // compat: dockerd sends an empty IdentityToken for basic-auth logins.
   ctx.send(200, { IdentityToken: "", Status: "Login Succeeded" });
+}
+
+async function getImagesSearch(
+  ctx: RequestContext,
+  b: RegistryBackend,
+): Promise<void> {
+  const raw = ctx.q("limit");
+  let limit = 0;
+  if (raw) {
+    // compat: moby's router parses limit with strconv.Atoi.
+    if (!/^[+-]?\d+$/.test(raw))
+      throw new InvalidArgumentError(
+        `invalid limit specified: strconv.Atoi: parsing "${raw}": invalid syntax`,
+      );
+    limit = Number(raw);
+  }
+  const results = await b.search({
+    term: ctx.q("term") ?? "",
+    limit,
+    filters: ctx.filters(),
+    credentials: registryAuth(ctx),
+  });
+  ctx.send(200, results);
+}
+
+async function getDistributionJson(
+  ctx: RequestContext,
+  b: RegistryBackend,
+): Promise<void> {
+  ctx.send(
+    200,
+    await b.distribution(ctx.param("name"), {
+      credentials: registryAuth(ctx),
+    }),
+  );
 }

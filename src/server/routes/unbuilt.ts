@@ -22,8 +22,6 @@ export function refuseParam(
 const UNBUILT: [method: string, path: string, what: string][] = [
   ["POST", "/session", "BuildKit sessions"],
   ["POST", "/grpc", "BuildKit"],
-  ["GET", "/images/search", "registry search"],
-  ["GET", "/distribution/{name*}/json", "registry distribution inspect"],
   ["POST", "/swarm/init", "swarm mode"],
   ["POST", "/swarm/join", "swarm mode"],
   ["GET", "/plugins/privileges", "plugins"],

@@ -1,6 +1,7 @@
 /** `wharf history [OPTIONS] IMAGE`. */
 import type { Command } from "../../command.ts";
 import { formatList } from "../../format/formatter.ts";
+import { PLATFORM_FLAG, platformJson } from "./platform-flag.ts";
 import { HISTORY_HEADERS, historyRow } from "./view.ts";
 
 /** Prints an image's layers, newest first. */
@@ -21,6 +22,7 @@ export const history: Command = {
       default: true,
     },
     { name: "no-trunc", type: "bool", description: "Don't truncate output" },
+    PLATFORM_FLAG,
     {
       name: "quiet",
       short: "q",
@@ -31,7 +33,10 @@ export const history: Command = {
   args: { min: 1, max: 1 },
   action: async (ctx) => {
     const f = ctx.flags;
-    const items = await ctx.client().images.history(ctx.args[0] ?? "");
+    const platform = platformJson(f.string("platform"));
+    const items = await ctx
+      .client()
+      .images.history(ctx.args[0] ?? "", platform ? { platform } : {});
     const rows = items.map((h) =>
       historyRow(h, { trunc: !f.bool("no-trunc"), human: f.bool("human") }),
     );

@@ -1,8 +1,9 @@
 /** `wharf load [-i FILE] [-q]`. */
 import { createReadStream, existsSync } from "node:fs";
 import type { Readable } from "node:stream";
-import { progressMessages } from "../../../client/index.ts";
 import { StatusError, type Command } from "../../command.ts";
+import { displayJsonMessages } from "../../format/json-message.ts";
+import { PLATFORM_FLAG, platformJson } from "./platform-flag.ts";
 
 /** Loads images from a tar (file or stdin); prints "Loaded image: …" lines. */
 export const load: Command = {
@@ -15,6 +16,7 @@ export const load: Command = {
       type: "string",
       description: "Read from tar archive file, instead of STDIN",
     },
+    PLATFORM_FLAG,
     {
       name: "quiet",
       short: "q",
@@ -31,10 +33,11 @@ export const load: Command = {
       throw new StatusError(`open ${input}: no such file or directory`, 1);
     const body = input ? createReadStream(input) : (ctx.io.stdin as Readable);
     const quiet = ctx.flags.bool("quiet");
-    const stream = await ctx.client().images.load(body, { quiet });
-    for await (const msg of progressMessages(stream)) {
-      if (msg.stream) ctx.io.stdout.write(msg.stream);
-      else if (msg.status && !quiet) ctx.io.stdout.write(`${msg.status}\n`);
-    }
+    const platform = platformJson(ctx.flags.string("platform"));
+    const stream = await ctx
+      .client()
+      .images.load(body, { quiet, ...(platform ? { platform } : {}) });
+    // compat: the Docker CLI draws load's messages as pull's (bars on a terminal).
+    await displayJsonMessages(stream, ctx.io.stdout);
   },
 };

@@ -2,6 +2,7 @@
 import { createWriteStream } from "node:fs";
 import { pipeline } from "node:stream/promises";
 import { StatusError, type Command } from "../../command.ts";
+import { PLATFORM_FLAG, platformJson } from "./platform-flag.ts";
 
 /** Writes the images as a tar to -o or to stdout (never to a terminal). */
 export const save: Command = {
@@ -15,11 +16,7 @@ export const save: Command = {
       type: "string",
       description: "Write to a file, instead of STDOUT",
     },
-    {
-      name: "platform",
-      type: "list",
-      description: "Save only the given platform(s)",
-    },
+    PLATFORM_FLAG,
   ],
   args: { min: 1 },
   action: async (ctx) => {
@@ -29,7 +26,10 @@ export const save: Command = {
         "Cowardly refusing to save to a terminal. Use the -o flag or redirect",
         1,
       );
-    const tar = await ctx.client().images.save(ctx.args);
+    const platform = platformJson(ctx.flags.string("platform"));
+    const tar = await ctx
+      .client()
+      .images.save(ctx.args, platform ? { platform } : {});
     if (output) await pipeline(tar, createWriteStream(output));
     else
       for await (const chunk of tar)
