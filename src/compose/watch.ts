@@ -21,6 +21,7 @@ import type { ApplyContext } from "./resources.ts";
 import { projectContainers } from "./state.ts";
 import { ruleFor, syncPaths, watchRules, type WatchRule } from "./sync.ts";
 import { up } from "./up.ts";
+import { defaultImage } from "./labels.ts";
 
 /** Options of watchProject. */
 export type WatchOptions = {
@@ -29,6 +30,8 @@ export type WatchOptions = {
   debounceMs?: number;
   /** Log lines ("Syncing service …"); stderr in the CLI. */
   log: (line: string) => void;
+  /** Remove the image a rebuild replaced once it is dangling (`--prune`, on by default). */
+  prune?: boolean;
 };
 
 /** Watches until the signal aborts. Throws ComposeError when no selected service has `develop.watch`, or a watched path is missing. */
@@ -103,6 +106,17 @@ export async function watchProject(
   await running;
 }
 
+/**
+ * Compose v2's pruneDanglingImagesOnRebuild: the image a rebuild replaced
+ * goes when nothing names it any more; an image still tagged or used by a
+ * container (the daemon's 409) stays.
+ */
+async function pruneReplaced(ctx: ApplyContext, id: string): Promise<void> {
+  const old = await ctx.client.images.inspect(id).catch(() => undefined);
+  if (!old || (old.RepoTags?.length ?? 0) > 0) return;
+  await ctx.client.images.remove(id).catch(() => undefined);
+}
+
 async function act(
   ctx: ApplyContext,
   name: string,
@@ -114,8 +128,16 @@ async function act(
     options.log(
       `Rebuilding service(s) ["${name}"] after changes were detected...`,
     );
+    const service = ctx.project.services[name];
+    const image = service ? defaultImage(ctx.project.name, service) : "";
+    const before = await ctx.client.images.inspect(image).then(
+      (i) => i.Id,
+      () => undefined,
+    );
     await up(ctx, { services: [name], noDeps: true, build: true });
     options.log(`service(s) ["${name}"] successfully built`);
+    if (options.prune !== false && before !== undefined)
+      await pruneReplaced(ctx, before);
     return;
   }
   const containers = await projectContainers(ctx.client, ctx.project.name, {

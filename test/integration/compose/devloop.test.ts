@@ -97,6 +97,7 @@ describe("compose watch", { skip: skipReason() }, () => {
   test("a change under a rebuild path builds the image and recreates the service", async () => {
     const name = `${basename(p.dir).toLowerCase()}-web-1`;
     const before = (await d.ok(["inspect", "-f", "{{.Id}}", name])).trim();
+    const oldImage = (await d.ok(["inspect", "-f", "{{.Image}}", name])).trim();
     assert.equal(await cat("/version"), "v1\n");
     p.write({ "app/Dockerfile": "FROM busybox\nRUN echo v2 > /version\n" });
     await until(
@@ -107,6 +108,14 @@ describe("compose watch", { skip: skipReason() }, () => {
     const now = (await d.ok(["inspect", "-f", "{{.Id}}", name])).trim();
     assert.notEqual(now, before, "recreated");
     assert.match(log, /Rebuilding service\(s\) \["web"\]/);
+    // --prune (the default): the replaced image goes once nothing uses it.
+    await until(
+      async () =>
+        (await d.docker(["image", "inspect", oldImage])).code !== 0
+          ? true
+          : undefined,
+      `the old image pruned: ${log}`,
+    );
   });
 
   test("a project without develop.watch is refused", async () => {

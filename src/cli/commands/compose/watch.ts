@@ -39,6 +39,7 @@ export const watch: ComposeCommand = {
       await watchProject(apply, services, {
         signal: stop.signal,
         log: (l) => void ctx.io.stderr.write(`${l}\n`),
+        prune: ctx.flags.bool("prune"),
       });
     } finally {
       process.removeListener("SIGINT", onSignal);
