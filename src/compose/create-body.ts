@@ -13,7 +13,7 @@ import type { EndpointSettingsBody } from "../api/networks.ts";
 import { parseGoDurationNs } from "../conventions/duration.ts";
 import { ramInBytes } from "../conventions/size.ts";
 import { ComposeError } from "./errors.ts";
-import { hostExtras, restartPolicy } from "./host-extras.ts";
+import { hostExtras, links, restartPolicy } from "./host-extras.ts";
 import type { Project, Service, ServiceNetwork } from "./model.ts";
 
 /** Nanoseconds of a compose duration ("1m30s"; a bare number is seconds). Throws ComposeError when malformed. */
@@ -221,7 +221,17 @@ export function createBody(
   else if (first) {
     const netName = project.networks[first[0]]?.name ?? first[0];
     host.NetworkMode = netName;
-    networking = { EndpointsConfig: { [netName]: endpoint(s, first[1]) } };
+    // compat: as Compose v2, links go into the primary network's endpoint
+    // too; on a user-defined network that is where the daemon keeps them.
+    const l = links(project, s);
+    networking = {
+      EndpointsConfig: {
+        [netName]: {
+          ...endpoint(s, first[1]),
+          ...(l.length ? { Links: l } : {}),
+        },
+      },
+    };
   }
   const h = s.healthcheck;
   const body: ContainerCreateBody = {
