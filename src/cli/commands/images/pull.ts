@@ -1,8 +1,6 @@
 /** `wharf pull [-a] [-q] [--platform P] NAME[:TAG|@DIGEST]`. */
-import { StatusError, type Command } from "../../command.ts";
-import { displayJsonMessages } from "../../format/json-message.ts";
-import { CredentialStore, serverForImage } from "./credentials.ts";
-import { normalizedString, splitImageRef } from "./image-ref.ts";
+import type { Command } from "../../command.ts";
+import { showTransfer, transferRef } from "./transfer.ts";
 
 /** Pulls an image (or every tag of a repository) through the daemon, drawing Docker's progress. */
 export const pull: Command = {
@@ -37,32 +35,15 @@ export const pull: Command = {
   action: async (ctx) => {
     const all = ctx.flags.bool("all-tags");
     const quiet = ctx.flags.bool("quiet");
-    const ref = splitImageRef(ctx.args[0] ?? "");
-    if (all && (ref.tag !== undefined || ref.digest !== undefined))
-      throw new StatusError("tag can't be used with --all-tags/-a", 1);
-    if (!all && ref.tag === undefined && ref.digest === undefined) {
-      ref.tag = "latest";
-      if (!quiet) ctx.io.stdout.write("Using default tag: latest\n");
-    }
+    const { ref, auth } = transferRef(ctx, all, quiet);
     // compat: the Docker CLI reads DOCKER_DEFAULT_PLATFORM when --platform is not given.
     const platform =
       ctx.flags.string("platform") || ctx.env.DOCKER_DEFAULT_PLATFORM || "";
-    const auth = new CredentialStore(ctx.env).get(serverForImage(ref.name));
     const stream = await ctx.client().registry.pull(ref.name, {
       ...(all ? {} : { tag: ref.digest ?? ref.tag ?? "" }),
       ...(platform ? { platform } : {}),
       ...(auth ? { auth } : {}),
     });
-    if (quiet) {
-      await displayJsonMessages(stream, discard());
-      ctx.io.stdout.write(`${normalizedString(ref)}\n`);
-      return;
-    }
-    await displayJsonMessages(stream, ctx.io.stdout);
+    await showTransfer(ctx, stream, ref, quiet);
   },
 };
-
-/** A sink for -q: messages are read (errors still surface) but not shown. */
-export function discard(): NodeJS.WritableStream {
-  return { write: () => true } as unknown as NodeJS.WritableStream;
-}

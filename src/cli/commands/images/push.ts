@@ -1,9 +1,6 @@
 /** `wharf push [-a] [-q] NAME[:TAG]`. */
-import { StatusError, type Command } from "../../command.ts";
-import { displayJsonMessages } from "../../format/json-message.ts";
-import { CredentialStore, serverForImage } from "./credentials.ts";
-import { normalizedString, splitImageRef } from "./image-ref.ts";
-import { discard } from "./pull.ts";
+import type { Command } from "../../command.ts";
+import { showTransfer, transferRef } from "./transfer.ts";
 
 /** Pushes a tag (or every tag of a repository) through the daemon, drawing Docker's progress. */
 export const push: Command = {
@@ -33,23 +30,11 @@ export const push: Command = {
   action: async (ctx) => {
     const all = ctx.flags.bool("all-tags");
     const quiet = ctx.flags.bool("quiet");
-    const ref = splitImageRef(ctx.args[0] ?? "");
-    if (all && (ref.tag !== undefined || ref.digest !== undefined))
-      throw new StatusError("tag can't be used with --all-tags/-a", 1);
-    if (!all && ref.tag === undefined && ref.digest === undefined) {
-      ref.tag = "latest";
-      if (!quiet) ctx.io.stdout.write("Using default tag: latest\n");
-    }
-    const auth = new CredentialStore(ctx.env).get(serverForImage(ref.name));
+    const { ref, auth } = transferRef(ctx, all, quiet);
     const stream = await ctx.client().registry.push(ref.name, {
       ...(all ? {} : { tag: ref.tag ?? "" }),
       ...(auth ? { auth } : {}),
     });
-    if (quiet) {
-      await displayJsonMessages(stream, discard());
-      ctx.io.stdout.write(`${normalizedString(ref)}\n`);
-      return;
-    }
-    await displayJsonMessages(stream, ctx.io.stdout);
+    await showTransfer(ctx, stream, ref, quiet);
   },
 };
