@@ -20,6 +20,16 @@ export type FlagSpec = {
   hidden?: boolean;
 };
 
+/** A FlagSpec of the given type, with its short letter when there is one. */
+export function flagSpec(
+  type: FlagType,
+  name: string,
+  description: string,
+  short?: string,
+): FlagSpec {
+  return { name, type, description, ...(short ? { short } : {}) };
+}
+
 /** A flag error the CLI reports with usage and exit code 125. */
 export class FlagError extends Error {
   override name = "FlagError";

@@ -12,29 +12,17 @@ import {
   type Command,
   type CommandContext,
 } from "../../command.ts";
-import type { FlagSpec } from "../../flags.ts";
+import { flagSpec, type FlagSpec } from "../../flags.ts";
 import { parseUlimit } from "../containers/create-options-resources.ts";
 import { ramInBytes } from "../containers/ram-in-bytes.ts";
 import { BuildProgress, type ProgressMode } from "./build-progress.ts";
 
-const list = (name: string, description: string, short?: string): FlagSpec => ({
-  name,
-  type: "list",
-  description,
-  ...(short ? { short } : {}),
-});
-const str = (name: string, description: string, short?: string): FlagSpec => ({
-  name,
-  type: "string",
-  description,
-  ...(short ? { short } : {}),
-});
-const bool = (name: string, description: string, short?: string): FlagSpec => ({
-  name,
-  type: "bool",
-  description,
-  ...(short ? { short } : {}),
-});
+const list = (name: string, description: string, short?: string): FlagSpec =>
+  flagSpec("list", name, description, short);
+const str = (name: string, description: string, short?: string): FlagSpec =>
+  flagSpec("string", name, description, short);
+const bool = (name: string, description: string, short?: string): FlagSpec =>
+  flagSpec("bool", name, description, short);
 
 /** Builds an image from a Dockerfile and a context; exits with a failing RUN's code. */
 export const build: Command = {

@@ -1,20 +1,13 @@
 /** `wharf network create [OPTIONS] NETWORK`. */
 import type { NetworkCreateBody } from "../../../client/index.ts";
 import type { Command } from "../../command.ts";
-import type { FlagSpec, ParsedFlags } from "../../flags.ts";
+import { flagSpec, type FlagSpec, type ParsedFlags } from "../../flags.ts";
 import { consolidateIpam, keyValues } from "./ipam.ts";
 
-const list = (name: string, description: string, short?: string): FlagSpec => ({
-  name,
-  type: "list",
-  description,
-  ...(short ? { short } : {}),
-});
-const bool = (name: string, description: string): FlagSpec => ({
-  name,
-  type: "bool",
-  description,
-});
+const list = (name: string, description: string, short?: string): FlagSpec =>
+  flagSpec("list", name, description, short);
+const bool = (name: string, description: string): FlagSpec =>
+  flagSpec("bool", name, description);
 
 /** The flags of network create, Docker's names and defaults. */
 export const CREATE_FLAGS: FlagSpec[] = [
