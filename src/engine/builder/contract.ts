@@ -1,4 +1,5 @@
 import type { IdMappings } from "../../oci/id-mapping.ts";
+import type { BuildResources } from "../../api/build.ts";
 
 /**
  * What a RUN step needs from the container lifecycle. The builder declares
@@ -49,22 +50,6 @@ export type RunSpec = {
   extraHosts: string[];
   resources: BuildResources;
   labels: Record<string, string>;
-};
-
-/**
- * The RUN containers' resource settings from /build's query (shmsize,
- * memory, memswap, cpushares, cpusetcpus, cpuperiod, cpuquota, ulimits),
- * in HostConfig's names: they go into every RUN container's HostConfig.
- */
-export type BuildResources = {
-  ShmSize?: number;
-  Memory?: number;
-  MemorySwap?: number;
-  CpuShares?: number;
-  CpusetCpus?: string;
-  CpuPeriod?: number;
-  CpuQuota?: number;
-  Ulimits?: { Name: string; Soft: number; Hard: number }[];
 };
 
 /** Per-run callbacks and cancellation. */

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { BuildCacheRecord, BuildPruneResponse } from "../../api/build.ts";
 import { mkdir, mkdtemp, rm, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
@@ -12,20 +13,6 @@ import type { BuildContainers } from "./contract.ts";
 import { sweepRootfs } from "./rootfs.ts";
 import { emptyTar } from "./step.ts";
 import type { BuildMessage, BuildOptions, BuildJob } from "./types.ts";
-
-/** One row of /system/df's BuildCache and of /build/prune's answer. */
-export type BuildCacheRecord = {
-  ID: string;
-  Parents: string[] | null;
-  Type: string;
-  Description: string;
-  InUse: boolean;
-  Shared: boolean;
-  Size: number;
-  CreatedAt: string;
-  LastUsedAt: string | null;
-  UsageCount: number;
-};
 
 /**
  * The builder service: POST /build on the classic API, its cache, prune.
@@ -85,7 +72,7 @@ export class BuilderService {
    */
   async build(
     body: Readable,
-    options: BuildOptions & { buildId?: string },
+    options: BuildOptions,
     emit: (m: BuildMessage) => void,
   ): Promise<string | undefined> {
     const controller = new AbortController();
@@ -196,7 +183,7 @@ export class BuilderService {
   async prune(options: {
     all: boolean;
     filters: Record<string, string[]>;
-  }): Promise<{ CachesDeleted: string[] | null; SpaceReclaimed: number }> {
+  }): Promise<BuildPruneResponse> {
     const unknown = Object.keys(options.filters).filter(
       (k) =>
         ![
