@@ -23,6 +23,7 @@ import {
 import type { AttachRequest } from "./attach.ts";
 import { attachContainer, resizeContainer } from "./attachments.ts";
 import { containerChanges, runtimePathFilter } from "./changes.ts";
+import { rootfsOptions } from "./userns.ts";
 import { commitContainer, type CommitRequest } from "./commit.ts";
 import { removeLink, renameLinks, resolveLinkName } from "./links.ts";
 import type { Core } from "./core.ts";
@@ -320,6 +321,20 @@ export class ContainerService {
     const r = this.#resolve(ref);
     const paths = await this.#core.images.rootfsPaths(r.id);
     return paths ? containerChanges(paths, runtimePathFilter(r)) : [];
+  }
+
+  /**
+   * The container's writable layer as a tar diff, as commit takes it:
+   * runtime mount targets and the container's mounts left out, owners
+   * shifted back from its user namespace. The builder commits RUN steps
+   * with it. Throws NotFoundError.
+   */
+  async layerDiff(ref: string): Promise<Readable> {
+    const r = this.#resolve(ref);
+    return this.#core.images.rootfsDiff(r.id, {
+      skip: runtimePathFilter(r),
+      ...rootfsOptions(r),
+    });
   }
 
   /** GET /containers/{id}/export: the rootfs as a tar stream. */
