@@ -1,4 +1,4 @@
-import type { IdMappings } from "../../oci/id-mapping.ts";
+import type { Readable } from "node:stream";
 import type { BuildResources } from "../../api/build.ts";
 
 /**
@@ -20,7 +20,13 @@ export interface BuildContainers {
   run(
     spec: RunSpec,
     options: RunOptions,
-  ): Promise<{ id: string; exitCode: number; idmap?: IdMappings }>;
+  ): Promise<{ id: string; exitCode: number }>;
+  /**
+   * A stopped container's writable layer as a tar diff, as `docker commit`
+   * takes it: the runtime's mount targets (/dev, /etc/hosts, …) and the
+   * container's mounts left out, owners as the image sees them.
+   */
+  diff(id: string): Promise<Readable>;
   /** Removes a container, forcibly; no-op when it is already gone. */
   remove(id: string): Promise<void>;
   /** Ids of containers carrying BUILD_LABEL (leftovers of earlier daemons). */
