@@ -1,4 +1,5 @@
 import type { ContainerConfig } from "../../oci/image.ts";
+import type { KeyedLock } from "../../util/lock.ts";
 import type { Logger } from "../../util/log.ts";
 import type { Credentials } from "../../registry/client/auth.ts";
 import type { ImageService, Instruction } from "../images/index.ts";
@@ -34,6 +35,12 @@ export type BuildDeps = {
   cache: BuildCache;
   /** The builder's directory (<data-root>/builder). */
   dir: string;
+  /**
+   * Held per cache key while a step that looked the cache up is made, so
+   * two builds of the same step at once make it once: the second waits,
+   * then finds the first's image in the cache.
+   */
+  steps: KeyedLock;
   log: Logger;
 };
 
