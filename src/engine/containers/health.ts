@@ -96,28 +96,8 @@ export function validateHealthcheck(hc: HealthConfig | undefined): void {
     throw new InvalidArgumentError("Retries in Healthcheck cannot be negative");
 }
 
-/**
- * The container's Healthcheck from the create body and the image's: fields
- * the user left at zero come from the image (moby daemon/commit.go merge).
- */
-export function mergeHealthcheck(
-  user: HealthConfig | undefined,
-  image: HealthConfig | undefined,
-): HealthConfig | undefined {
-  if (!user) return image ? { ...image } : undefined;
-  if (!image) return user;
-  const out: HealthConfig = { ...user };
-  if (!out.Test?.length && image.Test) out.Test = image.Test;
-  for (const k of [
-    "Interval",
-    "Timeout",
-    "StartPeriod",
-    "StartInterval",
-    "Retries",
-  ] as const)
-    if (!out[k] && image[k]) out[k] = image[k];
-  return out;
-}
+/** The container's Healthcheck from the create body and the image's. */
+export { mergeHealthcheck } from "../images/index.ts";
 
 /** State.Health when a container (re)starts: starting, no streak, log kept. */
 export function startingHealth(prev: HealthState | undefined): HealthState {

@@ -35,3 +35,4 @@ export {
   DEFAULT_SHELL,
 } from "./dockerfile/config.ts";
 export { expandWord, expandWords, envMap } from "./dockerfile/expand.ts";
+export { mergeHealthcheck } from "./health-merge.ts";

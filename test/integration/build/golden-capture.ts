@@ -7,16 +7,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execFile } from "../../../src/util/exec.ts";
-import {
-  buildFlags,
-  corpusDir,
-  fixtureNames,
-  fixtureOptions,
-  listArgs,
-  listLines,
-  normaliseConfig,
-  type Golden,
-} from "./golden-corpus.ts";
+import * as corpus from "./golden-corpus.ts";
 
 const docker = process.env.DOCKER_CLI ?? "/usr/bin/docker";
 const env = { ...process.env, DOCKER_BUILDKIT: "0" };
@@ -31,25 +22,27 @@ async function run(args: string[]): Promise<string> {
 }
 
 const only = process.argv.slice(2);
-for (const name of fixtureNames()) {
+for (const name of corpus.fixtureNames()) {
   if (only.length && !only.includes(name)) continue;
-  const options = fixtureOptions(name);
+  const options = corpus.fixtureOptions(name);
   const tag = `golden-${name}:capture`;
   await run([
     "build",
     "-t",
     tag,
-    ...buildFlags(options),
-    join(corpusDir, name),
+    ...corpus.buildFlags(options),
+    join(corpus.corpusDir, name),
   ]);
   const config = JSON.parse(
     await run(["image", "inspect", "--format", "{{json .Config}}", tag]),
   ) as Record<string, unknown>;
-  const golden: Golden = { config: normaliseConfig(config) };
+  const golden: corpus.Golden = { config: corpus.normaliseConfig(config) };
   if (options.list)
-    golden.files = listLines(await run(listArgs(tag, options.list)));
+    golden.files = corpus.listLines(
+      await run(corpus.listArgs(tag, options.list)),
+    );
   writeFileSync(
-    join(corpusDir, name, "golden.json"),
+    join(corpus.corpusDir, name, "golden.json"),
     JSON.stringify(golden, null, 2) + "\n",
   );
   process.stdout.write(`captured ${name}\n`);

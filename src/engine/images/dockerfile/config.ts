@@ -2,6 +2,7 @@ import { posix } from "node:path";
 import type { ContainerConfig } from "../../../oci/image.ts";
 import { InvalidArgumentError } from "../../../util/errors.ts";
 import { expandWord, expandWords, type Vars } from "./expand.ts";
+import { mergeHealthcheck } from "../health-merge.ts";
 import type { CommandForm, Instruction } from "./instructions.ts";
 
 /** The shell of shell-form commands when the image sets no SHELL. */
@@ -118,10 +119,16 @@ export function applyConfig(
       c.Shell = ins.args;
       return;
     case "HEALTHCHECK":
-      c.Healthcheck = inheritHealthcheck(
-        ins.none ? { Test: ["NONE"] } : healthcheck(ins),
-        c.Healthcheck,
-      );
+      // compat: the legacy builder commits each step from a container
+      // merged with the parent's config, so a new HEALTHCHECK (NONE too)
+      // keeps the durations and retries it leaves unset.
+      c.Healthcheck = {
+        ...mergeHealthcheck(
+          ins.none ? { Test: ["NONE"] } : healthcheck(ins),
+          c.Healthcheck,
+        ),
+        Test: ins.none ? ["NONE"] : ins.test,
+      };
       return;
     default:
       throw new InvalidArgumentError(`${ins.kind} does not change the config`);
@@ -136,30 +143,6 @@ function workingDir(current: string | undefined, requested: string): string {
   return posix.isAbsolute(requested)
     ? requested
     : posix.join("/", current ?? "", requested).replace(/(.)\/+$/, "$1");
-}
-
-type Health = NonNullable<ContainerConfig["Healthcheck"]>;
-
-/**
- * compat: the legacy builder commits each step from a container whose config
- * was merged with the parent image's (moby's daemon merge), so a new
- * HEALTHCHECK, NONE included, keeps the durations and retries it leaves unset.
- */
-function inheritHealthcheck(
-  next: Health,
-  prev: Health | null | undefined,
-): Health {
-  if (!prev) return next;
-  const out: Health = { ...next };
-  for (const k of [
-    "Interval",
-    "Timeout",
-    "StartPeriod",
-    "StartInterval",
-    "Retries",
-  ] as const)
-    if (!out[k] && prev[k]) out[k] = prev[k];
-  return out;
 }
 
 function command(c: ContainerConfig, form: CommandForm): string[] {
