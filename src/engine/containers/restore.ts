@@ -160,6 +160,8 @@ export async function loadRecords(
       id,
       dropped,
     });
+  for (const id of loaded.newer)
+    core.log.warn("container record of a newer wharf; not loaded", { id });
   await core.mounts.restore(core.store.all(), isRunning);
 }
 
