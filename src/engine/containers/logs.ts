@@ -1,3 +1,4 @@
+import type { LogsOptions } from "../../api/container-requests.ts";
 import type { LogEntry } from "../logging/index.ts";
 import {
   InvalidArgumentError,
@@ -7,21 +8,8 @@ import { frame } from "./attach.ts";
 import { logTargetOf, type ContainerDeps } from "./deps.ts";
 import type { ContainerRecord } from "./record.ts";
 
-/** Options of GET /containers/{id}/logs. */
-export type LogsRequest = {
-  follow: boolean;
-  stdout: boolean;
-  stderr: boolean;
-  /** Nanoseconds since the epoch; 0 = from the start. */
-  since: bigint;
-  /** Nanoseconds since the epoch; 0 = no end. */
-  until: bigint;
-  /** Number of last lines, or "all". */
-  tail: number | "all";
-  timestamps: boolean;
-  /** `docker logs --details`: each line after its attributes and a space. */
-  details?: boolean;
-};
+/** Options of GET /containers/{id}/logs (the route's parsed query). */
+export type LogsRequest = LogsOptions;
 
 /** Whether the container logs nothing (`--log-driver none`): conmon then writes to /dev/null. */
 export function logsDisabled(r: ContainerRecord): boolean {
