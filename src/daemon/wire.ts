@@ -3,7 +3,11 @@ import { mkdir, readFile } from "node:fs/promises";
 import { isIP } from "node:net";
 import { join } from "node:path";
 import { EventBus, matchesEventFilters } from "../engine/events/index.ts";
-import { ImageService, registryOptions } from "../engine/images/index.ts";
+import {
+  ImageService,
+  registryOptions,
+  type RegistryOptions,
+} from "../engine/images/index.ts";
 import {
   containerService,
   ContainerStore,
@@ -77,13 +81,7 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
   });
   const events = new EventBus();
 
-  const registry = registryOptions({
-    "registry-mirrors": config.extra.registryMirrors,
-    "insecure-registries": config.extra.insecureRegistries,
-    "max-concurrent-downloads": config.extra.maxConcurrentDownloads,
-    "max-concurrent-uploads": config.extra.maxConcurrentUploads,
-    "registry-hub-fallback": config.extra.registryHubFallback,
-  });
+  const registry = registryFrom(config);
   // Container records first: images and networks get narrow views of them
   // at construction (contracts.ts), the records load in containers.init().
   const records = new ContainerStore(config.dataRoot);
@@ -255,6 +253,7 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
     settings,
     reload: (next) => {
       const changes = settings.reload(next);
+      images.reloadRegistry(registryFrom(settings.config));
       log.setLevel(settings.config.logLevel);
       runtime.replace(
         buildRuntimes(settings, stateDir),
@@ -269,6 +268,17 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
       await networks.close();
     },
   };
+}
+
+/** The registry client's options from daemon.json's keys. */
+function registryFrom(config: DaemonConfig): RegistryOptions {
+  return registryOptions({
+    "registry-mirrors": config.extra.registryMirrors,
+    "insecure-registries": config.extra.insecureRegistries,
+    "max-concurrent-downloads": config.extra.maxConcurrentDownloads,
+    "max-concurrent-uploads": config.extra.maxConcurrentUploads,
+    "registry-hub-fallback": config.extra.registryHubFallback,
+  });
 }
 
 /**

@@ -1,7 +1,7 @@
 import { attach, resize } from "./attachments.ts";
 import { archiveGet, archivePut, archiveStat } from "./archive.ts";
 import { buildDeps, type ContainerServiceOptions } from "./build-deps.ts";
-import { changesOf } from "./changes.ts";
+import { changesOf, layerDiff } from "./changes.ts";
 import { commitContainer } from "./commit.ts";
 import { createContainer } from "./create.ts";
 import type { ContainerDeps } from "./deps.ts";
@@ -77,6 +77,7 @@ export function containerService(options: ContainerServiceOptions) {
     archiveGet: on(d, archiveGet),
     archivePut: on(d, archivePut),
     changes: on(d, changesOf),
+    layerDiff: on(d, layerDiff),
     export: on(d, exportContainer),
     commit: on(d, commitContainer),
   };
