@@ -22,6 +22,18 @@ export type LogsOptions = {
   details?: boolean;
 };
 
+/**
+ * What a logs request gets: the container's tty flag (the route picks the
+ * content type from it) and a writer streaming to `out` until done.
+ */
+export type LogsStream = {
+  tty: boolean;
+  write: (
+    out: { write(chunk: Buffer): void },
+    signal: AbortSignal,
+  ) => Promise<void>;
+};
+
 /** Query of POST /containers/{id}/attach, parsed. */
 export type AttachOptions = {
   stream: boolean;

@@ -219,6 +219,22 @@ export function logTargetOf(
   };
 }
 
+/** Starts (after a daemon restart: resumes) r's copier from conmon's log to its log driver. */
+export function startLogCopier(
+  core: Pick<ContainerDeps, "logging" | "store">,
+  r: ContainerRecord,
+): Promise<void> {
+  return core.logging.start(logTargetOf(core, r), logPathOf(core, r.id));
+}
+
+/** Ends r's log copier once the rest of conmon's log reached the driver. */
+export function finishLogCopier(
+  core: Pick<ContainerDeps, "logging" | "store">,
+  r: ContainerRecord,
+): Promise<void> {
+  return core.logging.finish(logTargetOf(core, r), logPathOf(core, r.id));
+}
+
 /** Publishes a container event with Docker's attributes. */
 export function publish(
   core: Pick<ContainerDeps, "events">,

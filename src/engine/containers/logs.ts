@@ -1,4 +1,4 @@
-import type { LogsOptions } from "../../api/container-requests.ts";
+import type { LogsOptions, LogsStream } from "../../api/container-requests.ts";
 import type { LogEntry } from "../logging/index.ts";
 import {
   InvalidArgumentError,
@@ -10,6 +10,17 @@ import type { ContainerRecord } from "./record.ts";
 
 /** Options of GET /containers/{id}/logs (the route's parsed query). */
 export type LogsRequest = LogsOptions;
+
+/** The whole log of both streams, once (no follow, no timestamps). */
+export const WHOLE_LOG: LogsRequest = {
+  follow: false,
+  stdout: true,
+  stderr: true,
+  since: 0n,
+  until: 0n,
+  tail: "all",
+  timestamps: false,
+};
 
 /** Whether the container logs nothing (`--log-driver none`): conmon then writes to /dev/null. */
 export function logsDisabled(r: ContainerRecord): boolean {
@@ -94,13 +105,7 @@ export async function containerLogs(
   core: Pick<ContainerDeps, "logging" | "store">,
   ref: string,
   req: LogsRequest,
-): Promise<{
-  tty: boolean;
-  write: (
-    out: { write(chunk: Buffer): void },
-    signal: AbortSignal,
-  ) => Promise<void>;
-}> {
+): Promise<LogsStream> {
   const r = core.store.resolve(ref);
   if (!req.stdout && !req.stderr)
     throw new InvalidArgumentError(

@@ -2,6 +2,7 @@ import type { Duplex } from "node:stream";
 import type {
   AttachOptions,
   LogsOptions,
+  LogsStream,
 } from "../../api/container-requests.ts";
 import type * as api from "../../api/containers.ts";
 import type { ContainerStatsResponse } from "../../api/stats.ts";
@@ -29,16 +30,7 @@ export interface ContainersBackend {
     ref: string,
     o: { stream: boolean; oneShot: boolean; signal: AbortSignal },
   ): Promise<AsyncIterable<ContainerStatsResponse>>;
-  logs(
-    ref: string,
-    o: LogsOptions,
-  ): Promise<{
-    tty: boolean;
-    write: (
-      out: { write(chunk: Buffer): void },
-      signal: AbortSignal,
-    ) => Promise<void>;
-  }>;
+  logs(ref: string, o: LogsOptions): Promise<LogsStream>;
   resize(ref: string, size: { h: number; w: number }): Promise<void>;
   start(ref: string): Promise<void>;
   stop(ref: string, o: { timeout?: number; signal?: string }): Promise<void>;
