@@ -161,7 +161,7 @@ export type RunDeps = {
 
 /**
  * Everything the containers engine is built from, by concern; only the
- * composition (parts.ts, service.ts) holds it whole. Each verb names the
+ * composition (build-deps.ts, service.ts) holds it whole. Each verb names the
  * few members it uses with Pick.
  */
 export type ContainerDeps = RecordDeps &

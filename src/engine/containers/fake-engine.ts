@@ -12,7 +12,7 @@ import { FakeImages, FakeMounts, FakeNetworking, Ledger } from "./fakes.ts";
 import type { ContainerRecord } from "./record.ts";
 import { containerService, type ContainerService } from "./service.ts";
 
-/** A ContainerService on FakeRuntime and the fakes above, in a temp dir. */
+/** The containers engine on FakeRuntime and the fakes of fakes.ts, in a temp dir. */
 export type FakeEngine = {
   svc: ContainerService;
   runtime: FakeRuntime;
