@@ -12,11 +12,11 @@ import { Attachments } from "./attachments.ts";
 import {
   bundleOf,
   finishLogCopier,
-  NoNetworking,
   type ContainerMounts,
   type ContainerDeps,
   type ContainerNetworking,
 } from "./deps.ts";
+import { NoNetworking } from "./no-networking.ts";
 import { releaseSharedNamespaces } from "./shared-ns.ts";
 import { ExecStore } from "./exec-store.ts";
 import { HealthMonitor } from "./health-probe.ts";
