@@ -1,4 +1,7 @@
-import type { ContainerService } from "../engine/containers/index.ts";
+import {
+  WHOLE_LOG,
+  type ContainerService,
+} from "../engine/containers/index.ts";
 import {
   BUILD_LABEL,
   type BuildContainers,
@@ -48,15 +51,7 @@ export function buildContainers(containers: ContainerService): BuildContainers {
       options.signal?.addEventListener("abort", kill, { once: true });
       try {
         await containers.start(id);
-        const logs = await containers.logs(id, {
-          follow: true,
-          stdout: true,
-          stderr: true,
-          since: 0n,
-          until: 0n,
-          tail: "all",
-          timestamps: false,
-        });
+        const logs = await containers.logs(id, { ...WHOLE_LOG, follow: true });
         const stop = new AbortController();
         const unframe = deframer(options.onOutput);
         const streaming = logs.write({ write: unframe }, stop.signal);
