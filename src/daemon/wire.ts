@@ -9,8 +9,9 @@ import {
   type RegistryOptions,
 } from "../engine/images/index.ts";
 import {
-  ContainerService,
+  containerService,
   ContainerStore,
+  type ContainerService,
   containerLookup,
   imageUsage,
   networkDonors,
@@ -155,7 +156,7 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
     runtimes: buildRuntimes(settings, stateDir),
     defaultName: config.runtime,
   });
-  const containers = new ContainerService({
+  const containers = containerService({
     root: config.dataRoot,
     execRoot: config.execRoot,
     images,
@@ -341,19 +342,11 @@ function withCreateDefaults(
   containers: ContainerService,
   settings: DaemonSettings,
 ): ContainerService {
-  return new Proxy(containers, {
-    get(target, prop) {
-      if (prop === "create")
-        return (
-          body: Parameters<ContainerService["create"]>[0],
-          o: Parameters<ContainerService["create"]>[1],
-        ) => target.create(settings.applyCreateDefaults(body), o);
-      const v: unknown = Reflect.get(target, prop, target);
-      return typeof v === "function"
-        ? (v as (...a: unknown[]) => unknown).bind(target)
-        : v;
-    },
-  });
+  return {
+    ...containers,
+    create: (body, o) =>
+      containers.create(settings.applyCreateDefaults(body), o),
+  };
 }
 
 /** daemon.json's seccomp-profile: "", "builtin", "unconfined", or a file whose JSON is read now. */

@@ -6,6 +6,7 @@ import { lgetxattr } from "../../storage/syscalls.ts";
 import type { RootfsPaths } from "../images/index.ts";
 import type { ContainerRecord } from "./record.ts";
 import { mountsOf } from "./archive.ts";
+import type { ContainerDeps } from "./deps.ts";
 
 /** One entry of GET /containers/{id}/changes: Kind 0 modified, 1 added, 2 deleted. */
 export type FilesystemChange = { Path: string; Kind: 0 | 1 | 2 };
@@ -123,4 +124,14 @@ async function kindOf(
 
 function isOpaque(dir: string): boolean {
   return lgetxattr(dir, OPAQUE_XATTR)?.toString() === "y";
+}
+
+/** GET /containers/{id}/changes: A/C/D from the writable layer ([] without one). */
+export async function changesOf(
+  core: Pick<ContainerDeps, "store" | "images">,
+  ref: string,
+): Promise<FilesystemChange[]> {
+  const r = core.store.resolve(ref);
+  const paths = await core.images.rootfsPaths(r.id);
+  return paths ? containerChanges(paths, runtimePathFilter(r)) : [];
 }
