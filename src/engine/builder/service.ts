@@ -22,6 +22,7 @@ import type { BuildMessage, BuildOptions, BuildJob } from "./types.ts";
  * ```
  * <root>/builder/cache.json      the step cache index (cache.ts)
  * <root>/builder/scratch.json    {"id"}: the empty image FROM scratch uses
+ * <root>/builder/kept.json       {"ids"}: build containers kept on purpose (rm=false, no forcerm)
  * <root>/builder/cache-mounts/   RUN --mount=type=cache directories, by id
  * <root>/builder/active/         a marker per scratch rootfs in use (rootfs.ts)
  * <root>/builder/tmp/            build contexts being built, emptied at start
@@ -36,6 +37,8 @@ export class BuilderService {
   #builds = new Map<string, AbortController>();
   #scratch: Promise<string> | undefined;
   #steps = new KeyedLock();
+  #kept = new Set<string>();
+  #keptLock = new KeyedLock();
 
   constructor(options: {
     root: string;
@@ -50,15 +53,25 @@ export class BuilderService {
     this.#cache = new BuildCache({ dir: this.#dir });
   }
 
-  /** Loads the cache; removes build containers, scratch layers and contexts a killed daemon left. */
+  /**
+   * Loads the cache; removes build containers (but those rm=false or a
+   * failed step without forcerm kept, listed in kept.json), scratch
+   * layers and contexts a killed daemon left.
+   */
   async init(): Promise<void> {
     await mkdir(join(this.#dir, "tmp"), { recursive: true, mode: 0o700 });
     await this.#cache.init();
     for (const name of await readdir(join(this.#dir, "tmp")))
       await rm(join(this.#dir, "tmp", name), { recursive: true, force: true });
-    const left = await this.#containers.leftovers();
+    const kept = new Set(
+      (await readJsonIfExists<{ ids?: string[] }>(this.#keptFile))?.ids,
+    );
+    const labelled = await this.#containers.leftovers();
+    const left = labelled.filter((id) => !kept.has(id));
     for (const id of left)
       await this.#containers.remove(id).catch(() => undefined);
+    this.#kept = new Set(labelled.filter((id) => kept.has(id)));
+    if (this.#kept.size !== kept.size) await this.#saveKept();
     const layers = await sweepRootfs(this.#images, this.#dir);
     if (left.length || layers)
       this.#log.info("removed what an interrupted build left", {
@@ -107,6 +120,7 @@ export class BuilderService {
           dir: this.#dir,
           log: this.#log,
           steps: this.#steps,
+          keep: (id) => this.#keep(id),
         },
         options,
         contextDir,
@@ -222,6 +236,21 @@ export class BuilderService {
       CachesDeleted: deleted.length ? deleted : null,
       SpaceReclaimed: 0,
     };
+  }
+
+  get #keptFile(): string {
+    return join(this.#dir, "kept.json");
+  }
+
+  async #keep(id: string): Promise<void> {
+    this.#kept.add(id);
+    await this.#saveKept();
+  }
+
+  #saveKept(): Promise<void> {
+    return this.#keptLock.run("kept", () =>
+      writeJsonAtomic(this.#keptFile, { ids: [...this.#kept] }),
+    );
   }
 
   /**

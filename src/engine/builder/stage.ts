@@ -60,7 +60,6 @@ export async function buildStage(
     config: structuredClone(cfg.config ?? {}),
     args: new Map(),
     cmdSet: false,
-    cacheValid: true,
   };
   job.emit({ stream: ` ---> ${short(imageId)}\n` });
   const triggers = s.config.OnBuild ?? [];
