@@ -13,6 +13,7 @@ import { BuildCache } from "./cache.ts";
 import { extractContext } from "./context.ts";
 import type { BuildContainers } from "./contract.ts";
 import { sweepRootfs } from "./rootfs.ts";
+import { cacheRow, overBudget, prunePlan, type CacheEntry } from "./prune.ts";
 import { emptyTar } from "./step.ts";
 import type { BuildMessage, BuildOptions, BuildJob } from "./types.ts";
 
@@ -170,72 +171,68 @@ export class BuilderService {
     c.abort();
   }
 
-  /** The BuildCache rows of /system/df: one per cached intermediate image. */
+  /** The BuildCache rows of /system/df: one per cached step's image. */
   async diskUsage(): Promise<BuildCacheRecord[]> {
-    const out: BuildCacheRecord[] = [];
-    for (const id of this.#cache.images()) {
-      const rec = this.#images.store.record(id);
-      if (!rec) continue;
-      const cfg = this.#images.store.config(id);
-      const last = cfg.history?.[cfg.history.length - 1];
-      out.push({
-        ID: id.slice(7, 32),
-        Parents: rec.parent ? [rec.parent.slice(7, 32)] : null,
-        Type: "regular",
-        Description: last?.created_by ?? "",
-        InUse: false,
-        Shared: this.#images.store.refsOf(id).length > 0,
-        Size: 0,
-        CreatedAt: cfg.created ?? new Date(0).toISOString(),
-        LastUsedAt: null,
-        UsageCount: 1,
-      });
-    }
-    return out;
+    return (await this.#entries()).map((e) => e.row);
   }
 
   /**
    * POST /build/prune: forgets cached steps and removes their images when
-   * nothing else uses them (untagged, no container, no child). Returns
-   * the removed ids and bytes reclaimed (0: layers are shared with images).
+   * nothing else uses them (untagged, no container, no child), newest
+   * first so children go before parents. Without `all`, steps whose image
+   * is tagged are kept; filters narrow the candidates (prune.ts);
+   * keep-storage keeps the newest up to that many bytes. Throws
+   * InvalidArgumentError for a bad filter.
    */
   async prune(options: {
     all: boolean;
     filters: Record<string, string[]>;
+    keepStorage: number;
   }): Promise<BuildPruneResponse> {
-    const unknown = Object.keys(options.filters).filter(
-      (k) =>
-        ![
-          "until",
-          "id",
-          "parent",
-          "type",
-          "description",
-          "inuse",
-          "shared",
-          "private",
-        ].includes(k),
+    const plan = prunePlan(options.filters);
+    const entries = await this.#entries();
+    const now = Date.now();
+    const candidates = entries.filter(
+      (e) =>
+        (options.all || !e.row.Shared) &&
+        plan.matches(e.row, e.labels) &&
+        (plan.keepMs === undefined ||
+          now - Date.parse(e.row.CreatedAt) > plan.keepMs),
     );
-    if (unknown.length)
-      throw new InvalidArgumentError(`Invalid filter '${unknown[0]!}'`);
+    const drop = overBudget(entries, candidates, options.keepStorage).sort(
+      (a, b) => b.row.CreatedAt.localeCompare(a.row.CreatedAt),
+    );
     const deleted: string[] = [];
-    for (const id of this.#cache.images()) {
-      const tagged =
-        this.#images.store.record(id) &&
-        this.#images.store.refsOf(id).length > 0;
-      if (tagged && !options.all) continue;
-      if (!tagged)
-        await this.#images.remove(id, { force: false, noprune: true }).then(
-          () => deleted.push(id.slice(7, 32)),
-          () => undefined,
+    let reclaimed = 0;
+    const forget = new Set<string>();
+    for (const e of drop) {
+      forget.add(e.imageId);
+      if (e.row.Shared) continue;
+      await this.#images
+        .remove(e.imageId, { force: false, noprune: true })
+        .then(
+          () => {
+            deleted.push(e.row.ID);
+            reclaimed += e.row.Size;
+          },
+          () => forget.delete(e.imageId),
         );
     }
-    const images = new Set(this.#images.store.ids());
-    await this.#cache.forget((id) => !images.has(id) || options.all);
+    const images = new Set<string>(this.#images.store.ids());
+    await this.#cache.forget((id) => !images.has(id) || forget.has(id));
     return {
       CachesDeleted: deleted.length ? deleted : null,
-      SpaceReclaimed: 0,
+      SpaceReclaimed: reclaimed,
     };
+  }
+
+  async #entries(): Promise<CacheEntry[]> {
+    const out: CacheEntry[] = [];
+    for (const id of this.#cache.images()) {
+      const e = await cacheRow(this.#images, id, false);
+      if (e) out.push(e);
+    }
+    return out;
   }
 
   get #keptFile(): string {
