@@ -118,7 +118,7 @@ export async function cacheRow(
   const diffIds = cfg.rootfs?.diff_ids ?? [];
   if (last && !last.empty_layer && diffIds.length) {
     const chain = chainIds(diffIds).at(-1)!;
-    size = (await images.store.layers.get(chain))?.size ?? 0;
+    size = (await images.store.layers.get(chain.slice(7)))?.size ?? 0;
   }
   const row: BuildCacheRecord = {
     ID: id.slice(7, 32),
