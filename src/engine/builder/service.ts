@@ -13,6 +13,7 @@ import { BuildCache } from "./cache.ts";
 import { extractContext } from "./context.ts";
 import type { BuildContainers } from "./contract.ts";
 import { sweepRootfs } from "./rootfs.ts";
+import { remoteContext, type RemoteContext } from "./remote.ts";
 import { cacheRow, overBudget, prunePlan, type CacheEntry } from "./prune.ts";
 import { emptyTar } from "./step.ts";
 import type { BuildMessage, BuildOptions, BuildJob } from "./types.ts";
@@ -26,7 +27,8 @@ import type { BuildMessage, BuildOptions, BuildJob } from "./types.ts";
  * <root>/builder/kept.json       {"ids"}: build containers kept on purpose (rm=false, no forcerm)
  * <root>/builder/cache-mounts/   RUN --mount=type=cache directories, by id
  * <root>/builder/active/         a marker per scratch rootfs in use (rootfs.ts)
- * <root>/builder/tmp/            build contexts being built, emptied at start
+ * <root>/builder/tmp/            build contexts being built, Git clones of
+ *                                `remote` contexts; emptied at start
  * ```
  */
 export class BuilderService {
@@ -100,8 +102,17 @@ export class BuilderService {
       ? AbortSignal.any([options.signal, controller.signal])
       : controller.signal;
     const contextDir = await mkdtemp(join(this.#dir, "tmp", "context-"));
+    let remote: RemoteContext | undefined;
     try {
-      await extractContext(body, contextDir, signal);
+      if (options.remote) {
+        body.resume();
+        remote = await remoteContext(options.remote, {
+          tmpDir: join(this.#dir, "tmp"),
+          dockerfile: options.dockerfile || "Dockerfile",
+          signal,
+        });
+      }
+      await extractContext(remote?.body ?? body, contextDir, signal);
       const { text, ignore } = await readContextFiles(
         contextDir,
         options.dockerfile || "Dockerfile",
@@ -160,6 +171,7 @@ export class BuilderService {
       return id;
     } finally {
       this.#builds.delete(buildId);
+      await remote?.cleanup();
       await rm(contextDir, { recursive: true, force: true });
     }
   }

@@ -51,7 +51,7 @@ export function buildRoutes(backend: BuildBackend): Route[] {
       method: "POST",
       path: "/build",
       handler: (ctx) => postBuild(ctx, backend),
-    }, // 200 JSON lines, 400 bad context/Dockerfile, 501 BuildKit/remote/squash
+    }, // 200 JSON lines, 400 bad context/Dockerfile/remote, 501 BuildKit/squash
     {
       method: "POST",
       path: "/build/prune",
@@ -89,10 +89,10 @@ async function postBuild(ctx: RequestContext, b: BuildBackend): Promise<void> {
     );
   refuseParam(
     ctx,
-    "remote",
-    "docker build from a remote URL or Git repository",
+    "squash",
+    "docker build --squash (squashing the new layers into one)",
+    "bool",
   );
-  refuseParam(ctx, "squash", "docker build --squash", "bool");
   const platform = ctx.q("platform");
   if (platform && !/^linux(\/(amd64|x86_64))?$/.test(platform))
     throw new NotImplementedError(
@@ -125,6 +125,9 @@ async function postBuild(ctx: RequestContext, b: BuildBackend): Promise<void> {
   if (target) request.target = target;
   const buildId = ctx.q("buildid");
   if (buildId) request.buildId = buildId;
+  // A context URL or Git repository instead of the body (the engine fetches it).
+  const remote = ctx.q("remote");
+  if (remote) request.remote = remote;
   for (const [k, name] of [
     ["ShmSize", "shmsize"],
     ["Memory", "memory"],
