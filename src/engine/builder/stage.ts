@@ -62,7 +62,6 @@ export async function buildStage(
     config: structuredClone(cfg.config ?? {}),
     args: new Map(),
     cmdSet: false,
-    cacheValid: true,
   };
   addDefaultPath(s.config);
   for (const [k, v] of givenProxyArgs(job)) s.args.set(k, v);
