@@ -188,10 +188,7 @@ export class LogCopier {
    * partial lines, closes the sink and empties conmon's log. Idempotent.
    */
   async finish(): Promise<void> {
-    this.#stopped = true;
-    this.#watcher?.close();
-    if (this.#timer) clearInterval(this.#timer);
-    await this.#running;
+    await this.#stopFollowing();
     await this.#drain().catch(this.#onError);
     const tail: LogEntry[] = [];
     for (const [stream, p] of this.#pending)
@@ -211,11 +208,16 @@ export class LogCopier {
 
   /** Stops following without draining (daemon shutdown: the next start resumes). */
   async detach(): Promise<void> {
+    await this.#stopFollowing();
+    await this.#sink.close().catch(this.#onError);
+  }
+
+  /** Stops watching and polling, then waits for the read under way. */
+  async #stopFollowing(): Promise<void> {
     this.#stopped = true;
     this.#watcher?.close();
     if (this.#timer) clearInterval(this.#timer);
     await this.#running;
-    await this.#sink.close().catch(this.#onError);
   }
 }
 
