@@ -1,5 +1,6 @@
 import type { Readable } from "node:stream";
 import type {
+  ContainerCommitOptions,
   ContainerConfig,
   ContainerPathStat,
   FilesystemChange,
@@ -12,15 +13,7 @@ import type { Route } from "../router.ts";
 export type { ContainerPathStat, FilesystemChange };
 
 /** POST /commit's query options and body. */
-export type CommitOptions = {
-  repo?: string;
-  tag?: string;
-  author?: string;
-  comment?: string;
-  pause: boolean;
-  changes: string[];
-  config?: Partial<ContainerConfig>;
-};
+export type CommitOptions = ContainerCommitOptions;
 
 /** What the file routes need; ContainerService implements it. */
 export interface ArchiveBackend {
