@@ -96,7 +96,7 @@ export class BuilderService {
       : controller.signal;
     const contextDir = await mkdtemp(join(this.#dir, "tmp", "context-"));
     try {
-      await extractContext(body, contextDir, signal);
+      const contextDigests = await extractContext(body, contextDir, signal);
       const { text, ignore } = await readContextFiles(
         contextDir,
         options.dockerfile || "Dockerfile",
@@ -118,6 +118,7 @@ export class BuilderService {
         },
         options,
         contextDir,
+        contextDigests,
         ignore,
         escape: df.escape,
         emit: options.quiet

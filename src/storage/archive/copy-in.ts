@@ -1,6 +1,7 @@
 import { constants, openSync, type Stats } from "node:fs";
 import {
   chmod,
+  copyFile,
   lchown,
   link,
   lstat,
@@ -9,9 +10,8 @@ import {
   symlink,
 } from "node:fs/promises";
 import { posix } from "node:path";
-import type { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import tar, { type Header } from "tar-stream";
+import { Readable } from "node:stream";
+import type { Header } from "tar-stream";
 import {
   ForbiddenError,
   InvalidArgumentError,
@@ -19,7 +19,7 @@ import {
   isErrno,
 } from "../../util/errors.ts";
 import { O_PATH } from "../syscalls.ts";
-import { decompress } from "./compression.ts";
+import { forEachMember } from "./tar-members.ts";
 import { isMissing, type FsScope } from "./fs-scope.ts";
 import { absContainerPath } from "./copy-out.ts";
 import { removeAt } from "./remove-at.ts";
@@ -64,40 +64,71 @@ export async function extractToDir(
   body: Readable,
   options: ExtractOptions & { missing: string },
 ): Promise<void> {
+  const dest = await extractionPoint(scope, path, options.missing);
+  const dirTimes: Array<[string, Date]> = [];
+  await forEachMember(
+    body,
+    (h, entry) => extractEntry(scope, dest, h, entry, { ...options, dirTimes }),
+    { what: "invalid tar archive" },
+  );
+  await setDirTimes(scope, dirTimes);
+}
+
+/** A member written by copyIn: a tar-like header, and for a regular file the host file holding its content. */
+export type CopyMember = {
+  header: Partial<Header> & { name: string };
+  src?: string;
+};
+
+/**
+ * Writes members into the directory `path` of a container with the rules
+ * and confinement of extractToDir, but regular files are copied from host
+ * files (members[].src) by the kernel (copy_file_range) instead of
+ * streamed through a tar: the builder's COPY.
+ */
+export async function copyIn(
+  scope: FsScope,
+  path: string,
+  members: Iterable<CopyMember>,
+  options: ExtractOptions & { missing: string },
+): Promise<void> {
+  const dest = await extractionPoint(scope, path, options.missing);
+  const dirTimes: Array<[string, Date]> = [];
+  for (const m of members)
+    await extractEntry(
+      scope,
+      dest,
+      // Fields a member leaves out read as tar-stream leaves absent ones.
+      m.header as Header,
+      m.src ?? Readable.from([]),
+      {
+        ...options,
+        dirTimes,
+      },
+    );
+  await setDirTimes(scope, dirTimes);
+}
+
+/** The canonical destination directory of an extraction, checked to exist and be writable. */
+async function extractionPoint(
+  scope: FsScope,
+  path: string,
+  missing: string,
+): Promise<string> {
   const dest = await scope.canonical(absContainerPath(path), true);
   const st = await lstatIn(scope, dest);
-  if (!st) throw new NotFoundError(options.missing);
+  if (!st) throw new NotFoundError(missing);
   if (!st.isDirectory())
     throw new InvalidArgumentError("extraction point is not a directory");
   checkWritable(scope, dest);
-  const extract = tar.extract();
-  const pumping = pipeline(await decompress(body), extract);
-  const dirTimes: Array<[string, Date]> = [];
-  try {
-    for await (const entry of extract) {
-      await extractEntry(
-        scope,
-        dest,
-        entry.header,
-        entry as unknown as Readable,
-        {
-          ...options,
-          dirTimes,
-        },
-      );
-      for await (const _ of entry) void _; // drain what the entry did not read
-    }
-    await pumping;
-  } catch (err) {
-    extract.destroy();
-    await pumping.catch(() => undefined);
-    if (
-      err instanceof Error &&
-      /Invalid tar header|Unexpected end/.test(err.message)
-    )
-      throw new InvalidArgumentError(`invalid tar archive: ${err.message}`);
-    throw err;
-  }
+  return dest;
+}
+
+/** Directory times last, deepest first: writing inside a directory changes its mtime. */
+async function setDirTimes(
+  scope: FsScope,
+  dirTimes: Array<[string, Date]>,
+): Promise<void> {
   for (const [p, mtime] of dirTimes.reverse())
     await atParent(scope, p, (at) => lutimes(at, mtime, mtime)).catch(
       () => undefined,
@@ -119,7 +150,7 @@ async function extractEntry(
   scope: FsScope,
   dest: string,
   h: Header,
-  body: Readable,
+  body: Readable | string,
   o: ExtractOptions & { dirTimes: Array<[string, Date]> },
 ): Promise<void> {
   const parts = memberComponents(h.name.replace(/^\/+/, ""));
@@ -172,7 +203,7 @@ async function create(
   dest: string,
   h: Header,
   at: string,
-  body: Readable,
+  body: Readable | string,
   exists: boolean,
 ): Promise<void> {
   const mode = (h.mode ?? 0o644) & 0o7777;
@@ -184,7 +215,9 @@ async function create(
     case "contiguous-file":
     case undefined:
     case null: {
-      await writeRegularFile(at, body, mode);
+      if (typeof body === "string")
+        await copyFile(body, at, constants.COPYFILE_EXCL);
+      else await writeRegularFile(at, body, mode);
       return;
     }
     case "symlink":
