@@ -17,7 +17,8 @@ import {
 import { join, posix } from "node:path";
 import type { Readable } from "node:stream";
 import type { Header } from "tar-stream";
-import { forEachMember } from "../../storage/archive/tar-members.ts";
+import { decompress } from "../../storage/archive/compression.ts";
+import { forEachMember } from "../../storage/archive/members.ts";
 import { InvalidArgumentError } from "../../util/errors.ts";
 
 /**
@@ -59,10 +60,11 @@ export async function extractContext(
     dirTimes: [],
     digests: new Map(),
   };
-  await forEachMember(body, (h, entry) => writeEntry(state, h, entry), {
-    what: "invalid build context",
-    ...(signal ? { signal } : {}),
-  });
+  await forEachMember(
+    await decompress(body),
+    (h, entry) => writeEntry(state, h, entry),
+    { invalid: "invalid build context", ...(signal ? { signal } : {}) },
+  );
   for (const [p, t] of state.dirTimes.reverse()) {
     try {
       utimesSync(p, t, t);

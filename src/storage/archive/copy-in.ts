@@ -7,7 +7,6 @@ import {
   lstat,
   lutimes,
   mkdir,
-  symlink,
 } from "node:fs/promises";
 import { posix } from "node:path";
 import { Readable } from "node:stream";
@@ -19,17 +18,13 @@ import {
   isErrno,
 } from "../../util/errors.ts";
 import { O_PATH } from "../syscalls.ts";
-import { forEachMember } from "./tar-members.ts";
+import { decompress } from "./compression.ts";
 import { isMissing, type FsScope } from "./fs-scope.ts";
 import { absContainerPath } from "./copy-out.ts";
 import { removeAt } from "./remove-at.ts";
 import { closeFd, procPath } from "./root-dir.ts";
 import { memberComponents } from "./scoped-path.ts";
-import {
-  makeSpecialFile,
-  unhandledType,
-  writeRegularFile,
-} from "./special-files.ts";
+import { createMember, forEachMember, invalidHardlink } from "./members.ts";
 
 /** Options of PUT /containers/{id}/archive. */
 export type ExtractOptions = {
@@ -66,10 +61,8 @@ export async function extractToDir(
 ): Promise<void> {
   const dest = await extractionPoint(scope, path, options.missing);
   const dirTimes: Array<[string, Date]> = [];
-  await forEachMember(
-    body,
-    (h, entry) => extractEntry(scope, dest, h, entry, { ...options, dirTimes }),
-    { what: "invalid tar archive" },
+  await forEachMember(await decompress(body), (h, member) =>
+    extractEntry(scope, dest, h, member, { ...options, dirTimes }),
   );
   await setDirTimes(scope, dirTimes);
 }
@@ -198,6 +191,7 @@ async function extractEntry(
   }
 }
 
+/** Creates the member at `at`; a hard link's target is resolved against dest. */
 async function create(
   scope: FsScope,
   dest: string,
@@ -206,37 +200,23 @@ async function create(
   body: Readable | string,
   exists: boolean,
 ): Promise<void> {
-  const mode = (h.mode ?? 0o644) & 0o7777;
-  switch (h.type) {
-    case "directory":
-      if (!exists) await mkdir(at, { mode });
-      return;
-    case "file":
-    case "contiguous-file":
-    case undefined:
-    case null: {
-      if (typeof body === "string")
-        await copyFile(body, at, constants.COPYFILE_EXCL);
-      else await writeRegularFile(at, body, mode);
-      return;
-    }
-    case "symlink":
-      await symlink(h.linkname ?? "", at);
-      return;
-    case "link": {
+  if (typeof body === "string" && isRegular(h)) {
+    await copyFile(body, at, constants.COPYFILE_EXCL);
+    return;
+  }
+  await createMember(
+    h,
+    at,
+    typeof body === "string" ? Readable.from([]) : body,
+    exists,
+    async (name) => {
       // compat: moby resolves hardlink targets against the extraction directory.
-      const target = memberComponents((h.linkname ?? "").replace(/^\/+/, ""));
-      if (target.length === 0)
-        throw new InvalidArgumentError(
-          `invalid hardlink ${JSON.stringify(h.name)}`,
-        );
+      const target = memberComponents(name.replace(/^\/+/, ""));
+      if (target.length === 0) throw invalidHardlink(h);
       const tpath = await scope.canonical(posix.join(dest, ...target), false);
       await atParent(scope, tpath, (from) => link(from, at));
-      return;
-    }
-    default:
-      if (!makeSpecialFile(h, at, mode)) throw unhandledType(h);
-  }
+    },
+  );
 }
 
 /** chmod without following a symlink: through an O_PATH|O_NOFOLLOW fd. */
@@ -306,4 +286,14 @@ async function ensureDir(scope: FsScope, path: string): Promise<string> {
     throw err;
   }
   return path;
+}
+
+/** True for the tar member types written as regular files. */
+function isRegular(h: Header): boolean {
+  return (
+    h.type === "file" ||
+    h.type === "contiguous-file" ||
+    h.type === undefined ||
+    h.type === null
+  );
 }
