@@ -7,7 +7,9 @@
 # table.
 #
 # Usage (as root): bench/pair.sh [ROW...]     rows: rss exec run_rm http (default all)
-# Knobs: BENCH_RUNS (20), BENCH_WARMUP (3), BENCH_HTTP_SECONDS (5), BENCH_HTTP_ROUNDS (3),
+# The exec row also times the daemon's part alone (exec-wire.mjs: the API calls of
+# `docker exec`, without the CLI's start-up).
+# Knobs: BENCH_RUNS (20 rounds), BENCH_WARMUP (3), BENCH_HTTP_SECONDS (5), BENCH_HTTP_ROUNDS (3),
 #        BENCH_KEEP (keep the temp dir).
 set -uo pipefail
 
@@ -21,7 +23,6 @@ ROWS=${*:-rss exec run_rm http}
 
 fatal() { echo "pair: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || fatal "needs root: it starts dockerd and runs containers"
-command -v hyperfine >/dev/null || fatal "hyperfine missing: apt-get install hyperfine"
 [ -f "$REPO/dist/wharfd.cjs" ] || fatal "dist/wharfd.cjs missing: npm run -s build"
 
 T=$(mktemp -d /tmp/wp.XXXXXX)
@@ -36,6 +37,16 @@ trap 'echo "pair: interrupted" >&2; exit 130' INT TERM
 daemon_rss() { node "$BENCH_DIR/mem.mjs" rss $(engine_daemon_pids_"$1"); }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 ratio() { node -e "console.log((Number(process.argv[1]) / Number(process.argv[2])).toFixed(2))" "$1" "$2"; }
+# alternate LABEL NAME=COMMAND...: alternate.mjs's medians, then wharf/docker.
+alternate() {
+  local label=$1 out
+  shift
+  out=$(node "$BENCH_DIR/alternate.mjs" "$BENCH_RUNS" "$BENCH_WARMUP" "$@") || fatal "$label: $out"
+  echo "$out" | sed 's/^/  /'
+  w=$(echo "$out" | awk '/^wharf:/ {print $3}')
+  d=$(echo "$out" | awk '/^docker:/ {print $3}')
+  echo "$label (median, alternating): wharf ${w} ms, docker ${d} ms, ratio $(ratio "$w" "$d"); load $(load)"
+}
 host_of() { echo "unix://$T/$([ "$1" = wharf ] && echo wharf-run/wharf.sock || echo docker.sock)"; }
 
 "$REPO/scripts/busybox-rootfs.sh" "$T/busybox.tar" || fatal "could not make the busybox rootfs tar"
@@ -59,21 +70,21 @@ for row in $ROWS; do
   exec)
     DOCKER_HOST=$W docker run -d --pull never --name pair-exec busybox sleep 3600 >/dev/null || fatal "wharf run"
     DOCKER_HOST=$D docker run -d --pull never --name pair-exec busybox sleep 3600 >/dev/null || fatal "docker run"
-    hyperfine -N --style basic --warmup "$BENCH_WARMUP" --runs "$BENCH_RUNS" --export-json "$T/exec.json" \
-      -n wharf "env DOCKER_HOST=$W docker exec pair-exec true" \
-      -n docker "env DOCKER_HOST=$D docker exec pair-exec true" >"$T/logs/exec" 2>&1 || fatal "exec: $(tail -3 "$T/logs/exec")"
-    read -r w d < <(node -e 'const r=require(process.argv[1]).results;console.log(r.map(x=>(x.median*1000).toFixed(1)).join(" "))' "$T/exec.json")
-    echo "exec true (median): wharf ${w} ms, docker ${d} ms, ratio $(ratio "$w" "$d"); load $(load)"
+    # `version` is the CLI's own floor (start-up, /_ping, /version), the same for both.
+    alternate "exec true" "wharf=DOCKER_HOST=$W docker exec pair-exec true" \
+      "docker=DOCKER_HOST=$D docker exec pair-exec true" \
+      "wharf-version=DOCKER_HOST=$W docker version" "docker-version=DOCKER_HOST=$D docker version"
+    # The daemon's part alone (create, hijacked start, inspect), without the CLI's start-up.
+    node "$BENCH_DIR/exec-wire.mjs" "$BENCH_RUNS" pair-exec "wharf=$T/wharf-run/wharf.sock" "docker=$T/docker.sock" |
+      sed 's/^/  exec over the API, /'
+    echo "  load $(load)"
     DOCKER_HOST=$W docker rm -f pair-exec >/dev/null
     DOCKER_HOST=$D docker rm -f pair-exec >/dev/null
     ;;
   run_rm)
-    hyperfine -N --style basic --warmup "$BENCH_WARMUP" --runs "$BENCH_RUNS" --export-json "$T/run.json" \
-      -n wharf "env DOCKER_HOST=$W docker run --rm --pull never --network bridge busybox true" \
-      -n docker "env DOCKER_HOST=$D docker run --rm --pull never --network bridge busybox true" \
-      >"$T/logs/run" 2>&1 || fatal "run --rm: $(tail -3 "$T/logs/run")"
-    read -r w d < <(node -e 'const r=require(process.argv[1]).results;console.log(r.map(x=>(x.median*1000).toFixed(1)).join(" "))' "$T/run.json")
-    echo "run --rm true (median): wharf ${w} ms, docker ${d} ms, ratio $(ratio "$w" "$d"); load $(load)"
+    alternate "run --rm busybox true" \
+      "wharf=DOCKER_HOST=$W docker run --rm --pull never --network bridge busybox true" \
+      "docker=DOCKER_HOST=$D docker run --rm --pull never --network bridge busybox true"
     ;;
   http)
     command -v wrk >/dev/null || fatal "wrk missing"
