@@ -13,6 +13,10 @@ import { isErrno } from "../util/errors.ts";
 import { writeFileAtomic } from "../util/fs.ts";
 import { connectAttach } from "./attach-socket.ts";
 import { directExec } from "./direct-exec.ts";
+import { WarmSpawner } from "./warm-spawn.ts";
+
+/** One waiting shell for every runtime of the daemon (warm-spawn.ts). */
+const spawner = new WarmSpawner();
 import { spawnConmon, type ConmonProcess } from "./conmon.ts";
 import type {
   AttachConnection,
@@ -277,6 +281,7 @@ export class ConmonRuntime implements OciRuntime {
       stdin: o.stdin,
       onOutput: o.onOutput ?? (() => undefined),
       onClose: o.onClose ?? (() => undefined),
+      spawner,
     });
   }
 

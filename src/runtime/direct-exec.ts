@@ -4,6 +4,7 @@ import { constants } from "node:os";
 import { basename } from "node:path";
 import type { Readable } from "node:stream";
 import type { AttachConnection, ExecHandle } from "./oci-runtime.ts";
+import type { WarmSpawner } from "./warm-spawn.ts";
 
 /** Input of directExec. */
 export type DirectExecOptions = {
@@ -20,6 +21,8 @@ export type DirectExecOptions = {
   stdin: boolean;
   onOutput: (stream: 1 | 2, data: Buffer) => void;
   onClose: () => void;
+  /** Takes a shell started ahead (warm-spawn.ts) instead of spawning now. */
+  spawner?: WarmSpawner;
 };
 
 /**
@@ -56,13 +59,14 @@ export function directExec(o: DirectExecOptions): Promise<ExecHandle> {
       return;
     }
     watcher.on("error", () => undefined);
-    const child = spawn(o.binary, o.args, {
-      cwd: o.bundle,
-      // Its own session: a terminal's signals to the daemon's group stay there.
-      detached: true,
-      stdio: [o.stdin ? "pipe" : "ignore", "pipe", "pipe"],
-    });
-    const stdin = child.stdin;
+    const child =
+      o.spawner?.take([o.binary, ...o.args], { stdin: o.stdin }) ??
+      spawn(o.binary, o.args, {
+        // Its own session: a terminal's signals to the daemon's group stay there.
+        detached: true,
+        stdio: [o.stdin ? "pipe" : "ignore", "pipe", "pipe"],
+      });
+    const stdin = o.stdin ? child.stdin : null;
     stdin?.on("error", () => undefined); // EPIPE once the process has ended
     const emit = (stream: 1 | 2, data: Buffer): void => {
       if (!dropped) o.onOutput(stream, data);
