@@ -25,7 +25,7 @@ module.exports = {
     leaf("conventions", ["util"], "Docker's text conventions (times, sizes, filters) are pure so the CLI and the daemon share one parser"),
     leaf("util", [], "util is generic helpers on Node builtins only"),
     leaf("storage", ["oci", "util"], "storage knows blobs and layers, not containers or HTTP"),
-    leaf("security", ["util"], "security options and seccomp are pure policy: no engine, runtime or HTTP"),
+    leaf("security", ["conventions", "util"], "security options and seccomp are pure policy: no engine, runtime or HTTP"),
     leaf("runtime", ["oci", "util"], "the runtime adapter is dumb: no engine state (Podman's rule)"),
     leaf("server", ["api", "conventions", "util"], "routes declare Backend interfaces; only daemon/ wires services in"),
     leaf("network", ["util"], "host network plumbing (ip, netns, nftables, drivers) knows no engine state"),

@@ -62,12 +62,12 @@ export function buildContainers(containers: ContainerService): BuildContainers {
         const streaming = logs.write({ write: unframe }, stop.signal);
         const result = await done;
         await streaming.catch(() => undefined);
-        const idmap = containers.idMappings(id);
-        return { id, exitCode: result.StatusCode, ...(idmap ? { idmap } : {}) };
+        return { id, exitCode: result.StatusCode };
       } finally {
         options.signal?.removeEventListener("abort", kill);
       }
     },
+    diff: (id) => containers.layerDiff(id),
     async remove(id) {
       await containers.remove(id, { force: true, volumes: true });
     },

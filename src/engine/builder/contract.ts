@@ -1,4 +1,5 @@
-import type { IdMappings } from "../../oci/id-mapping.ts";
+import type { Readable } from "node:stream";
+import type { BuildResources } from "../../api/build.ts";
 
 /**
  * What a RUN step needs from the container lifecycle. The builder declares
@@ -19,7 +20,13 @@ export interface BuildContainers {
   run(
     spec: RunSpec,
     options: RunOptions,
-  ): Promise<{ id: string; exitCode: number; idmap?: IdMappings }>;
+  ): Promise<{ id: string; exitCode: number }>;
+  /**
+   * A stopped container's writable layer as a tar diff, as `docker commit`
+   * takes it: the runtime's mount targets (/dev, /etc/hosts, …) and the
+   * container's mounts left out, owners as the image sees them.
+   */
+  diff(id: string): Promise<Readable>;
   /** Removes a container, forcibly; no-op when it is already gone. */
   remove(id: string): Promise<void>;
   /** Ids of containers carrying BUILD_LABEL (leftovers of earlier daemons). */
@@ -49,22 +56,6 @@ export type RunSpec = {
   extraHosts: string[];
   resources: BuildResources;
   labels: Record<string, string>;
-};
-
-/**
- * The RUN containers' resource settings from /build's query (shmsize,
- * memory, memswap, cpushares, cpusetcpus, cpuperiod, cpuquota, ulimits),
- * in HostConfig's names: they go into every RUN container's HostConfig.
- */
-export type BuildResources = {
-  ShmSize?: number;
-  Memory?: number;
-  MemorySwap?: number;
-  CpuShares?: number;
-  CpusetCpus?: string;
-  CpuPeriod?: number;
-  CpuQuota?: number;
-  Ulimits?: { Name: string; Soft: number; Hard: number }[];
 };
 
 /** Per-run callbacks and cancellation. */

@@ -11,18 +11,6 @@ import { BUILD_LABEL, type RunSpec } from "./contract.ts";
 import { argsPrefix, cachedStep, PROXY_ARGS, short } from "./step.ts";
 import type { BuildJob, StageState, RunInstruction } from "./types.ts";
 
-/** Paths the runtime puts in a container's layer as mount targets: never part of a RUN's layer. */
-const RUNTIME_PATHS = [
-  "/dev",
-  "/proc",
-  "/sys",
-  "/.dockerenv",
-  "/etc/resolv.conf",
-  "/etc/hosts",
-  "/etc/hostname",
-  "/etc/mtab",
-];
-
 /**
  * RUN: runs the command in a build container from the stage's image (the
  * SHELL for shell form, heredocs handed to the shell), streams its output,
@@ -100,14 +88,7 @@ export async function runStep(
             exitCode: r.exitCode,
           });
         }
-        const skip = [
-          ...RUNTIME_PATHS,
-          ...mounts.map((m) => posix.resolve("/", m.target)),
-        ];
-        const diff = await job.deps.images.rootfsDiff(r.id, {
-          skip: (p) => skip.some((x) => p === x || p.startsWith(`${x}/`)),
-          ...(r.idmap ? { idmap: r.idmap } : {}),
-        });
+        const diff = await job.deps.containers.diff(r.id);
         return await job.deps.images.commit(diff, {
           parentImageId: s.imageId,
           config: s.config,

@@ -1,8 +1,11 @@
 import { randomBytes } from "node:crypto";
+import type { BuildCacheRecord, BuildPruneResponse } from "../../api/build.ts";
 import { mkdir, mkdtemp, rm, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { errorMessage, InvalidArgumentError } from "../../util/errors.ts";
+import { readJsonIfExists, writeJsonAtomic } from "../../util/fs.ts";
+import { KeyedLock } from "../../util/lock.ts";
 import type { Logger } from "../../util/log.ts";
 import { parseDockerfile, type ImageService } from "../images/index.ts";
 import { planBuild, readContextFiles, runPlan } from "./build.ts";
@@ -13,25 +16,12 @@ import { sweepRootfs } from "./rootfs.ts";
 import { emptyTar } from "./step.ts";
 import type { BuildMessage, BuildOptions, BuildJob } from "./types.ts";
 
-/** One row of /system/df's BuildCache and of /build/prune's answer. */
-export type BuildCacheRecord = {
-  ID: string;
-  Parents: string[] | null;
-  Type: string;
-  Description: string;
-  InUse: boolean;
-  Shared: boolean;
-  Size: number;
-  CreatedAt: string;
-  LastUsedAt: string | null;
-  UsageCount: number;
-};
-
 /**
  * The builder service: POST /build on the classic API, its cache, prune.
  *
  * ```
  * <root>/builder/cache.json      the step cache index (cache.ts)
+ * <root>/builder/scratch.json    {"id"}: the empty image FROM scratch uses
  * <root>/builder/cache-mounts/   RUN --mount=type=cache directories, by id
  * <root>/builder/active/         a marker per scratch rootfs in use (rootfs.ts)
  * <root>/builder/tmp/            build contexts being built, emptied at start
@@ -45,6 +35,7 @@ export class BuilderService {
   #log: Logger;
   #builds = new Map<string, AbortController>();
   #scratch: Promise<string> | undefined;
+  #steps = new KeyedLock();
 
   constructor(options: {
     root: string;
@@ -85,7 +76,7 @@ export class BuilderService {
    */
   async build(
     body: Readable,
-    options: BuildOptions & { buildId?: string },
+    options: BuildOptions,
     emit: (m: BuildMessage) => void,
   ): Promise<string | undefined> {
     const controller = new AbortController();
@@ -115,6 +106,7 @@ export class BuilderService {
           cache: this.#cache,
           dir: this.#dir,
           log: this.#log,
+          steps: this.#steps,
         },
         options,
         contextDir,
@@ -127,7 +119,7 @@ export class BuilderService {
         usedArgs: new Set(),
         stageImage: () => undefined,
         signal,
-        scratch: () => (this.#scratch ??= this.#makeScratch()),
+        scratch: () => this.#scratchImage(),
       };
       let id: string;
       try {
@@ -196,7 +188,7 @@ export class BuilderService {
   async prune(options: {
     all: boolean;
     filters: Record<string, string[]>;
-  }): Promise<{ CachesDeleted: string[] | null; SpaceReclaimed: number }> {
+  }): Promise<BuildPruneResponse> {
     const unknown = Object.keys(options.filters).filter(
       (k) =>
         ![
@@ -232,8 +224,30 @@ export class BuilderService {
     };
   }
 
-  async #makeScratch(): Promise<string> {
-    return this.#images.import(emptyTar(), { fromSrc: "-" });
+  /**
+   * The image FROM scratch starts from: one empty layer, made once and
+   * remembered in scratch.json, so its id (and so every cache key of a
+   * scratch stage) stays the same across daemon restarts. Made again only
+   * when someone removed it.
+   */
+  async #scratchImage(): Promise<string> {
+    const current = this.#scratch;
+    if (current) {
+      const id = await current.catch(() => undefined);
+      if (id && this.#images.store.record(id)) return id;
+      if (this.#scratch !== current) return this.#scratchImage();
+    }
+    this.#scratch = this.#loadScratch();
+    return this.#scratch;
+  }
+
+  async #loadScratch(): Promise<string> {
+    const file = join(this.#dir, "scratch.json");
+    const saved = await readJsonIfExists<{ id?: string }>(file);
+    if (saved?.id && this.#images.store.record(saved.id)) return saved.id;
+    const id = await this.#images.import(emptyTar(), { fromSrc: "-" });
+    await writeJsonAtomic(file, { id });
+    return id;
   }
 }
 

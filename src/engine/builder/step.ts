@@ -50,7 +50,9 @@ export function emptyTar(): Readable {
  * stage and not disabled, an earlier image for the same parent, CreatedBy,
  * config and checksum is reused (" ---> Using cache"); otherwise make()
  * builds it and the result is recorded. Once a step misses, the stage's
- * later steps skip the lookup. Prints " ---> <id>".
+ * later steps skip the lookup. The lookup and the making hold the key's
+ * lock (deps.steps): a concurrent build of the same step waits for it
+ * and then reuses its image. Prints " ---> <id>".
  */
 export async function cachedStep(
   job: BuildJob,
@@ -68,22 +70,29 @@ export async function cachedStep(
     config: step.config,
     ...(step.checksum ? { checksum: step.checksum } : {}),
   });
-  if (!job.options.noCache && s.cacheValid) {
-    const hit = await findCached(job, s, key, step);
-    if (hit) {
-      job.emit({ stream: " ---> Using cache\n" });
-      s.imageId = hit;
-      s.config = step.config;
-      job.emit({ stream: ` ---> ${short(hit)}\n` });
-      return;
-    }
-  }
-  s.cacheValid = false;
-  const id = await step.make();
-  await job.deps.cache.set(key, id);
+  const lookup = !job.options.noCache && s.cacheValid;
+  const id = lookup
+    ? await job.deps.steps.run(key, async () => {
+        const hit = await findCached(job, s, key, step);
+        if (hit) job.emit({ stream: " ---> Using cache\n" });
+        return hit ?? (await makeStep(job, s, key, step.make));
+      })
+    : await makeStep(job, s, key, step.make);
   s.imageId = id;
   s.config = step.config;
   job.emit({ stream: ` ---> ${short(id)}\n` });
+}
+
+async function makeStep(
+  job: BuildJob,
+  s: StageState,
+  key: string,
+  make: () => Promise<string>,
+): Promise<string> {
+  s.cacheValid = false;
+  const id = await make();
+  await job.deps.cache.set(key, id);
+  return id;
 }
 
 async function findCached(

@@ -8,7 +8,13 @@ import {
 } from "../../util/errors.ts";
 import { newId } from "../../util/ids.ts";
 import { AttachSession, parseDetachKeys } from "./attach.ts";
-import { execBundleOf, publish, type Core } from "./core.ts";
+import { execBundleOf, publish, type ContainerDeps } from "./deps.ts";
+
+/** What running an exec uses: the exec records, the runtime, the container's rootfs, events. */
+export type ExecDeps = Pick<
+  ContainerDeps,
+  "execs" | "events" | "images" | "runtime" | "log" | "execRoot"
+>;
 import type { ExecRecord } from "./exec-store.ts";
 import { checkExec, type ContainerRecord } from "./record.ts";
 import { processSpec, specEnv } from "./spec.ts";
@@ -17,7 +23,7 @@ import { rootfsOptions } from "./userns.ts";
 
 /** Registers an exec on a running container; returns its id. */
 export function createExec(
-  core: Core,
+  core: Pick<ContainerDeps, "execs" | "events">,
   r: ContainerRecord,
   body: ExecCreateBody,
 ): string {
@@ -58,7 +64,7 @@ export type ExecStartOptions = {
  * the create request's, as in moby.
  */
 export async function startExec(
-  core: Core,
+  core: ExecDeps,
   e: ExecRecord,
   r: ContainerRecord,
   o: ExecStartOptions,
@@ -96,7 +102,7 @@ export async function startExec(
  * sequence"), so it takes it for a failure: the client reads the text, the
  * exec counts as ended with 126 and its real exit is never recorded.
  */
-function detached(core: Core, e: ExecRecord, session: AttachSession): void {
+function detached(core: ExecDeps, e: ExecRecord, session: AttachSession): void {
   session.message(
     "exec attach failed: error on attach stdin: read escape sequence\r\n",
   );
@@ -106,7 +112,7 @@ function detached(core: Core, e: ExecRecord, session: AttachSession): void {
 }
 
 async function runExec(
-  core: Core,
+  core: ExecDeps,
   e: ExecRecord,
   r: ContainerRecord,
   o: ExecStartOptions,
@@ -214,7 +220,7 @@ export function execView(
 
 /** Resizes a running exec's tty. Throws ConflictError when it is not running. */
 export async function resizeExec(
-  core: Core,
+  core: Pick<ContainerDeps, "execs" | "runtime" | "execRoot">,
   execId: string,
   size: { h: number; w: number },
 ): Promise<void> {

@@ -4,7 +4,7 @@ import {
   NotImplementedError,
 } from "../../util/errors.ts";
 import { frame } from "./attach.ts";
-import { logTargetOf, type Core } from "./core.ts";
+import { logTargetOf, type ContainerDeps } from "./deps.ts";
 import type { ContainerRecord } from "./record.ts";
 
 /** Options of GET /containers/{id}/logs. */
@@ -75,7 +75,7 @@ function qe(s: string): string {
  * With follow, until the container's driver closes or `signal` aborts.
  */
 export async function streamLogs(
-  core: Pick<Core, "logging" | "store">,
+  core: Pick<ContainerDeps, "logging" | "store">,
   r: ContainerRecord,
   req: LogsRequest,
   out: { write(chunk: Buffer): void },
@@ -97,22 +97,23 @@ export async function streamLogs(
 const NEWLINE = Buffer.from("\n");
 
 /**
- * docker logs of a resolved record: its tty flag (the route picks the
+ * docker logs: the container's tty flag (the route picks the
  * content type) and a function that streams to `out` until done. Throws
  * InvalidArgumentError when neither stream is chosen, NotImplementedError
  * for a driver that keeps nothing.
  */
-export function containerLogs(
-  core: Core,
-  r: ContainerRecord,
+export async function containerLogs(
+  core: Pick<ContainerDeps, "logging" | "store">,
+  ref: string,
   req: LogsRequest,
-): {
+): Promise<{
   tty: boolean;
   write: (
     out: { write(chunk: Buffer): void },
     signal: AbortSignal,
   ) => Promise<void>;
-} {
+}> {
+  const r = core.store.resolve(ref);
   if (!req.stdout && !req.stderr)
     throw new InvalidArgumentError(
       "Bad parameters: you must choose at least one stream",

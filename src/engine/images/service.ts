@@ -125,6 +125,19 @@ export class ImageService implements ImageProvider {
     this.#tmp = join(options.root, "tmp");
   }
 
+  /**
+   * SIGHUP: takes the keys dockerd reloads (registry-mirrors,
+   * insecure-registries, max-concurrent-*) from `next`. The settings object
+   * is the one the registry client holds, so the next pull or push uses them.
+   */
+  reloadRegistry(next: RegistryOptions): void {
+    const cur = this.#registryOptions;
+    cur.settings.mirrors = next.settings.mirrors;
+    cur.settings.insecure = next.settings.insecure;
+    cur.maxDownloads = next.maxDownloads;
+    cur.maxUploads = next.maxUploads;
+  }
+
   /** Creates directories, sweeps half-made temp files, rebuilds the indexes. */
   async init(): Promise<void> {
     await this.content.init();

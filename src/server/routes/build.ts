@@ -3,39 +3,15 @@ import {
   InvalidArgumentError,
   NotImplementedError,
 } from "../../util/errors.ts";
+import type { BuildParameters, BuildPruneResponse } from "../../api/build.ts";
 import type { RequestContext } from "../http.ts";
 import type { Route } from "../router.ts";
 import { jsonLine } from "../streams.ts";
 import { authConfig, type AuthConfig } from "./registry.ts";
 import { refuseParam } from "./unbuilt.ts";
 
-/** The classic /build parameters the backend acts on. */
-export type BuildRequest = {
-  dockerfile: string;
-  tags: string[];
-  buildArgs: Record<string, string | null>;
-  labels: Record<string, string>;
-  target?: string;
-  noCache: boolean;
-  pull: boolean;
-  quiet: boolean;
-  rm: boolean;
-  forceRm: boolean;
-  networkMode: string;
-  extraHosts: string[];
-  cacheFrom: string[];
-  /** RUN containers' resources, in HostConfig's names. */
-  resources: {
-    ShmSize?: number;
-    Memory?: number;
-    MemorySwap?: number;
-    CpuShares?: number;
-    CpusetCpus?: string;
-    CpuPeriod?: number;
-    CpuQuota?: number;
-    Ulimits?: { Name: string; Soft: number; Hard: number }[];
-  };
-  buildId?: string;
+/** The classic /build parameters, with the credentials and cancellation the backend needs. */
+export type BuildRequest = BuildParameters & {
   /** X-Registry-Config: credentials by registry key, for FROM pulls. */
   registryAuths: Record<string, AuthConfig>;
   signal: AbortSignal;
@@ -58,7 +34,7 @@ export interface BuildBackend {
   prune(options: {
     all: boolean;
     filters: Record<string, string[]>;
-  }): Promise<{ CachesDeleted: string[] | null; SpaceReclaimed: number }>;
+  }): Promise<BuildPruneResponse>;
 }
 
 /** The route table for /build, /build/prune and /build/cancel. */

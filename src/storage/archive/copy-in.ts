@@ -1,17 +1,8 @@
 import { constants, openSync, type Stats } from "node:fs";
-import {
-  chmod,
-  lchown,
-  link,
-  lstat,
-  lutimes,
-  mkdir,
-  symlink,
-} from "node:fs/promises";
+import { chmod, lchown, link, lstat, lutimes, mkdir } from "node:fs/promises";
 import { posix } from "node:path";
 import type { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import tar, { type Header } from "tar-stream";
+import type { Header } from "tar-stream";
 import {
   ForbiddenError,
   InvalidArgumentError,
@@ -25,11 +16,7 @@ import { absContainerPath } from "./copy-out.ts";
 import { removeAt } from "./remove-at.ts";
 import { closeFd, procPath } from "./root-dir.ts";
 import { memberComponents } from "./scoped-path.ts";
-import {
-  makeSpecialFile,
-  unhandledType,
-  writeRegularFile,
-} from "./special-files.ts";
+import { createMember, forEachMember, invalidHardlink } from "./members.ts";
 
 /** Options of PUT /containers/{id}/archive. */
 export type ExtractOptions = {
@@ -70,34 +57,10 @@ export async function extractToDir(
   if (!st.isDirectory())
     throw new InvalidArgumentError("extraction point is not a directory");
   checkWritable(scope, dest);
-  const extract = tar.extract();
-  const pumping = pipeline(await decompress(body), extract);
   const dirTimes: Array<[string, Date]> = [];
-  try {
-    for await (const entry of extract) {
-      await extractEntry(
-        scope,
-        dest,
-        entry.header,
-        entry as unknown as Readable,
-        {
-          ...options,
-          dirTimes,
-        },
-      );
-      for await (const _ of entry) void _; // drain what the entry did not read
-    }
-    await pumping;
-  } catch (err) {
-    extract.destroy();
-    await pumping.catch(() => undefined);
-    if (
-      err instanceof Error &&
-      /Invalid tar header|Unexpected end/.test(err.message)
-    )
-      throw new InvalidArgumentError(`invalid tar archive: ${err.message}`);
-    throw err;
-  }
+  await forEachMember(await decompress(body), (h, member) =>
+    extractEntry(scope, dest, h, member, { ...options, dirTimes }),
+  );
   for (const [p, mtime] of dirTimes.reverse())
     await atParent(scope, p, (at) => lutimes(at, mtime, mtime)).catch(
       () => undefined,
@@ -167,6 +130,7 @@ async function extractEntry(
   }
 }
 
+/** Creates the member at `at`; a hard link's target is resolved against dest. */
 async function create(
   scope: FsScope,
   dest: string,
@@ -175,35 +139,13 @@ async function create(
   body: Readable,
   exists: boolean,
 ): Promise<void> {
-  const mode = (h.mode ?? 0o644) & 0o7777;
-  switch (h.type) {
-    case "directory":
-      if (!exists) await mkdir(at, { mode });
-      return;
-    case "file":
-    case "contiguous-file":
-    case undefined:
-    case null: {
-      await writeRegularFile(at, body, mode);
-      return;
-    }
-    case "symlink":
-      await symlink(h.linkname ?? "", at);
-      return;
-    case "link": {
-      // compat: moby resolves hardlink targets against the extraction directory.
-      const target = memberComponents((h.linkname ?? "").replace(/^\/+/, ""));
-      if (target.length === 0)
-        throw new InvalidArgumentError(
-          `invalid hardlink ${JSON.stringify(h.name)}`,
-        );
-      const tpath = await scope.canonical(posix.join(dest, ...target), false);
-      await atParent(scope, tpath, (from) => link(from, at));
-      return;
-    }
-    default:
-      if (!makeSpecialFile(h, at, mode)) throw unhandledType(h);
-  }
+  await createMember(h, at, body, exists, async (name) => {
+    // compat: moby resolves hardlink targets against the extraction directory.
+    const target = memberComponents(name.replace(/^\/+/, ""));
+    if (target.length === 0) throw invalidHardlink(h);
+    const tpath = await scope.canonical(posix.join(dest, ...target), false);
+    await atParent(scope, tpath, (from) => link(from, at));
+  });
 }
 
 /** chmod without following a symlink: through an O_PATH|O_NOFOLLOW fd. */

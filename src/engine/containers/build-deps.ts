@@ -15,14 +15,14 @@ import {
   logTargetOf,
   NoNetworking,
   type ContainerMounts,
+  type ContainerDeps,
   type ContainerNetworking,
-  type Core,
-} from "./core.ts";
+} from "./deps.ts";
 import { releaseSharedNamespaces } from "./shared-ns.ts";
 import { ExecStore } from "./exec-store.ts";
 import { HealthMonitor } from "./health-probe.ts";
 import { NoMounts, VolumeMounts, type VolumeProvider } from "./mounts.ts";
-import { RestartSupervisor } from "./restart.ts";
+import { RestartSupervisor } from "./restart-policy.ts";
 import { startContainer } from "./start.ts";
 import { ContainerStore } from "./store.ts";
 import { Waiters } from "./waiters.ts";
@@ -59,35 +59,32 @@ export type ContainerServiceOptions = {
 };
 
 /**
- * What the lifecycle verbs share beyond Core: exit/removal waiters, the
- * restart supervisor, health probes and attach sessions parked on created
- * containers. Built once per ContainerService by buildParts.
+ * Builds the containers engine's dependencies, by concern (deps.ts).
+ * Without networking, host/none/container: modes work (NoNetworking);
+ * without volumes, mounts answer 501.
  */
-export type Parts = {
-  core: Core;
-  waiters: Waiters;
-  restarts: RestartSupervisor;
-  health: HealthMonitor;
-  attachments: Attachments;
-};
-
-/**
- * Builds the Core and its companions. Without networking, host/none/
- * container: modes work (NoNetworking); without volumes, mounts answer 501.
- */
-export function buildParts(options: ContainerServiceOptions): Parts {
+export function buildDeps(options: ContainerServiceOptions): ContainerDeps {
   const store = options.store ?? new ContainerStore(options.root);
-  const waiters = new Waiters();
-  const core: Core = {
+  const records = {
     store,
-    images: options.images,
-    runtime: options.runtime,
+    lock: new KeyedLock(),
     events: options.events,
     log: options.log,
-    lock: new KeyedLock(),
-    execs: new ExecStore(),
+  };
+  const runtime = {
+    runtime: options.runtime,
+    execRoot: options.execRoot,
+    runtimeName: options.runtimeName ?? "crun",
+    runtimeNames:
+      options.runtimeNames ?? (() => [options.runtimeName ?? "crun"]),
+    initBinary:
+      options.initBinary ??
+      ["/usr/bin/tini-static", "/usr/bin/tini"].find((p) => existsSync(p)),
     seccomp: options.seccomp ?? new SeccompFilters(),
-    networking: options.networking ?? new NoNetworking(store),
+    userns: options.userns,
+  };
+  const storage = {
+    images: options.images,
     mounts:
       options.mounts ??
       (options.volumes
@@ -97,45 +94,36 @@ export function buildParts(options: ContainerServiceOptions): Parts {
             log: options.log,
           })
         : new NoMounts()),
-    logging:
-      options.logging ??
-      new LogService({ warn: (msg, fields) => options.log.warn(msg, fields) }),
     dataRoot: options.root,
-    execRoot: options.execRoot,
-    initBinary:
-      options.initBinary ??
-      ["/usr/bin/tini-static", "/usr/bin/tini"].find((p) => existsSync(p)),
-    runtimeName: options.runtimeName ?? "crun",
-    userns: options.userns,
-    runtimeNames:
-      options.runtimeNames ?? (() => [options.runtimeName ?? "crun"]),
-    releasers: {
-      runtime: (r) => core.runtime.remove(r.id, { force: true }),
-      shm: async (r) => releaseSharedNamespaces(core, r),
-      logger: (r) =>
-        core.logging.finish(logTargetOf(core, r), logPathOf(core, r.id)),
-      mounts: (r) => core.mounts.release(r),
-      network: (r) => core.networking.release(r),
-      rootfs: (r) => core.images.unmountRootfs(r.id),
-      bundle: (r) => rm(bundleOf(core, r.id), { recursive: true, force: true }),
-    },
-    notifyExit: (id, code) => waiters.exited(id, code),
-    notifyRemoved: (id, code) => waiters.removed(id, code),
-    // The monitor needs the finished core: the probes reach it once built.
-    probes: {
-      started: (r) => health.started(r),
-      stopped: (r) => health.stopped(r),
-    },
   };
-  const health = new HealthMonitor(core);
-  const attachments = new Attachments(core);
-  return {
-    core,
-    waiters,
+  const logging =
+    options.logging ??
+    new LogService({ warn: (msg, fields) => options.log.warn(msg, fields) });
+  const execs = new ExecStore();
+  const attachments = new Attachments({ ...records, ...runtime });
+  const d: ContainerDeps = {
+    ...records,
+    ...runtime,
+    ...storage,
+    networking: options.networking ?? new NoNetworking(store),
+    logging,
+    execs,
     attachments,
-    health,
-    restarts: new RestartSupervisor(core, (r) =>
-      startContainer(core, r, (rec) => attachments.connectPending(rec)),
+    waiters: new Waiters(),
+    probes: new HealthMonitor({ ...records, ...runtime, ...storage }),
+    restarts: new RestartSupervisor(records, (r) =>
+      startContainer(d, r, (rec) => attachments.connectPending(rec)),
     ),
+    releasers: {
+      runtime: (r) => d.runtime.remove(r.id, { force: true }),
+      shm: async (r) => releaseSharedNamespaces(d, r),
+      logger: (r) => d.logging.finish(logTargetOf(d, r), logPathOf(d, r.id)),
+      mounts: (r) => d.mounts.release(r),
+      network: (r) => d.networking.release(r),
+      rootfs: (r) => d.images.unmountRootfs(r.id),
+      bundle: (r) => rm(bundleOf(d, r.id), { recursive: true, force: true }),
+    },
+    boot: { orphans: [], stopWatch: undefined },
   };
+  return d;
 }

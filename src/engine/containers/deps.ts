@@ -14,6 +14,8 @@ import type { Releasers } from "./resources.ts";
 import type { ContainerStore } from "./store.ts";
 import { donorNamespace } from "./contracts.ts";
 import type { ExecStore } from "./exec-store.ts";
+import type { AttachSession } from "./attach.ts";
+import type { Waiters } from "./waiters.ts";
 
 /** What networking hands a starting container (networks' Sandboxes.prepare). */
 export type { PreparedNetwork };
@@ -60,68 +62,141 @@ export interface ContainerMounts {
   ): Promise<void>;
 }
 
-/** Everything the verb modules share; built once by ContainerService. */
-export type Core = {
+/**
+ * Records: the container records, their per-id locks, the event bus and
+ * the daemon's log. Nearly every verb uses these.
+ */
+export type RecordDeps = {
   store: ContainerStore;
-  images: ImageProvider;
-  runtime: OciRuntime;
+  lock: KeyedLock;
   events: EventBus;
   log: Logger;
-  lock: KeyedLock;
-  execs: ExecStore;
-  networking: ContainerNetworking;
-  mounts: ContainerMounts;
-  /** Log drivers: a copier from conmon's log to the driver per running container. */
-  logging: LogService;
-  dataRoot: string;
+};
+
+/** Processes: the OCI runtime and what an OCI spec is built with. */
+export type RuntimeDeps = {
+  runtime: OciRuntime;
   execRoot: string;
-  /** Compiled seccomp filters, cached per (profile, capabilities). */
-  seccomp: SeccompFilters;
-  /** Host path of the init binary for --init, undefined when none is installed. */
-  initBinary: string | undefined;
   /** The OCI runtime's name ("crun" or "runc"): the only HostConfig.Runtime accepted. */
   runtimeName: string;
   /** Every runtime name HostConfig.Runtime may give (the daemon's registered runtimes). */
   runtimeNames: () => string[];
-  /** How each resource a run holds is undone (resources.ts). */
-  releasers: Releasers;
+  /** Host path of the init binary for --init, undefined when none is installed. */
+  initBinary: string | undefined;
+  /** Compiled seccomp filters, cached per (profile, capabilities). */
+  seccomp: SeccompFilters;
   /** The daemon's userns-remap mapping; undefined = containers share the host's user namespace. */
   userns: IdMappings | undefined;
-  /** Resolves waiters of id after an exit (next-exit / not-running). */
-  notifyExit(id: string, code: number): void;
-  /** Resolves waiters of id after removal. */
-  notifyRemoved(id: string, code: number): void;
-  /**
-   * Health probes (health-probe.ts): `started` after a start and `stopped`
-   * at an exit, both with the lock held and before the record is saved.
-   */
-  probes: {
-    started(r: ContainerRecord): void;
-    stopped(r: ContainerRecord): void;
-  };
 };
 
+/** Filesystems: root filesystems (the image provider), binds/volumes/tmpfs, the data root. */
+export type StorageDeps = {
+  images: ImageProvider;
+  mounts: ContainerMounts;
+  dataRoot: string;
+};
+
+/** Networking: joining a container to its networks. */
+export type NetworkDeps = { networking: ContainerNetworking };
+
+/**
+ * Health probes (health-probe.ts): `started` after a start and `stopped`
+ * at an exit or pause, both with the lock held and before the record is
+ * saved; `resume` after unpause or a daemon restart.
+ */
+export interface Probes {
+  started(r: ContainerRecord): void;
+  stopped(r: ContainerRecord): void;
+  resume(r: ContainerRecord): void;
+  /** Drops every probe timer (daemon shutdown). */
+  close(): void;
+}
+
+/**
+ * The restart policy's pending restarts (restart-policy.ts's
+ * RestartSupervisor). Every method but close expects the lock held.
+ */
+export interface Restarts {
+  /** After an exit was recorded: true when a restart is now pending (and saved). */
+  afterExit(r: ContainerRecord): Promise<boolean>;
+  /** At boot: applies the policy to a container that died while the daemon was down. */
+  afterRestore(r: ContainerRecord, wasRunning: boolean): Promise<void>;
+  /** Cancels a pending restart; true when there was one. */
+  cancel(r: ContainerRecord): Promise<boolean>;
+  /** Forgets the back-off of id (a start by the user). */
+  reset(id: string): void;
+  close(): void;
+}
+
+/** Attach sessions parked on created containers (attachments.ts's Attachments). */
+export interface ParkedAttachments {
+  /** Parks a session until r starts. */
+  park(r: ContainerRecord, session: AttachSession): void;
+  /** Joins the sessions parked on r to its (just started) console. */
+  connectPending(r: ContainerRecord): Promise<void>;
+  /** Joins one session to r's running console. */
+  connect(r: ContainerRecord, session: AttachSession): Promise<void>;
+  /** Ends the sessions parked on id (the container is being removed). */
+  endAll(id: string): void;
+}
+
+/**
+ * What a run carries beside its process: how each held resource is undone,
+ * the log copiers, execs, exit/removal waiters, health probes, the restart
+ * policy and attach sessions parked on created containers.
+ */
+export type RunDeps = {
+  /** How each resource a run holds is undone (resources.ts). */
+  releasers: Releasers;
+  /** Log drivers: a copier from conmon's log to the driver per running container. */
+  logging: LogService;
+  execs: ExecStore;
+  waiters: Waiters;
+  probes: Probes;
+  restarts: Restarts;
+  attachments: ParkedAttachments;
+  /** What init hands restore (orphaned record dirs) and how close stops the exit watcher. */
+  boot: { orphans: string[]; stopWatch: (() => void) | undefined };
+};
+
+/**
+ * Everything the containers engine is built from, by concern; only the
+ * composition (parts.ts, service.ts) holds it whole. Each verb names the
+ * few members it uses with Pick.
+ */
+export type ContainerDeps = RecordDeps &
+  RuntimeDeps &
+  StorageDeps &
+  NetworkDeps &
+  RunDeps;
+
 /** The OCI bundle directory of a container. */
-export function bundleOf(core: Pick<Core, "execRoot">, id: string): string {
+export function bundleOf(
+  core: Pick<ContainerDeps, "execRoot">,
+  id: string,
+): string {
   return join(core.execRoot, "containers", id);
 }
 
 /** The bundle directory of an exec. */
 export function execBundleOf(
-  core: Pick<Core, "execRoot">,
+  core: Pick<ContainerDeps, "execRoot">,
   execId: string,
 ): string {
   return join(core.execRoot, "execs", execId);
 }
 
 /** conmon's own k8s-file log of a container (what the log driver is fed from). */
-export function logPathOf(core: Pick<Core, "store">, id: string): string {
+export function logPathOf(
+  core: Pick<ContainerDeps, "store">,
+  id: string,
+): string {
   return join(core.store.dirOf(id), "ctr.log");
 }
 
 /** What the log driver knows of a container (moby's logger.Info) and its driver name. */
 export function logTargetOf(
-  core: Pick<Core, "store">,
+  core: Pick<ContainerDeps, "store">,
   r: ContainerRecord,
 ): LogTarget {
   const lc = (r.hostConfig.LogConfig ?? {}) as {
@@ -146,7 +221,7 @@ export function logTargetOf(
 
 /** Publishes a container event with Docker's attributes. */
 export function publish(
-  core: Pick<Core, "events">,
+  core: Pick<ContainerDeps, "events">,
   r: ContainerRecord,
   action: string,
   extra: Record<string, string> = {},

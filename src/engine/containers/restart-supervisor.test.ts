@@ -1,17 +1,16 @@
 import { afterEach, mock, test } from "node:test";
 import assert from "node:assert/strict";
-import type { HostConfig } from "../../api/containers.ts";
 import { KeyedLock } from "../../util/lock.ts";
 import { Logger } from "../../util/log.ts";
-import type { Core } from "./core.ts";
-import { createdState, type ContainerRecord } from "./record.ts";
+import { fakeRecord } from "./fakes.ts";
+import type { ContainerRecord } from "./record.ts";
 import {
   RestartSupervisor,
   nextBackoff,
   restartOnBoot,
   shouldRestart,
   validateRestartPolicy,
-} from "./restart.ts";
+} from "./restart-policy.ts";
 
 afterEach(() => mock.timers.reset());
 
@@ -21,20 +20,7 @@ const policy = (Name: string, MaximumRetryCount = 0) => ({
 });
 
 function record(p = policy("always")): ContainerRecord {
-  return {
-    schema: 1,
-    id: "c1",
-    name: "/web",
-    created: "2026-01-01T00:00:00Z",
-    imageId: "sha256:x",
-    path: "sh",
-    args: [],
-    config: {} as ContainerRecord["config"],
-    hostConfig: { RestartPolicy: p } as HostConfig,
-    state: createdState(),
-    restartCount: 0,
-    stoppedByUser: false,
-  };
+  return fakeRecord({ RestartPolicy: p });
 }
 
 function exited(r: ContainerRecord, code: number, ranMs = 50): void {
@@ -48,7 +34,10 @@ function exited(r: ContainerRecord, code: number, ranMs = 50): void {
   };
 }
 
-function fakeCore(r: ContainerRecord): { core: Core; saves: string[] } {
+function fakeCore(r: ContainerRecord): {
+  core: ConstructorParameters<typeof RestartSupervisor>[0];
+  saves: string[];
+} {
   const saves: string[] = [];
   const core = {
     store: {
@@ -57,7 +46,7 @@ function fakeCore(r: ContainerRecord): { core: Core; saves: string[] } {
     },
     lock: new KeyedLock(),
     log: new Logger("error"),
-  } as unknown as Core;
+  } as unknown as ConstructorParameters<typeof RestartSupervisor>[0];
   return { core, saves };
 }
 
