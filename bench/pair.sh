@@ -12,25 +12,16 @@
 # Knobs: BENCH_RUNS (20 rounds), BENCH_WARMUP (3), BENCH_HTTP_SECONDS (5), BENCH_HTTP_ROUNDS (3),
 #        BENCH_KEEP (keep the temp dir).
 set -uo pipefail
-
-BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
-REPO=$(dirname "$BENCH_DIR")
-: "${BENCH_RUNS:=20}"
-: "${BENCH_WARMUP:=3}"
-: "${BENCH_HTTP_ROUNDS:=3}"
-BENCH_NETWORK=bridge
-ROWS=${*:-rss exec run_rm http}
-
 fatal() { echo "pair: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || fatal "needs root: it starts dockerd and runs containers"
+BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
+REPO=$(dirname "$BENCH_DIR")
 [ -f "$REPO/dist/wharfd.cjs" ] || fatal "dist/wharfd.cjs missing: npm run -s build"
-
-T=$(mktemp -d /tmp/wp.XXXXXX)
-mkdir -p "$T/logs" "$T/docker-config"
-export DOCKER_CONFIG=$T/docker-config
-echo '{}' >"$DOCKER_CONFIG/config.json"
-unset DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_CERT_PATH
 source "$BENCH_DIR/lib/engines.sh"
+make_bench_dir wp
+BENCH_NETWORK=bridge
+ROWS=${*:-rss exec run_rm http}
+: "${BENCH_RUNS:=20}" "${BENCH_WARMUP:=3}" "${BENCH_HTTP_ROUNDS:=3}"
 trap cleanup EXIT
 trap 'echo "pair: interrupted" >&2; exit 130' INT TERM
 

@@ -14,6 +14,16 @@
 # whatever its state dir is; the names are hashes of our socket path, so they
 # never collide with another containerd.
 
+# make_bench_dir PREFIX: sets T to a fresh /tmp/PREFIX.XXXXXX with logs/ and
+# an empty Docker CLI config (no user config or context: only DOCKER_HOST decides).
+make_bench_dir() {
+  T=$(mktemp -d "/tmp/$1.XXXXXX")
+  mkdir -p "$T/logs" "$T/docker-config"
+  export DOCKER_CONFIG=$T/docker-config
+  echo '{}' >"$DOCKER_CONFIG/config.json"
+  unset DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_CERT_PATH
+}
+
 DOCKER_PID=""
 WHARF_PID=""
 PODMAN_USED=""

@@ -9,52 +9,29 @@
  * namespace; libuv's worker threads are other tasks and never move.
  */
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
-import { constants } from "node:os";
-import type Koffi from "koffi";
-import { lazyRequire } from "../util/lazy-require.ts";
-
-/** koffi, loaded on the first syscall (see util/lazy-require.ts). */
-const koffi = lazyRequire<typeof Koffi>("koffi");
+import { lastErrno, libc, mount, umount } from "../util/libc.ts";
 
 const CLONE_NEWNET = 0x40000000;
 const MS_BIND = 4096;
 const MNT_DETACH = 2;
 
-type Libc = {
+type Ns = {
   unshare: (flags: number) => number;
   setns: (fd: number, nstype: number) => number;
-  mount: (
-    src: string,
-    target: string,
-    type: string | null,
-    flags: number,
-    data: string | null,
-  ) => number;
-  umount2: (target: string, flags: number) => number;
 };
 
-let libc: Libc | undefined;
+let ns: Ns | undefined;
 
-function load(): Libc {
-  if (libc) return libc;
-  const lib = koffi().load("libc.so.6");
-  libc = {
-    unshare: lib.func("int unshare(int flags)") as Libc["unshare"],
-    setns: lib.func("int setns(int fd, int nstype)") as Libc["setns"],
-    mount: lib.func(
-      "int mount(const char *src, const char *target, const char *type, unsigned long flags, const char *data)",
-    ) as Libc["mount"],
-    umount2: lib.func(
-      "int umount2(const char *target, int flags)",
-    ) as Libc["umount2"],
+function load(): Ns {
+  ns ??= {
+    unshare: libc().func("int unshare(int flags)") as Ns["unshare"],
+    setns: libc().func("int setns(int fd, int nstype)") as Ns["setns"],
   };
-  return libc;
+  return ns;
 }
 
 function errnoError(call: string): Error {
-  const n = koffi().errno();
-  const name =
-    Object.entries(constants.errno).find(([, v]) => v === n)?.[0] ?? `E${n}`;
+  const name = lastErrno();
   return Object.assign(new Error(`${call}: ${name}`), { code: name });
 }
 
@@ -82,8 +59,15 @@ export function createNetnsAt(path: string, dir: string): void {
   try {
     if (c.unshare(CLONE_NEWNET) !== 0) throw errnoError("unshare");
     let failure: Error | undefined;
-    if (c.mount("/proc/thread-self/ns/net", path, null, MS_BIND, null) !== 0)
-      failure = errnoError(`mount ${path}`);
+    try {
+      mount({
+        source: "/proc/thread-self/ns/net",
+        target: path,
+        flags: MS_BIND,
+      });
+    } catch (err) {
+      failure = err as Error;
+    }
     if (c.setns(self, CLONE_NEWNET) !== 0)
       throw new Error(
         `setns back to the daemon's network namespace failed (${errnoError("setns").message}): wharfd must be restarted`,
@@ -99,8 +83,9 @@ export function createNetnsAt(path: string, dir: string): void {
 
 /** Unmounts and removes a namespace made by createNetnsAt or `ip netns add`; a missing one is fine. */
 export function deleteNetnsAt(path: string): void {
-  if (load().umount2(path, MNT_DETACH) !== 0) {
-    const err = errnoError(`umount ${path}`);
+  try {
+    umount(path, MNT_DETACH);
+  } catch (err) {
     // EINVAL: not mounted (half-made); ENOENT: already gone.
     if (!["EINVAL", "ENOENT"].includes((err as { code?: string }).code ?? ""))
       throw err;

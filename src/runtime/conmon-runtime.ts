@@ -14,9 +14,6 @@ import { writeFileAtomic } from "../util/fs.ts";
 import { connectAttach } from "./attach-socket.ts";
 import { directExec } from "./direct-exec.ts";
 import { WarmSpawner } from "./warm-spawn.ts";
-
-/** One waiting shell for every runtime of the daemon (warm-spawn.ts). */
-const spawner = new WarmSpawner();
 import { spawnConmon, type ConmonProcess } from "./conmon.ts";
 import type {
   AttachConnection,
@@ -29,6 +26,9 @@ import type {
   RuntimeState,
 } from "./oci-runtime.ts";
 import type { OciResources } from "./oci-spec.ts";
+
+/** One waiting shell for every runtime of the daemon (warm-spawn.ts). */
+const spawner = new WarmSpawner();
 
 /**
  * OciRuntime over conmon plus crun (or runc), following DESIGN.md's measured

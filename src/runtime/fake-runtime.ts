@@ -1,21 +1,13 @@
-import type {
-  AttachConnection,
-  AttachOptions,
-  CreateOptions,
-  ExecHandle,
-  ExecOptions,
-  ExitStatus,
-  OciRuntime,
-  RuntimeState,
-} from "./oci-runtime.ts";
+import type { OciRuntime } from "./oci-runtime.ts";
+import type * as oci from "./oci-runtime.ts";
 import type { OciResources } from "./oci-spec.ts";
 
 /** One recorded call: method name and its arguments. */
 export type FakeCall = { method: string; id: string; args: unknown[] };
 
 type FakeContainer = {
-  state: RuntimeState;
-  options: CreateOptions;
+  state: oci.RuntimeState;
+  options: oci.CreateOptions;
   attached: FakeAttach[];
 };
 
@@ -24,7 +16,7 @@ export type FakeAttach = {
   written: Buffer[];
   stdinEnded: boolean;
   closed: boolean;
-  options: AttachOptions;
+  options: oci.AttachOptions;
 };
 
 /**
@@ -44,11 +36,14 @@ export class FakeRuntime implements OciRuntime {
   /** When set, the next call of this method rejects with this message. */
   failNext: { method: string; message: string } | undefined;
   #containers = new Map<string, FakeContainer>();
-  #exits = new Map<string, ExitStatus>();
+  #exits = new Map<string, oci.ExitStatus>();
   #listeners = new Set<(id: string) => void>();
   #nextPid = 1000;
 
-  async create(id: string, options: CreateOptions): Promise<{ pid: number }> {
+  async create(
+    id: string,
+    options: oci.CreateOptions,
+  ): Promise<{ pid: number }> {
     this.#record("create", id, options);
     const pid = this.#nextPid++;
     this.#containers.set(id, {
@@ -97,12 +92,12 @@ export class FakeRuntime implements OciRuntime {
     this.#containers.delete(id);
   }
 
-  async state(id: string): Promise<RuntimeState | undefined> {
+  async state(id: string): Promise<oci.RuntimeState | undefined> {
     const c = this.#containers.get(id);
     return c ? { ...c.state } : undefined;
   }
 
-  async exitStatus(id: string): Promise<ExitStatus | undefined> {
+  async exitStatus(id: string): Promise<oci.ExitStatus | undefined> {
     return this.#exits.get(id);
   }
 
@@ -122,7 +117,10 @@ export class FakeRuntime implements OciRuntime {
     return c !== undefined && c.state.status !== "stopped";
   }
 
-  async attach(id: string, options: AttachOptions): Promise<AttachConnection> {
+  async attach(
+    id: string,
+    options: oci.AttachOptions,
+  ): Promise<oci.AttachConnection> {
     this.#record("attach", id);
     const c = this.#get(id);
     if (c.state.status === "stopped") throw new Error("no attach socket");
@@ -147,7 +145,7 @@ export class FakeRuntime implements OciRuntime {
     this.#record("resize", id, options);
   }
 
-  async exec(id: string, options: ExecOptions): Promise<ExecHandle> {
+  async exec(id: string, options: oci.ExecOptions): Promise<oci.ExecHandle> {
     this.#record("exec", id, options);
     if (this.#get(id).state.status !== "running")
       throw new Error("container not running");

@@ -3,7 +3,7 @@
  * daemon.json's `runtimes`, each a ConmonRuntime with its own --root under
  * the same state directory and one shared exit directory. A container
  * stays with the runtime it was created with: `create` records the choice
- * (CreateOptions.runtime); after a daemon restart the runtime whose --root
+ * (oci.CreateOptions.runtime); after a daemon restart the runtime whose --root
  * holds the id is found on disk.
  *
  *   <stateDir>/<runtime name>/<id>/   each runtime's own state
@@ -12,16 +12,8 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { NotFoundError } from "../util/errors.ts";
-import type {
-  AttachConnection,
-  AttachOptions,
-  CreateOptions,
-  ExecHandle,
-  ExecOptions,
-  ExitStatus,
-  OciRuntime,
-  RuntimeState,
-} from "./oci-runtime.ts";
+import type { OciRuntime } from "./oci-runtime.ts";
+import type * as oci from "./oci-runtime.ts";
 import type { OciResources } from "./oci-spec.ts";
 
 /** Dispatches each call to the runtime that owns the container. */
@@ -79,7 +71,7 @@ export class RuntimeSet implements OciRuntime {
     return r;
   }
 
-  create(id: string, options: CreateOptions): Promise<{ pid: number }> {
+  create(id: string, options: oci.CreateOptions): Promise<{ pid: number }> {
     const name = options.runtime || this.#default;
     const r = this.#runtimes.get(name);
     if (!r)
@@ -105,13 +97,13 @@ export class RuntimeSet implements OciRuntime {
     await this.#of(id).remove(id, o);
     this.#owner.delete(id);
   }
-  state(id: string): Promise<RuntimeState | undefined> {
+  state(id: string): Promise<oci.RuntimeState | undefined> {
     return this.#of(id).state(id);
   }
   exitStatus(
     id: string,
     o?: { bundle?: string },
-  ): Promise<ExitStatus | undefined> {
+  ): Promise<oci.ExitStatus | undefined> {
     // The exit directory is shared: any runtime reads it.
     return this.#first().exitStatus(id, o);
   }
@@ -125,7 +117,7 @@ export class RuntimeSet implements OciRuntime {
   monitorAlive(id: string, o: { bundle: string }): Promise<boolean> {
     return this.#of(id).monitorAlive(id, o);
   }
-  attach(id: string, o: AttachOptions): Promise<AttachConnection> {
+  attach(id: string, o: oci.AttachOptions): Promise<oci.AttachConnection> {
     return this.#of(id).attach(id, o);
   }
   resize(
@@ -134,7 +126,7 @@ export class RuntimeSet implements OciRuntime {
   ): Promise<void> {
     return this.#of(id).resize(id, o);
   }
-  exec(id: string, o: ExecOptions): Promise<ExecHandle> {
+  exec(id: string, o: oci.ExecOptions): Promise<oci.ExecHandle> {
     return this.#of(id).exec(id, o);
   }
   pids(id: string): Promise<number[]> {

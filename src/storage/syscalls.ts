@@ -1,14 +1,16 @@
 import { closeSync } from "node:fs";
-import { constants } from "node:os";
-import type Koffi from "koffi";
-import { lazyRequire } from "../util/lazy-require.ts";
+import {
+  lastErrno,
+  libc as openLibc,
+  syscallFailed as fail,
+} from "../util/libc.ts";
 
-/** koffi, loaded on the first syscall (see util/lazy-require.ts). */
-const koffi = lazyRequire<typeof Koffi>("koffi");
+export { mount, umount } from "../util/libc.ts";
 
 /**
  * The few Linux syscalls storage needs that Node lacks, called through koffi
- * (FFI into libc). DESIGN.md: mount(2) from Node costs 0.15 ms against 3–5 ms
+ * (FFI into libc, util/libc.ts; mount and umount live there, shared with
+ * network/netns.ts). DESIGN.md: mount(2) from Node costs 0.15 ms against 3–5 ms
  * for spawning mount(8). Every wrapper throws a Node-style Error with `code`
  * set to the errno name (ENOENT, EPERM, …) so callers can use isErrno().
  */
@@ -25,14 +27,6 @@ export const MS_REMOUNT = 32;
 export const MNT_DETACH = 2;
 
 type Libc = {
-  mount: (
-    src: string,
-    target: string,
-    type: string | null,
-    flags: number,
-    data: string | null,
-  ) => number;
-  umount2: (target: string, flags: number) => number;
   mknod: (path: string, mode: number, dev: bigint) => number;
   lsetxattr: (
     path: string,
@@ -54,14 +48,8 @@ let libc: Libc | undefined;
 
 function load(): Libc {
   if (libc) return libc;
-  const lib = koffi().load("libc.so.6");
+  const lib = openLibc();
   libc = {
-    mount: lib.func(
-      "int mount(const char *src, const char *target, const char *type, unsigned long flags, const char *data)",
-    ) as Libc["mount"],
-    umount2: lib.func(
-      "int umount2(const char *target, int flags)",
-    ) as Libc["umount2"],
     mknod: lib.func(
       "int mknod(const char *path, uint32_t mode, uint64_t dev)",
     ) as Libc["mknod"],
@@ -74,42 +62,6 @@ function load(): Libc {
     syscall: lib.func("long syscall(long nr, ...)") as Libc["syscall"],
   };
   return libc;
-}
-
-const errnoNames = new Map<number, string>(
-  Object.entries(constants.errno).map(([name, n]) => [n, name]),
-);
-
-function fail(call: string, path: string): never {
-  const n = koffi().errno();
-  const code = errnoNames.get(n) ?? `E${n}`;
-  throw Object.assign(new Error(`${call} ${path}: ${code}`), {
-    code,
-    errno: n,
-  });
-}
-
-/** mount(2). Throws with code EPERM, EBUSY, EINVAL, … */
-export function mount(options: {
-  source: string;
-  target: string;
-  type?: string;
-  flags?: number;
-  data?: string;
-}): void {
-  const rc = load().mount(
-    options.source,
-    options.target,
-    options.type ?? null,
-    options.flags ?? 0,
-    options.data ?? null,
-  );
-  if (rc !== 0) fail("mount", options.target);
-}
-
-/** umount2(2). Throws with code EINVAL when target is not a mount point. */
-export function umount(target: string, flags = 0): void {
-  if (load().umount2(target, flags) !== 0) fail("umount", target);
 }
 
 /** glibc's makedev(): packs major/minor into a dev_t. */
@@ -150,7 +102,7 @@ export function lgetxattr(path: string, name: string): Buffer | undefined {
   const buf = Buffer.alloc(256);
   const n = Number(load().lgetxattr(path, name, buf, buf.length));
   if (n < 0) {
-    const code = errnoNames.get(koffi().errno());
+    const code = lastErrno();
     if (code === "ENODATA" || code === "ENOTSUP" || code === "EOPNOTSUPP")
       return undefined;
     fail("lgetxattr", path);
