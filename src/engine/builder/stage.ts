@@ -1,6 +1,7 @@
 import type { ContainerConfig } from "../../oci/image.ts";
 import { InvalidArgumentError } from "../../util/errors.ts";
 import {
+  addDefaultPath,
   applyConfig,
   CONFIG_INSTRUCTIONS,
   expandWord,
@@ -11,7 +12,13 @@ import {
 } from "../images/index.ts";
 import { copyStep } from "./copy-step.ts";
 import { runStep } from "./run-step.ts";
-import { commitConfig, short, stageVars, cachedStep } from "./step.ts";
+import {
+  commitConfig,
+  short,
+  stageVars,
+  cachedStep,
+  givenProxyArgs,
+} from "./step.ts";
 import { commitInRootfs } from "./rootfs.ts";
 import type { BuildJob, StageState } from "./types.ts";
 import { resolveDirInRoot } from "../../storage/archive/scoped-path.ts";
@@ -54,8 +61,9 @@ export async function buildStage(
     config: structuredClone(cfg.config ?? {}),
     args: new Map(),
     cmdSet: false,
-    cacheValid: true,
   };
+  addDefaultPath(s.config);
+  for (const [k, v] of givenProxyArgs(job)) s.args.set(k, v);
   job.emit({ stream: ` ---> ${short(imageId)}\n` });
   const triggers = s.config.OnBuild ?? [];
   if (triggers.length) {

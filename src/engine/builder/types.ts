@@ -42,6 +42,8 @@ export type BuildDeps = {
    * then finds the first's image in the cache.
    */
   steps: KeyedLock;
+  /** Records a build container kept by rm=false/forcerm=false, so start-up cleaning leaves it. */
+  keep: (containerId: string) => Promise<void>;
   log: Logger;
 };
 
@@ -73,8 +75,6 @@ export type StageState = {
   /** ARGs declared in this stage and their values (undefined = declared, no value). */
   args: Map<string, string | undefined>;
   cmdSet: boolean;
-  /** False once a step missed the cache: every later step rebuilds. */
-  cacheValid: boolean;
   author?: string;
 };
 
