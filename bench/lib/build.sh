@@ -78,3 +78,59 @@ bench_build() {
   time_builds "$engine" build_parallel "$runs" $cmd --no-cache -t bench-build:2 "$T/build-parallel"
   $CLI rmi -f bench-build:1 bench-build:2 >/dev/null 2>&1
 }
+
+# build_once ENGINE METRIC: one timed build of METRIC on ENGINE (the engine
+# in use is switched); prints the milliseconds, or fails.
+build_once() {
+  local engine=$1 metric=$2 cmd start
+  engine_use_"$engine"
+  cmd=$(build_cmd "$engine")
+  start=$(now_ms)
+  case $metric in
+  # shellcheck disable=SC2086 # cmd is words on purpose
+  build_cold) timeout --foreground 300 $cmd --no-cache -t bench-build:1 "$T/build-big" ;;
+  build_cached) timeout --foreground 300 $cmd -t bench-build:1 "$T/build-big" ;;
+  build_parallel) timeout --foreground 300 $cmd --no-cache -t bench-build:2 "$T/build-parallel" ;;
+  esac >"$T/logs/$engine-$metric" 2>&1 || return 1
+  echo $(($(now_ms) - start))
+}
+
+# bench_build_interleaved ENGINE...: BENCH_BUILD_RUNS rounds; in each,
+# every metric is built on every engine in turn. Records and prints the
+# medians (bench/build.sh).
+bench_build_interleaved() {
+  local runs=${BENCH_BUILD_RUNS:-3} round metric engine ms times
+  declare -A all=()
+  write_build_contexts
+  for round in $(seq "$runs"); do
+    for metric in $BUILD_METRICS; do
+      for engine in "$@"; do
+        if ms=$(build_once "$engine" "$metric"); then
+          all[$engine.$metric]="${all[$engine.$metric]:-} $ms"
+          echo "  round $round $engine $metric $ms ms (load $(cut -d' ' -f1 /proc/loadavg))"
+        else
+          echo "  round $round $engine $metric failed: $(first_error "$T/logs/$engine-$metric")"
+        fi
+      done
+    done
+  done
+  printf '%-16s' metric
+  for engine in "$@"; do printf '%10s' "$engine"; done
+  echo "  wharf/docker"
+  for metric in $BUILD_METRICS; do
+    printf '%-16s' "$metric"
+    declare -A med=()
+    for engine in "$@"; do
+      times=${all[$engine.$metric]:-}
+      med[$engine]=$([ -n "$times" ] && echo $times | tr ' ' '\n' | median || echo -)
+      printf '%10s' "${med[$engine]}"
+      [ -n "$times" ] && rec "$engine" "$metric" value "${med[$engine]}" ms "median of $runs, interleaved"
+    done
+    if [[ ${med[wharf]:--} != - && ${med[docker]:--} != - ]]; then
+      awk -v w="${med[wharf]}" -v d="${med[docker]}" 'BEGIN { printf "  %.2f\n", w / d }'
+    else
+      echo "  -"
+    fi
+    unset med
+  done
+}
