@@ -41,6 +41,7 @@ import {
   type LayerDeps,
 } from "./layers.ts";
 import { Limiter } from "./limiter.ts";
+import { pullLayersAtOnce } from "./pull-layers.ts";
 import type { Progress } from "./progress.ts";
 import type { LayerRecord } from "./store.ts";
 
@@ -232,7 +233,9 @@ async function getConfig(
 /**
  * Downloads missing layers (maxDownloads at once) and unpacks them bottom
  * first, each as soon as it and the one below it are done. Chain ids it
- * created go to `added`.
+ * created go to `added`. Stores that can rebase (overlay) take
+ * pullLayersAtOnce instead: download and unpack in one stream, several
+ * layers at once.
  */
 async function pullLayers(
   deps: PullDeps,
@@ -262,6 +265,16 @@ async function pullLayers(
       i < firstMissing ? "Already exists" : "Pulling fs layer",
     );
   const todo = manifest.layers.slice(firstMissing);
+  if (deps.layers.rebase)
+    return pullLayersAtOnce(deps, repo, {
+      todo,
+      diffIds: o.diffIds.slice(firstMissing),
+      parent: firstMissing > 0 ? have[firstMissing - 1] : undefined,
+      maxDownloads: deps.maxDownloads,
+      progress,
+      added: o.added,
+      ...(o.signal ? { signal: o.signal } : {}),
+    });
   const limit = new Limiter(Math.max(1, deps.maxDownloads));
   const downloads = todo.map((layer, n) => {
     if (n >= deps.maxDownloads) progress.step(shortId(layer), "Waiting");
