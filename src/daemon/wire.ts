@@ -3,10 +3,15 @@ import { mkdir, readFile } from "node:fs/promises";
 import { isIP } from "node:net";
 import { join } from "node:path";
 import { EventBus, matchesEventFilters } from "../engine/events/index.ts";
-import { ImageService, registryOptions } from "../engine/images/index.ts";
 import {
-  ContainerService,
+  ImageService,
+  registryOptions,
+  type RegistryOptions,
+} from "../engine/images/index.ts";
+import {
+  containerService,
   ContainerStore,
+  type ContainerService,
   containerLookup,
   imageUsage,
   networkDonors,
@@ -76,13 +81,7 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
   });
   const events = new EventBus();
 
-  const registry = registryOptions({
-    "registry-mirrors": config.extra.registryMirrors,
-    "insecure-registries": config.extra.insecureRegistries,
-    "max-concurrent-downloads": config.extra.maxConcurrentDownloads,
-    "max-concurrent-uploads": config.extra.maxConcurrentUploads,
-    "registry-hub-fallback": config.extra.registryHubFallback,
-  });
+  const registry = registryFrom(config);
   // Container records first: images and networks get narrow views of them
   // at construction (contracts.ts), the records load in containers.init().
   const records = new ContainerStore(config.dataRoot);
@@ -157,7 +156,7 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
     runtimes: buildRuntimes(settings, stateDir),
     defaultName: config.runtime,
   });
-  const containers = new ContainerService({
+  const containers = containerService({
     root: config.dataRoot,
     execRoot: config.execRoot,
     images,
@@ -254,6 +253,7 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
     settings,
     reload: (next) => {
       const changes = settings.reload(next);
+      images.reloadRegistry(registryFrom(settings.config));
       log.setLevel(settings.config.logLevel);
       runtime.replace(
         buildRuntimes(settings, stateDir),
@@ -268,6 +268,17 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
       await networks.close();
     },
   };
+}
+
+/** The registry client's options from daemon.json's keys. */
+function registryFrom(config: DaemonConfig): RegistryOptions {
+  return registryOptions({
+    "registry-mirrors": config.extra.registryMirrors,
+    "insecure-registries": config.extra.insecureRegistries,
+    "max-concurrent-downloads": config.extra.maxConcurrentDownloads,
+    "max-concurrent-uploads": config.extra.maxConcurrentUploads,
+    "registry-hub-fallback": config.extra.registryHubFallback,
+  });
 }
 
 /**
@@ -331,19 +342,11 @@ function withCreateDefaults(
   containers: ContainerService,
   settings: DaemonSettings,
 ): ContainerService {
-  return new Proxy(containers, {
-    get(target, prop) {
-      if (prop === "create")
-        return (
-          body: Parameters<ContainerService["create"]>[0],
-          o: Parameters<ContainerService["create"]>[1],
-        ) => target.create(settings.applyCreateDefaults(body), o);
-      const v: unknown = Reflect.get(target, prop, target);
-      return typeof v === "function"
-        ? (v as (...a: unknown[]) => unknown).bind(target)
-        : v;
-    },
-  });
+  return {
+    ...containers,
+    create: (body, o) =>
+      containers.create(settings.applyCreateDefaults(body), o),
+  };
 }
 
 /** daemon.json's seccomp-profile: "", "builtin", "unconfined", or a file whose JSON is read now. */

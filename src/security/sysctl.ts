@@ -6,18 +6,8 @@
  * namespace, kernel.hostname/domainname conflict with the OCI fields, and
  * everything else is not namespaced at all.
  */
+import { sysctlNamespace } from "../conventions/sysctl.ts";
 import { InvalidArgumentError } from "../util/errors.ts";
-
-const IPC = new Set([
-  "kernel.msgmax",
-  "kernel.msgmnb",
-  "kernel.msgmni",
-  "kernel.sem",
-  "kernel.shmall",
-  "kernel.shmmax",
-  "kernel.shmmni",
-  "kernel.shm_rmid_forced",
-]);
 
 /** The container's namespace situation the rules depend on. */
 export type SysctlContext = { hostIpc: boolean; hostNetwork: boolean };
@@ -32,14 +22,15 @@ export function checkSysctls(
       throw new InvalidArgumentError(
         `invalid sysctl value for "${key}": must be a string`,
       );
-    if (IPC.has(key) || key.startsWith("fs.mqueue.")) {
+    const namespace = sysctlNamespace(key);
+    if (namespace === "ipc") {
       if (ctx.hostIpc)
         throw new InvalidArgumentError(
           `sysctl "${key}" is not allowed in the hosts ipc namespace`,
         );
       continue;
     }
-    if (key.startsWith("net.")) {
+    if (namespace === "net") {
       if (ctx.hostNetwork)
         throw new InvalidArgumentError(
           `sysctl "${key}" is not allowed in the hosts network namespace`,

@@ -1,4 +1,5 @@
-import type { IdMappings } from "../../oci/id-mapping.ts";
+import type { Readable } from "node:stream";
+import type { BuildResources } from "../../api/build.ts";
 
 /**
  * What a RUN step needs from the container lifecycle. The builder declares
@@ -11,15 +12,22 @@ import type { IdMappings } from "../../oci/id-mapping.ts";
 export interface BuildContainers {
   /**
    * Creates a container from imageId with the given process and options,
-   * runs it to its end while passing its output (stdout and stderr merged,
-   * raw bytes) to onOutput, and resolves with its id and exit code. An
-   * aborted signal kills the process. The container is left stopped: the
-   * caller commits and removes it.
+   * runs it to its end while passing its output to onOutput (raw bytes,
+   * stdout and stderr in the order the container wrote them, each chunk
+   * marked with its stream), and resolves with its id and exit code. An
+   * aborted signal (before or after the start) kills the process. The
+   * container is left stopped: the caller commits and removes it.
    */
   run(
     spec: RunSpec,
     options: RunOptions,
-  ): Promise<{ id: string; exitCode: number; idmap?: IdMappings }>;
+  ): Promise<{ id: string; exitCode: number }>;
+  /**
+   * A stopped container's writable layer as a tar diff, as `docker commit`
+   * takes it: the runtime's mount targets (/dev, /etc/hosts, …) and the
+   * container's mounts left out, owners as the image sees them.
+   */
+  diff(id: string): Promise<Readable>;
   /** Removes a container, forcibly; no-op when it is already gone. */
   remove(id: string): Promise<void>;
   /** Ids of containers carrying BUILD_LABEL (leftovers of earlier daemons). */
@@ -51,25 +59,9 @@ export type RunSpec = {
   labels: Record<string, string>;
 };
 
-/**
- * The RUN containers' resource settings from /build's query (shmsize,
- * memory, memswap, cpushares, cpusetcpus, cpuperiod, cpuquota, ulimits),
- * in HostConfig's names: they go into every RUN container's HostConfig.
- */
-export type BuildResources = {
-  ShmSize?: number;
-  Memory?: number;
-  MemorySwap?: number;
-  CpuShares?: number;
-  CpusetCpus?: string;
-  CpuPeriod?: number;
-  CpuQuota?: number;
-  Ulimits?: { Name: string; Soft: number; Hard: number }[];
-};
-
 /** Per-run callbacks and cancellation. */
 export type RunOptions = {
-  onOutput: (chunk: Buffer) => void;
+  onOutput: (chunk: Buffer, stream: "stdout" | "stderr") => void;
   /** Called with the container id once created, before it starts. */
   onCreated: (id: string) => void;
   signal?: AbortSignal;

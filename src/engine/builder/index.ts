@@ -1,4 +1,4 @@
-export { BuilderService, type BuildCacheRecord } from "./service.ts";
+export { BuilderService } from "./service.ts";
 export {
   BUILD_LABEL,
   type BuildContainers,

@@ -1,30 +1,16 @@
 import type { ContainerConfig } from "../../oci/image.ts";
+import type { KeyedLock } from "../../util/lock.ts";
 import type { Logger } from "../../util/log.ts";
 import type { Credentials } from "../../registry/client/auth.ts";
 import type { ImageService, Instruction } from "../images/index.ts";
 import type { BuildCache } from "./cache.ts";
-import type { BuildContainers, BuildResources } from "./contract.ts";
+import type { ContextDigests } from "./context.ts";
+import type { BuildContainers } from "./contract.ts";
+import type { BuildParameters } from "../../api/build.ts";
 import type { DockerIgnore } from "../../conventions/dockerignore.ts";
 
-/** The classic POST /build parameters the builder acts on. */
-export type BuildOptions = {
-  /** Path of the Dockerfile inside the context. */
-  dockerfile: string;
-  tags: string[];
-  /** --build-arg values; null means "take it from the client's environment" (unset here). */
-  buildArgs: Record<string, string | null>;
-  labels: Record<string, string>;
-  target?: string;
-  noCache: boolean;
-  pull: boolean;
-  quiet: boolean;
-  /** Remove intermediate containers after a successful step (always done here, see docs). */
-  rm: boolean;
-  forceRm: boolean;
-  networkMode: string;
-  extraHosts: string[];
-  cacheFrom: string[];
-  resources: BuildResources;
+/** The classic POST /build parameters, with the engine's credentials and cancellation. */
+export type BuildOptions = BuildParameters & {
   /** X-Registry-Config: credentials by registry, for FROM images pulled. */
   registryAuths: Record<string, Credentials>;
   signal?: AbortSignal;
@@ -50,6 +36,14 @@ export type BuildDeps = {
   cache: BuildCache;
   /** The builder's directory (<data-root>/builder). */
   dir: string;
+  /**
+   * Held per cache key while a step that looked the cache up is made, so
+   * two builds of the same step at once make it once: the second waits,
+   * then finds the first's image in the cache.
+   */
+  steps: KeyedLock;
+  /** Records a build container kept by rm=false/forcerm=false, so start-up cleaning leaves it. */
+  keep: (containerId: string) => Promise<void>;
   log: Logger;
 };
 
@@ -58,6 +52,8 @@ export type BuildJob = {
   deps: BuildDeps;
   options: BuildOptions;
   contextDir: string;
+  /** Digests of the context's files, taken as it was unpacked (context.ts). */
+  contextDigests?: ContextDigests;
   ignore: DockerIgnore | undefined;
   escape: string;
   emit: (m: BuildMessage) => void;
@@ -79,8 +75,6 @@ export type StageState = {
   /** ARGs declared in this stage and their values (undefined = declared, no value). */
   args: Map<string, string | undefined>;
   cmdSet: boolean;
-  /** False once a step missed the cache: every later step rebuilds. */
-  cacheValid: boolean;
   author?: string;
 };
 

@@ -10,7 +10,7 @@ import { extractToDir } from "../../storage/archive/copy-in.ts";
 import { FsScope, type ScopeMount } from "../../storage/archive/fs-scope.ts";
 import { closeFd, procPath } from "../../storage/archive/root-dir.ts";
 import { NotFoundError } from "../../util/errors.ts";
-import { publish, type Core } from "./core.ts";
+import { publish, type ContainerDeps } from "./deps.ts";
 import { hostFilePaths } from "./host-files.ts";
 import { isRunning, type ContainerRecord } from "./record.ts";
 import { resolveUserFrom } from "./user.ts";
@@ -25,7 +25,13 @@ import { shiftOwner, type IdMappings } from "../../oci/id-mapping.ts";
  * copy ends, unless it started meanwhile.
  */
 
-const users = new WeakMap<Core, Map<string, number>>();
+/** What reading and writing a container's files use. */
+export type ArchiveDeps = Pick<
+  ContainerDeps,
+  "store" | "lock" | "images" | "events"
+>;
+
+const users = new WeakMap<ArchiveDeps, Map<string, number>>();
 
 /** The host-side mounts of r, for path resolution. */
 export function mountsOf(r: ContainerRecord): ScopeMount[] {
@@ -42,7 +48,10 @@ export function mountsOf(r: ContainerRecord): ScopeMount[] {
  * place. compat: dockerd's archive sees them as mounts too, so `docker cp
  * c:/etc/hostname -` returns the container's hostname, not the image's file.
  */
-export function hostFileMountsOf(core: Core, r: ContainerRecord): ScopeMount[] {
+export function hostFileMountsOf(
+  core: Pick<ContainerDeps, "store">,
+  r: ContainerRecord,
+): ScopeMount[] {
   const files = hostFilePaths(core.store.dirOf(r.id));
   const taken = new Set(mountsOf(r).map((m) => m.Destination));
   return (
@@ -61,7 +70,7 @@ export function hostFileMountsOf(core: Core, r: ContainerRecord): ScopeMount[] {
  * only for this. Throws what mounting throws.
  */
 export async function openScope(
-  core: Core,
+  core: ArchiveDeps,
   r: ContainerRecord,
 ): Promise<{ scope: FsScope; release: () => Promise<void> }> {
   const counts = users.get(core) ?? new Map<string, number>();
@@ -97,7 +106,7 @@ export async function openScope(
 }
 
 async function release(
-  core: Core,
+  core: ArchiveDeps,
   r: ContainerRecord,
   counts: Map<string, number>,
 ): Promise<void> {
@@ -119,10 +128,12 @@ function fileNotFound(path: string, ref: string): NotFoundError {
 
 /** HEAD /containers/{id}/archive. Throws NotFoundError for a missing path. */
 export async function archiveStat(
-  core: Core,
-  r: ContainerRecord,
-  options: { path: string; ref: string },
+  core: ArchiveDeps,
+  ref: string,
+  path: string,
 ): Promise<PathStat> {
+  const r = core.store.resolve(ref);
+  const options = { path, ref };
   const { scope, release } = await openScope(core, r);
   try {
     const found = await statPath(scope, options.path);
@@ -135,10 +146,12 @@ export async function archiveStat(
 
 /** GET /containers/{id}/archive: the stat and the tar; the rootfs stays mounted until the tar ends. */
 export async function archiveGet(
-  core: Core,
-  r: ContainerRecord,
-  options: { path: string; ref: string },
+  core: ArchiveDeps,
+  ref: string,
+  path: string,
 ): Promise<{ stat: PathStat; tar: Readable }> {
+  const r = core.store.resolve(ref);
+  const options = { path, ref };
   const { scope, release } = await openScope(core, r);
   try {
     const found = await archivePath(scope, options.path, unshiftOptions(r));
@@ -165,11 +178,13 @@ export type ArchivePutOptions = {
 
 /** PUT /containers/{id}/archive. Throws NotFoundError, InvalidArgumentError, ForbiddenError. */
 export async function archivePut(
-  core: Core,
-  r: ContainerRecord,
+  core: ArchiveDeps,
+  ref: string,
   body: Readable,
-  options: ArchivePutOptions,
+  put: Omit<ArchivePutOptions, "ref">,
 ): Promise<void> {
+  const r = core.store.resolve(ref);
+  const options = { ...put, ref };
   const { scope, release } = await openScope(core, r);
   try {
     const chown =

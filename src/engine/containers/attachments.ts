@@ -5,8 +5,8 @@ import {
   parseDetachKeys,
   type AttachRequest,
 } from "./attach.ts";
-import { bundleOf, publish, type Core } from "./core.ts";
-import { checkReadableLogs, streamLogs } from "./logs.ts";
+import { bundleOf, publish, type ContainerDeps } from "./deps.ts";
+import { checkReadableLogs, streamLogs, WHOLE_LOG } from "./logs.ts";
 import { checkRunning, isRunning, type ContainerRecord } from "./record.ts";
 
 /**
@@ -14,10 +14,10 @@ import { checkRunning, isRunning, type ContainerRecord } from "./record.ts";
  * the joining of a session to a running container's console.
  */
 export class Attachments {
-  #core: Core;
+  #core: Pick<ContainerDeps, "runtime" | "execRoot">;
   #pending = new Map<string, Set<AttachSession>>();
 
-  constructor(core: Core) {
+  constructor(core: Pick<ContainerDeps, "runtime" | "execRoot">) {
     this.#core = core;
   }
 
@@ -58,13 +58,17 @@ export class Attachments {
  * the client connection and streams until detach, process end or client
  * close. A created container's clients connect when it starts.
  */
-export async function attachContainer(
-  core: Core,
-  attachments: Attachments,
-  r: ContainerRecord,
+export async function attach(
+  core: Pick<
+    ContainerDeps,
+    "store" | "lock" | "events" | "logging" | "attachments"
+  >,
+  ref: string,
   req: AttachRequest,
   open: (multiplexed: boolean) => Duplex,
 ): Promise<void> {
+  const r = core.store.resolve(ref);
+  const attachments = core.attachments;
   if (r.state.status === "paused")
     throw new ConflictError(
       `container ${r.id} is paused, unpause the container before attach`,
@@ -83,15 +87,7 @@ export async function attachContainer(
     await streamLogs(
       core,
       r,
-      {
-        follow: false,
-        stdout: req.stdout,
-        stderr: req.stderr,
-        since: 0n,
-        until: 0n,
-        tail: "all",
-        timestamps: false,
-      },
+      { ...WHOLE_LOG, stdout: req.stdout, stderr: req.stderr },
       session.client,
       ac.signal,
     );
@@ -119,11 +115,12 @@ function checkDetachKeys(keys: string | undefined): void {
 }
 
 /** Sets the tty size of a running container. Throws ConflictError unless running. */
-export async function resizeContainer(
-  core: Core,
-  r: ContainerRecord,
+export async function resize(
+  core: Pick<ContainerDeps, "store" | "runtime" | "execRoot" | "events">,
+  ref: string,
   size: { h: number; w: number },
 ): Promise<void> {
+  const r = core.store.resolve(ref);
   checkRunning(r);
   await core.runtime.resize(r.id, {
     bundle: bundleOf(core, r.id),

@@ -1,4 +1,5 @@
 import type { Stats } from "node:fs";
+import type { Readable } from "node:stream";
 import { lstat, readdir } from "node:fs/promises";
 import { join, posix } from "node:path";
 import { OPAQUE_XATTR } from "../../storage/archive/apply.ts";
@@ -6,6 +7,8 @@ import { lgetxattr } from "../../storage/syscalls.ts";
 import type { RootfsPaths } from "../images/index.ts";
 import type { ContainerRecord } from "./record.ts";
 import { mountsOf } from "./archive.ts";
+import type { ContainerDeps } from "./deps.ts";
+import { rootfsOptions } from "./userns.ts";
 
 /** One entry of GET /containers/{id}/changes: Kind 0 modified, 1 added, 2 deleted. */
 export type FilesystemChange = { Path: string; Kind: 0 | 1 | 2 };
@@ -123,4 +126,31 @@ async function kindOf(
 
 function isOpaque(dir: string): boolean {
   return lgetxattr(dir, OPAQUE_XATTR)?.toString() === "y";
+}
+
+/** GET /containers/{id}/changes: A/C/D from the writable layer ([] without one). */
+export async function changesOf(
+  core: Pick<ContainerDeps, "store" | "images">,
+  ref: string,
+): Promise<FilesystemChange[]> {
+  const r = core.store.resolve(ref);
+  const paths = await core.images.rootfsPaths(r.id);
+  return paths ? containerChanges(paths, runtimePathFilter(r)) : [];
+}
+
+/**
+ * The container's writable layer as a tar diff, as commit takes it: runtime
+ * mount targets and the container's mounts left out, owners shifted back
+ * from its user namespace. The builder commits RUN steps with it. Throws
+ * NotFoundError.
+ */
+export async function layerDiff(
+  core: Pick<ContainerDeps, "store" | "images">,
+  ref: string,
+): Promise<Readable> {
+  const r = core.store.resolve(ref);
+  return core.images.rootfsDiff(r.id, {
+    skip: runtimePathFilter(r),
+    ...rootfsOptions(r),
+  });
 }

@@ -1,25 +1,16 @@
 import type { Readable } from "node:stream";
+import type { CommitOptions } from "../../api/container-requests.ts";
 import type { ContainerConfig as ApiConfig } from "../../api/containers.ts";
 import type { ContainerConfig as ImageRuntimeConfig } from "../../oci/image.ts";
 import { applyChanges } from "../images/index.ts";
 import { runtimePathFilter } from "./changes.ts";
-import { publish, type Core } from "./core.ts";
+import { publish, type ContainerDeps } from "./deps.ts";
+import { pause, unpause, type PauseDeps } from "./pause.ts";
 import type { ContainerRecord } from "./record.ts";
 import { rootfsOptions } from "./userns.ts";
 
 /** POST /commit options (query) plus the body's config overrides. */
-export type CommitRequest = {
-  repo?: string;
-  tag?: string;
-  author?: string;
-  comment?: string;
-  /** Pause a running container while its layer is read (default true). */
-  pause: boolean;
-  /** Dockerfile instructions (`--change`). */
-  changes: string[];
-  /** Config fields that override the container's (the request body). */
-  config?: Partial<ApiConfig>;
-};
+export type CommitRequest = CommitOptions;
 
 /**
  * docker commit (moby's CreateImageFromContainer): the container's layer
@@ -31,16 +22,17 @@ export type CommitRequest = {
  * image id. Throws InvalidArgumentError for a bad change, repo or tag.
  */
 export async function commitContainer(
-  core: Core,
-  r: ContainerRecord,
+  core: PauseDeps & Pick<ContainerDeps, "images">,
+  ref: string,
   req: CommitRequest,
-  freezer: { pause(): Promise<void>; unpause(): Promise<void> } | undefined,
 ): Promise<string> {
+  const r = core.store.resolve(ref);
+  const freeze = req.pause && r.state.status === "running";
   const config = mergeConfig(
     applyChanges(toImageConfig(changesBase(req.config, r)), req.changes),
     r.config,
   );
-  if (freezer) await freezer.pause();
+  if (freeze) await pause(core, r.id);
   let tar: Readable | undefined;
   let id: string;
   try {
@@ -70,7 +62,7 @@ export async function commitContainer(
     throw err;
   } finally {
     // The container may have exited meanwhile: nothing to unfreeze then.
-    if (freezer) await freezer.unpause().catch(() => undefined);
+    if (freeze) await unpause(core, r.id).catch(() => undefined);
   }
   return id;
 }

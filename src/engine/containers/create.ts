@@ -11,7 +11,20 @@ import { newId, randomName } from "../../util/ids.ts";
 import { parseSecurityOpt } from "../../security/index.ts";
 import { fault } from "../../util/fault.ts";
 import { allOrFirstError } from "../../util/promises.ts";
-import { nowRfc3339, publish, type Core } from "./core.ts";
+import { nowRfc3339, publish, type ContainerDeps } from "./deps.ts";
+
+/** What create uses: the records, the image and mounts to check and prepare, networking, the runtime names. */
+export type CreateDeps = Pick<
+  ContainerDeps,
+  | "store"
+  | "events"
+  | "images"
+  | "mounts"
+  | "networking"
+  | "runtimeName"
+  | "runtimeNames"
+  | "userns"
+>;
 import {
   checkContainerName,
   createdState,
@@ -20,7 +33,7 @@ import {
 import { mergeHealthcheck, validateHealthcheck } from "./health.ts";
 import { checkHostConfig } from "./host-config-checks.ts";
 import { canonicalLinks, userDefinedMode } from "./links.ts";
-import { validateRestartPolicy } from "./restart.ts";
+import { validateRestartPolicy } from "./restart-policy.ts";
 import { parseSignal } from "./signals.ts";
 import { containerMappings } from "./userns.ts";
 
@@ -31,9 +44,9 @@ import { containerMappings } from "./userns.ts";
  * ConflictError for a taken name, InvalidArgumentError for a bad body.
  */
 export async function createContainer(
-  core: Core,
+  core: CreateDeps,
   body: ContainerCreateBody,
-  options: { name?: string; platform?: string },
+  options: { name?: string; platform?: string } = {},
 ): Promise<ContainerCreateResponse> {
   if (!body.Image)
     throw new InvalidArgumentError(
@@ -149,7 +162,10 @@ function checkEnv(env: string[] | null | undefined): void {
  * Links and --volumes-from must name existing containers. compat: dockerd
  * answers 400 (not 404, which clients read as "no such image").
  */
-function checkLinkedContainers(core: Core, hc: HostConfig): void {
+function checkLinkedContainers(
+  core: Pick<ContainerDeps, "store">,
+  hc: HostConfig,
+): void {
   for (const link of (hc.Links as string[] | null | undefined) ?? []) {
     const name = link.split(":")[0]!.replace(/^\//, "");
     if (!tryResolve(core, name))
@@ -164,7 +180,7 @@ function checkLinkedContainers(core: Core, hc: HostConfig): void {
   }
 }
 
-function tryResolve(core: Core, name: string): boolean {
+function tryResolve(core: Pick<ContainerDeps, "store">, name: string): boolean {
   try {
     core.store.resolve(name);
     return true;

@@ -8,7 +8,13 @@ import {
 } from "../../util/errors.ts";
 import { newId } from "../../util/ids.ts";
 import { AttachSession, parseDetachKeys } from "./attach.ts";
-import { execBundleOf, publish, type Core } from "./core.ts";
+import { execBundleOf, publish, type ContainerDeps } from "./deps.ts";
+
+/** What running an exec uses: the exec records, the runtime, the container's rootfs, events. */
+export type ExecDeps = Pick<
+  ContainerDeps,
+  "execs" | "events" | "images" | "runtime" | "log" | "execRoot"
+>;
 import type { ExecRecord } from "./exec-store.ts";
 import { checkExec, type ContainerRecord } from "./record.ts";
 import { processSpec, specEnv } from "./spec.ts";
@@ -17,7 +23,7 @@ import { rootfsOptions } from "./userns.ts";
 
 /** Registers an exec on a running container; returns its id. */
 export function createExec(
-  core: Core,
+  core: Pick<ContainerDeps, "execs" | "events">,
   r: ContainerRecord,
   body: ExecCreateBody,
 ): string {
@@ -58,7 +64,7 @@ export type ExecStartOptions = {
  * the create request's, as in moby.
  */
 export async function startExec(
-  core: Core,
+  core: ExecDeps,
   e: ExecRecord,
   r: ContainerRecord,
   o: ExecStartOptions,
@@ -96,7 +102,7 @@ export async function startExec(
  * sequence"), so it takes it for a failure: the client reads the text, the
  * exec counts as ended with 126 and its real exit is never recorded.
  */
-function detached(core: Core, e: ExecRecord, session: AttachSession): void {
+function detached(core: ExecDeps, e: ExecRecord, session: AttachSession): void {
   session.message(
     "exec attach failed: error on attach stdin: read escape sequence\r\n",
   );
@@ -106,7 +112,7 @@ function detached(core: Core, e: ExecRecord, session: AttachSession): void {
 }
 
 async function runExec(
-  core: Core,
+  core: ExecDeps,
   e: ExecRecord,
   r: ContainerRecord,
   o: ExecStartOptions,
@@ -123,21 +129,15 @@ async function runExec(
   const b = e.body;
   const tty = b.Tty === true;
   const bundle = execBundleOf(core, e.id);
-  const rootfs = await core.images.mountRootfs(r.id, rootfsOptions(r));
-  const user = await resolveUser(rootfs, b.User || r.config.User);
-  const process = processSpec(r, {
-    args: b.Cmd!,
-    env: [...specEnv(r), ...(b.Env ?? [])],
-    cwd: b.WorkingDir || r.config.WorkingDir || "/",
-    user,
-    terminal: tty,
-    privileged: b.Privileged === true || r.hostConfig.Privileged,
-    capAdd: r.hostConfig.CapAdd ?? [],
-    capDrop: r.hostConfig.CapDrop ?? [],
-  });
-  const size = o.consoleSize ?? b.ConsoleSize;
-  if (tty && size) process.consoleSize = { height: size[0], width: size[1] };
-  await mkdir(bundle, { recursive: true, mode: 0o700 });
+  let process;
+  try {
+    process = await execProcess(core, e, r, o, bundle);
+  } catch (err) {
+    // compat: a start that fails before the runtime runs (an unknown user)
+    // ends the exec with 126 and the bare message, as runc's does in moby.
+    await failed(e, bundle);
+    throw err;
+  }
   const attach = session !== undefined;
   let closed: () => void = () => undefined;
   const outputDone = new Promise<void>((resolve) => (closed = resolve));
@@ -153,10 +153,7 @@ async function runExec(
       onClose: () => closed(),
     });
   } catch (err) {
-    e.running = false;
-    e.exitCode = 126;
-    e.finish();
-    await rm(bundle, { recursive: true, force: true });
+    await failed(e, bundle);
     throw new Error(`OCI runtime exec failed: ${errorMessage(err)}: unknown`);
   }
   e.pid = handle.pid;
@@ -183,6 +180,51 @@ async function runExec(
     finished.catch((err: unknown) =>
       core.log.warn("exec wait failed", { id: e.id, err: errorMessage(err) }),
     );
+}
+
+/**
+ * The exec's OCI process, with its bundle directory made. The rootfs
+ * mount (a no-op for a running container), the user lookup and the mkdir
+ * run side by side: each is a few thread-pool round trips, and a client
+ * waits for all of them.
+ */
+async function execProcess(
+  core: ExecDeps,
+  e: ExecRecord,
+  r: ContainerRecord,
+  o: ExecStartOptions,
+  bundle: string,
+) {
+  const b = e.body;
+  const tty = b.Tty === true;
+  const made = mkdir(bundle, { recursive: true, mode: 0o700 });
+  try {
+    const rootfs = await core.images.mountRootfs(r.id, rootfsOptions(r));
+    const user = await resolveUser(rootfs, b.User || r.config.User);
+    const process = processSpec(r, {
+      args: b.Cmd!,
+      env: [...specEnv(r), ...(b.Env ?? [])],
+      cwd: b.WorkingDir || r.config.WorkingDir || "/",
+      user,
+      terminal: tty,
+      privileged: b.Privileged === true || r.hostConfig.Privileged,
+      capAdd: r.hostConfig.CapAdd ?? [],
+      capDrop: r.hostConfig.CapDrop ?? [],
+    });
+    const size = o.consoleSize ?? b.ConsoleSize;
+    if (tty && size) process.consoleSize = { height: size[0], width: size[1] };
+    return process;
+  } finally {
+    await made;
+  }
+}
+
+/** Ends an exec whose start failed: exit code 126, bundle removed. */
+async function failed(e: ExecRecord, bundle: string): Promise<void> {
+  e.running = false;
+  e.exitCode = 126;
+  e.finish();
+  await rm(bundle, { recursive: true, force: true });
 }
 
 /** Docker's exec inspect JSON. */
@@ -214,7 +256,7 @@ export function execView(
 
 /** Resizes a running exec's tty. Throws ConflictError when it is not running. */
 export async function resizeExec(
-  core: Core,
+  core: Pick<ContainerDeps, "execs" | "runtime" | "execRoot">,
   execId: string,
   size: { h: number; w: number },
 ): Promise<void> {

@@ -1,31 +1,14 @@
 import { afterEach, beforeEach, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ConflictError } from "../../util/errors.ts";
-import { fakeEngine, type FakeEngine } from "./fakes.ts";
-import type { ContainerRecord } from "./record.ts";
+import { fakeEngine, type FakeEngine } from "./fake-engine.ts";
 
 let e: FakeEngine;
 beforeEach(async () => (e = await fakeEngine()));
 afterEach(() => e.close());
-
-const recordPath = (id: string) =>
-  join(e.dir, "data/containers", id, "record.json");
-
-async function onDisk(id: string): Promise<ContainerRecord> {
-  return JSON.parse(await readFile(recordPath(id), "utf8")) as ContainerRecord;
-}
-
-async function running(body: Record<string, unknown> = {}): Promise<string> {
-  const { Id } = await e.svc.create(
-    { Image: "busybox", Cmd: ["sleep", "1000"], ...body },
-    { name: "web" },
-  );
-  await e.svc.start(Id);
-  return Id;
-}
 
 async function exit(id: string, code: number): Promise<void> {
   const { done } = await e.svc.wait(id, "next-exit");
@@ -34,9 +17,9 @@ async function exit(id: string, code: number): Promise<void> {
 }
 
 test("an exit is recorded with its code, releases the run and publishes die", async () => {
-  const id = await running();
+  const id = await e.running();
   await exit(id, 3);
-  const r = await onDisk(id);
+  const r = await e.onDisk(id);
   assert.equal(r.state.status, "exited");
   assert.equal(r.state.exitCode, 3);
   assert.notEqual(r.state.finishedAt, "0001-01-01T00:00:00Z");
@@ -47,7 +30,7 @@ test("an exit is recorded with its code, releases the run and publishes die", as
 });
 
 test("a repeated exit notification changes nothing and publishes no second die", async () => {
-  const id = await running();
+  const id = await e.running();
   await exit(id, 0);
   await e.restart(); // the watcher replays the exit file
   await new Promise((r) => setTimeout(r, 20));
@@ -80,7 +63,7 @@ test("run --rm acquires each resource once and releases it once", async () => {
 });
 
 test("remove of a running container needs force; forced, it kills, releases and forgets", async () => {
-  const id = await running();
+  const id = await e.running();
   await assert.rejects(e.svc.remove("web"), ConflictError);
   await e.svc.remove("web", { force: true });
   assert.deepEqual([...e.ledger.held], []);
@@ -108,26 +91,26 @@ test("remove of a never-started container only drops its layer and record", asyn
 });
 
 test("after a crash between runtime create and saving 'running', the next boot releases the journaled list", async () => {
-  const id = await running();
+  const id = await e.running();
   // What the disk holds at that moment: the journal, state still created.
-  const r = await onDisk(id);
+  const r = await e.onDisk(id);
   r.state.status = "created";
   r.state.pid = 0;
-  await writeFile(recordPath(id), JSON.stringify(r));
+  await writeFile(e.recordPath(id), JSON.stringify(r));
   await e.restart();
   assert.deepEqual([...e.ledger.held], [`layer ${id}`]);
   assert.equal(await e.runtime.state(id), undefined);
   assert.equal(existsSync(join(e.dir, "exec/containers", id)), false);
-  assert.deepEqual((await onDisk(id)).resources, []);
+  assert.deepEqual((await e.onDisk(id)).resources, []);
 });
 
 test("after a crash between acquiring and the runtime, the next boot releases what the journal names", async () => {
-  const id = await running();
+  const id = await e.running();
   await e.svc.stop("web");
   // A journal that got as far as the network, with nothing made since.
-  const r = await onDisk(id);
+  const r = await e.onDisk(id);
   r.resources = ["bundle", "rootfs", "network"];
-  await writeFile(recordPath(id), JSON.stringify(r));
+  await writeFile(e.recordPath(id), JSON.stringify(r));
   e.ledger.held.add(`rootfs ${id}`);
   e.ledger.held.add(`network ${id}`);
   await e.restart();
@@ -140,39 +123,39 @@ test("after a crash between acquiring and the runtime, the next boot releases wh
 });
 
 test("an exit while the daemon was down is recorded and released at the next boot", async () => {
-  const id = await running();
+  const id = await e.running();
   e.svc.close();
   e.runtime.exit(id, 7);
   await e.restart();
   await new Promise((r) => setTimeout(r, 20));
-  const r = await onDisk(id);
+  const r = await e.onDisk(id);
   assert.equal(r.state.status, "exited");
   assert.equal(r.state.exitCode, 7);
   assert.deepEqual([...e.ledger.held], [`layer ${id}`]);
 });
 
 test("a record from before the resource list migrates: the old layout's run is released at the next boot", async () => {
-  const id = await running();
-  const r = await onDisk(id);
+  const id = await e.running();
+  const r = await e.onDisk(id);
   delete r.resources;
-  await writeFile(recordPath(id), JSON.stringify(r));
+  await writeFile(e.recordPath(id), JSON.stringify(r));
   e.svc.close();
   e.runtime.exit(id, 0);
   await e.restart();
   await new Promise((res) => setTimeout(res, 20));
   assert.deepEqual([...e.ledger.held], [`layer ${id}`]);
   assert.equal(await e.runtime.state(id), undefined);
-  assert.deepEqual((await onDisk(id)).resources, []);
+  assert.deepEqual((await e.onDisk(id)).resources, []);
 });
 
 test("a container whose monitor vanished (reboot) is marked exited 255 and released", async () => {
-  const id = await running();
+  const id = await e.running();
   e.svc.close();
   // The runtime forgets it without an exit file, as after a reboot.
   await e.runtime.remove(id, { force: true });
   await e.runtime.clearExitStatus(id);
   await e.restart();
-  const r = await onDisk(id);
+  const r = await e.onDisk(id);
   assert.equal(r.state.status, "exited");
   assert.equal(r.state.exitCode, 255);
   assert.deepEqual([...e.ledger.held], [`layer ${id}`]);

@@ -1,14 +1,13 @@
 import { errorMessage } from "../../util/errors.ts";
 import { fault } from "../../util/fault.ts";
-import { bundleOf, nowRfc3339, publish, type Core } from "./core.ts";
-import { removeVerb } from "./lifecycle.ts";
-import type { Parts } from "./parts.ts";
+import { bundleOf, nowRfc3339, publish, type ContainerDeps } from "./deps.ts";
+import { removeRecord, type RemoveDeps } from "./remove.ts";
 import { isRunning, type ContainerRecord } from "./record.ts";
 import { release } from "./resources.ts";
 
 /** What recording an exit uses. */
 export type ExitDeps = Pick<
-  Core,
+  ContainerDeps,
   "store" | "runtime" | "events" | "log" | "execRoot" | "releasers" | "probes"
 >;
 
@@ -71,15 +70,17 @@ export async function recordExit(
  * lock, lets the restart policy decide, wakes waiters and removes an
  * AutoRemove container. Never throws (failures are logged).
  */
-export async function handleExit(p: Parts, id: string): Promise<void> {
-  const core = p.core;
+export async function handleExit(
+  core: ExitDeps & RemoveDeps,
+  id: string,
+): Promise<void> {
   let r: ContainerRecord | undefined;
   const changed = await core.lock
     .run(id, async () => {
       r = core.store.get(id);
       return (
         r !== undefined &&
-        (await recordExit(core, r, (rec) => p.restarts.afterExit(rec)))
+        (await recordExit(core, r, (rec) => core.restarts.afterExit(rec)))
       );
     })
     .catch((err: unknown) => {
@@ -90,9 +91,9 @@ export async function handleExit(p: Parts, id: string): Promise<void> {
       return false;
     });
   if (!changed || !r) return;
-  core.notifyExit(id, r.state.exitCode);
+  core.waiters.exited(id, r.state.exitCode);
   if (r.hostConfig.AutoRemove)
-    await removeVerb(p, r, { force: true, volumes: true }).catch(
+    await removeRecord(core, r, { force: true, volumes: true }).catch(
       (err: unknown) =>
         core.log.warn("auto-remove failed", { id, err: errorMessage(err) }),
     );

@@ -1,9 +1,8 @@
 import type { Readable } from "node:stream";
 import { FsScope } from "../../storage/archive/fs-scope.ts";
 import { tarTree } from "../../storage/archive/tar-tree.ts";
-import { publish, type Core } from "./core.ts";
-import { openScope } from "./archive.ts";
-import type { ContainerRecord } from "./record.ts";
+import { openScope, type ArchiveDeps } from "./archive.ts";
+import { publish } from "./deps.ts";
 import { unshiftOptions } from "./userns.ts";
 
 /**
@@ -14,9 +13,10 @@ import { unshiftOptions } from "./userns.ts";
  * through fds confined to the rootfs (storage/archive/tar-tree.ts).
  */
 export async function exportContainer(
-  core: Core,
-  r: ContainerRecord,
+  core: ArchiveDeps,
+  ref: string,
 ): Promise<Readable> {
+  const r = core.store.resolve(ref);
   const { scope, release } = await openScope(core, r);
   let tar: Readable;
   let rootOnly: FsScope | undefined;

@@ -6,27 +6,23 @@
  * acquisition fail. With runtime/fake-runtime.ts they replace crun,
  * overlayfs, netns and volumes.
  */
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
+import type { HostConfig } from "../../api/containers.ts";
 import type {
   ImageProvider,
   ResolvedImage,
   RootfsPaths,
 } from "../images/index.ts";
-import { EventBus } from "../events/index.ts";
 import type { OciMount } from "../../runtime/index.ts";
-import { FakeRuntime } from "../../runtime/fake-runtime.ts";
-import { Logger } from "../../util/log.ts";
 import { NotFoundError, NotImplementedError } from "../../util/errors.ts";
 import type {
   ContainerMounts,
   ContainerNetworking,
   PreparedNetwork,
-} from "./core.ts";
-import type { ContainerRecord } from "./record.ts";
-import { ContainerService } from "./service.ts";
+} from "./deps.ts";
+import { createdState, type ContainerRecord } from "./record.ts";
 
 /** The fake image's id. */
 export const FAKE_IMAGE_ID = `sha256:${"f".repeat(64)}`;
@@ -201,74 +197,27 @@ export class FakeMounts implements ContainerMounts {
   }
 }
 
-/** A ContainerService on FakeRuntime and the fakes above, in a temp dir. */
-export type FakeEngine = {
-  svc: ContainerService;
-  runtime: FakeRuntime;
-  ledger: Ledger;
-  images: FakeImages;
-  networking: FakeNetworking;
-  events: EventBus;
-  dir: string;
-  /** Actions of the container events published so far, e.g. ["create", "start"]. */
-  actions(id?: string): string[];
-  /** A new service over the same directory and runtime (a daemon restart). */
-  restart(): Promise<ContainerService>;
-  /** Closes the service and removes the temp dir. */
-  close(): Promise<void>;
-};
-
-/** Builds a FakeEngine; init and restore already ran. */
-export async function fakeEngine(): Promise<FakeEngine> {
-  const dir = await mkdtemp(join(tmpdir(), "wharf-ctr-"));
-  const ledger = new Ledger();
-  const images = new FakeImages(join(dir, "rootfs"), ledger);
-  await images.init();
-  const networking = new FakeNetworking(ledger);
-  const runtime = new FakeRuntime();
-  const events = new EventBus();
-  const build = async (): Promise<ContainerService> => {
-    const svc = new ContainerService({
-      root: join(dir, "data"),
-      execRoot: join(dir, "exec"),
-      images,
-      runtime,
-      events,
-      log: new Logger("error"),
-      networking,
-      mounts: new FakeMounts(ledger),
-      initBinary: "",
-    });
-    await svc.init();
-    await svc.restore();
-    return svc;
+/**
+ * A created container's record for unit tests: id "c1", name "/web",
+ * HostConfig hc (nothing else set); `over` replaces any other field.
+ */
+export function fakeRecord(
+  hc: Partial<HostConfig> = {},
+  over: Partial<ContainerRecord> = {},
+): ContainerRecord {
+  return {
+    schema: 1,
+    id: "c1",
+    name: "/web",
+    created: "2026-01-01T00:00:00Z",
+    imageId: "sha256:x",
+    path: "sh",
+    args: [],
+    config: {} as ContainerRecord["config"],
+    hostConfig: hc as HostConfig,
+    state: createdState(),
+    restartCount: 0,
+    stoppedByUser: false,
+    ...over,
   };
-  // The engine's timers (stop timeout, restart back-off) are unref'd, as
-  // the daemon's are: hold the test's event loop open meanwhile.
-  const keepAlive = setInterval(() => undefined, 60_000);
-  const engine: FakeEngine = {
-    svc: await build(),
-    runtime,
-    ledger,
-    images,
-    networking,
-    events,
-    dir,
-    actions: (id) =>
-      events
-        .history()
-        .filter((e) => e.Type === "container" && (!id || e.Actor.ID === id))
-        .map((e) => e.Action),
-    restart: async () => {
-      engine.svc.close();
-      engine.svc = await build();
-      return engine.svc;
-    },
-    close: async () => {
-      clearInterval(keepAlive);
-      engine.svc.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-  return engine;
 }

@@ -2,7 +2,18 @@ import { mkdir, readFile, rm } from "node:fs/promises";
 import type { HealthLogEntry } from "../../api/containers.ts";
 import { errorMessage } from "../../util/errors.ts";
 import { newId } from "../../util/ids.ts";
-import { execBundleOf, nowRfc3339, publish, type Core } from "./core.ts";
+import {
+  execBundleOf,
+  nowRfc3339,
+  publish,
+  type ContainerDeps,
+} from "./deps.ts";
+
+/** What health probes use: the records, the runtime (an exec per probe) and the rootfs. */
+export type HealthDeps = Pick<
+  ContainerDeps,
+  "store" | "lock" | "events" | "log" | "runtime" | "execRoot" | "images"
+>;
 import {
   MAX_OUTPUT_BYTES,
   applyProbeResult,
@@ -30,10 +41,10 @@ type Schedule = { timer: NodeJS.Timeout | undefined; stopped: boolean };
  * caller tells it when a container started, stopped, paused or resumed.
  */
 export class HealthMonitor {
-  #core: Core;
+  #core: HealthDeps;
   #active = new Map<string, Schedule>();
 
-  constructor(core: Core) {
+  constructor(core: HealthDeps) {
     this.#core = core;
   }
 

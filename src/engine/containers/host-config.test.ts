@@ -6,7 +6,8 @@ import { NotImplementedError } from "../../util/errors.ts";
 import { defaultHostConfig } from "./create.ts";
 import { devNumbers, parseDeviceCgroupRule } from "./devices.ts";
 import { checkHostConfig } from "./host-config-checks.ts";
-import { createdState, type ContainerRecord } from "./record.ts";
+import { fakeRecord } from "./fakes.ts";
+import type { ContainerRecord } from "./record.ts";
 import { buildSpec, cgroupsPath } from "./spec.ts";
 import { resources } from "./spec-linux.ts";
 
@@ -144,24 +145,15 @@ test("checkHostConfig() drops what the kernel cannot apply, with moby's warnings
 });
 
 function record(hc: Partial<HostConfig>, config = {}): ContainerRecord {
-  return {
-    schema: 1,
+  return fakeRecord(defaultHostConfig({ ...CLI_DEFAULTS, ...hc }), {
     id: "c".repeat(64),
     name: "/c",
-    created: "2026-01-01T00:00:00Z",
-    imageId: "sha256:x",
-    path: "sh",
-    args: [],
     config: {
       Hostname: "h",
       Env: null,
       ...config,
     } as ContainerRecord["config"],
-    hostConfig: defaultHostConfig({ ...CLI_DEFAULTS, ...hc }),
-    state: createdState(),
-    restartCount: 0,
-    stoppedByUser: false,
-  };
+  });
 }
 
 test("resources() applies memory, cpu and blkio fields to the cgroup", () => {
@@ -206,10 +198,26 @@ test("resources() applies memory, cpu and blkio fields to the cgroup", () => {
   assert.equal(resources(record({})).memory, undefined);
 });
 
+/** buildSpec's inputs for a root process in /r without seccomp; `over` adds or replaces. */
+function specInputs(
+  over: Partial<Parameters<typeof buildSpec>[1]>,
+): Parameters<typeof buildSpec>[1] {
+  return {
+    rootfs: "/r",
+    hostnamePath: "/h",
+    hostsPath: "/hs",
+    resolvConfPath: "/rc",
+    netns: undefined,
+    initBinary: undefined,
+    user: { uid: 0, gid: 0, additionalGids: [] },
+    seccomp: {
+      forContainer: () => ({ kind: "none" }),
+    } as unknown as SeccompFilters,
+    ...over,
+  };
+}
+
 test("buildSpec() sets oom score, devices, annotations, cgroup parent, domain name and namespaces", () => {
-  const seccomp = {
-    forContainer: () => ({ kind: "none" }),
-  } as unknown as SeccompFilters;
   const r = record(
     {
       OomScoreAdj: -500,
@@ -221,17 +229,10 @@ test("buildSpec() sets oom score, devices, annotations, cgroup parent, domain na
     { Domainname: "example.org" },
   );
   const node = { path: "/dev/xnull", type: "c", major: 1, minor: 3 };
-  const spec = buildSpec(r, {
-    rootfs: "/r",
-    hostnamePath: "/h",
-    hostsPath: "/hs",
-    resolvConfPath: "/rc",
-    netns: undefined,
-    initBinary: undefined,
-    user: { uid: 0, gid: 0, additionalGids: [] },
-    seccomp,
-    devices: { nodes: [node], rules: [], blockIO: {} },
-  });
+  const spec = buildSpec(
+    r,
+    specInputs({ devices: { nodes: [node], rules: [], blockIO: {} } }),
+  );
   assert.equal(spec.process.oomScoreAdj, -500);
   assert.deepEqual(spec.linux.devices, [node]);
   assert.equal(spec.linux.cgroupsPath, `/tenants/${r.id}`);
@@ -243,26 +244,15 @@ test("buildSpec() sets oom score, devices, annotations, cgroup parent, domain na
 });
 
 test("buildSpec() joins a donor's PID and IPC namespaces and binds the shared /dev/shm", () => {
-  const seccomp = {
-    forContainer: () => ({ kind: "none" }),
-  } as unknown as SeccompFilters;
   const spec = buildSpec(
     record({ PidMode: "container:web", IpcMode: "container:web" }),
-    {
-      rootfs: "/r",
-      hostnamePath: "/h",
-      hostsPath: "/hs",
-      resolvConfPath: "/rc",
-      netns: undefined,
-      initBinary: undefined,
-      user: { uid: 0, gid: 0, additionalGids: [] },
-      seccomp,
+    specInputs({
       shared: {
         pidns: "/proc/42/ns/pid",
         ipcns: "/proc/42/ns/ipc",
         shm: "/data/containers/web/shm",
       },
-    },
+    }),
   );
   const ns = (t: string) => spec.linux.namespaces.filter((n) => n.type === t);
   assert.deepEqual(ns("pid"), [{ type: "pid", path: "/proc/42/ns/pid" }]);
@@ -274,20 +264,8 @@ test("buildSpec() joins a donor's PID and IPC namespaces and binds the shared /d
 });
 
 test("buildSpec() sets Docker's netns sysctls only in the container's own network namespace; HostConfig.Sysctls win", () => {
-  const seccomp = {
-    forContainer: () => ({ kind: "none" }),
-  } as unknown as SeccompFilters;
   const spec = (hc: Partial<HostConfig>, netns?: string) =>
-    buildSpec(record(hc), {
-      rootfs: "/r",
-      hostnamePath: "/h",
-      hostsPath: "/hs",
-      resolvConfPath: "/rc",
-      netns,
-      initBinary: undefined,
-      user: { uid: 0, gid: 0, additionalGids: [] },
-      seccomp,
-    });
+    buildSpec(record(hc), specInputs({ netns }));
   assert.deepEqual(spec({}, "/run/netns/x").linux.sysctl, {
     "net.ipv4.ping_group_range": "0 2147483647",
     "net.ipv4.ip_unprivileged_port_start": "0",

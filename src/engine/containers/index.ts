@@ -1,6 +1,10 @@
-export { ContainerService, type WaitCondition } from "./service.ts";
-export type { ContainerNetworking } from "./core.ts";
+export {
+  containerService,
+  type ContainerService,
+  type WaitCondition,
+} from "./service.ts";
+export type { ContainerNetworking } from "./deps.ts";
 export type { AttachRequest } from "./attach.ts";
-export { type LogsRequest } from "./logs.ts";
+export { WHOLE_LOG, type LogsRequest } from "./logs.ts";
 export { ContainerStore } from "./store.ts";
 export { containerLookup, imageUsage, networkDonors } from "./contracts.ts";

@@ -8,10 +8,10 @@
  * 20.10's inspect shows it.
  */
 import { NotFoundError } from "../../util/errors.ts";
-import type { Core } from "./core.ts";
+import type { ContainerDeps } from "./deps.ts";
 import type { ContainerRecord } from "./record.ts";
 
-type LinkCore = Pick<Core, "store" | "lock">;
+type LinkDeps = Pick<ContainerDeps, "store" | "lock">;
 
 /** One stored link: the child's name and the alias, both without "/". */
 type Link = { child: string; alias: string };
@@ -48,7 +48,7 @@ function linksOf(r: ContainerRecord): string[] {
  * (create checked them). Mutates nothing.
  */
 export function canonicalLinks(
-  core: LinkCore,
+  core: Pick<ContainerDeps, "store">,
   links: string[],
   parentName: string,
 ): string[] {
@@ -65,7 +65,7 @@ export function canonicalLinks(
  * NotFoundError("No such container: ref") when there is no such link.
  */
 export function resolveLinkName(
-  core: LinkCore,
+  core: LinkDeps,
   ref: string,
 ):
   | { parent: ContainerRecord; child: ContainerRecord; spec: string }
@@ -95,7 +95,7 @@ export function resolveLinkName(
  * link from its parent. Throws NotFoundError for an unknown name, and a
  * plain Error (500, as moby's) for a container's own name.
  */
-export async function removeLink(core: LinkCore, ref: string): Promise<void> {
+export async function removeLink(core: LinkDeps, ref: string): Promise<void> {
   const found = resolveLinkName(core, ref);
   if (!found) {
     core.store.resolve(ref);
@@ -116,7 +116,7 @@ export async function removeLink(core: LinkCore, ref: string): Promise<void> {
  * name (moby's rename keeps the link graph by id). Names with a "/".
  */
 export async function renameLinks(
-  core: LinkCore,
+  core: LinkDeps,
   oldName: string,
   newName: string,
 ): Promise<void> {

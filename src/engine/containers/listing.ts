@@ -5,7 +5,14 @@ import type {
   ContainerSummary,
 } from "../../api/containers.ts";
 import { InvalidArgumentError, errorMessage } from "../../util/errors.ts";
-import { logTargetOf, type Core } from "./core.ts";
+import { logTargetOf, type ContainerDeps } from "./deps.ts";
+import { remove, type RemoveDeps } from "./remove.ts";
+
+/** What ps and inspect read: the records, their images, networking, execs and log paths. */
+export type ListDeps = Pick<
+  ContainerDeps,
+  "store" | "images" | "networking" | "execs" | "logging"
+>;
 import { hostFilePaths } from "./host-files.ts";
 import { isRunning, type ContainerRecord } from "./record.ts";
 import { inspectView, labelMatches, listFilter, summaryView } from "./view.ts";
@@ -23,7 +30,7 @@ export type ListOptions = {
 
 /** docker ps. Throws InvalidArgumentError for bad filters. */
 export async function listContainers(
-  core: Core,
+  core: ListDeps,
   options: ListOptions,
 ): Promise<ContainerSummary[]> {
   const filters = options.filters ?? {};
@@ -77,12 +84,13 @@ export async function listContainers(
   return out;
 }
 
-/** docker inspect of a resolved record. */
+/** docker inspect. Throws NotFoundError("No such container: ref"). */
 export async function inspectContainer(
-  core: Core,
-  r: ContainerRecord,
-  options: { size?: boolean },
+  core: ListDeps,
+  ref: string,
+  options: { size?: boolean } = {},
 ): Promise<ContainerInspect> {
+  const r = core.store.resolve(ref);
   const files = hostFilePaths(core.store.dirOf(r.id));
   return inspectView(r, {
     paths: { ...files, logPath: core.logging.logPath(logTargetOf(core, r)) },
@@ -95,12 +103,11 @@ export async function inspectContainer(
 
 /**
  * docker container prune: removes stopped containers matching until/label
- * filters through `remove` (failures are logged and skipped).
+ * filters (failures are logged and skipped).
  */
 export async function pruneContainers(
-  core: Core,
-  filters: Record<string, string[]>,
-  remove: (id: string) => Promise<void>,
+  core: RemoveDeps,
+  filters: Record<string, string[]> = {},
 ): Promise<ContainerPruneResponse> {
   for (const k of Object.keys(filters))
     if (k !== "until" && k !== "label" && k !== "label!")
@@ -118,7 +125,7 @@ export async function pruneContainers(
       continue;
     const size = await core.images.rootfsUsage(r.id).catch(() => 0);
     try {
-      await remove(r.id);
+      await remove(core, r.id, {});
       deleted.push(r.id);
       reclaimed += size;
     } catch (err) {
@@ -142,7 +149,7 @@ export async function pruneContainers(
 }
 
 /** Container counts for /info. */
-export function countContainers(core: Core): {
+export function countContainers(core: Pick<ContainerDeps, "store">): {
   total: number;
   running: number;
   paused: number;
@@ -160,7 +167,7 @@ export function countContainers(core: Core): {
 }
 
 async function sizeOf(
-  core: Core,
+  core: Pick<ContainerDeps, "images">,
   r: ContainerRecord,
 ): Promise<{ rw: number; rootFs: number }> {
   const rw = await core.images.rootfsUsage(r.id).catch(() => 0);

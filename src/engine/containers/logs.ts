@@ -1,26 +1,25 @@
+import type { LogsOptions, LogsStream } from "../../api/container-requests.ts";
 import type { LogEntry } from "../logging/index.ts";
 import {
   InvalidArgumentError,
   NotImplementedError,
 } from "../../util/errors.ts";
 import { frame } from "./attach.ts";
-import { logTargetOf, type Core } from "./core.ts";
+import { logTargetOf, type ContainerDeps } from "./deps.ts";
 import type { ContainerRecord } from "./record.ts";
 
-/** Options of GET /containers/{id}/logs. */
-export type LogsRequest = {
-  follow: boolean;
-  stdout: boolean;
-  stderr: boolean;
-  /** Nanoseconds since the epoch; 0 = from the start. */
-  since: bigint;
-  /** Nanoseconds since the epoch; 0 = no end. */
-  until: bigint;
-  /** Number of last lines, or "all". */
-  tail: number | "all";
-  timestamps: boolean;
-  /** `docker logs --details`: each line after its attributes and a space. */
-  details?: boolean;
+/** Options of GET /containers/{id}/logs (the route's parsed query). */
+export type LogsRequest = LogsOptions;
+
+/** The whole log of both streams, once (no follow, no timestamps). */
+export const WHOLE_LOG: LogsRequest = {
+  follow: false,
+  stdout: true,
+  stderr: true,
+  since: 0n,
+  until: 0n,
+  tail: "all",
+  timestamps: false,
 };
 
 /** Whether the container logs nothing (`--log-driver none`): conmon then writes to /dev/null. */
@@ -75,7 +74,7 @@ function qe(s: string): string {
  * With follow, until the container's driver closes or `signal` aborts.
  */
 export async function streamLogs(
-  core: Pick<Core, "logging" | "store">,
+  core: Pick<ContainerDeps, "logging" | "store">,
   r: ContainerRecord,
   req: LogsRequest,
   out: { write(chunk: Buffer): void },
@@ -97,22 +96,17 @@ export async function streamLogs(
 const NEWLINE = Buffer.from("\n");
 
 /**
- * docker logs of a resolved record: its tty flag (the route picks the
+ * docker logs: the container's tty flag (the route picks the
  * content type) and a function that streams to `out` until done. Throws
  * InvalidArgumentError when neither stream is chosen, NotImplementedError
  * for a driver that keeps nothing.
  */
-export function containerLogs(
-  core: Core,
-  r: ContainerRecord,
+export async function containerLogs(
+  core: Pick<ContainerDeps, "logging" | "store">,
+  ref: string,
   req: LogsRequest,
-): {
-  tty: boolean;
-  write: (
-    out: { write(chunk: Buffer): void },
-    signal: AbortSignal,
-  ) => Promise<void>;
-} {
+): Promise<LogsStream> {
+  const r = core.store.resolve(ref);
   if (!req.stdout && !req.stderr)
     throw new InvalidArgumentError(
       "Bad parameters: you must choose at least one stream",

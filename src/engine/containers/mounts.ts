@@ -10,7 +10,7 @@ import {
 } from "../../util/errors.ts";
 import type { Logger } from "../../util/log.ts";
 import { copyUp, type VolumeRequest } from "../volumes/index.ts";
-import type { ContainerMounts } from "./core.ts";
+import type { ContainerMounts } from "./deps.ts";
 import {
   explicitMounts,
   parseVolumesFrom,

@@ -1,30 +1,19 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { HostConfig } from "../../api/containers.ts";
-import { createdState, type ContainerRecord } from "./record.ts";
+import { fakeRecord } from "./fakes.ts";
+import type { ContainerRecord } from "./record.ts";
 import {
   hold,
   migrateResources,
   release,
+  RESOURCE_ORDER,
   type Releasers,
 } from "./resources.ts";
 
-function record(hc: Partial<HostConfig> = {}): ContainerRecord {
-  return {
-    schema: 1,
-    id: "c1",
-    name: "/web",
-    created: "2026-01-01T00:00:00Z",
-    imageId: "sha256:x",
-    path: "sh",
-    args: [],
-    config: {} as ContainerRecord["config"],
-    hostConfig: hc as HostConfig,
-    state: createdState(),
-    restartCount: 0,
-    stoppedByUser: false,
-  };
-}
+const record = fakeRecord;
+
+/** What a start without a shareable IPC holds. */
+const WITHOUT_SHM = RESOURCE_ORDER.filter((k) => k !== "shm");
 
 function releasers(order: string[], fail?: string): Releasers {
   const one = (kind: string) => async () => {
@@ -60,15 +49,7 @@ test("hold() journals each kind before it is acquired, once", async () => {
 
 test("release() undoes the runtime before the filesystem, the bundle last, the filesystem newest first", async () => {
   const r = record();
-  r.resources = [
-    "bundle",
-    "rootfs",
-    "network",
-    "mounts",
-    "shm",
-    "logger",
-    "runtime",
-  ];
+  r.resources = [...RESOURCE_ORDER];
   const order: string[] = [];
   await release(r, releasers(order), quiet);
   assert.equal(order.at(-1), "bundle");
@@ -110,14 +91,7 @@ test("release() goes on past a failing step and logs it", async () => {
 test("migrateResources() gives an old record every kind its start could hold", () => {
   const r = record();
   migrateResources(r);
-  assert.deepEqual(r.resources, [
-    "bundle",
-    "rootfs",
-    "network",
-    "mounts",
-    "logger",
-    "runtime",
-  ]);
+  assert.deepEqual(r.resources, WITHOUT_SHM);
   const s = record({ IpcMode: "shareable" });
   migrateResources(s);
   assert.ok(s.resources?.includes("shm"));

@@ -32,7 +32,7 @@ export type { Resource } from "./record.ts";
 export type Releasers = Record<Resource, (r: ContainerRecord) => Promise<void>>;
 
 /** The order a start acquires in; release walks it backwards. */
-const ORDER: readonly Resource[] = [
+export const RESOURCE_ORDER: readonly Resource[] = [
   "bundle",
   "rootfs",
   "network",
@@ -106,7 +106,7 @@ export async function release(
  */
 export function migrateResources(r: ContainerRecord): void {
   if (r.resources) return;
-  r.resources = ORDER.filter(
+  r.resources = RESOURCE_ORDER.filter(
     (k) => k !== "shm" || r.hostConfig.IpcMode === "shareable",
   );
 }

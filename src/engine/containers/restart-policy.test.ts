@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, test } from "node:test";
 import assert from "node:assert/strict";
-import { fakeEngine, type FakeEngine } from "./fakes.ts";
+import { fakeEngine, type FakeEngine } from "./fake-engine.ts";
 
 let e: FakeEngine;
 beforeEach(async () => (e = await fakeEngine()));

@@ -3,17 +3,23 @@ import { join } from "node:path";
 import { errorMessage, isErrno } from "../../util/errors.ts";
 import {
   bundleOf,
-  logPathOf,
-  logTargetOf,
   nowRfc3339,
   publish,
-  type Core,
-} from "./core.ts";
+  startLogCopier,
+  type ContainerDeps,
+  type RecordDeps,
+} from "./deps.ts";
 import { isRunning, type ContainerRecord } from "./record.ts";
-import { recordExit } from "./exits.ts";
-import { removeVerb } from "./lifecycle.ts";
-import type { Parts } from "./parts.ts";
+import { handleExit, recordExit } from "./exits.ts";
+import { removeRecord } from "./remove.ts";
 import { release } from "./resources.ts";
+
+/** What reconciling records with the runtime uses. */
+export type ReconcileDeps = RecordDeps &
+  Pick<
+    ContainerDeps,
+    "runtime" | "execRoot" | "images" | "releasers" | "logging" | "probes"
+  >;
 
 /**
  * Reconciles records with what conmon and the runtime say after a daemon
@@ -28,7 +34,7 @@ import { release } from "./resources.ts";
  * Returns the ids of exited AutoRemove containers for the caller to remove.
  */
 export async function reconcile(
-  core: Core,
+  core: ReconcileDeps,
   orphans: string[],
 ): Promise<string[]> {
   for (const id of orphans) {
@@ -67,7 +73,10 @@ export async function reconcile(
   return autoRemove;
 }
 
-async function reconcileOne(core: Core, r: ContainerRecord): Promise<void> {
+async function reconcileOne(
+  core: ReconcileDeps,
+  r: ContainerRecord,
+): Promise<void> {
   const bundle = bundleOf(core, r.id);
   if (r.state.status === "removing" || r.state.status === "dead") {
     r.state.status = "dead";
@@ -92,14 +101,12 @@ async function reconcileOne(core: Core, r: ContainerRecord): Promise<void> {
     if (st && (st.status === "running" || st.status === "paused")) {
       // The process lives on: its output goes to the driver again from
       // where the copier stopped.
-      await core.logging
-        .start(logTargetOf(core, r), logPathOf(core, r.id))
-        .catch((err: unknown) =>
-          core.log.warn("restore: cannot reopen the log driver", {
-            id: r.id,
-            err: errorMessage(err),
-          }),
-        );
+      await startLogCopier(core, r).catch((err: unknown) =>
+        core.log.warn("restore: cannot reopen the log driver", {
+          id: r.id,
+          err: errorMessage(err),
+        }),
+      );
       if (st.status !== r.state.status || st.pid !== r.state.pid) {
         r.state.status = st.status;
         r.state.pid = st.pid;
@@ -132,18 +139,59 @@ async function list(dir: string): Promise<string[]> {
   }
 }
 
+/** Loads the records from disk (call once, before restoreContainers). */
+export async function loadRecords(
+  core: Pick<ContainerDeps, "store" | "log" | "mounts" | "boot">,
+): Promise<void> {
+  const loaded = await core.store.load();
+  core.boot.orphans = loaded.orphans;
+  for (const { id, dropped } of loaded.repaired)
+    core.log.warn("container record had wrongly typed fields; dropped", {
+      id,
+      dropped,
+    });
+  for (const id of loaded.newer)
+    core.log.warn("container record of a newer wharf; not loaded", { id });
+  await core.mounts.restore(core.store.all(), isRunning);
+}
+
+/**
+ * Reconciles records with conmon/the runtime, starts watching exits and
+ * removes exited AutoRemove containers. Idempotent.
+ */
+export async function restoreContainers(core: ContainerDeps): Promise<void> {
+  const orphans = core.boot.orphans;
+  core.boot.orphans = [];
+  await restoreAll(core, orphans, () => {
+    core.boot.stopWatch ??= core.runtime.watchExits(
+      (id) => void handleExit(core, id),
+    );
+  });
+}
+
+/** Stops watching exits and drops restart and probe timers; containers keep running. */
+export function closeContainers(
+  core: Pick<ContainerDeps, "boot" | "restarts" | "probes" | "logging">,
+): void {
+  core.boot.stopWatch?.();
+  core.boot.stopWatch = undefined;
+  core.restarts.close();
+  core.probes.close();
+  // Copiers stop without draining: the next daemon resumes from their positions.
+  void core.logging.close();
+}
+
 /**
  * Boot-time recovery: reconciles records with conmon/the runtime (see
  * restore.ts), calls `watch` once reconciled, removes exited AutoRemove
  * containers, resumes health probes and applies restart policies to
  * containers that died while the daemon was down. Never throws.
  */
-export async function restoreAll(
-  p: Parts,
+async function restoreAll(
+  core: ContainerDeps,
   orphans: string[],
   watch: () => void,
 ): Promise<void> {
-  const core = p.core;
   const wasRunning = new Set(
     core.store
       .all()
@@ -155,15 +203,15 @@ export async function restoreAll(
   for (const id of remove) {
     const r = core.store.get(id);
     if (r)
-      await removeVerb(p, r, { force: true, volumes: true }).catch(
+      await removeRecord(core, r, { force: true, volumes: true }).catch(
         () => undefined,
       );
   }
   for (const r of core.store.all())
     await core.lock
       .run(r.id, async () => {
-        if (r.state.status === "running") p.health.resume(r);
-        await p.restarts.afterRestore(r, wasRunning.has(r.id));
+        if (r.state.status === "running") core.probes.resume(r);
+        await core.restarts.afterRestore(r, wasRunning.has(r.id));
       })
       .catch((err: unknown) =>
         core.log.warn("restore: restart policy failed", {

@@ -16,7 +16,7 @@ import {
 } from "../../util/errors.ts";
 import { MNT_DETACH, mount, umount } from "../../storage/syscalls.ts";
 import { donorNamespace } from "./contracts.ts";
-import type { Core } from "./core.ts";
+import type { ContainerDeps } from "./deps.ts";
 import type { ContainerRecord } from "./record.ts";
 
 /** What buildSpec needs to join: namespace paths and the /dev/shm to bind. */
@@ -34,7 +34,10 @@ const MS_NODEV = 4;
 const MS_NOEXEC = 8;
 
 /** The host path of a shareable container's /dev/shm. */
-export function shmPathOf(core: Pick<Core, "store">, id: string): string {
+export function shmPathOf(
+  core: Pick<ContainerDeps, "store">,
+  id: string,
+): string {
   return join(core.store.dirOf(id), "shm");
 }
 
@@ -45,7 +48,7 @@ export function shmPathOf(core: Pick<Core, "store">, id: string): string {
  * for one not running.
  */
 export async function prepareSharedNamespaces(
-  core: Pick<Core, "store">,
+  core: Pick<ContainerDeps, "store">,
   r: ContainerRecord,
 ): Promise<SharedNamespaces> {
   const hc = r.hostConfig;
@@ -75,7 +78,7 @@ export async function prepareSharedNamespaces(
 
 /** Unmounts a shareable container's host-side /dev/shm; nothing when it is not mounted, a failure is logged (the container is gone either way). */
 export function releaseSharedNamespaces(
-  core: Pick<Core, "store" | "log">,
+  core: Pick<ContainerDeps, "store" | "log">,
   r: ContainerRecord,
 ): void {
   if (r.hostConfig.IpcMode !== "shareable") return;

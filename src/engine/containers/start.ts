@@ -1,19 +1,17 @@
 import { mkdir } from "node:fs/promises";
-import {
-  InvalidArgumentError,
-  WharfError,
-  errorMessage,
-} from "../../util/errors.ts";
+import { errorMessage } from "../../util/errors.ts";
 import {
   bundleOf,
   logPathOf,
-  logTargetOf,
   nowRfc3339,
   publish,
-  type Core,
-} from "./core.ts";
+  startLogCopier,
+  type ContainerDeps,
+} from "./deps.ts";
 import { hostFilePaths, writeHostFiles } from "./host-files.ts";
-import { checkStart, type ContainerRecord } from "./record.ts";
+import { checkStart, isRunning, type ContainerRecord } from "./record.ts";
+import { removeRecord, type RemoveDeps } from "./remove.ts";
+import { translateStartError } from "./start-errors.ts";
 import { resolveHostDevices } from "./devices.ts";
 import { logsDisabled } from "./logs.ts";
 import { buildSpec } from "./spec.ts";
@@ -29,9 +27,9 @@ import {
   writeNetSysctls,
 } from "./userns.ts";
 
-/** What a start uses (everything but execs, waiters and create's checks). */
+/** What starting a container's process uses. */
 export type StartDeps = Pick<
-  Core,
+  ContainerDeps,
   | "store"
   | "images"
   | "runtime"
@@ -46,6 +44,36 @@ export type StartDeps = Pick<
   | "probes"
   | "logging"
 >;
+
+/**
+ * What docker start uses: a start, the restart policy's reset, parked
+ * attach sessions, and rm for an AutoRemove container whose start failed.
+ */
+export type StartVerbDeps = StartDeps &
+  RemoveDeps &
+  Pick<ContainerDeps, "restarts" | "attachments">;
+
+/** docker start. Throws NotModifiedError when running (304). */
+export async function start(d: StartVerbDeps, ref: string): Promise<void> {
+  const r = d.store.resolve(ref);
+  try {
+    await d.lock.run(r.id, () => {
+      // compat: a start by the user resets RestartCount and the backoff.
+      checkStart(r);
+      d.restarts.reset(r.id);
+      r.restartCount = 0;
+      return startContainer(d, r, (rec) => d.attachments.connectPending(rec));
+    });
+  } catch (err) {
+    // compat: moby removes an AutoRemove container whose start failed, so
+    // `run --rm` (waiting for condition=removed) ends.
+    if (r.hostConfig.AutoRemove && !isRunning(r))
+      await removeRecord(d, r, { force: true, volumes: true }).catch(
+        () => undefined,
+      );
+    throw err;
+  }
+}
 
 /**
  * Connects attach clients after the runtime created the process and before
@@ -129,7 +157,7 @@ export async function startContainer(
     // compat: moby starts the logger before the task, so a driver that
     // cannot open (an unreachable syslog) fails the start.
     await hold(r, ["logger"], journal);
-    await core.logging.start(logTargetOf(core, r), logPathOf(core, id));
+    await startLogCopier(core, r);
     await hold(r, ["runtime"], journal);
     let pid: number;
     try {
@@ -183,34 +211,6 @@ async function failStart(
     error: translateStartError(err).message,
   };
   await core.store.save(r);
-}
-
-/**
- * Rewrites crun's wording into runc's, which the Docker CLI parses to pick
- * exit code 127 or 126 ("executable file not found", "permission denied").
- */
-export function translateStartError(err: unknown): Error {
-  // Taxonomy errors (InvalidArgument, networking's Conflict…) carry Docker's own text.
-  if (err instanceof WharfError) return err;
-  const msg = errorMessage(err);
-  if (msg.startsWith("failed to initialize logging driver"))
-    return err as Error;
-  const nf = /executable file `([^`]*)` not found/.exec(msg);
-  if (nf)
-    return new InvalidArgumentError(
-      `failed to create task for container: OCI runtime create failed: exec: "${nf[1]}": executable file not found in $PATH: unknown`,
-    );
-  if (/no such file or directory/i.test(msg) && /exec/i.test(msg))
-    return new InvalidArgumentError(
-      `failed to create task for container: OCI runtime create failed: ${msg.replace(/No such file/, "no such file")}: unknown`,
-    );
-  if (/permission denied/i.test(msg))
-    return new InvalidArgumentError(
-      `failed to create task for container: OCI runtime create failed: ${msg.replace(/Permission denied/, "permission denied")}: unknown`,
-    );
-  return new Error(
-    `failed to create task for container: OCI runtime create failed: ${msg}: unknown`,
-  );
 }
 
 function groupAdd(r: ContainerRecord): string[] {

@@ -6,7 +6,7 @@
 import { cpus, totalmem } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ContainerStatsResponse } from "../../api/stats.ts";
-import type { Core } from "./core.ts";
+import type { ContainerDeps } from "./deps.ts";
 import { isRunning } from "./record.ts";
 import { emptyStats, readSample, type Sample } from "./stats.ts";
 
@@ -80,12 +80,17 @@ async function sampleOf(
   return { ...empty, ...sample, read };
 }
 
-/** The stats of container `id` from the host's cgroup files, sampled every second. */
-export function containerStats(
-  core: Core,
-  id: string,
-  o: StatsOptions,
-): AsyncGenerator<ContainerStatsResponse> {
+/**
+ * docker stats: Docker's stats objects from the host's cgroup files, one per
+ * second with stream (the default) until the signal aborts or the container
+ * is removed. Throws NotFoundError before the first object.
+ */
+export async function containerStats(
+  core: Pick<ContainerDeps, "store">,
+  ref: string,
+  o: StatsOptions = {},
+): Promise<AsyncIterable<ContainerStatsResponse>> {
+  const id = core.store.resolve(ref).id;
   const source: StatsSource = {
     current: () => {
       const r = core.store.get(id);

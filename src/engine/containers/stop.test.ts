@@ -1,22 +1,11 @@
 import { afterEach, beforeEach, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { ConflictError, NotModifiedError } from "../../util/errors.ts";
-import { fakeEngine, type FakeEngine } from "./fakes.ts";
+import { fakeEngine, type FakeEngine } from "./fake-engine.ts";
 
 let e: FakeEngine;
 beforeEach(async () => (e = await fakeEngine()));
 afterEach(() => e.close());
-
-async function running(body: Record<string, unknown> = {}): Promise<string> {
-  const { Id } = await e.svc.create(
-    { Image: "busybox", Cmd: ["sleep", "1000"], ...body },
-    { name: "web" },
-  );
-  await e.svc.start(Id);
-  return Id;
-}
 
 function killSignals(id: string): string[] {
   return e.events
@@ -26,7 +15,7 @@ function killSignals(id: string): string[] {
 }
 
 test("stop sends SIGTERM and publishes kill, die, stop in that order", async () => {
-  const id = await running();
+  const id = await e.running();
   await e.svc.stop("web");
   assert.deepEqual(e.actions(id), ["create", "start", "kill", "die", "stop"]);
   assert.deepEqual(killSignals(id), ["15"]);
@@ -36,7 +25,7 @@ test("stop sends SIGTERM and publishes kill, die, stop in that order", async () 
 });
 
 test("stop sends SIGKILL after the timeout when the process ignores the stop signal", async () => {
-  const id = await running();
+  const id = await e.running();
   e.runtime.ignoreSignals.add(15);
   await e.svc.stop("web", { timeout: 0 });
   assert.deepEqual(killSignals(id), ["15", "9"]);
@@ -52,7 +41,7 @@ test("stop sends SIGKILL after the timeout when the process ignores the stop sig
 });
 
 test("stop of a stopped container answers NotModified (304) and publishes nothing", async () => {
-  const id = await running();
+  const id = await e.running();
   await e.svc.stop("web");
   const before = e.actions(id).length;
   await assert.rejects(e.svc.stop("web"), NotModifiedError);
@@ -62,7 +51,7 @@ test("stop of a stopped container answers NotModified (304) and publishes nothin
 });
 
 test("stop uses the container's StopSignal, and the request's signal over it", async () => {
-  const id = await running({ StopSignal: "SIGUSR1" });
+  const id = await e.running({ StopSignal: "SIGUSR1" });
   await e.svc.stop("web");
   assert.deepEqual(killSignals(id), ["10"]);
   await e.svc.start("web");
@@ -71,7 +60,7 @@ test("stop uses the container's StopSignal, and the request's signal over it", a
 });
 
 test("stop with timeout -1 waits for the process however long it takes", async () => {
-  const id = await running();
+  const id = await e.running();
   e.runtime.ignoreSignals.add(15);
   let done = false;
   const signalled = new Promise<void>((resolve) => {
@@ -93,16 +82,11 @@ test("stop with timeout -1 waits for the process however long it takes", async (
 });
 
 test("stop saves stoppedByUser before the signal reaches the runtime", async () => {
-  const id = await running();
+  const id = await e.running();
   const kill = e.runtime.kill.bind(e.runtime);
   let onDisk: boolean | undefined;
   e.runtime.kill = async (cid, signal, options) => {
-    const path = join(e.dir, "data/containers", cid, "record.json");
-    onDisk = (
-      JSON.parse(await readFile(path, "utf8")) as {
-        stoppedByUser: boolean;
-      }
-    ).stoppedByUser;
+    onDisk = (await e.onDisk(cid)).stoppedByUser;
     return kill(cid, signal, options);
   };
   await e.svc.stop(id);
@@ -110,7 +94,7 @@ test("stop saves stoppedByUser before the signal reaches the runtime", async () 
 });
 
 test("stop releases what the run held, each resource once", async () => {
-  const id = await running();
+  const id = await e.running();
   await e.svc.stop("web");
   for (const kind of ["rootfs", "network", "mounts"])
     assert.equal(e.ledger.released.get(`${kind} ${id}`), 1, kind);
@@ -119,7 +103,7 @@ test("stop releases what the run held, each resource once", async () => {
 });
 
 test("kill sends SIGKILL by default and returns once the exit is recorded", async () => {
-  const id = await running();
+  const id = await e.running();
   await e.svc.kill("web");
   assert.equal((await e.svc.inspect(id)).State.Status, "exited");
   assert.equal((await e.svc.inspect(id)).State.ExitCode, 137);
@@ -127,7 +111,7 @@ test("kill sends SIGKILL by default and returns once the exit is recorded", asyn
 });
 
 test("kill with a signal the process ignores leaves it running", async () => {
-  const id = await running();
+  const id = await e.running();
   e.runtime.ignoreSignals.add(1);
   await e.svc.kill("web", { signal: "SIGHUP" });
   assert.equal((await e.svc.inspect(id)).State.Status, "running");
@@ -145,13 +129,13 @@ test("kill of a stopped container is Docker's 409 'is not running'", async () =>
 });
 
 test("kill with an unknown signal is refused before anything is sent", async () => {
-  const id = await running();
+  const id = await e.running();
   await assert.rejects(e.svc.kill("web", { signal: "SIGNOPE" }));
   assert.deepEqual(killSignals(id), []);
 });
 
 test("kill -9 of a paused container thaws it so it can die", async () => {
-  const id = await running();
+  const id = await e.running();
   await e.svc.pause("web");
   await e.svc.kill("web");
   assert.ok(e.runtime.calls.some((c) => c.method === "resume" && c.id === id));

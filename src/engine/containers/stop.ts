@@ -1,6 +1,6 @@
 import { errorMessage } from "../../util/errors.ts";
 import { fault } from "../../util/fault.ts";
-import { publish, type Core } from "./core.ts";
+import { publish, type ContainerDeps } from "./deps.ts";
 import {
   checkRunning,
   checkStop,
@@ -8,13 +8,49 @@ import {
   type ContainerRecord,
 } from "./record.ts";
 import { parseSignal } from "./signals.ts";
-import type { Waiters } from "./waiters.ts";
 
-/** What stop and kill use: the record store, the lock, the runtime, events and the log. */
+/**
+ * What stop and kill use: the records, the runtime, the exit waiters and
+ * the restart policy (a pending restart is cancelled instead).
+ */
 export type StopDeps = Pick<
-  Core,
-  "store" | "lock" | "runtime" | "events" | "log"
+  ContainerDeps,
+  "store" | "lock" | "runtime" | "events" | "log" | "waiters" | "restarts"
 >;
+
+/** Options of stop and restart: timeout in seconds (-1 waits forever), stop signal. */
+export type StopOptions = { timeout?: number; signal?: string };
+
+/** docker stop: signal, then SIGKILL after the timeout (seconds; -1 waits forever). */
+export async function stop(
+  d: StopDeps,
+  ref: string,
+  options: StopOptions = {},
+): Promise<void> {
+  const r = d.store.resolve(ref);
+  if (await cancelRestart(d, r)) return publish(d, r, "stop");
+  await stopContainer(d, r, options);
+}
+
+/** docker kill. Throws ConflictError("Container <id> is not running"). */
+export async function kill(
+  d: StopDeps,
+  ref: string,
+  options: { signal?: string } = {},
+): Promise<void> {
+  const r = d.store.resolve(ref);
+  // compat: killing a restarting container only cancels the restart (no event).
+  if (await cancelRestart(d, r)) return;
+  await killContainer(d, r, options.signal ?? "SIGKILL");
+}
+
+/** Cancels a pending policy restart under the lock; true when there was one. */
+export function cancelRestart(
+  d: Pick<ContainerDeps, "lock" | "restarts">,
+  r: ContainerRecord,
+): Promise<boolean> {
+  return d.lock.run(r.id, () => d.restarts.cancel(r));
+}
 
 /** How long kill -9 may take before we report the container as stuck. */
 const KILL_WAIT_MS = 10_000;
@@ -28,15 +64,14 @@ const KILL_WAIT_MS = 10_000;
 export async function stopContainer(
   core: StopDeps,
   r: ContainerRecord,
-  waiters: Waiters,
-  options: { timeout?: number; signal?: string },
+  options: StopOptions,
 ): Promise<void> {
   checkStop(r);
   const signal = parseSignal(
     options.signal || r.config.StopSignal || "SIGTERM",
   );
   const timeout = options.timeout ?? r.config.StopTimeout ?? 10;
-  const exited = waiters.untilExit(r.id);
+  const exited = core.waiters.untilExit(r.id);
   let sent = await signalOnce(core, r, signal);
   if (sent && signal !== 9) {
     const timedOut =
@@ -60,12 +95,11 @@ export async function stopContainer(
 export async function killContainer(
   core: StopDeps,
   r: ContainerRecord,
-  waiters: Waiters,
   signalText: string,
 ): Promise<void> {
   const signal = parseSignal(signalText || "SIGKILL");
   checkRunning(r);
-  const exited = waiters.untilExit(r.id);
+  const exited = core.waiters.untilExit(r.id);
   const sent = await signalOnce(core, r, signal);
   if (sent && signal === 9) await waitOrStuck(exited, r);
 }

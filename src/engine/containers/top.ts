@@ -1,6 +1,19 @@
 import type { ContainerTopResponse } from "../../api/containers.ts";
 import { execFile } from "../../util/exec.ts";
 import { InvalidArgumentError } from "../../util/errors.ts";
+import type { ContainerDeps } from "./deps.ts";
+import { checkRunning } from "./record.ts";
+
+/** docker top. Throws ConflictError unless running. */
+export async function containerTop(
+  core: Pick<ContainerDeps, "store" | "runtime">,
+  ref: string,
+  psArgs?: string,
+): Promise<ContainerTopResponse> {
+  const r = core.store.resolve(ref);
+  checkRunning(r);
+  return top(await core.runtime.pids(r.id), psArgs);
+}
 
 /**
  * Runs the host's `ps` with Docker's default "-ef" (or psArgs) and keeps

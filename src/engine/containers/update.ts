@@ -18,9 +18,9 @@ import {
   errorMessage,
 } from "../../util/errors.ts";
 import { checkCpuResources } from "./cpu-checks.ts";
-import { publish, type Core } from "./core.ts";
-import { isRunning, type ContainerRecord } from "./record.ts";
-import { validateRestartPolicy } from "./restart.ts";
+import { publish, type ContainerDeps } from "./deps.ts";
+import { isRunning } from "./record.ts";
+import { validateRestartPolicy } from "./restart-policy.ts";
 
 /** Resource fields docker update may carry that wharf does not apply (yet). */
 const UNSUPPORTED = [
@@ -207,10 +207,11 @@ export function updateResources(hc: HostConfig): OciResources {
  * the runtime refuses the limits (the old config is kept then).
  */
 export async function updateContainer(
-  core: Core,
-  r: ContainerRecord,
+  core: Pick<ContainerDeps, "store" | "lock" | "runtime" | "events">,
+  ref: string,
   body: ContainerUpdateBody,
 ): Promise<ContainerUpdateResponse> {
+  const r = core.store.resolve(ref);
   const warnings = checkUpdateBody(body);
   await core.lock.run(r.id, async () => {
     // compat: moby wraps a plain error here: 500, not 409.

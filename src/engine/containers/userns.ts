@@ -16,6 +16,7 @@ import {
 import type { OciSpec } from "../../runtime/index.ts";
 import { InvalidArgumentError } from "../../util/errors.ts";
 import { execFile } from "../../util/exec.ts";
+import type { ContainerDeps } from "./deps.ts";
 import type { ContainerRecord } from "./record.ts";
 
 /** compat: moby's UsernsMode.IsPrivate: anything but "host" is a private namespace. */
@@ -150,4 +151,12 @@ export function unshiftOptions(r: ContainerRecord): {
 } {
   const m = r.idMappings;
   return m ? { owner: (u, g) => unshiftOwner(m, u, g) } : {};
+}
+
+/** The user-namespace mapping a container runs with, or undefined (the host's namespace). Throws NotFoundError. */
+export function idMappingsOf(
+  core: Pick<ContainerDeps, "store">,
+  ref: string,
+): IdMappings | undefined {
+  return core.store.resolve(ref).idMappings;
 }

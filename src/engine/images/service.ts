@@ -29,7 +29,12 @@ import {
 import { KeyedLock } from "../../util/lock.ts";
 import type { Logger } from "../../util/log.ts";
 import type { EventBus } from "../events/index.ts";
-import { commitImage, commitTarget, type CommitOptions } from "./commit.ts";
+import {
+  commitImage,
+  commitSnapshot,
+  commitTarget,
+  type CommitOptions,
+} from "./commit.ts";
 import type { ImageProvider, ResolvedImage, RootfsPaths } from "./contract.ts";
 import { importImage, type ImportOptions } from "./import.ts";
 import { imageChainIds, imageSize, sweepLayers } from "./layers.ts";
@@ -123,6 +128,19 @@ export class ImageService implements ImageProvider {
     this.#log = options.log;
     if (options.usage) this.#usage = options.usage;
     this.#tmp = join(options.root, "tmp");
+  }
+
+  /**
+   * SIGHUP: takes the keys dockerd reloads (registry-mirrors,
+   * insecure-registries, max-concurrent-*) from `next`. The settings object
+   * is the one the registry client holds, so the next pull or push uses them.
+   */
+  reloadRegistry(next: RegistryOptions): void {
+    const cur = this.#registryOptions;
+    cur.settings.mirrors = next.settings.mirrors;
+    cur.settings.insecure = next.settings.insecure;
+    cur.maxDownloads = next.maxDownloads;
+    cur.maxUploads = next.maxUploads;
   }
 
   /** Creates directories, sweeps half-made temp files, rebuilds the indexes. */
@@ -232,6 +250,17 @@ export class ImageService implements ImageProvider {
       if (target) await this.#tag(target, id);
       return id;
     });
+  }
+
+  /**
+   * Makes an image from the changes of rootfs key (made by prepareRootfs
+   * over options.parentImageId) by turning the rootfs itself into the
+   * layer, with no copy (commit.ts commitSnapshot); unmounts it first.
+   * Afterwards key is gone or left for removeRootfs. Returns the image id.
+   */
+  async commitRootfs(key: string, options: CommitOptions): Promise<Digest> {
+    await this.unmountRootfs(key);
+    return commitSnapshot(this.#deps(), key, options, (fn) => this.#locked(fn));
   }
 
   /** GET /images/json. Throws InvalidArgumentError for unknown filters. */

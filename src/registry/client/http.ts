@@ -218,10 +218,33 @@ function connectionError(label: string, url: URL, err: unknown): Error {
       "tls: failed to verify certificate: x509: certificate signed by unknown authority";
   else if (code === "ERR_TLS_CERT_ALTNAME_INVALID")
     text = `tls: failed to verify certificate: x509: ${e.message}`;
+  else if (tlsAlert(code)) text = `remote error: tls: ${tlsAlert(code)}`;
   else if (code.startsWith("ERR_SSL_") || code === "EPROTO")
     text = "http: server gave HTTP response to HTTPS client";
   else text = e.message;
   return new RegistryConnectionError(`${label}: ${text}`, code);
+}
+
+/** Go's names of TLS alerts where they differ from OpenSSL's. */
+const GO_ALERTS: Record<string, string> = {
+  UNKNOWN_CA: "unknown certificate authority",
+  CERTIFICATE_EXPIRED: "expired certificate",
+  CERTIFICATE_REVOKED: "revoked certificate",
+  CERTIFICATE_UNKNOWN: "unknown certificate",
+  PROTOCOL_VERSION: "protocol version not supported",
+  DECRYPT_ERROR: "error decrypting message",
+};
+
+/**
+ * The alert a TLS peer sent, in Go's words, from Node's error code
+ * (ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED → "certificate required");
+ * undefined when the code is no alert. compat: Go reports a registry
+ * refusing the handshake (no client certificate) as "remote error: tls: …".
+ */
+export function tlsAlert(code: string): string | undefined {
+  const m = /^ERR_SSL_(?:SSLV3|TLSV1|TLSV13)_ALERT_([A-Z_]+)$/.exec(code);
+  if (!m?.[1]) return undefined;
+  return GO_ALERTS[m[1]] ?? m[1].toLowerCase().replace(/_/g, " ");
 }
 
 /** True for failures where trying the next endpoint (mirror → registry, https → http) makes sense. */

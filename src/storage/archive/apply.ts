@@ -4,26 +4,19 @@ import {
   lchown,
   lstat,
   lutimes,
-  mkdir,
   readdir,
   rm,
-  symlink,
   utimes,
 } from "node:fs/promises";
 import { join } from "node:path";
 import { Transform, type Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import tar, { type Header } from "tar-stream";
+import type { Header } from "tar-stream";
 import { DigestCounter, type Digest } from "../../oci/digest.ts";
-import { InvalidArgumentError, isErrno } from "../../util/errors.ts";
+import { isErrno } from "../../util/errors.ts";
 import { lsetxattr, makedev, mknod, S_IFCHR } from "../syscalls.ts";
 import { decompress } from "./compression.ts";
 import { memberComponents, resolveDirInRoot } from "./scoped-path.ts";
-import {
-  makeSpecialFile,
-  unhandledType,
-  writeRegularFile,
-} from "./special-files.ts";
+import { createMember, forEachMember, invalidHardlink } from "./members.ts";
 
 /** Prefix of AUFS/OCI whiteout files (image-spec layer.md#whiteouts). */
 export const WHITEOUT_PREFIX = ".wh.";
@@ -80,30 +73,10 @@ export async function applyTar(
       else done(null, chunk);
     },
   });
-  const extract = tar.extract();
-  const pumping = pipeline(raw, hasher, extract);
-  // A source that fails mid-member (bad gzip data) must fail that member's
-  // body too: tar-stream does not end it, and its reader would wait forever.
-  let current: Readable | undefined;
-  pumping.catch((err: Error) => current?.destroy(err));
   const state = new ApplyState(root, options.whiteouts);
-  try {
-    for await (const entry of extract) {
-      current = entry as unknown as Readable;
-      await state.entry(entry.header, entry as unknown as Readable);
-      for await (const _ of entry) void _; // drain what the entry did not read
-    }
-    await pumping;
-  } catch (err) {
-    extract.destroy();
-    await pumping.catch(() => undefined);
-    if (
-      err instanceof Error &&
-      /Invalid tar header|Unexpected end of data/.test(err.message)
-    )
-      throw new InvalidArgumentError(`invalid tar archive: ${err.message}`);
-    throw err;
-  }
+  await forEachMember(raw, (h, body) => state.entry(h, body), {
+    through: hasher,
+  });
   await state.finish();
   return { diffId: counter.digest(), tarSize: counter.size, size: state.size };
 }
@@ -147,37 +120,14 @@ class ApplyState {
     body: Readable,
     exists: boolean,
   ): Promise<void> {
-    const mode = (h.mode ?? 0o644) & 0o7777;
-    switch (h.type) {
-      case "directory":
-        if (!exists) await mkdir(path, { mode });
-        return;
-      case "file":
-      case "contiguous-file":
-      case undefined:
-      case null: {
-        await writeRegularFile(path, body, mode);
-        this.size += h.size ?? 0;
-        return;
-      }
-      case "symlink":
-        await symlink(h.linkname ?? "", path);
-        return;
-      case "link": {
-        const target = memberComponents(h.linkname ?? "");
-        const dir = await resolveDirInRoot(this.#root, target.slice(0, -1), {
-          create: false,
-        });
-        if (target.length === 0)
-          throw new InvalidArgumentError(
-            `invalid hardlink ${JSON.stringify(h.name)}`,
-          );
-        await link(join(dir, target[target.length - 1]!), path);
-        return;
-      }
-      default:
-        if (!makeSpecialFile(h, path, mode)) throw unhandledType(h);
-    }
+    this.size += await createMember(h, path, body, exists, async (name) => {
+      const target = memberComponents(name);
+      const dir = await resolveDirInRoot(this.#root, target.slice(0, -1), {
+        create: false,
+      });
+      if (target.length === 0) throw invalidHardlink(h);
+      await link(join(dir, target[target.length - 1]!), path);
+    });
   }
 
   async #metadata(h: Header, path: string): Promise<void> {

@@ -1,17 +1,16 @@
 import { constants, openSync, type Stats } from "node:fs";
 import {
   chmod,
+  copyFile,
   lchown,
   link,
   lstat,
   lutimes,
   mkdir,
-  symlink,
 } from "node:fs/promises";
 import { posix } from "node:path";
-import type { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import tar, { type Header } from "tar-stream";
+import { Readable } from "node:stream";
+import type { Header } from "tar-stream";
 import {
   ForbiddenError,
   InvalidArgumentError,
@@ -25,11 +24,7 @@ import { absContainerPath } from "./copy-out.ts";
 import { removeAt } from "./remove-at.ts";
 import { closeFd, procPath } from "./root-dir.ts";
 import { memberComponents } from "./scoped-path.ts";
-import {
-  makeSpecialFile,
-  unhandledType,
-  writeRegularFile,
-} from "./special-files.ts";
+import { createMember, forEachMember, invalidHardlink } from "./members.ts";
 
 /** Options of PUT /containers/{id}/archive. */
 export type ExtractOptions = {
@@ -64,40 +59,69 @@ export async function extractToDir(
   body: Readable,
   options: ExtractOptions & { missing: string },
 ): Promise<void> {
+  const dest = await extractionPoint(scope, path, options.missing);
+  const dirTimes: Array<[string, Date]> = [];
+  await forEachMember(await decompress(body), (h, member) =>
+    extractEntry(scope, dest, h, member, { ...options, dirTimes }),
+  );
+  await setDirTimes(scope, dirTimes);
+}
+
+/** A member written by copyIn: a tar-like header, and for a regular file the host file holding its content. */
+export type CopyMember = {
+  header: Partial<Header> & { name: string };
+  src?: string;
+};
+
+/**
+ * Writes members into the directory `path` of a container with the rules
+ * and confinement of extractToDir, but regular files are copied from host
+ * files (members[].src) by the kernel (copy_file_range) instead of
+ * streamed through a tar: the builder's COPY.
+ */
+export async function copyIn(
+  scope: FsScope,
+  path: string,
+  members: Iterable<CopyMember>,
+  options: ExtractOptions & { missing: string },
+): Promise<void> {
+  const dest = await extractionPoint(scope, path, options.missing);
+  const dirTimes: Array<[string, Date]> = [];
+  for (const m of members)
+    await extractEntry(
+      scope,
+      dest,
+      // Fields a member leaves out read as tar-stream leaves absent ones.
+      m.header as Header,
+      m.src ?? Readable.from([]),
+      {
+        ...options,
+        dirTimes,
+      },
+    );
+  await setDirTimes(scope, dirTimes);
+}
+
+/** The canonical destination directory of an extraction, checked to exist and be writable. */
+async function extractionPoint(
+  scope: FsScope,
+  path: string,
+  missing: string,
+): Promise<string> {
   const dest = await scope.canonical(absContainerPath(path), true);
   const st = await lstatIn(scope, dest);
-  if (!st) throw new NotFoundError(options.missing);
+  if (!st) throw new NotFoundError(missing);
   if (!st.isDirectory())
     throw new InvalidArgumentError("extraction point is not a directory");
   checkWritable(scope, dest);
-  const extract = tar.extract();
-  const pumping = pipeline(await decompress(body), extract);
-  const dirTimes: Array<[string, Date]> = [];
-  try {
-    for await (const entry of extract) {
-      await extractEntry(
-        scope,
-        dest,
-        entry.header,
-        entry as unknown as Readable,
-        {
-          ...options,
-          dirTimes,
-        },
-      );
-      for await (const _ of entry) void _; // drain what the entry did not read
-    }
-    await pumping;
-  } catch (err) {
-    extract.destroy();
-    await pumping.catch(() => undefined);
-    if (
-      err instanceof Error &&
-      /Invalid tar header|Unexpected end/.test(err.message)
-    )
-      throw new InvalidArgumentError(`invalid tar archive: ${err.message}`);
-    throw err;
-  }
+  return dest;
+}
+
+/** Directory times last, deepest first: writing inside a directory changes its mtime. */
+async function setDirTimes(
+  scope: FsScope,
+  dirTimes: Array<[string, Date]>,
+): Promise<void> {
   for (const [p, mtime] of dirTimes.reverse())
     await atParent(scope, p, (at) => lutimes(at, mtime, mtime)).catch(
       () => undefined,
@@ -119,7 +143,7 @@ async function extractEntry(
   scope: FsScope,
   dest: string,
   h: Header,
-  body: Readable,
+  body: Readable | string,
   o: ExtractOptions & { dirTimes: Array<[string, Date]> },
 ): Promise<void> {
   const parts = memberComponents(h.name.replace(/^\/+/, ""));
@@ -167,43 +191,32 @@ async function extractEntry(
   }
 }
 
+/** Creates the member at `at`; a hard link's target is resolved against dest. */
 async function create(
   scope: FsScope,
   dest: string,
   h: Header,
   at: string,
-  body: Readable,
+  body: Readable | string,
   exists: boolean,
 ): Promise<void> {
-  const mode = (h.mode ?? 0o644) & 0o7777;
-  switch (h.type) {
-    case "directory":
-      if (!exists) await mkdir(at, { mode });
-      return;
-    case "file":
-    case "contiguous-file":
-    case undefined:
-    case null: {
-      await writeRegularFile(at, body, mode);
-      return;
-    }
-    case "symlink":
-      await symlink(h.linkname ?? "", at);
-      return;
-    case "link": {
+  if (typeof body === "string" && isRegular(h)) {
+    await copyFile(body, at, constants.COPYFILE_EXCL);
+    return;
+  }
+  await createMember(
+    h,
+    at,
+    typeof body === "string" ? Readable.from([]) : body,
+    exists,
+    async (name) => {
       // compat: moby resolves hardlink targets against the extraction directory.
-      const target = memberComponents((h.linkname ?? "").replace(/^\/+/, ""));
-      if (target.length === 0)
-        throw new InvalidArgumentError(
-          `invalid hardlink ${JSON.stringify(h.name)}`,
-        );
+      const target = memberComponents(name.replace(/^\/+/, ""));
+      if (target.length === 0) throw invalidHardlink(h);
       const tpath = await scope.canonical(posix.join(dest, ...target), false);
       await atParent(scope, tpath, (from) => link(from, at));
-      return;
-    }
-    default:
-      if (!makeSpecialFile(h, at, mode)) throw unhandledType(h);
-  }
+    },
+  );
 }
 
 /** chmod without following a symlink: through an O_PATH|O_NOFOLLOW fd. */
@@ -273,4 +286,14 @@ async function ensureDir(scope: FsScope, path: string): Promise<string> {
     throw err;
   }
   return path;
+}
+
+/** True for the tar member types written as regular files. */
+function isRegular(h: Header): boolean {
+  return (
+    h.type === "file" ||
+    h.type === "contiguous-file" ||
+    h.type === undefined ||
+    h.type === null
+  );
 }

@@ -4,7 +4,10 @@ import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { EventBus } from "../../../src/engine/events/index.ts";
-import { ContainerService } from "../../../src/engine/containers/index.ts";
+import {
+  containerService,
+  type ContainerService,
+} from "../../../src/engine/containers/index.ts";
 import { ConmonRuntime } from "../../../src/runtime/index.ts";
 import { Logger } from "../../../src/util/log.ts";
 import { FakeImages, busyboxRootfs } from "./fake-images.ts";
@@ -37,7 +40,7 @@ describe("ContainerService with crun and conmon", { skip }, () => {
   const made: string[] = [];
 
   const service = async (): Promise<ContainerService> => {
-    const s = new ContainerService({
+    const s = containerService({
       root: join(dir, "data"),
       execRoot: join(dir, "exec"),
       images,

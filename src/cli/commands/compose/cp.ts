@@ -1,7 +1,7 @@
 /** `compose cp`: docker cp with SERVICE:PATH naming the service's container #index. */
 import { ComposeError } from "../../../compose/errors.ts";
 import { nameOf, numberOf, projectContainers } from "../../../compose/state.ts";
-import { cp as containerCp } from "../containers/cp.ts";
+import { CP_FLAGS, cp as containerCp } from "../containers/cp.ts";
 import type { ComposeCommand, ComposeContext } from "./context.ts";
 import { delegate } from "./delegate.ts";
 import { projectOrName } from "./down.ts";
@@ -35,18 +35,7 @@ export const cp: ComposeCommand = {
       description: "Index of the container if service has multiple replicas",
       default: 1,
     },
-    {
-      name: "archive",
-      short: "a",
-      type: "bool",
-      description: "Archive mode (copy all uid/gid information)",
-    },
-    {
-      name: "follow-link",
-      short: "L",
-      type: "bool",
-      description: "Always follow symbol link in SRC_PATH",
-    },
+    ...CP_FLAGS,
   ],
   args: { min: 2, max: 2 },
   action: async (ctx) => {

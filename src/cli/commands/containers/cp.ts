@@ -8,6 +8,7 @@ import {
   type EngineClient,
 } from "../../../client/index.ts";
 import { StatusError, type Command } from "../../command.ts";
+import { flagSpec, type FlagSpec } from "../../flags.ts";
 import {
   destinationInfo,
   extractLocal,
@@ -30,24 +31,24 @@ function splitArg(arg: string): Side {
     : { container: "", path: arg };
 }
 
+/** -a and -L, which `compose cp` takes too and passes on. */
+export const CP_FLAGS: readonly FlagSpec[] = [
+  flagSpec(
+    "bool",
+    "archive",
+    "Archive mode (copy all uid/gid information)",
+    "a",
+  ),
+  flagSpec("bool", "follow-link", "Always follow symbol link in SRC_PATH", "L"),
+];
+
 /** `wharf cp [OPTIONS] CONTAINER:SRC_PATH DEST_PATH|-` and the reverse. */
 export const cp: Command = {
   usage:
     "[OPTIONS] CONTAINER:SRC_PATH DEST_PATH|-\n\twharf cp [OPTIONS] SRC_PATH|- CONTAINER:DEST_PATH",
   short: "Copy files/folders between a container and the local filesystem",
   flags: [
-    {
-      name: "archive",
-      short: "a",
-      type: "bool",
-      description: "Archive mode (copy all uid/gid information)",
-    },
-    {
-      name: "follow-link",
-      short: "L",
-      type: "bool",
-      description: "Always follow symbol link in SRC_PATH",
-    },
+    ...CP_FLAGS,
     {
       name: "quiet",
       short: "q",

@@ -209,8 +209,12 @@ export const CREATE_FLAGS: FlagSpec[] = [
   ...LIFECYCLE_FLAGS,
 ];
 
-/** Reads an --env-file: KEY=VALUE lines, `#` comments, bare KEY taken from env. */
-export function readEnvFile(path: string, env: NodeJS.ProcessEnv): string[] {
+/**
+ * The lines of an --env-file or --label-file, each cut by `trim`, without
+ * blank lines and `#` comments; a file that cannot be read is Docker's
+ * "open …" error (125).
+ */
+function optionFileLines(path: string, trim: (l: string) => string): string[] {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -219,25 +223,20 @@ export function readEnvFile(path: string, env: NodeJS.ProcessEnv): string[] {
   }
   return text
     .split(/\r?\n/)
-    .map((l) => l.trimStart())
-    .filter((l) => l && !l.startsWith("#"))
-    .flatMap((l) =>
-      l.includes("=") ? [l] : env[l] !== undefined ? [`${l}=${env[l]}`] : [],
-    );
+    .map(trim)
+    .filter((l) => l && !l.startsWith("#"));
+}
+
+/** Reads an --env-file: KEY=VALUE lines, `#` comments, bare KEY taken from env. */
+export function readEnvFile(path: string, env: NodeJS.ProcessEnv): string[] {
+  return optionFileLines(path, (l) => l.trimStart()).flatMap((l) =>
+    l.includes("=") ? [l] : env[l] !== undefined ? [`${l}=${env[l]}`] : [],
+  );
 }
 
 /** Reads a --label-file: one label a line, `#` comments and blank lines skipped. */
 export function readLabelFile(path: string): string[] {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch {
-    throw new StatusError(`open ${path}: no such file or directory`, 125);
-  }
-  return text
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith("#"));
+  return optionFileLines(path, (l) => l.trim());
 }
 
 function envValue(e: string, env: NodeJS.ProcessEnv): string {
