@@ -1,13 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { PassThrough, type Readable } from "node:stream";
-import { sha256Digest, type Digest } from "../../oci/digest.ts";
+import type { Digest } from "../../oci/digest.ts";
 import type { Descriptor } from "../../oci/image.ts";
+import type { ContentWriter } from "../../storage/content/content-store.ts";
 import type { RepositoryClient } from "../../registry/client/repository.ts";
 import type { ApplyResult } from "../../storage/archive/apply.ts";
 import { InvalidArgumentError } from "../../util/errors.ts";
 import { fault } from "../../util/fault.ts";
-import { EXTRACT_PREFIX, type LayerDeps } from "./layers.ts";
+import { chainOf, EXTRACT_PREFIX, type LayerDeps } from "./layers.ts";
 import { Limiter } from "./limiter.ts";
 import type { Progress } from "./progress.ts";
 import type { LayerRecord } from "./store.ts";
@@ -121,22 +122,7 @@ async function fetchApply(
         ]);
     }
     pass.end();
-    if (n !== layer.size && layer.size > 0)
-      throw new InvalidArgumentError(
-        `unexpected EOF: layer ${layer.digest} has ${n} of ${layer.size} bytes`,
-      );
-    o.progress.step(id, "Verifying Checksum");
-    try {
-      await writer.commit({ digest: layer.digest });
-    } catch (err) {
-      if (err instanceof InvalidArgumentError)
-        // compat: moby's verification failure text.
-        throw new InvalidArgumentError(
-          `filesystem layer verification failed for digest ${layer.digest}`,
-        );
-      throw err;
-    }
-    o.progress.step(id, "Download complete");
+    await commitDownload(writer, layer, n, o.progress);
     return extracted(await applying);
   } catch (err) {
     res.destroy();
@@ -144,14 +130,49 @@ async function fetchApply(
     pass.destroy(err as Error);
     const d = await applying.catch(() => undefined);
     if (d) await deps.layers.remove(d.key).catch(() => undefined);
-    if ((err as Error).message === "aborted")
-      throw new InvalidArgumentError(
-        `unexpected EOF: the registry closed the connection during layer ${layer.digest}`,
-      );
-    throw err;
+    throw downloadError(err, layer);
   } finally {
     await writer.abort();
   }
+}
+
+/**
+ * Ends a layer download: checks the byte count and commits the blob under
+ * its digest, with moby's texts for a short or corrupt blob, reporting
+ * "Verifying Checksum" and "Download complete".
+ */
+export async function commitDownload(
+  writer: ContentWriter,
+  layer: Descriptor,
+  bytes: number,
+  progress: Progress,
+): Promise<void> {
+  if (bytes !== layer.size && layer.size > 0)
+    throw new InvalidArgumentError(
+      `unexpected EOF: layer ${layer.digest} has ${bytes} of ${layer.size} bytes`,
+    );
+  const id = layer.digest.slice(7, 19);
+  progress.step(id, "Verifying Checksum");
+  try {
+    await writer.commit({ digest: layer.digest });
+  } catch (err) {
+    if (err instanceof InvalidArgumentError)
+      // compat: moby's verification failure text.
+      throw new InvalidArgumentError(
+        `filesystem layer verification failed for digest ${layer.digest}`,
+      );
+    throw err;
+  }
+  progress.step(id, "Download complete");
+}
+
+/** A download's failure as pull reports it: a connection cut mid-layer is moby's unexpected EOF. */
+export function downloadError(err: unknown, layer: Descriptor): unknown {
+  if ((err as Error).message === "aborted")
+    return new InvalidArgumentError(
+      `unexpected EOF: the registry closed the connection during layer ${layer.digest}`,
+    );
+  return err;
 }
 
 /** Unpacks a layer tar (plain or gzip) into a new parentless extract-* snapshot. */
@@ -187,16 +208,8 @@ async function attach(
   let committed = false;
   try {
     const r = layer.result;
-    if (r.diffId !== o.expected)
-      throw new InvalidArgumentError(
-        `invalid diffID for layer: expected ${JSON.stringify(o.expected)}, got ${JSON.stringify(r.diffId)}`,
-      );
-    const chainId = parent
-      ? sha256Digest(`${parent.chainId} ${r.diffId}`)
-      : r.diffId;
-    const existing = await deps.store.layers.get(chainId.slice(7));
-    if (existing && (await deps.layers.stat(chainId)))
-      return { record: existing, created: false };
+    const { chainId, existing } = await chainOf(deps, parent, r, o.expected);
+    if (existing) return { record: existing, created: false };
     if (parent)
       await deps.layers.rebase!(layer.key, { parent: parent.chainId });
     const record: LayerRecord = {

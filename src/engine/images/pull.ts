@@ -41,7 +41,11 @@ import {
   type LayerDeps,
 } from "./layers.ts";
 import { Limiter } from "./limiter.ts";
-import { pullLayersAtOnce } from "./pull-layers.ts";
+import {
+  commitDownload,
+  downloadError,
+  pullLayersAtOnce,
+} from "./pull-layers.ts";
 import type { Progress } from "./progress.ts";
 import type { LayerRecord } from "./store.ts";
 
@@ -325,29 +329,10 @@ async function download(
       n += (chunk as Buffer).length;
       progress.bytes(id, "Downloading", n, layer.size);
     }
-    if (n !== layer.size && layer.size > 0)
-      throw new InvalidArgumentError(
-        `unexpected EOF: layer ${layer.digest} has ${n} of ${layer.size} bytes`,
-      );
-    progress.step(id, "Verifying Checksum");
-    try {
-      await writer.commit({ digest: layer.digest });
-    } catch (err) {
-      if (err instanceof InvalidArgumentError)
-        // compat: moby's verification failure text.
-        throw new InvalidArgumentError(
-          `filesystem layer verification failed for digest ${layer.digest}`,
-        );
-      throw err;
-    }
-    progress.step(id, "Download complete");
+    await commitDownload(writer, layer, n, progress);
   } catch (err) {
     res.destroy();
-    if ((err as Error).message === "aborted")
-      throw new InvalidArgumentError(
-        `unexpected EOF: the registry closed the connection during layer ${layer.digest}`,
-      );
-    throw err;
+    throw downloadError(err, layer);
   } finally {
     await writer.abort();
   }
