@@ -4,10 +4,15 @@
 #   1. blob GET throughput under wrk (a 64 MiB and a 4 KiB blob) and each
 #      registry's peak RSS while serving;
 #   2. push then pull (after rmi) of a 200 MB, 5-layer image through the real
-#      Docker CLI, via wharfd and via a private dockerd (when installed), to
-#      each registry, with the registry's and the daemon's peak RSS.
+#      Docker CLI via wharfd and a private dockerd, and through Podman, to
+#      each registry, with the registry's and the daemon's peak RSS; rounds
+#      interleave the engines.
 # Usage (as root for part 2): bench/registry.sh
-#   knobs: BENCH_WRK_SECONDS=10 BENCH_WRK_CONNS=16 BENCH_REGISTRY_PUSH=1
+#   knobs: BENCH_WRK_SECONDS=10 BENCH_WRK_CONNS=16 BENCH_REGISTRY_GETS=1
+#          BENCH_REGISTRY_PUSH=1 BENCH_XFER_ENGINES="wharf docker podman"
+#          BENCH_XFER_REGISTRIES="wharf distribution" BENCH_XFER_ROUNDS=1
+#   only the transfer part, against distribution, twice:
+#     BENCH_REGISTRY_GETS=0 BENCH_XFER_REGISTRIES=distribution BENCH_XFER_ROUNDS=2 bench/registry.sh
 # Prints markdown tables; also writes bench/results/registry-<UTC stamp>.md.
 set -uo pipefail
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
@@ -15,7 +20,7 @@ REPO=$(dirname "$BENCH_DIR")
 secs=${BENCH_WRK_SECONDS:-10}
 conns=${BENCH_WRK_CONNS:-16}
 BENCH_NETWORK=none
-for c in wrk docker-registry curl node; do
+for c in $([ "${BENCH_REGISTRY_GETS:-1}" = 1 ] && echo wrk) docker-registry curl node; do
   command -v "$c" >/dev/null || { echo "bench/registry: $c missing (scripts/install-deps.sh installs wrk and docker-registry)" >&2; exit 1; }
 done
 [ -f "$REPO/dist/wharf-registry.cjs" ] || (cd "$REPO" && npm run -s build)
@@ -49,10 +54,16 @@ push_blob() {
 }
 
 # ---- 1. blob GETs under wrk ----
-head -c $((64 << 20)) /dev/urandom >"$T/big"
-head -c 4096 /dev/urandom >"$T/small"
 get_rows=()
-for kind in wharf distribution; do
+get_kinds=(wharf distribution)
+if [ "${BENCH_REGISTRY_GETS:-1}" = 1 ]; then
+  head -c $((64 << 20)) /dev/urandom >"$T/big"
+  head -c 4096 /dev/urandom >"$T/small"
+else
+  get_kinds=()
+  get_rows=("| skipped: BENCH_REGISTRY_GETS=0 | | | | |")
+fi
+for kind in "${get_kinds[@]}"; do
   start_bench_registry "$kind" || exit 1
   url=http://$REG_HOST
   big=$(push_blob "$url" "$T/big")
@@ -70,42 +81,56 @@ for kind in wharf distribution; do
   stop_pid "$REG_PID" "$kind registry"
 done
 
-# ---- 2. 200 MB push + pull through the Docker CLI ----
+# ---- 2. 200 MB push + pull through the Docker CLI (Podman's own CLI) ----
+# Rounds interleave the engines (round 1: wharf, docker, podman; round 2: …)
+# so a load change on a shared machine hits them alike. Every round and
+# registry gets a fresh image: wharfd keeps a layer's gzip from its first
+# push, so pushing the same layers again would skip compressing.
 xfer_rows=()
 xfer_note=""
+engine_row() { case $1 in wharf) echo wharfd ;; docker) echo dockerd ;; *) echo "$1" ;; esac; }
 if [ "${BENCH_REGISTRY_PUSH:-1}" != 1 ]; then
   xfer_note="skipped: BENCH_REGISTRY_PUSH=0"
 elif [ "$(id -u)" != 0 ]; then
   xfer_note="skipped: needs root (starts wharfd and dockerd)"
 else
-  make_transfer_images || exit 1
-  # A second image of the same shape, so each registry gets layers the daemon
-  # has never pushed (wharfd keeps a layer's gzip from its first push).
-  node "$BENCH_DIR/image-tar.mjs" "$T/big2.tar" bench/big2:1 5 "$XFER_MB" || exit 1
-  engines=(wharf)
-  if engine_check_docker >/dev/null 2>&1; then engines+=(docker); else xfer_note="dockerd not installed: via wharfd only"; fi
-  for engine in "${engines[@]}"; do
-    if ! engine_start_"$engine" >"$T/logs/$engine-start" 2>&1; then
-      xfer_rows+=("| $engine | | start failed: $(first_error "$T/logs/$engine-start") | | | |")
+  engines=()
+  for engine in ${BENCH_XFER_ENGINES:-wharf docker podman}; do
+    if ! why=$(engine_check_"$engine" 2>&1); then
+      xfer_note="${xfer_note:+$xfer_note; }$engine skipped: $why"
+    elif ! engine_start_"$engine" >"$T/logs/$engine-start" 2>&1; then
+      xfer_rows+=("| $(engine_row "$engine") | | | start failed: $(first_error "$T/logs/$engine-start") | | | |")
       engine_stop_"$engine"
-      continue
+    else
+      engines+=("$engine")
     fi
-    engine_use_"$engine"
-    for kind in wharf distribution; do
-      start_bench_registry "$kind" || exit 1
-      peak_rss_start reg "$REG_PID"
-      peak_rss_start engine $(engine_daemon_pids_"$engine")
-      if [ "$kind" = wharf ]; then img=(bench/big:1 "$T/big.tar"); else img=(bench/big2:1 "$T/big2.tar"); fi
-      if push_pull "$engine" "$REG_HOST" "bench/big-$kind" "${img[@]}"; then
-        cells="$(mbs "$XFER_MB" "$PUSH_MS") MB/s | $(mbs "$XFER_MB" "$PULL_MS") MB/s"
-      else
-        cells="failed: $XFER_ERROR | "
-      fi
-      xfer_rows+=("| $([ "$engine" = wharf ] && echo wharfd || echo dockerd) | $(name_of "$kind") | $cells | $(($(peak_rss_stop reg) / 1024)) MiB | $(($(peak_rss_stop engine) / 1024)) MiB |")
-      stop_pid "$REG_PID" "$kind registry"
-    done
-    engine_stop_"$engine"
   done
+  for round in $(seq "${BENCH_XFER_ROUNDS:-1}"); do
+    for kind in ${BENCH_XFER_REGISTRIES:-wharf distribution}; do
+      img=bench/big-$round-$kind:1
+      node "$BENCH_DIR/image-tar.mjs" "$T/big.tar" "$img" 5 "$XFER_MB" || exit 1
+      for engine in "${engines[@]}"; do
+        engine_use_"$engine"
+        rm -rf "$T/registry-$kind"
+        start_bench_registry "$kind" || exit 1
+        pids=$(engine_daemon_pids_"$engine")
+        peak_rss_start reg "$REG_PID"
+        [ -n "$pids" ] && peak_rss_start engine $pids
+        load=$(cut -d' ' -f1 /proc/loadavg)
+        if push_pull "$engine" "$REG_HOST" "bench/big-$engine" "$img" "$T/big.tar"; then
+          cells="$(mbs "$XFER_MB" "$PUSH_MS") MB/s | $(mbs "$XFER_MB" "$PULL_MS") MB/s"
+        else
+          cells="failed: $XFER_ERROR | "
+        fi
+        rss="n/a: daemonless"
+        [ -n "$pids" ] && rss="$(($(peak_rss_stop engine) / 1024)) MiB"
+        xfer_rows+=("| $(engine_row "$engine") | $(name_of "$kind") | $round | $cells | $(($(peak_rss_stop reg) / 1024)) MiB | $rss | $load |")
+        stop_pid "$REG_PID" "$kind registry"
+        $CLI rmi "$img" >/dev/null 2>&1
+      done
+    done
+  done
+  for engine in "${engines[@]}"; do engine_stop_"$engine"; done
 fi
 
 mkdir -p "$BENCH_DIR/results"
@@ -118,10 +143,10 @@ mkdir -p "$BENCH_DIR/results"
   echo "|---|---|---|---|---|"
   printf '%s\n' "${get_rows[@]}"
   echo
-  echo "Push then pull (after rmi) of a ${XFER_MB} MB, 5-layer image of random bytes through the Docker CLI $(docker --version 2>/dev/null | awk '{print $3}' | tr -d ,)${xfer_note:+ ($xfer_note)}."
+  echo "Push then pull (after rmi) of a ${XFER_MB} MB, 5-layer image of random bytes through the Docker CLI $(docker --version 2>/dev/null | awk '{print $3}' | tr -d ,) (Podman: $(podman --version 2>/dev/null | awk '{print $3}'), its own CLI)${xfer_note:+ ($xfer_note)}; rounds interleave the engines; load is the 1-minute load average at the start of each row."
   echo
-  echo "| daemon | registry | push | pull | registry peak RSS | daemon peak RSS |"
-  echo "|---|---|---|---|---|---|"
+  echo "| daemon | registry | round | push | pull | registry peak RSS | daemon peak RSS | load |"
+  echo "|---|---|---|---|---|---|---|---|"
   [ ${#xfer_rows[@]} -gt 0 ] && printf '%s\n' "${xfer_rows[@]}"
   echo
   echo "$(nproc) cores; node $(node --version); $(dockerd --version 2>/dev/null || echo 'no dockerd')."

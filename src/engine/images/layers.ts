@@ -43,16 +43,8 @@ export async function unpackLayer(
     );
     // Test-only crash points (util/fault.ts): an applied extract-* snapshot, a committed orphan.
     fault("layer:applied");
-    if (expected !== undefined && r.diffId !== expected)
-      throw new InvalidArgumentError(
-        `invalid diffID for layer: expected ${JSON.stringify(expected)}, got ${JSON.stringify(r.diffId)}`,
-      );
-    const chainId = parent
-      ? sha256Digest(`${parent.chainId} ${r.diffId}`)
-      : r.diffId;
-    const existing = await deps.store.layers.get(chainId.slice(7));
-    if (existing && (await deps.layers.stat(chainId)))
-      return { record: existing, created: false };
+    const { chainId, existing } = await chainOf(deps, parent, r, expected);
+    if (existing) return { record: existing, created: false };
     await writer?.commit({ digest: r.diffId });
     if (tarFile && !blob)
       await deps.store.content.adopt(tarFile, {
@@ -76,6 +68,29 @@ export async function unpackLayer(
     await writer?.abort();
     if (!committed) await deps.layers.remove(key).catch(() => undefined);
   }
+}
+
+/**
+ * The chain id of an applied layer over parent, after checking its diffId
+ * against `expected` (the image config's; InvalidArgumentError when it
+ * differs), with the record of that chain when it already exists.
+ */
+export async function chainOf(
+  deps: LayerDeps,
+  parent: LayerRecord | undefined,
+  applied: { diffId: Digest },
+  expected: Digest | undefined,
+): Promise<{ chainId: Digest; existing?: LayerRecord }> {
+  const diffId = applied.diffId;
+  if (expected !== undefined && diffId !== expected)
+    throw new InvalidArgumentError(
+      `invalid diffID for layer: expected ${JSON.stringify(expected)}, got ${JSON.stringify(diffId)}`,
+    );
+  const chainId = parent ? sha256Digest(`${parent.chainId} ${diffId}`) : diffId;
+  const existing = await deps.store.layers.get(chainId.slice(7));
+  if (existing && (await deps.layers.stat(chainId)))
+    return { chainId, existing };
+  return { chainId };
 }
 
 /** The chain ids of an image's layers, bottom first. */

@@ -41,6 +41,11 @@ import {
   type LayerDeps,
 } from "./layers.ts";
 import { Limiter } from "./limiter.ts";
+import {
+  commitDownload,
+  downloadError,
+  pullLayersAtOnce,
+} from "./pull-layers.ts";
 import type { Progress } from "./progress.ts";
 import type { LayerRecord } from "./store.ts";
 
@@ -232,7 +237,9 @@ async function getConfig(
 /**
  * Downloads missing layers (maxDownloads at once) and unpacks them bottom
  * first, each as soon as it and the one below it are done. Chain ids it
- * created go to `added`.
+ * created go to `added`. Stores that can rebase (overlay) take
+ * pullLayersAtOnce instead: download and unpack in one stream, several
+ * layers at once.
  */
 async function pullLayers(
   deps: PullDeps,
@@ -262,6 +269,16 @@ async function pullLayers(
       i < firstMissing ? "Already exists" : "Pulling fs layer",
     );
   const todo = manifest.layers.slice(firstMissing);
+  if (deps.layers.rebase)
+    return pullLayersAtOnce(deps, repo, {
+      todo,
+      diffIds: o.diffIds.slice(firstMissing),
+      parent: firstMissing > 0 ? have[firstMissing - 1] : undefined,
+      maxDownloads: deps.maxDownloads,
+      progress,
+      added: o.added,
+      ...(o.signal ? { signal: o.signal } : {}),
+    });
   const limit = new Limiter(Math.max(1, deps.maxDownloads));
   const downloads = todo.map((layer, n) => {
     if (n >= deps.maxDownloads) progress.step(shortId(layer), "Waiting");
@@ -312,29 +329,10 @@ async function download(
       n += (chunk as Buffer).length;
       progress.bytes(id, "Downloading", n, layer.size);
     }
-    if (n !== layer.size && layer.size > 0)
-      throw new InvalidArgumentError(
-        `unexpected EOF: layer ${layer.digest} has ${n} of ${layer.size} bytes`,
-      );
-    progress.step(id, "Verifying Checksum");
-    try {
-      await writer.commit({ digest: layer.digest });
-    } catch (err) {
-      if (err instanceof InvalidArgumentError)
-        // compat: moby's verification failure text.
-        throw new InvalidArgumentError(
-          `filesystem layer verification failed for digest ${layer.digest}`,
-        );
-      throw err;
-    }
-    progress.step(id, "Download complete");
+    await commitDownload(writer, layer, n, progress);
   } catch (err) {
     res.destroy();
-    if ((err as Error).message === "aborted")
-      throw new InvalidArgumentError(
-        `unexpected EOF: the registry closed the connection during layer ${layer.digest}`,
-      );
-    throw err;
+    throw downloadError(err, layer);
   } finally {
     await writer.abort();
   }

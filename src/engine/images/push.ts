@@ -1,6 +1,5 @@
 import { PassThrough, Transform, type Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import { constants as zlib, createGzip } from "node:zlib";
+import { pipeline as pipelineCb } from "node:stream";
 import { chainIds, type Digest } from "../../oci/digest.ts";
 import { MediaTypes } from "../../oci/media-types.ts";
 import {
@@ -16,6 +15,7 @@ import { NotFoundError } from "../../util/errors.ts";
 import type { EventBus } from "../events/index.ts";
 import type { BlobSource, BlobSources } from "./blob-sources.ts";
 import { layerTar, type LayerDeps } from "./layers.ts";
+import { GzipLayer } from "./gzip-layer.ts";
 import { Limiter } from "./limiter.ts";
 import type { Progress } from "./progress.ts";
 import type { LayerRecord } from "./store.ts";
@@ -152,7 +152,13 @@ async function pushLayer(
       o.progress.step(id, "Layer already exists");
       return blobOf(s);
     }
-  const blob = await localBlob(deps, record);
+  const blob = await storedBlob(deps, record);
+  if (!blob) {
+    const made = await compressAndUpload(deps, repo, record, o);
+    o.progress.step(id, "Pushed");
+    await remember(made);
+    return made;
+  }
   if (await repo.hasBlob(blob.digest, o.signal)) {
     o.progress.step(id, "Layer already exists");
     await remember(blob);
@@ -203,34 +209,64 @@ function blobOf(s: BlobSource): Blob {
   return { digest: s.digest, size: s.size, mediaType: s.mediaType };
 }
 
-/**
- * The layer's compressed blob: the one it was pulled as, else the tar
- * gzipped now and kept (so the bytes, and the digest, are the same on
- * every later push; the record remembers it).
- */
-async function localBlob(deps: PushDeps, record: LayerRecord): Promise<Blob> {
+/** The layer's compressed blob in the content store (pulled, or kept from an earlier push), if any. */
+async function storedBlob(
+  deps: PushDeps,
+  record: LayerRecord,
+): Promise<Blob | undefined> {
   if (record.blob && (await deps.store.content.exists(record.blob.digest)))
     return record.blob;
-  const { stream } = await layerTar(deps, record);
+  return undefined;
+}
+
+/**
+ * Gzips the layer's tar (GzipLayer: the same bytes on every push) while
+ * uploading it, as moby does for a layer it has no blob of, and keeps the
+ * blob in the content store on the way (the layer record names it), so a
+ * later push sends these bytes unchanged without compressing again. The
+ * digest is known only at the end: no HEAD before, no mount.
+ */
+async function compressAndUpload(
+  deps: PushDeps,
+  repo: RepositoryClient,
+  record: LayerRecord,
+  o: { progress: Progress; signal?: AbortSignal },
+): Promise<Blob> {
+  const id = record.diffId.slice(7, 19);
   const writer = await deps.store.content.writer();
+  const { stream, size } = await layerTar(deps, record);
   try {
-    await pipeline(
-      stream,
-      // memLevel 9: a fifth less CPU than the default 8, same ratio (measured).
-      createGzip({
-        level: zlib.Z_BEST_SPEED,
-        memLevel: 9,
-        chunkSize: 256 << 10,
-      }),
-      async (source: AsyncIterable<Buffer>) => {
-        for await (const c of source) await writer.write(c);
+    let blob: Blob | undefined;
+    const gzip = new GzipLayer();
+    const keep = new Transform({
+      transform(chunk: Buffer, _e, cb) {
+        writer.write(chunk).then(() => {
+          // compat: moby counts a compressing push against the tar's size.
+          o.progress.bytes(id, "Pushing", gzip.bytesIn, size);
+          cb(null, chunk);
+        }, cb);
       },
+    });
+    const body = (): Readable =>
+      pipelineCb(stream, gzip, keep, () => undefined);
+    await repo.uploadBlob(
+      async () => {
+        const info = await writer.commit();
+        blob = { ...info, mediaType: MediaTypes.dockerLayerGzip };
+        await deps.store.layers.put(record.chainId.slice(7), {
+          ...record,
+          blob,
+        });
+        return blob.digest;
+      },
+      body,
+      o.signal ? { signal: o.signal } : {},
     );
-    const info = await writer.commit();
-    const blob = { ...info, mediaType: MediaTypes.dockerLayerGzip };
-    await deps.store.layers.put(record.chainId.slice(7), { ...record, blob });
+    if (!blob) throw new Error(`layer ${record.diffId}: upload ended early`);
+    o.progress.bytes(id, "Pushing", size, size, true);
     return blob;
   } finally {
+    stream.destroy(); // unread when the upload never started
     await writer.abort();
   }
 }

@@ -182,16 +182,19 @@ export class RepositoryClient {
    * Uploads a blob: cross-repository mount from `from` when given (201 means
    * mounted: returns "mounted"), else POST + one streamed PATCH + PUT with the
    * digest (distribution spec "Pushing a blob in chunks", one chunk).
+   * `digest` may be a function called once the body has been sent (a blob
+   * compressed while it uploads); then there is no mount.
    */
   async uploadBlob(
-    digest: string,
+    digest: string | (() => Promise<string>),
     body: () => Readable,
     options: { from?: string; signal?: AbortSignal },
   ): Promise<"mounted" | "uploaded"> {
     const sig = options.signal ? { signal: options.signal } : {};
-    const start = options.from
-      ? `blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(options.from)}`
-      : "blobs/uploads/";
+    const start =
+      options.from && typeof digest === "string"
+        ? `blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(options.from)}`
+        : "blobs/uploads/";
     const res = await this.expect(
       {
         method: "POST",
@@ -216,7 +219,10 @@ export class RepositoryClient {
     );
     patched.resume();
     const put = new URL(this.#location(patched), this.endpoint.base);
-    put.searchParams.set("digest", digest);
+    put.searchParams.set(
+      "digest",
+      typeof digest === "string" ? digest : await digest(),
+    );
     const done = await this.expect(
       {
         method: "PUT",

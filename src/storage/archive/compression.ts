@@ -110,6 +110,12 @@ async function peek(source: Readable, n: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let got = 0;
   return new Promise<Buffer>((resolve, reject) => {
+    // A source destroyed before we listen sends no more events (a pull's
+    // download that failed while its layer's snapshot was being made).
+    if (source.destroyed) {
+      reject(source.errored ?? new Error("premature close"));
+      return;
+    }
     const done = (): void => {
       source.off("readable", onReadable);
       source.off("end", done);

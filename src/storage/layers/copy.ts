@@ -6,9 +6,10 @@ import { ConflictError, NotImplementedError } from "../../util/errors.ts";
 import { execFile } from "../../util/exec.ts";
 import { changesBetween, changesTar } from "../archive/diff.ts";
 import type {
-  DiffOptions,
   LayerStore,
+  DiffOptions,
   MountOptions,
+  SnapshotInfo,
   SnapshotPaths,
 } from "./layer-store.ts";
 import { DirLayerStore } from "./dir-store.ts";
@@ -46,13 +47,8 @@ export class CopyLayerStore extends DirLayerStore implements LayerStore {
     }
   }
 
-  protected async create(
-    key: string,
-    kind: "active" | "view",
-    parent: string | undefined,
-    labels: Record<string, string>,
-  ): Promise<void> {
-    const info = await this.newInfo(key, kind, parent, labels);
+  protected async create(info: SnapshotInfo): Promise<void> {
+    const { name: key, parent } = info;
     const tmp = this.tmpPath();
     await mkdir(tmp);
     if (parent !== undefined) {
@@ -85,21 +81,13 @@ export class CopyLayerStore extends DirLayerStore implements LayerStore {
     ];
   }
 
-  async commit(
-    name: string,
-    key: string,
-    options: { labels?: Record<string, string> } = {},
-  ): Promise<void> {
-    const committed = await this.committedInfo(name, key, options.labels);
+  protected async seal(key: string, committed: SnapshotInfo): Promise<void> {
     const dir = this.dir(key);
     await writeInfo(dir, committed);
-    await rename(dir, this.dir(name));
+    await rename(dir, this.dir(committed.name));
   }
 
-  async remove(key: string): Promise<void> {
-    const info = await this.stat(key);
-    if (!info) return;
-    await this.checkNoChildren(key, info);
+  protected async discard(key: string): Promise<void> {
     const tmp = this.tmpPath();
     await rename(this.dir(key), tmp);
     await rm(tmp, { recursive: true, force: true });

@@ -25,13 +25,14 @@ export abstract class DirLayerStore {
     this.root = options.root;
   }
 
-  /** Makes the snapshot key of `kind` over `parent` (a committed snapshot). */
-  protected abstract create(
-    key: string,
-    kind: "active" | "view",
-    parent: string | undefined,
-    labels: Record<string, string>,
-  ): Promise<void>;
+  /** Makes the snapshot `info` names (checked by newInfo: free key, committed parent). */
+  protected abstract create(info: SnapshotInfo): Promise<void>;
+
+  /** Turns active `key` into the committed snapshot `info` (checked already). */
+  protected abstract seal(key: string, info: SnapshotInfo): Promise<void>;
+
+  /** Removes the existing snapshot `key` (children checked already). */
+  protected abstract discard(key: string, info: SnapshotInfo): Promise<void>;
 
   /** The mounts of an active snapshot or a view (LayerStore.mounts). */
   abstract mounts(key: string): Promise<Mount[]>;
@@ -75,13 +76,31 @@ export abstract class DirLayerStore {
     key: string,
     options: { parent?: string; labels?: Record<string, string> },
   ): Promise<Mount[]> {
-    await this.create(key, "active", options.parent, options.labels ?? {});
+    await this.create(
+      await this.newInfo(key, "active", options.parent, options.labels ?? {}),
+    );
     return this.mounts(key);
   }
 
   async view(key: string, options: { parent?: string }): Promise<Mount[]> {
-    await this.create(key, "view", options.parent, {});
+    await this.create(await this.newInfo(key, "view", options.parent, {}));
     return this.mounts(key);
+  }
+
+  async commit(
+    name: string,
+    key: string,
+    options: { labels?: Record<string, string> } = {},
+  ): Promise<void> {
+    const committed = await this.committedInfo(name, key, options.labels);
+    await this.seal(key, committed);
+  }
+
+  async remove(key: string): Promise<void> {
+    const info = await this.stat(key);
+    if (!info) return;
+    await this.checkNoChildren(key, info);
+    await this.discard(key, info);
   }
 
   async stat(key: string): Promise<SnapshotInfo | undefined> {

@@ -135,4 +135,14 @@ export interface LayerStore {
   isMounted(key: string): Promise<boolean>;
   /** The directories behind a snapshot. Throws NotFoundError. */
   paths(key: string): Promise<SnapshotPaths>;
+  /**
+   * Present only where apply() writes the snapshot's own layer and never
+   * reads its parent (overlay: whiteouts are marks, not deletions), so the
+   * layers of one image can be unpacked at once, each into a parentless
+   * snapshot, and given their parents in order before commit: sets the
+   * parent of an unmounted active snapshot that has none. Throws
+   * NotFoundError, ConflictError (mounted, has a parent, parent not
+   * committed).
+   */
+  rebase?(key: string, options: { parent: string }): Promise<void>;
 }

@@ -20,24 +20,18 @@ import {
   isErrno,
 } from "../../util/errors.ts";
 import { diffTar } from "../archive/diff.ts";
-import {
-  MNT_DETACH,
-  MS_BIND,
-  MS_RDONLY,
-  MS_REC,
-  MS_REMOUNT,
-  mount,
-  umount,
-} from "../syscalls.ts";
+import { MNT_DETACH, mount, umount } from "../syscalls.ts";
 import type {
   DiffOptions,
   LayerStore,
+  SnapshotInfo,
   MountOptions,
   SnapshotPaths,
 } from "./layer-store.ts";
 import { MappedLowers, type LowerMode } from "./mapped-lowers.ts";
 import { rootPair, type IdMappings } from "../../oci/id-mapping.ts";
 import { DirLayerStore } from "./dir-store.ts";
+import { mountAll } from "./overlay-mount.ts";
 import {
   isMountPoint,
   readInfo,
@@ -143,22 +137,9 @@ export class OverlayLayerStore extends DirLayerStore implements LayerStore {
     return join(this.root, "l", ".empty");
   }
 
-  protected async create(
-    key: string,
-    kind: "active" | "view",
-    parent: string | undefined,
-    labels: Record<string, string>,
-  ): Promise<void> {
-    const info = await this.newInfo(key, kind, parent, labels);
-    let lower = "";
-    if (parent !== undefined) {
-      const pdir = this.dir(parent);
-      const plink = (await readFile(join(pdir, "link"), "utf8")).trim();
-      const plower = await readFile(join(pdir, "lower"), "utf8").catch(
-        () => "",
-      );
-      lower = plower ? `l/${plink}:${plower}` : `l/${plink}`;
-    }
+  protected async create(info: SnapshotInfo): Promise<void> {
+    const { name: key, parent } = info;
+    const lower = parent === undefined ? "" : await this.#lowerOver(parent);
     const tmp = this.tmpPath();
     const link = newLinkName();
     await mkdir(join(tmp, "diff"), { recursive: true, mode: 0o755 });
@@ -169,6 +150,29 @@ export class OverlayLayerStore extends DirLayerStore implements LayerStore {
     await writeInfo(tmp, info);
     await rename(tmp, this.dir(key));
     await this.#pointLink(link, snapshotDirName(key));
+  }
+
+  /** The `lower` file of a snapshot over parent: its link, then its lowers. */
+  async #lowerOver(parent: string): Promise<string> {
+    const pdir = this.dir(parent);
+    const plink = (await readFile(join(pdir, "link"), "utf8")).trim();
+    const plower = await readFile(join(pdir, "lower"), "utf8").catch(() => "");
+    return plower ? `l/${plink}:${plower}` : `l/${plink}`;
+  }
+
+  /** LayerStore.rebase: overlay's apply never reads the lower dirs. */
+  async rebase(key: string, options: { parent: string }): Promise<void> {
+    const info = await this.needActive(key);
+    if (info.parent !== undefined)
+      throw new ConflictError(`snapshot ${key}: already has a parent`);
+    const parent = await this.need(options.parent);
+    if (parent.kind !== "committed")
+      throw new ConflictError(`snapshot ${options.parent}: not committed`);
+    const dir = this.dir(key);
+    if (await isMountPoint(join(dir, "merged")))
+      throw new ConflictError(`snapshot ${key}: mounted`);
+    await writeFile(join(dir, "lower"), await this.#lowerOver(options.parent));
+    await writeInfo(dir, { ...info, parent: options.parent });
   }
 
   async mounts(key: string): Promise<Mount[]> {
@@ -209,12 +213,7 @@ export class OverlayLayerStore extends DirLayerStore implements LayerStore {
     ];
   }
 
-  async commit(
-    name: string,
-    key: string,
-    options: { labels?: Record<string, string> } = {},
-  ): Promise<void> {
-    const committed = await this.committedInfo(name, key, options.labels);
+  protected async seal(key: string, committed: SnapshotInfo): Promise<void> {
     const dir = this.dir(key);
     if (await isMountPoint(join(dir, "merged")))
       throw new ConflictError(`snapshot ${key}: mounted`);
@@ -222,14 +221,11 @@ export class OverlayLayerStore extends DirLayerStore implements LayerStore {
     await rm(join(dir, "merged"), { recursive: true, force: true });
     // Write the new identity first, then rename: init() finishes a cut-short commit.
     await writeInfo(dir, committed);
-    await rename(dir, this.dir(name));
-    await this.#recover(snapshotDirName(name));
+    await rename(dir, this.dir(committed.name));
+    await this.#recover(snapshotDirName(committed.name));
   }
 
-  async remove(key: string): Promise<void> {
-    const info = await this.stat(key);
-    if (!info) return;
-    await this.checkNoChildren(key, info);
+  protected async discard(key: string, info: SnapshotInfo): Promise<void> {
     await this.unmount(key);
     const dir = this.dir(key);
     const link = await readFile(join(dir, "link"), "utf8").catch(() => "");
@@ -350,41 +346,4 @@ const LINK_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 /** A random 26-character link name, as overlay2's generateID (base32 of 16 bytes). */
 function newLinkName(): string {
   return [...randomBytes(26)].map((b) => LINK_CHARS[b % 32]).join("");
-}
-
-/** mount(2) data is one page; Docker's overlay2 limit. */
-const PAGE = 4096;
-
-/**
- * Mounts a snapshot's Mount[] at target. When absolute lower paths do not
- * fit in one page, mounts with paths relative to the store root (as
- * overlay2's mountFrom does), changing the cwd only around the synchronous
- * mount(2) call.
- */
-function mountAll(mounts: Mount[], target: string, storeRoot: string): void {
-  for (const m of mounts) {
-    if (m.type === "bind") {
-      mount({ source: m.source, target, flags: MS_BIND | MS_REC });
-      // A bind mount ignores MS_RDONLY on creation: remount to make it read-only.
-      if (m.options.includes("ro"))
-        mount({
-          source: m.source,
-          target,
-          flags: MS_BIND | MS_REC | MS_REMOUNT | MS_RDONLY,
-        });
-      continue;
-    }
-    let data = m.options.join(",");
-    let cwd: string | undefined;
-    if (data.length >= PAGE) {
-      data = data.split(`${storeRoot}/`).join("");
-      cwd = process.cwd();
-      process.chdir(storeRoot);
-    }
-    try {
-      mount({ source: m.source, target, type: m.type, data });
-    } finally {
-      if (cwd !== undefined) process.chdir(cwd);
-    }
-  }
 }
