@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 packages=(crun conmon runc busybox-static iproute2 nftables tini procps util-linux tar gzip curl)
 # bzip2, xz and zstd archives (build contexts, ADD, docker cp) are decoded by their programs.
 packages+=(bzip2 xz-utils zstd)
+# POST /build?remote=<git repository> clones with git.
+packages+=(git)
 # The test suite also drives openssl (TLS certificates) and python3 (a UDP
 # server in a container's namespace: busybox here has no `nc -u`).
 [ "${WHARF_TEST_DEPS:-}" = 1 ] && packages+=(openssl python3)

@@ -159,20 +159,6 @@ export type HealthConfig = {
   Retries?: number;
 };
 
-/** POST /commit: its query (repo, tag, author, comment, pause, changes) and the body's config. */
-export type ContainerCommitOptions = {
-  repo?: string;
-  tag?: string;
-  author?: string;
-  comment?: string;
-  /** Pause a running container while its layer is read (default true). */
-  pause: boolean;
-  /** Dockerfile instructions (`--change`). */
-  changes: string[];
-  /** Config fields that override the container's (the request body). */
-  config?: Partial<ContainerConfig>;
-};
-
 /** Body of POST /containers/{id}/update: resources plus RestartPolicy. */
 export type ContainerUpdateBody = {
   Memory?: number;

@@ -1,4 +1,8 @@
-import type { ContainerService } from "../engine/containers/index.ts";
+import { WharfError } from "../util/errors.ts";
+import {
+  WHOLE_LOG,
+  type ContainerService,
+} from "../engine/containers/index.ts";
 import {
   BUILD_LABEL,
   type BuildContainers,
@@ -47,16 +51,11 @@ export function buildContainers(containers: ContainerService): BuildContainers {
         void containers.kill(id, { signal: "SIGKILL" }).catch(() => undefined);
       options.signal?.addEventListener("abort", kill, { once: true });
       try {
+        if (options.signal?.aborted) throw new WharfError("build cancelled");
         await containers.start(id);
-        const logs = await containers.logs(id, {
-          follow: true,
-          stdout: true,
-          stderr: true,
-          since: 0n,
-          until: 0n,
-          tail: "all",
-          timestamps: false,
-        });
+        // A cancel that came while the process started: kill it now.
+        if (options.signal?.aborted) kill();
+        const logs = await containers.logs(id, { ...WHOLE_LOG, follow: true });
         const stop = new AbortController();
         const unframe = deframer(options.onOutput);
         const streaming = logs.write({ write: unframe }, stop.signal);
@@ -81,15 +80,21 @@ export function buildContainers(containers: ContainerService): BuildContainers {
   };
 }
 
-/** Unwraps Docker's 8-byte stream frames, passing each payload on in order. */
-function deframer(onPayload: (b: Buffer) => void): (chunk: Buffer) => void {
+/** Unwraps Docker's 8-byte stream frames, passing each payload and its stream on in order. */
+function deframer(
+  onPayload: (b: Buffer, stream: "stdout" | "stderr") => void,
+): (chunk: Buffer) => void {
   let buf: Buffer = Buffer.alloc(0);
   return (chunk) => {
     buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
     while (buf.length >= 8) {
       const size = buf.readUInt32BE(4);
       if (buf.length < 8 + size) break;
-      if (size > 0) onPayload(buf.subarray(8, 8 + size));
+      if (size > 0)
+        onPayload(
+          buf.subarray(8, 8 + size),
+          buf[0] === 2 ? "stderr" : "stdout",
+        );
       buf = buf.subarray(8 + size);
     }
   };

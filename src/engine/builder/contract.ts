@@ -12,10 +12,11 @@ import type { BuildResources } from "../../api/build.ts";
 export interface BuildContainers {
   /**
    * Creates a container from imageId with the given process and options,
-   * runs it to its end while passing its output (stdout and stderr merged,
-   * raw bytes) to onOutput, and resolves with its id and exit code. An
-   * aborted signal kills the process. The container is left stopped: the
-   * caller commits and removes it.
+   * runs it to its end while passing its output to onOutput (raw bytes,
+   * stdout and stderr in the order the container wrote them, each chunk
+   * marked with its stream), and resolves with its id and exit code. An
+   * aborted signal (before or after the start) kills the process. The
+   * container is left stopped: the caller commits and removes it.
    */
   run(
     spec: RunSpec,
@@ -60,7 +61,7 @@ export type RunSpec = {
 
 /** Per-run callbacks and cancellation. */
 export type RunOptions = {
-  onOutput: (chunk: Buffer) => void;
+  onOutput: (chunk: Buffer, stream: "stdout" | "stderr") => void;
   /** Called with the container id once created, before it starts. */
   onCreated: (id: string) => void;
   signal?: AbortSignal;

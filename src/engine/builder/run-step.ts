@@ -4,6 +4,7 @@ import { join, posix } from "node:path";
 import {
   InvalidArgumentError,
   NotImplementedError,
+  WharfError,
 } from "../../util/errors.ts";
 import { DEFAULT_SHELL } from "../images/index.ts";
 import { resolveInRoot } from "./copy-sources.ts";
@@ -15,7 +16,7 @@ import type { BuildJob, StageState, RunInstruction } from "./types.ts";
  * RUN: runs the command in a build container from the stage's image (the
  * SHELL for shell form, heredocs handed to the shell), streams its output,
  * commits its layer diff (runtime mount points and --mount targets left
- * out) and removes the container whatever happens. A non-zero exit stops
+ * out) and removes the container as rm/forcerm say. A non-zero exit stops
  * the build with Docker's message and the exit code.
  */
 export async function runStep(
@@ -73,13 +74,16 @@ export async function runStep(
     config: s.config,
     make: async () => {
       let id: string | undefined;
+      let ok = false;
       try {
+        if (job.signal.aborted) throw new WharfError("build cancelled");
         const r = await job.deps.containers.run(spec, {
           onCreated: (cid) => {
             id = cid;
             job.emit({ stream: ` ---> Running in ${short(cid)}\n` });
           },
-          onOutput: (chunk) => job.emit({ stream: chunk.toString("utf8") }),
+          onOutput: (chunk, stream) =>
+            job.emit({ stream: outputText(chunk, stream) }),
           signal: job.signal,
         });
         if (r.exitCode !== 0) {
@@ -89,22 +93,43 @@ export async function runStep(
           });
         }
         const diff = await job.deps.containers.diff(r.id);
-        return await job.deps.images.commit(diff, {
+        const image = await job.deps.images.commit(diff, {
           parentImageId: s.imageId,
           config: s.config,
           containerId: r.id,
           createdBy,
         });
+        ok = true;
+        return image;
       } finally {
-        if (id !== undefined) {
-          await job.deps.containers.remove(id).catch(() => undefined);
-          job.emit({
-            stream: `Removing intermediate container ${short(id)}\n`,
-          });
-        }
+        if (id !== undefined) await endContainer(job, id, ok);
       }
     },
   });
+}
+
+/**
+ * compat: the legacy builder keeps a step's container unless `rm` (after
+ * a successful step, the default) or `forcerm` (after a failed one) says
+ * to remove it; a cancelled build always removes it. Kept containers stay
+ * as ordinary stopped containers, across daemon restarts.
+ */
+async function endContainer(
+  job: BuildJob,
+  id: string,
+  ok: boolean,
+): Promise<void> {
+  const remove =
+    job.signal.aborted || (ok ? job.options.rm : job.options.forceRm);
+  if (!remove) return job.deps.keep(id);
+  await job.deps.containers.remove(id).catch(() => undefined);
+  job.emit({ stream: `Removing intermediate container ${short(id)}\n` });
+}
+
+/** compat: the legacy builder sends a RUN's stderr in red (ESC[91m … ESC[0m), stdout as it is. */
+function outputText(chunk: Buffer, stream: "stdout" | "stderr"): string {
+  const text = chunk.toString("utf8");
+  return stream === "stderr" ? `\u001b[91m${text}\u001b[0m` : text;
 }
 
 /** RUN --mount specs → mounts (BuildKit's options: type, target, id, sharing, from, source, readonly). */

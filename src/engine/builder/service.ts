@@ -13,6 +13,8 @@ import { BuildCache } from "./cache.ts";
 import { extractContext } from "./context.ts";
 import type { BuildContainers } from "./contract.ts";
 import { sweepRootfs } from "./rootfs.ts";
+import { remoteContext, type RemoteContext } from "./remote.ts";
+import { cacheRow, overBudget, prunePlan, type CacheEntry } from "./prune.ts";
 import { emptyTar } from "./step.ts";
 import type { BuildMessage, BuildOptions, BuildJob } from "./types.ts";
 
@@ -22,9 +24,11 @@ import type { BuildMessage, BuildOptions, BuildJob } from "./types.ts";
  * ```
  * <root>/builder/cache.json      the step cache index (cache.ts)
  * <root>/builder/scratch.json    {"id"}: the empty image FROM scratch uses
+ * <root>/builder/kept.json       {"ids"}: build containers kept on purpose (rm=false, no forcerm)
  * <root>/builder/cache-mounts/   RUN --mount=type=cache directories, by id
  * <root>/builder/active/         a marker per scratch rootfs in use (rootfs.ts)
- * <root>/builder/tmp/            build contexts being built, emptied at start
+ * <root>/builder/tmp/            build contexts being built, Git clones of
+ *                                `remote` contexts; emptied at start
  * ```
  */
 export class BuilderService {
@@ -36,6 +40,8 @@ export class BuilderService {
   #builds = new Map<string, AbortController>();
   #scratch: Promise<string> | undefined;
   #steps = new KeyedLock();
+  #kept = new Set<string>();
+  #keptLock = new KeyedLock();
 
   constructor(options: {
     root: string;
@@ -50,15 +56,25 @@ export class BuilderService {
     this.#cache = new BuildCache({ dir: this.#dir });
   }
 
-  /** Loads the cache; removes build containers, scratch layers and contexts a killed daemon left. */
+  /**
+   * Loads the cache; removes build containers (but those rm=false or a
+   * failed step without forcerm kept, listed in kept.json), scratch
+   * layers and contexts a killed daemon left.
+   */
   async init(): Promise<void> {
     await mkdir(join(this.#dir, "tmp"), { recursive: true, mode: 0o700 });
     await this.#cache.init();
     for (const name of await readdir(join(this.#dir, "tmp")))
       await rm(join(this.#dir, "tmp", name), { recursive: true, force: true });
-    const left = await this.#containers.leftovers();
+    const kept = new Set(
+      (await readJsonIfExists<{ ids?: string[] }>(this.#keptFile))?.ids,
+    );
+    const labelled = await this.#containers.leftovers();
+    const left = labelled.filter((id) => !kept.has(id));
     for (const id of left)
       await this.#containers.remove(id).catch(() => undefined);
+    this.#kept = new Set(labelled.filter((id) => kept.has(id)));
+    if (this.#kept.size !== kept.size) await this.#saveKept();
     const layers = await sweepRootfs(this.#images, this.#dir);
     if (left.length || layers)
       this.#log.info("removed what an interrupted build left", {
@@ -86,8 +102,21 @@ export class BuilderService {
       ? AbortSignal.any([options.signal, controller.signal])
       : controller.signal;
     const contextDir = await mkdtemp(join(this.#dir, "tmp", "context-"));
+    let remote: RemoteContext | undefined;
     try {
-      await extractContext(body, contextDir, signal);
+      if (options.remote) {
+        body.resume();
+        remote = await remoteContext(options.remote, {
+          tmpDir: join(this.#dir, "tmp"),
+          dockerfile: options.dockerfile || "Dockerfile",
+          signal,
+        });
+      }
+      const contextDigests = await extractContext(
+        remote?.body ?? body,
+        contextDir,
+        signal,
+      );
       const { text, ignore } = await readContextFiles(
         contextDir,
         options.dockerfile || "Dockerfile",
@@ -107,9 +136,11 @@ export class BuilderService {
           dir: this.#dir,
           log: this.#log,
           steps: this.#steps,
+          keep: (id) => this.#keep(id),
         },
         options,
         contextDir,
+        contextDigests,
         ignore,
         escape: df.escape,
         emit: options.quiet
@@ -145,6 +176,7 @@ export class BuilderService {
       return id;
     } finally {
       this.#builds.delete(buildId);
+      await remote?.cleanup();
       await rm(contextDir, { recursive: true, force: true });
     }
   }
@@ -156,72 +188,83 @@ export class BuilderService {
     c.abort();
   }
 
-  /** The BuildCache rows of /system/df: one per cached intermediate image. */
+  /** The BuildCache rows of /system/df: one per cached step's image. */
   async diskUsage(): Promise<BuildCacheRecord[]> {
-    const out: BuildCacheRecord[] = [];
-    for (const id of this.#cache.images()) {
-      const rec = this.#images.store.record(id);
-      if (!rec) continue;
-      const cfg = this.#images.store.config(id);
-      const last = cfg.history?.[cfg.history.length - 1];
-      out.push({
-        ID: id.slice(7, 32),
-        Parents: rec.parent ? [rec.parent.slice(7, 32)] : null,
-        Type: "regular",
-        Description: last?.created_by ?? "",
-        InUse: false,
-        Shared: this.#images.store.refsOf(id).length > 0,
-        Size: 0,
-        CreatedAt: cfg.created ?? new Date(0).toISOString(),
-        LastUsedAt: null,
-        UsageCount: 1,
-      });
-    }
-    return out;
+    return (await this.#entries()).map((e) => e.row);
   }
 
   /**
    * POST /build/prune: forgets cached steps and removes their images when
-   * nothing else uses them (untagged, no container, no child). Returns
-   * the removed ids and bytes reclaimed (0: layers are shared with images).
+   * nothing else uses them (untagged, no container, no child), newest
+   * first so children go before parents. Without `all`, steps whose image
+   * is tagged are kept; filters narrow the candidates (prune.ts);
+   * keep-storage keeps the newest up to that many bytes. Throws
+   * InvalidArgumentError for a bad filter.
    */
   async prune(options: {
     all: boolean;
     filters: Record<string, string[]>;
+    keepStorage: number;
   }): Promise<BuildPruneResponse> {
-    const unknown = Object.keys(options.filters).filter(
-      (k) =>
-        ![
-          "until",
-          "id",
-          "parent",
-          "type",
-          "description",
-          "inuse",
-          "shared",
-          "private",
-        ].includes(k),
+    const plan = prunePlan(options.filters);
+    const entries = await this.#entries();
+    const now = Date.now();
+    const candidates = entries.filter(
+      (e) =>
+        (options.all || !e.row.Shared) &&
+        plan.matches(e.row, e.labels) &&
+        (plan.keepMs === undefined ||
+          now - Date.parse(e.row.CreatedAt) > plan.keepMs),
     );
-    if (unknown.length)
-      throw new InvalidArgumentError(`Invalid filter '${unknown[0]!}'`);
+    const drop = overBudget(entries, candidates, options.keepStorage).sort(
+      (a, b) => b.row.CreatedAt.localeCompare(a.row.CreatedAt),
+    );
     const deleted: string[] = [];
-    for (const id of this.#cache.images()) {
-      const tagged =
-        this.#images.store.record(id) &&
-        this.#images.store.refsOf(id).length > 0;
-      if (tagged && !options.all) continue;
-      if (!tagged)
-        await this.#images.remove(id, { force: false, noprune: true }).then(
-          () => deleted.push(id.slice(7, 32)),
-          () => undefined,
+    let reclaimed = 0;
+    const forget = new Set<string>();
+    for (const e of drop) {
+      forget.add(e.imageId);
+      if (e.row.Shared) continue;
+      await this.#images
+        .remove(e.imageId, { force: false, noprune: true })
+        .then(
+          () => {
+            deleted.push(e.row.ID);
+            reclaimed += e.row.Size;
+          },
+          () => forget.delete(e.imageId),
         );
     }
-    const images = new Set(this.#images.store.ids());
-    await this.#cache.forget((id) => !images.has(id) || options.all);
+    const images = new Set<string>(this.#images.store.ids());
+    await this.#cache.forget((id) => !images.has(id) || forget.has(id));
     return {
       CachesDeleted: deleted.length ? deleted : null,
-      SpaceReclaimed: 0,
+      SpaceReclaimed: reclaimed,
     };
+  }
+
+  async #entries(): Promise<CacheEntry[]> {
+    const out: CacheEntry[] = [];
+    for (const id of this.#cache.images()) {
+      const e = await cacheRow(this.#images, id, false);
+      if (e) out.push(e);
+    }
+    return out;
+  }
+
+  get #keptFile(): string {
+    return join(this.#dir, "kept.json");
+  }
+
+  async #keep(id: string): Promise<void> {
+    this.#kept.add(id);
+    await this.#saveKept();
+  }
+
+  #saveKept(): Promise<void> {
+    return this.#keptLock.run("kept", () =>
+      writeJsonAtomic(this.#keptFile, { ids: [...this.#kept] }),
+    );
   }
 
   /**

@@ -17,6 +17,18 @@ export const PROXY_ARGS = new Set([
   "all_proxy",
 ]);
 
+/**
+ * The proxy args the build was given: every stage may use them undeclared,
+ * in RUN and in other instructions' variables alike (moby's
+ * BuildArgs.FilterAllowed), and history never shows them.
+ */
+export function givenProxyArgs(job: BuildJob): [string, string][] {
+  return [...PROXY_ARGS].flatMap((k) => {
+    const v = job.options.buildArgs[k];
+    return typeof v === "string" ? [[k, v] as [string, string]] : [];
+  });
+}
+
 /** The first 12 hex digits of an image id, as the legacy builder prints them. */
 export function short(id: string): string {
   return id.replace(/^sha256:/, "").slice(0, 12);
@@ -46,11 +58,11 @@ export function emptyTar(): Readable {
 }
 
 /**
- * Finishes one step with the cache rules: when the cache is valid for the
- * stage and not disabled, an earlier image for the same parent, CreatedBy,
- * config and checksum is reused (" ---> Using cache"); otherwise make()
- * builds it and the result is recorded. Once a step misses, the stage's
- * later steps skip the lookup. The lookup and the making hold the key's
+ * Finishes one step with the cache rules: unless the cache is disabled, an
+ * earlier image for the same parent, CreatedBy, config and checksum is
+ * reused (" ---> Using cache"); otherwise make() builds it and the result
+ * is recorded. Once a step misses, later steps miss too: their parent is
+ * new. The lookup and the making hold the key's
  * lock (deps.steps): a concurrent build of the same step waits for it
  * and then reuses its image. Prints " ---> <id>".
  */
@@ -70,14 +82,16 @@ export async function cachedStep(
     config: step.config,
     ...(step.checksum ? { checksum: step.checksum } : {}),
   });
-  const lookup = !job.options.noCache && s.cacheValid;
-  const id = lookup
+  // compat: the legacy builder stops looking up after a miss. A step made
+  // from a parent this build just made can only hit what a concurrent build
+  // made from that same parent, so the lookup stays: that is the reuse.
+  const id = !job.options.noCache
     ? await job.deps.steps.run(key, async () => {
         const hit = await findCached(job, s, key, step);
         if (hit) job.emit({ stream: " ---> Using cache\n" });
-        return hit ?? (await makeStep(job, s, key, step.make));
+        return hit ?? (await makeStep(job, key, step.make));
       })
-    : await makeStep(job, s, key, step.make);
+    : await makeStep(job, key, step.make);
   s.imageId = id;
   s.config = step.config;
   job.emit({ stream: ` ---> ${short(id)}\n` });
@@ -85,11 +99,9 @@ export async function cachedStep(
 
 async function makeStep(
   job: BuildJob,
-  s: StageState,
   key: string,
   make: () => Promise<string>,
 ): Promise<string> {
-  s.cacheValid = false;
   const id = await make();
   await job.deps.cache.set(key, id);
   return id;

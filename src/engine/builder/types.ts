@@ -4,6 +4,7 @@ import type { Logger } from "../../util/log.ts";
 import type { Credentials } from "../../registry/client/auth.ts";
 import type { ImageService, Instruction } from "../images/index.ts";
 import type { BuildCache } from "./cache.ts";
+import type { ContextDigests } from "./context.ts";
 import type { BuildContainers } from "./contract.ts";
 import type { BuildParameters } from "../../api/build.ts";
 import type { DockerIgnore } from "../../conventions/dockerignore.ts";
@@ -41,6 +42,8 @@ export type BuildDeps = {
    * then finds the first's image in the cache.
    */
   steps: KeyedLock;
+  /** Records a build container kept by rm=false/forcerm=false, so start-up cleaning leaves it. */
+  keep: (containerId: string) => Promise<void>;
   log: Logger;
 };
 
@@ -49,6 +52,8 @@ export type BuildJob = {
   deps: BuildDeps;
   options: BuildOptions;
   contextDir: string;
+  /** Digests of the context's files, taken as it was unpacked (context.ts). */
+  contextDigests?: ContextDigests;
   ignore: DockerIgnore | undefined;
   escape: string;
   emit: (m: BuildMessage) => void;
@@ -70,8 +75,6 @@ export type StageState = {
   /** ARGs declared in this stage and their values (undefined = declared, no value). */
   args: Map<string, string | undefined>;
   cmdSet: boolean;
-  /** False once a step missed the cache: every later step rebuilds. */
-  cacheValid: boolean;
   author?: string;
 };
 

@@ -1,8 +1,6 @@
 import type { Readable } from "node:stream";
-import type {
-  ContainerConfig as ApiConfig,
-  ContainerCommitOptions,
-} from "../../api/containers.ts";
+import type { CommitOptions } from "../../api/container-requests.ts";
+import type { ContainerConfig as ApiConfig } from "../../api/containers.ts";
 import type { ContainerConfig as ImageRuntimeConfig } from "../../oci/image.ts";
 import { applyChanges } from "../images/index.ts";
 import { runtimePathFilter } from "./changes.ts";
@@ -12,7 +10,7 @@ import type { ContainerRecord } from "./record.ts";
 import { rootfsOptions } from "./userns.ts";
 
 /** POST /commit options (query) plus the body's config overrides. */
-export type CommitRequest = ContainerCommitOptions;
+export type CommitRequest = CommitOptions;
 
 /**
  * docker commit (moby's CreateImageFromContainer): the container's layer

@@ -1,19 +1,17 @@
 import type { Readable } from "node:stream";
 import type {
-  ContainerCommitOptions,
   ContainerConfig,
   ContainerPathStat,
   FilesystemChange,
 } from "../../api/containers.ts";
+import type { CommitOptions } from "../../api/container-requests.ts";
 import { versionLessThan } from "../../api/version.ts";
 import { InvalidArgumentError, NotFoundError } from "../../util/errors.ts";
 import type { RequestContext } from "../http.ts";
 import type { Route } from "../router.ts";
 
 export type { ContainerPathStat, FilesystemChange };
-
-/** POST /commit's query options and body. */
-export type CommitOptions = ContainerCommitOptions;
+export type { CommitOptions };
 
 /** What the file routes need; ContainerService implements it. */
 export interface ArchiveBackend {

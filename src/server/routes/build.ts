@@ -2,6 +2,7 @@ import type { Readable } from "node:stream";
 import {
   InvalidArgumentError,
   NotImplementedError,
+  WharfError,
 } from "../../util/errors.ts";
 import type { BuildParameters, BuildPruneResponse } from "../../api/build.ts";
 import type { RequestContext } from "../http.ts";
@@ -31,9 +32,15 @@ export interface BuildBackend {
   ): Promise<string | undefined>;
   /** Throws InvalidArgumentError for an unknown build id. */
   cancel(buildId: string): void;
+  /**
+   * Throws InvalidArgumentError for a bad filter (dockerd's texts), a
+   * WharfError (500) for a bad `until` duration.
+   */
   prune(options: {
     all: boolean;
     filters: Record<string, string[]>;
+    /** Bytes of cache to keep (0: none kept, prune every candidate). */
+    keepStorage: number;
   }): Promise<BuildPruneResponse>;
 }
 
@@ -44,16 +51,26 @@ export function buildRoutes(backend: BuildBackend): Route[] {
       method: "POST",
       path: "/build",
       handler: (ctx) => postBuild(ctx, backend),
-    }, // 200 JSON lines, 400 bad context/Dockerfile, 501 BuildKit/remote/squash
+    }, // 200 JSON lines, 400 bad context/Dockerfile/remote, 501 BuildKit/squash
     {
       method: "POST",
       path: "/build/prune",
-      handler: async (ctx) =>
+      handler: async (ctx) => {
+        refuseParam(
+          ctx,
+          "min-free-space",
+          "build cache pruning to a free-space target (min-free-space)",
+        );
         ctx.send(
           200,
-          await backend.prune({ all: ctx.bool("all"), filters: ctx.filters() }),
-        ),
-    }, // 200, 400 bad filter
+          await backend.prune({
+            all: ctx.bool("all"),
+            filters: ctx.filters(),
+            keepStorage: keepBytes(ctx),
+          }),
+        );
+      },
+    }, // 200, 400 bad filter, 500 bad keep-storage (as dockerd)
     {
       method: "POST",
       path: "/build/cancel",
@@ -72,10 +89,10 @@ async function postBuild(ctx: RequestContext, b: BuildBackend): Promise<void> {
     );
   refuseParam(
     ctx,
-    "remote",
-    "docker build from a remote URL or Git repository",
+    "squash",
+    "docker build --squash (squashing the new layers into one)",
+    "bool",
   );
-  refuseParam(ctx, "squash", "docker build --squash", "bool");
   const platform = ctx.q("platform");
   if (platform && !/^linux(\/(amd64|x86_64))?$/.test(platform))
     throw new NotImplementedError(
@@ -108,6 +125,9 @@ async function postBuild(ctx: RequestContext, b: BuildBackend): Promise<void> {
   if (target) request.target = target;
   const buildId = ctx.q("buildid");
   if (buildId) request.buildId = buildId;
+  // A context URL or Git repository instead of the body (the engine fetches it).
+  const remote = ctx.q("remote");
+  if (remote) request.remote = remote;
   for (const [k, name] of [
     ["ShmSize", "shmsize"],
     ["Memory", "memory"],
@@ -137,6 +157,26 @@ async function postBuild(ctx: RequestContext, b: BuildBackend): Promise<void> {
   });
   out ??= ctx.stream(200, "application/json");
   out.end();
+}
+
+/**
+ * The byte budget of /build/prune: keep-storage (API < 1.48) or its
+ * successors reserved-space and max-used-space, the smallest set one.
+ * compat: a value that is not an integer is dockerd's 500 with Go's text.
+ */
+function keepBytes(ctx: RequestContext): number {
+  let keep = 0;
+  for (const name of ["keep-storage", "reserved-space", "max-used-space"]) {
+    const raw = ctx.q(name);
+    if (!raw) continue;
+    if (!/^[+-]?\d+$/.test(raw))
+      throw new WharfError(
+        `${name} is in bytes and expects an integer, got ${raw}: strconv.Atoi: parsing ${JSON.stringify(raw)}: invalid syntax`,
+      );
+    const n = Number(raw);
+    if (n > 0 && (keep === 0 || n < keep)) keep = n;
+  }
+  return keep;
 }
 
 function jsonParam<T>(ctx: RequestContext, name: string, fallback: T): T {
