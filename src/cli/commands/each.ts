@@ -77,6 +77,11 @@ export function quietFlag(description: string): FlagSpec {
   return { name: "quiet", short: "q", type: "bool", description };
 }
 
+/** What every `ls` with filters takes: --filter, --format and -q (with its help text). */
+export function listFlags(quiet: string): FlagSpec[] {
+  return [FILTER_FLAG, LIST_FORMAT_FLAG, quietFlag(quiet)];
+}
+
 /** --change of commit and import: a Dockerfile instruction applied to the image config. */
 export const CHANGE_FLAG: FlagSpec = {
   name: "change",

@@ -1,12 +1,7 @@
 /** `wharf ps` / `wharf container ls`. */
 import type { Command } from "../../command.ts";
 import { formatList } from "../../format/formatter.ts";
-import {
-  FILTER_FLAG,
-  LIST_FORMAT_FLAG,
-  parseFilters,
-  quietFlag,
-} from "../each.ts";
+import { listFlags, parseFilters } from "../each.ts";
 import { PS_HEADERS, containerRow } from "./view.ts";
 
 /** Lists containers as Docker's table, --format or -q ids. */
@@ -20,8 +15,7 @@ export const ls: Command = {
       type: "bool",
       description: "Show all containers (default shows just running)",
     },
-    FILTER_FLAG,
-    LIST_FORMAT_FLAG,
+    ...listFlags("Only display container IDs"),
     {
       name: "last",
       short: "n",
@@ -36,7 +30,6 @@ export const ls: Command = {
       description: "Show the latest created container (includes all states)",
     },
     { name: "no-trunc", type: "bool", description: "Don't truncate output" },
-    quietFlag("Only display container IDs"),
     {
       name: "size",
       short: "s",

@@ -1,12 +1,7 @@
 /** `wharf images` / `wharf image ls`. */
 import type { Command } from "../../command.ts";
 import { formatList } from "../../format/formatter.ts";
-import {
-  FILTER_FLAG,
-  LIST_FORMAT_FLAG,
-  parseFilters,
-  quietFlag,
-} from "../each.ts";
+import { listFlags, parseFilters } from "../each.ts";
 import { IMAGE_HEADERS, imageRows } from "./view.ts";
 
 /** Lists images as Docker's table, --format, or -q ids. */
@@ -21,10 +16,8 @@ export const ls: Command = {
       description: "Show all images (default hides intermediate images)",
     },
     { name: "digests", type: "bool", description: "Show digests" },
-    FILTER_FLAG,
-    LIST_FORMAT_FLAG,
+    ...listFlags("Only show image IDs"),
     { name: "no-trunc", type: "bool", description: "Don't truncate output" },
-    quietFlag("Only show image IDs"),
   ],
   args: { max: 1 },
   action: async (ctx) => {

@@ -1,12 +1,7 @@
 /** `wharf network ls`. */
 import type { Command } from "../../command.ts";
 import { formatList } from "../../format/formatter.ts";
-import {
-  FILTER_FLAG,
-  LIST_FORMAT_FLAG,
-  parseFilters,
-  quietFlag,
-} from "../each.ts";
+import { listFlags, parseFilters } from "../each.ts";
 import {
   NETWORK_HEADERS,
   NETWORK_TABLE,
@@ -19,14 +14,12 @@ export const ls: Command = {
   usage: "[OPTIONS]",
   short: "List networks",
   flags: [
-    FILTER_FLAG,
-    LIST_FORMAT_FLAG,
+    ...listFlags("Only display network IDs"),
     {
       name: "no-trunc",
       type: "bool",
       description: "Do not truncate the output",
     },
-    quietFlag("Only display network IDs"),
   ],
   args: { max: 0 },
   action: async (ctx) => {

@@ -1,12 +1,7 @@
 /** `wharf volume ls [-q] [--filter …] [--format …]`. */
 import type { Command } from "../../command.ts";
 import { formatList } from "../../format/formatter.ts";
-import {
-  FILTER_FLAG,
-  LIST_FORMAT_FLAG,
-  parseFilters,
-  quietFlag,
-} from "../each.ts";
+import { listFlags, parseFilters } from "../each.ts";
 
 const HEADERS = {
   Driver: "DRIVER",
@@ -22,11 +17,7 @@ const HEADERS = {
 export const ls: Command = {
   usage: "[OPTIONS]",
   short: "List volumes",
-  flags: [
-    FILTER_FLAG,
-    LIST_FORMAT_FLAG,
-    quietFlag("Only display volume names"),
-  ],
+  flags: [...listFlags("Only display volume names")],
   args: { max: 0 },
   action: async (ctx) => {
     const f = ctx.flags;
