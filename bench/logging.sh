@@ -5,8 +5,11 @@
 #     containerd-shim (from /proc, user+system, while the container idles
 #     after printing; containerd's own share is printed beside it).
 #  2. `run --rm busybox true` with the default seccomp profile against
-#     `--security-opt seccomp=unconfined` on wharf (hyperfine, median ms;
-#     target: at most 5 ms more).
+#     `--security-opt seccomp=unconfined`, on wharf and on Docker: CPU time of
+#     the engine and the container per run (alternating rounds, an accounting
+#     cgroup: bench/lib/seccomp.sh) and wall time (hyperfine, all four
+#     commands in one invocation). Target: wharf's difference at most 5 ms.
+# BENCH_LOGGING=0 skips part 1; BENCH_SECCOMP_ROUNDS (default 30) rounds.
 # Every engine runs on private paths under a temp dir (bench/lib/engines.sh);
 # Docker gets busybox from `wharf save`. Usage (as root): bench/logging.sh
 set -uo pipefail
@@ -15,6 +18,8 @@ REPO=$(dirname "$BENCH_DIR")
 : "${BENCH_LOG_MB:=100}"
 : "${BENCH_RUNS:=20}"
 : "${BENCH_NETWORK:=none}"
+: "${BENCH_LOGGING:=1}"
+: "${BENCH_SECCOMP_ROUNDS:=30}"
 export BENCH_NETWORK
 [ "$(id -u)" = 0 ] || { echo "bench/logging: needs root" >&2; exit 1; }
 [ -f "$REPO/dist/wharfd.cjs" ] || (cd "$REPO" && npm run -s build)
@@ -24,7 +29,9 @@ export DOCKER_CONFIG=$T/docker-config
 echo '{}' >"$DOCKER_CONFIG/config.json"
 unset DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_CERT_PATH
 source "$BENCH_DIR/lib/engines.sh"
-trap cleanup EXIT
+source "$BENCH_DIR/lib/seccomp.sh"
+# The engines stop first (cleanup), then their accounting cgroup goes.
+trap 'trap - EXIT; (cleanup); seccomp_cpu_remove' EXIT
 cpu() { node "$BENCH_DIR/cpu.mjs" "$@"; }
 
 "$REPO/scripts/busybox-rootfs.sh" "$T/busybox.tar" >/dev/null || exit 1
@@ -53,27 +60,41 @@ log_cpu() {
   docker rm -f "$id" >/dev/null
 }
 
-echo "== json-file logging of $BENCH_LOG_MB MB (CPU ms, user+system) =="
-containerd=$(node "$BENCH_DIR/mem.mjs" children "$DOCKER_PID" containerd)
-cd_before=$(cpu pids $containerd)
-read -r d_daemon d_sup d_secs < <(log_cpu docker "$DOCKER_PID" containerd-shim)
-cd_ms=$(($(cpu pids $containerd) - cd_before))
-read -r w_daemon w_sup w_secs < <(log_cpu wharf "$WHARF_PID" conmon)
-w_total=$((w_daemon + w_sup))
-d_total=$((d_daemon + d_sup))
-printf '| engine | daemon | supervisor | total | wall to last line |\n|---|---|---|---|---|\n'
-printf '| wharf | wharfd %s | conmon %s | %s | %s ms |\n' "$w_daemon" "$w_sup" "$w_total" "$w_secs"
-printf '| docker | dockerd %s | containerd-shim %s | %s | %s ms |\n' "$d_daemon" "$d_sup" "$d_total" "$d_secs"
-printf 'containerd (not counted): %s ms; wharf/docker CPU ratio: %s\n' "$cd_ms" \
-  "$(awk -v a="$w_total" -v b="$d_total" 'BEGIN { printf "%.2f", b ? a / b : 0 }')"
-engine_stop_docker
+if [ "$BENCH_LOGGING" != 0 ]; then
+  echo "== json-file logging of $BENCH_LOG_MB MB (CPU ms, user+system) =="
+  containerd=$(node "$BENCH_DIR/mem.mjs" children "$DOCKER_PID" containerd)
+  cd_before=$(cpu pids $containerd)
+  read -r d_daemon d_sup d_secs < <(log_cpu docker "$DOCKER_PID" containerd-shim)
+  cd_ms=$(($(cpu pids $containerd) - cd_before))
+  read -r w_daemon w_sup w_secs < <(log_cpu wharf "$WHARF_PID" conmon)
+  w_total=$((w_daemon + w_sup))
+  d_total=$((d_daemon + d_sup))
+  printf '| engine | daemon | supervisor | total | wall to last line |\n|---|---|---|---|---|\n'
+  printf '| wharf | wharfd %s | conmon %s | %s | %s ms |\n' "$w_daemon" "$w_sup" "$w_total" "$w_secs"
+  printf '| docker | dockerd %s | containerd-shim %s | %s | %s ms |\n' "$d_daemon" "$d_sup" "$d_total" "$d_secs"
+  printf 'containerd (not counted): %s ms; wharf/docker CPU ratio: %s\n' "$cd_ms" \
+    "$(awk -v a="$w_total" -v b="$d_total" 'BEGIN { printf "%.2f", b ? a / b : 0 }')"
+fi
 
-echo "== run --rm busybox true: default seccomp vs unconfined (wharf, median ms of $BENCH_RUNS) =="
-engine_use_wharf
+echo "== run --rm busybox true: default seccomp vs unconfined, wharf and Docker =="
+seccomp_cpu_setup || exit 1
+seccomp_cpu_adopt "$WHARF_PID" "$DOCKER_PID" $(node "$BENCH_DIR/mem.mjs" children "$DOCKER_PID" containerd) || exit 1
+read -r wd wu wdw wuw < <(seccomp_cpu wharf "$BENCH_SECCOMP_ROUNDS")
+read -r dd du ddw duw < <(seccomp_cpu docker "$BENCH_SECCOMP_ROUNDS")
+W="env DOCKER_HOST=unix://$T/wharf-run/wharf.sock docker run --rm --network none"
+D="env DOCKER_HOST=unix://$T/docker.sock docker run --rm --network none"
+U="--security-opt seccomp=unconfined"
 hyperfine -N --warmup 3 --runs "$BENCH_RUNS" --export-json "$T/seccomp.json" \
-  "docker run --rm --network none busybox true" \
-  "docker run --rm --network none --security-opt seccomp=unconfined busybox true" >"$T/logs/hyperfine" 2>&1
-node -e '
-const r = require(process.argv[1]).results.map((x) => x.median * 1000);
-console.log(`default ${r[0].toFixed(1)} ms, unconfined ${r[1].toFixed(1)} ms, difference ${(r[0] - r[1]).toFixed(1)} ms (target <= 5)`);
-' "$T/seccomp.json"
+  "$W busybox true" "$W $U busybox true" "$D busybox true" "$D $U busybox true" >"$T/logs/hyperfine" 2>&1
+read -r hw hwu hd hdu < <(node -e '
+console.log(require(process.argv[1]).results.map((x) => (x.median * 1000).toFixed(1)).join(" "));
+' "$T/seccomp.json")
+printf '| engine | CPU default | CPU unconfined | CPU difference | wall default | wall unconfined | wall difference (hyperfine medians) |\n|---|---|---|---|---|---|---|\n'
+for e in wharf docker; do
+  if [ $e = wharf ]; then set -- "$wd" "$wu" "$hw" "$hwu"; else set -- "$dd" "$du" "$hd" "$hdu"; fi
+  printf '| %s | %s ms | %s ms | %s ms | %s ms | %s ms | %s ms |\n' "$e" "$1" "$2" \
+    "$(awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.1f", a - b }')" "$3" "$4" \
+    "$(awk -v a="$3" -v b="$4" 'BEGIN { printf "%+.1f", a - b }')"
+done
+echo "rounds: $BENCH_SECCOMP_ROUNDS alternating (CPU), $BENCH_RUNS per command (hyperfine); load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "spec_store_bypass: $(cat /sys/devices/system/cpu/vulnerabilities/spec_store_bypass 2>/dev/null || echo unknown) (target: wharf's difference <= 5 ms)"

@@ -1,5 +1,8 @@
 import { WharfError } from "../util/errors.ts";
-import type { ContainerService } from "../engine/containers/index.ts";
+import {
+  WHOLE_LOG,
+  type ContainerService,
+} from "../engine/containers/index.ts";
 import {
   BUILD_LABEL,
   type BuildContainers,
@@ -52,15 +55,7 @@ export function buildContainers(containers: ContainerService): BuildContainers {
         await containers.start(id);
         // A cancel that came while the process started: kill it now.
         if (options.signal?.aborted) kill();
-        const logs = await containers.logs(id, {
-          follow: true,
-          stdout: true,
-          stderr: true,
-          since: 0n,
-          until: 0n,
-          tail: "all",
-          timestamps: false,
-        });
+        const logs = await containers.logs(id, { ...WHOLE_LOG, follow: true });
         const stop = new AbortController();
         const unframe = deframer(options.onOutput);
         const streaming = logs.write({ write: unframe }, stop.signal);

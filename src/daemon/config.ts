@@ -9,6 +9,12 @@ import {
   parseExtraKeys,
   type ExtraSettings,
 } from "./config-keys.ts";
+import {
+  addKeyFlag,
+  checkConflicts,
+  KEY_FLAGS,
+  parseBoolFlag,
+} from "./flags.ts";
 
 /**
  * wharfd's configuration: dockerd's flag names and daemon.json keys.
@@ -39,12 +45,21 @@ export type DaemonConfig = {
   extra: ExtraSettings;
 };
 
+/**
+ * Flags as parsed: the typed fields they set, and `keys`, every flag given
+ * as its daemon.json key and value (for the conflict check, and the only
+ * place the flags of config-keys.ts and engine/networks keys live).
+ */
+export type DaemonFlags = Partial<DaemonConfig> & {
+  keys?: Record<string, unknown>;
+};
+
 /** The result of parsing argv: run the daemon, or print something and exit. */
 export type ParsedArgs =
-  | { action: "run"; flags: Partial<DaemonConfig> }
+  | { action: "run"; flags: DaemonFlags }
   | { action: "help" }
   | { action: "version" }
-  | { action: "validate"; flags: Partial<DaemonConfig> };
+  | { action: "validate"; flags: DaemonFlags };
 
 /** Defaults as dockerd's, under wharf's own paths. */
 export const defaultConfig: DaemonConfig = {
@@ -107,6 +122,11 @@ const flagKeys: Record<string, Key> = {
   "--plugin-dirs": "pluginDirs",
 };
 
+/** Typed field → its daemon.json key. */
+const keyOfField = Object.fromEntries(
+  Object.entries(fileKeys).map(([k, f]) => [f, k]),
+) as Partial<Record<Key, string>>;
+
 /** Usage text for `wharfd --help`. */
 export const usage = `Usage:	wharfd [OPTIONS]
 
@@ -130,12 +150,21 @@ Options:
       --tlsverify               Use TLS and verify the remote (clients must present certificates)
       --plugin-dirs string      Volume plugin directories, ":"-separated (default Docker's and /etc/wharf/plugins, <exec-root>/plugins)
       --validate                Validate daemon configuration and exit
+
+Options standing for daemon.json keys of the same meaning (a key given both
+ways is refused, as dockerd): --userns-remap, --log-driver, --log-opt (map),
+--label (list), --cgroup-parent, --live-restore, --no-new-privileges,
+--seccomp-profile, --default-shm-size, --registry-mirror (list),
+--insecure-registry (list), --max-concurrent-downloads,
+--max-concurrent-uploads, -b/--bridge, --bip, --fixed-cidr, --iptables,
+--ip-forward, --ip-masq, --icc, --userland-proxy, --dns (list)
   -v, --version                 Print version information and quit
 `;
 
 /** Parses wharfd's argv. Throws InvalidArgumentError for unknown flags or missing values. */
 export function parseArgs(argv: string[]): ParsedArgs {
-  const flags: Partial<DaemonConfig> = {};
+  const keys: Record<string, unknown> = {};
+  const flags: DaemonFlags = { keys };
   let validate = false;
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i]!;
@@ -148,7 +177,8 @@ export function parseArgs(argv: string[]): ParsedArgs {
     if (arg === "-h" || arg === "--help") return { action: "help" };
     if (arg === "-v" || arg === "--version") return { action: "version" };
     if (arg === "-D" || arg === "--debug") {
-      flags.logLevel = "debug";
+      if (parseBoolFlag(arg, value)) flags.logLevel = "debug";
+      keys.debug = flags.logLevel === "debug";
       continue;
     }
     if (arg === "--validate") {
@@ -156,12 +186,18 @@ export function parseArgs(argv: string[]): ParsedArgs {
       continue;
     }
     const key = flagKeys[arg];
-    if (!key)
+    const keyFlag = KEY_FLAGS[arg];
+    if (!key && !keyFlag)
       throw new InvalidArgumentError(
         `unknown flag: ${arg}\nSee 'wharfd --help'.`,
       );
-    if (booleanKeys.has(key)) {
-      setBoolean(flags, key, value === undefined || value === "true");
+    if (keyFlag?.kind === "bool") {
+      addKeyFlag(keys, arg, keyFlag, value ?? "true");
+      continue;
+    }
+    if (key && booleanKeys.has(key)) {
+      setBoolean(flags, key, parseBoolFlag(arg, value));
+      keys[keyOfField[key]!] = flags[key];
       continue;
     }
     if (value === undefined) {
@@ -169,19 +205,24 @@ export function parseArgs(argv: string[]): ParsedArgs {
       if (value === undefined)
         throw new InvalidArgumentError(`flag needs an argument: ${arg}`);
     }
-    if (key === "hosts") flags.hosts = [...(flags.hosts ?? []), value];
-    else setField(flags, key, value);
+    if (keyFlag) addKeyFlag(keys, arg, keyFlag, value);
+    else if (key === "hosts") {
+      flags.hosts = [...(flags.hosts ?? []), value];
+      keys.hosts = flags.hosts;
+    } else if (key) {
+      setField(flags, key, value);
+      if (keyOfField[key]) keys[keyOfField[key]] = value;
+    }
   }
   return validate ? { action: "validate", flags } : { action: "run", flags };
 }
 
 /**
  * Reads the config file (missing is fine unless it was named explicitly),
- * rejects unknown keys, and lays flags over it: flags win.
+ * rejects unknown keys and keys also given as flags (as dockerd), and lays
+ * the flags over it.
  */
-export async function loadConfig(
-  flags: Partial<DaemonConfig>,
-): Promise<DaemonConfig> {
+export async function loadConfig(flags: DaemonFlags): Promise<DaemonConfig> {
   const configFile = flags.configFile ?? defaultConfig.configFile;
   let text: string | undefined;
   try {
@@ -192,11 +233,17 @@ export async function loadConfig(
         `unable to read configuration file ${configFile}: ${(err as Error).message}`,
       );
   }
-  const fromFile = text === undefined ? {} : parseConfigFile(text, configFile);
+  const { keys = {}, ...typed } = flags;
+  const raw = text === undefined ? {} : decodeConfig(text, configFile);
+  checkConflicts(keys, raw, configFile);
+  // Key flags join the file's keys, so one parser checks both.
+  for (const { key } of Object.values(KEY_FLAGS))
+    if (key in keys) raw[key] = keys[key];
+  const fromFile = parseConfigObject(raw, configFile);
   const config: DaemonConfig = {
     ...defaultConfig,
     ...fromFile,
-    ...flags,
+    ...typed,
     extra: { ...defaultExtraSettings, ...fromFile.extra },
     configFile,
   };
@@ -225,6 +272,11 @@ export function parseConfigFile(
   text: string,
   path: string,
 ): Partial<DaemonConfig> {
+  return parseConfigObject(decodeConfig(text, path), path);
+}
+
+/** daemon.json text → its object. Throws InvalidArgumentError for bad JSON or a non-object. */
+function decodeConfig(text: string, path: string): Record<string, unknown> {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -237,6 +289,14 @@ export function parseConfigFile(
     throw new InvalidArgumentError(
       `unable to configure the wharf daemon with file ${path}: not a JSON object`,
     );
+  return raw as Record<string, unknown>;
+}
+
+/** Checks and converts daemon.json's keys. Throws InvalidArgumentError naming unknown keys. */
+function parseConfigObject(
+  raw: Record<string, unknown>,
+  path: string,
+): Partial<DaemonConfig> {
   const unknown = Object.keys(raw).filter(
     (k) =>
       !(k in fileKeys) &&
@@ -249,10 +309,10 @@ export function parseConfigFile(
       `unable to configure the wharf daemon with file ${path}: the following directives don't match any configuration option: ${unknown.join(", ")}`,
     );
   const out: Partial<DaemonConfig> = {};
-  const extra = parseExtraKeys(raw as Record<string, unknown>, path);
+  const extra = parseExtraKeys(raw, path);
   if (Object.keys(extra).length)
     out.extra = { ...defaultExtraSettings, ...extra };
-  for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+  for (const [k, v] of Object.entries(raw)) {
     if (EXTRA_KEYS.includes(k)) continue;
     if (k === "debug") {
       if (v === true) out.logLevel = "debug";

@@ -179,3 +179,33 @@ test("SeccompFilters hands the resolved profile to crun on hosts it cannot compi
       "SCMP_ARCH_ARM",
     ]);
 });
+
+test("SeccompFilters pairs the program with its profile and explicit flags, so crun adds no SECCOMP_FILTER_FLAG_SPEC_ALLOW (Docker loads without it) and runc enforces the profile", () => {
+  const f = new SeccompFilters({ arch: "amd64", kernel: [6, 1] });
+  const s = f.forContainer(
+    { kind: "default" },
+    { caps: [], privileged: false },
+  );
+  assert.equal(s.kind, "bpf");
+  if (s.kind !== "bpf") return;
+  assert.deepEqual(s.seccomp.flags, []);
+  assert.equal(s.seccomp.defaultAction, "SCMP_ACT_ERRNO");
+  assert.ok(s.seccomp.syscalls.some((r) => r.names.includes("read")));
+  const own = f.forContainer(
+    {
+      kind: "custom",
+      json: '{"defaultAction":"SCMP_ACT_ALLOW","flags":["SECCOMP_FILTER_FLAG_LOG"],"syscalls":[]}',
+    },
+    { caps: [], privileged: false },
+  );
+  assert.equal(own.kind, "bpf");
+  if (own.kind === "bpf")
+    assert.deepEqual(own.seccomp.flags, ["SECCOMP_FILTER_FLAG_LOG"]);
+  const arm = new SeccompFilters({ arch: "arm64", kernel: [6, 1] });
+  const o = arm.forContainer(
+    { kind: "default" },
+    { caps: [], privileged: false },
+  );
+  if (o.kind === "oci") assert.deepEqual(o.seccomp.flags, []);
+  else assert.fail(`arm64 gets the runtime-spec profile, not ${o.kind}`);
+});

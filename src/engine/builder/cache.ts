@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
-import { join } from "node:path";
-import { readJsonIfExists, writeJsonAtomic } from "../../util/fs.ts";
+import { RecordStore } from "../../storage/metadata/record-store.ts";
 import { KeyedLock } from "../../util/lock.ts";
+
+/** The index's record id: <dir>/cache.json. */
+const INDEX = "cache";
 
 /**
  * The build cache index: what a step made, keyed by its parent image, its
@@ -12,24 +14,32 @@ import { KeyedLock } from "../../util/lock.ts";
  * index survives restarts and a pruned image is simply a miss.
  *
  * ```
- * <root>/builder/cache.json   { "version": 1, "steps": { "<key>": "sha256:…" } }
+ * <root>/builder/cache.json   {"schemaVersion":1,"record":{"steps":{"<key>":"sha256:…"}}}
  * ```
+ * One record of storage/metadata's RecordStore; the landed layout
+ * (`{"version":1,"steps":…}`, schema 0) is read and rewritten at init.
  */
 export class BuildCache {
-  #file: string;
+  #store: RecordStore<{ steps: Record<string, string> }>;
   #steps = new Map<string, string>();
   #lock = new KeyedLock();
 
   constructor(options: { dir: string }) {
-    this.#file = join(options.dir, "cache.json");
+    this.#store = new RecordStore({
+      dir: options.dir,
+      schemaVersion: 1,
+      migrate: (raw) => ({
+        steps: (raw as { steps?: Record<string, string> }).steps ?? {},
+      }),
+    });
   }
 
   /** Loads the index (absent file = empty cache). */
   async init(): Promise<void> {
-    const data = await readJsonIfExists<{ steps?: Record<string, string> }>(
-      this.#file,
-    );
-    this.#steps = new Map(Object.entries(data?.steps ?? {}));
+    await this.#store.init();
+    const read = await this.#store.read(INDEX);
+    this.#steps = new Map(Object.entries(read?.record.steps ?? {}));
+    if (read && read.version < 1) await this.#save();
   }
 
   /** The key of one step. */
@@ -72,10 +82,7 @@ export class BuildCache {
 
   #save(): Promise<void> {
     return this.#lock.run("save", () =>
-      writeJsonAtomic(this.#file, {
-        version: 1,
-        steps: Object.fromEntries(this.#steps),
-      }),
+      this.#store.put(INDEX, { steps: Object.fromEntries(this.#steps) }),
     );
   }
 }

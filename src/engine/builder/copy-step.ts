@@ -6,6 +6,7 @@ import {
   rm,
   writeFile,
   lstat,
+  chown,
 } from "node:fs/promises";
 import { join, posix } from "node:path";
 import { pipeline } from "node:stream/promises";
@@ -263,8 +264,34 @@ async function writeEntries(
         },
       ];
   }
+  await makeParents(merged, entries, options.owner);
   if (entries.length) await packInto(merged, entries, options);
   for (const a of archives) await unpackInto(merged, a);
+}
+
+/**
+ * compat: the directories a COPY --chown creates on the way to its files
+ * belong to the new owner; existing ones keep theirs (moby's
+ * MkdirAllAndChownNew). Without --chown they are root's anyway.
+ */
+async function makeParents(
+  merged: string,
+  entries: CopyEntry[],
+  owner: { uid: number; gid: number },
+): Promise<void> {
+  if (owner.uid === 0 && owner.gid === 0) return;
+  for (const e of entries) {
+    const parts = posix.dirname(e.dest.replace(/\/+$/, "")).split("/");
+    for (let i = 1; i <= parts.length; i++) {
+      const upTo = parts.slice(0, i);
+      const there = await resolveDirInRoot(merged, upTo, {
+        create: false,
+      }).catch(() => undefined);
+      if (there) continue;
+      const made = await resolveDirInRoot(merged, upTo, { create: true });
+      await chown(made, owner.uid, owner.gid);
+    }
+  }
 }
 
 /** Writes the entries into merged through one tar stream, owned by options.owner. */

@@ -1,6 +1,7 @@
 import type { ContainerConfig } from "../../oci/image.ts";
 import { InvalidArgumentError } from "../../util/errors.ts";
 import {
+  addDefaultPath,
   applyConfig,
   CONFIG_INSTRUCTIONS,
   expandWord,
@@ -17,6 +18,7 @@ import {
   stageVars,
   emptyTar,
   cachedStep,
+  givenProxyArgs,
 } from "./step.ts";
 import { withRootfs } from "./rootfs.ts";
 import type { BuildJob, StageState } from "./types.ts";
@@ -61,6 +63,8 @@ export async function buildStage(
     args: new Map(),
     cmdSet: false,
   };
+  addDefaultPath(s.config);
+  for (const [k, v] of givenProxyArgs(job)) s.args.set(k, v);
   job.emit({ stream: ` ---> ${short(imageId)}\n` });
   const triggers = s.config.OnBuild ?? [];
   if (triggers.length) {

@@ -17,6 +17,18 @@ export const PROXY_ARGS = new Set([
   "all_proxy",
 ]);
 
+/**
+ * The proxy args the build was given: every stage may use them undeclared,
+ * in RUN and in other instructions' variables alike (moby's
+ * BuildArgs.FilterAllowed), and history never shows them.
+ */
+export function givenProxyArgs(job: BuildJob): [string, string][] {
+  return [...PROXY_ARGS].flatMap((k) => {
+    const v = job.options.buildArgs[k];
+    return typeof v === "string" ? [[k, v] as [string, string]] : [];
+  });
+}
+
 /** The first 12 hex digits of an image id, as the legacy builder prints them. */
 export function short(id: string): string {
   return id.replace(/^sha256:/, "").slice(0, 12);

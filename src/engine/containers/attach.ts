@@ -1,16 +1,10 @@
 import type { Duplex } from "node:stream";
+import type { AttachOptions } from "../../api/container-requests.ts";
 import type { AttachConnection } from "../../runtime/index.ts";
 import { InvalidArgumentError } from "../../util/errors.ts";
 
 /** Options of an attach request (query of POST /containers/{id}/attach). */
-export type AttachRequest = {
-  stream: boolean;
-  stdin: boolean;
-  stdout: boolean;
-  stderr: boolean;
-  logs: boolean;
-  detachKeys: string | undefined;
-};
+export type AttachRequest = AttachOptions;
 
 /** Docker's stdcopy header for one chunk of a multiplexed stream. */
 export function frame(stream: 1 | 2, data: Buffer): Buffer {

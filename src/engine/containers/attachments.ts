@@ -6,7 +6,7 @@ import {
   type AttachRequest,
 } from "./attach.ts";
 import { bundleOf, publish, type ContainerDeps } from "./deps.ts";
-import { checkReadableLogs, streamLogs } from "./logs.ts";
+import { checkReadableLogs, streamLogs, WHOLE_LOG } from "./logs.ts";
 import { checkRunning, isRunning, type ContainerRecord } from "./record.ts";
 
 /**
@@ -87,15 +87,7 @@ export async function attach(
     await streamLogs(
       core,
       r,
-      {
-        follow: false,
-        stdout: req.stdout,
-        stderr: req.stderr,
-        since: 0n,
-        until: 0n,
-        tail: "all",
-        timestamps: false,
-      },
+      { ...WHOLE_LOG, stdout: req.stdout, stderr: req.stderr },
       session.client,
       ac.signal,
     );

@@ -11,13 +11,12 @@ import { LogService } from "../logging/index.ts";
 import { Attachments } from "./attachments.ts";
 import {
   bundleOf,
-  logPathOf,
-  logTargetOf,
-  NoNetworking,
+  finishLogCopier,
   type ContainerMounts,
   type ContainerDeps,
   type ContainerNetworking,
 } from "./deps.ts";
+import { NoNetworking } from "./no-networking.ts";
 import { releaseSharedNamespaces } from "./shared-ns.ts";
 import { ExecStore } from "./exec-store.ts";
 import { HealthMonitor } from "./health-probe.ts";
@@ -117,7 +116,7 @@ export function buildDeps(options: ContainerServiceOptions): ContainerDeps {
     releasers: {
       runtime: (r) => d.runtime.remove(r.id, { force: true }),
       shm: async (r) => releaseSharedNamespaces(d, r),
-      logger: (r) => d.logging.finish(logTargetOf(d, r), logPathOf(d, r.id)),
+      logger: (r) => finishLogCopier(d, r),
       mounts: (r) => d.mounts.release(r),
       network: (r) => d.networking.release(r),
       rootfs: (r) => d.images.unmountRootfs(r.id),

@@ -1,4 +1,5 @@
 import type { Readable } from "node:stream";
+import type { CommitOptions } from "../../api/container-requests.ts";
 import type { ContainerConfig as ApiConfig } from "../../api/containers.ts";
 import type { ContainerConfig as ImageRuntimeConfig } from "../../oci/image.ts";
 import { applyChanges } from "../images/index.ts";
@@ -9,18 +10,7 @@ import type { ContainerRecord } from "./record.ts";
 import { rootfsOptions } from "./userns.ts";
 
 /** POST /commit options (query) plus the body's config overrides. */
-export type CommitRequest = {
-  repo?: string;
-  tag?: string;
-  author?: string;
-  comment?: string;
-  /** Pause a running container while its layer is read (default true). */
-  pause: boolean;
-  /** Dockerfile instructions (`--change`). */
-  changes: string[];
-  /** Config fields that override the container's (the request body). */
-  config?: Partial<ApiConfig>;
-};
+export type CommitRequest = CommitOptions;
 
 /**
  * docker commit (moby's CreateImageFromContainer): the container's layer

@@ -12,7 +12,6 @@ import type { LogService, LogTarget } from "../logging/index.ts";
 import { eventAttributes, type ContainerRecord } from "./record.ts";
 import type { Releasers } from "./resources.ts";
 import type { ContainerStore } from "./store.ts";
-import { donorNamespace } from "./contracts.ts";
 import type { ExecStore } from "./exec-store.ts";
 import type { AttachSession } from "./attach.ts";
 import type { Waiters } from "./waiters.ts";
@@ -161,7 +160,7 @@ export type RunDeps = {
 
 /**
  * Everything the containers engine is built from, by concern; only the
- * composition (parts.ts, service.ts) holds it whole. Each verb names the
+ * composition (build-deps.ts, service.ts) holds it whole. Each verb names the
  * few members it uses with Pick.
  */
 export type ContainerDeps = RecordDeps &
@@ -219,6 +218,22 @@ export function logTargetOf(
   };
 }
 
+/** Starts (after a daemon restart: resumes) r's copier from conmon's log to its log driver. */
+export function startLogCopier(
+  core: Pick<ContainerDeps, "logging" | "store">,
+  r: ContainerRecord,
+): Promise<void> {
+  return core.logging.start(logTargetOf(core, r), logPathOf(core, r.id));
+}
+
+/** Ends r's log copier once the rest of conmon's log reached the driver. */
+export function finishLogCopier(
+  core: Pick<ContainerDeps, "logging" | "store">,
+  r: ContainerRecord,
+): Promise<void> {
+  return core.logging.finish(logTargetOf(core, r), logPathOf(core, r.id));
+}
+
 /** Publishes a container event with Docker's attributes. */
 export function publish(
   core: Pick<ContainerDeps, "events">,
@@ -238,42 +253,4 @@ export function publish(
 export function nowRfc3339(date = new Date()): string {
   const ns = String(process.hrtime.bigint() % 1_000_000n).padStart(6, "0");
   return date.toISOString().replace(/\.(\d{3})Z$/, `.$1${ns}Z`);
-}
-
-/**
- * The networking used without a network service (unit tests): host and
- * none are honoured, container:<ref> joins that container's netns, and
- * bridge runs as none with a warning.
- */
-export class NoNetworking implements ContainerNetworking {
-  #store: ContainerStore;
-
-  constructor(store: ContainerStore) {
-    this.#store = store;
-  }
-
-  async create(r: ContainerRecord): Promise<string[]> {
-    const mode = r.hostConfig.NetworkMode;
-    if (mode === "none" || mode === "host" || mode.startsWith("container:"))
-      return [];
-    return [
-      "bridge networking is not available: container runs without network (as --network none)",
-    ];
-  }
-
-  async prepare(r: ContainerRecord): Promise<PreparedNetwork> {
-    const mode = r.hostConfig.NetworkMode;
-    if (mode === "host") return { netns: "host" };
-    if (mode.startsWith("container:"))
-      return { netns: donorNamespace(this.#store, mode, "net").path };
-    return { netns: undefined };
-  }
-
-  async release(): Promise<void> {}
-
-  async remove(): Promise<void> {}
-
-  view(): undefined {
-    return undefined;
-  }
 }

@@ -12,7 +12,7 @@ import { FakeImages, FakeMounts, FakeNetworking, Ledger } from "./fakes.ts";
 import type { ContainerRecord } from "./record.ts";
 import { containerService, type ContainerService } from "./service.ts";
 
-/** A ContainerService on FakeRuntime and the fakes above, in a temp dir. */
+/** The containers engine on FakeRuntime and the fakes of fakes.ts, in a temp dir. */
 export type FakeEngine = {
   svc: ContainerService;
   runtime: FakeRuntime;
@@ -33,7 +33,7 @@ export type FakeEngine = {
   running(body?: Record<string, unknown>): Promise<string>;
   /** Where the record of id is saved. */
   recordPath(id: string): string;
-  /** The record of id as saved on disk. */
+  /** The record of id as saved on disk (out of its RecordStore envelope). */
   onDisk(id: string): Promise<ContainerRecord>;
 };
 
@@ -102,9 +102,11 @@ export async function fakeEngine(): Promise<FakeEngine> {
     },
     recordPath: (id) => join(dir, "data/containers", id, "record.json"),
     onDisk: async (id) =>
-      JSON.parse(
-        await readFile(engine.recordPath(id), "utf8"),
-      ) as ContainerRecord,
+      (
+        JSON.parse(await readFile(engine.recordPath(id), "utf8")) as {
+          record: ContainerRecord;
+        }
+      ).record,
   };
   return engine;
 }

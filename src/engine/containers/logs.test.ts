@@ -5,19 +5,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { NotImplementedError } from "../../util/errors.ts";
 import { LogService } from "../logging/index.ts";
-import { checkReadableLogs, streamLogs, type LogsRequest } from "./logs.ts";
+import {
+  checkReadableLogs,
+  streamLogs,
+  WHOLE_LOG,
+  type LogsRequest,
+} from "./logs.ts";
 import type { ContainerRecord } from "./record.ts";
 import type { ContainerStore } from "./store.ts";
 
-const req: LogsRequest = {
-  follow: false,
-  stdout: true,
-  stderr: true,
-  since: 0n,
-  until: 0n,
-  tail: "all",
-  timestamps: false,
-};
+const req: LogsRequest = WHOLE_LOG;
 
 const ID = "a".repeat(64);
 

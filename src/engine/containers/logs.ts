@@ -1,3 +1,4 @@
+import type { LogsOptions, LogsStream } from "../../api/container-requests.ts";
 import type { LogEntry } from "../logging/index.ts";
 import {
   InvalidArgumentError,
@@ -7,20 +8,18 @@ import { frame } from "./attach.ts";
 import { logTargetOf, type ContainerDeps } from "./deps.ts";
 import type { ContainerRecord } from "./record.ts";
 
-/** Options of GET /containers/{id}/logs. */
-export type LogsRequest = {
-  follow: boolean;
-  stdout: boolean;
-  stderr: boolean;
-  /** Nanoseconds since the epoch; 0 = from the start. */
-  since: bigint;
-  /** Nanoseconds since the epoch; 0 = no end. */
-  until: bigint;
-  /** Number of last lines, or "all". */
-  tail: number | "all";
-  timestamps: boolean;
-  /** `docker logs --details`: each line after its attributes and a space. */
-  details?: boolean;
+/** Options of GET /containers/{id}/logs (the route's parsed query). */
+export type LogsRequest = LogsOptions;
+
+/** The whole log of both streams, once (no follow, no timestamps). */
+export const WHOLE_LOG: LogsRequest = {
+  follow: false,
+  stdout: true,
+  stderr: true,
+  since: 0n,
+  until: 0n,
+  tail: "all",
+  timestamps: false,
 };
 
 /** Whether the container logs nothing (`--log-driver none`): conmon then writes to /dev/null. */
@@ -106,13 +105,7 @@ export async function containerLogs(
   core: Pick<ContainerDeps, "logging" | "store">,
   ref: string,
   req: LogsRequest,
-): Promise<{
-  tty: boolean;
-  write: (
-    out: { write(chunk: Buffer): void },
-    signal: AbortSignal,
-  ) => Promise<void>;
-}> {
+): Promise<LogsStream> {
   const r = core.store.resolve(ref);
   if (!req.stdout && !req.stderr)
     throw new InvalidArgumentError(

@@ -1,5 +1,5 @@
 import { fault } from "../../util/fault.ts";
-import { publish, type ContainerDeps } from "./deps.ts";
+import { publish, type ContainerDeps, type RecordDeps } from "./deps.ts";
 import { resolveLinkName } from "./links.ts";
 import { checkRemove, isRunning, type ContainerRecord } from "./record.ts";
 import { release } from "./resources.ts";
@@ -9,22 +9,19 @@ import { cancelRestart, killContainer } from "./stop.ts";
 export type RemoveOptions = { force?: boolean; volumes?: boolean };
 
 /** What rm uses: a kill, the release of a run, and what the container owns for its life. */
-export type RemoveDeps = Pick<
-  ContainerDeps,
-  | "store"
-  | "lock"
-  | "events"
-  | "log"
-  | "runtime"
-  | "restarts"
-  | "waiters"
-  | "releasers"
-  | "networking"
-  | "images"
-  | "mounts"
-  | "execs"
-  | "attachments"
->;
+export type RemoveDeps = RecordDeps &
+  Pick<
+    ContainerDeps,
+    | "runtime"
+    | "restarts"
+    | "waiters"
+    | "releasers"
+    | "networking"
+    | "images"
+    | "mounts"
+    | "execs"
+    | "attachments"
+  >;
 
 /** docker rm. Throws ConflictError for a running container without force. */
 export async function remove(

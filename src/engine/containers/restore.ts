@@ -3,11 +3,11 @@ import { join } from "node:path";
 import { errorMessage, isErrno } from "../../util/errors.ts";
 import {
   bundleOf,
-  logPathOf,
-  logTargetOf,
   nowRfc3339,
   publish,
+  startLogCopier,
   type ContainerDeps,
+  type RecordDeps,
 } from "./deps.ts";
 import { isRunning, type ContainerRecord } from "./record.ts";
 import { handleExit, recordExit } from "./exits.ts";
@@ -15,19 +15,11 @@ import { removeRecord } from "./remove.ts";
 import { release } from "./resources.ts";
 
 /** What reconciling records with the runtime uses. */
-export type ReconcileDeps = Pick<
-  ContainerDeps,
-  | "store"
-  | "lock"
-  | "events"
-  | "log"
-  | "runtime"
-  | "execRoot"
-  | "images"
-  | "releasers"
-  | "logging"
-  | "probes"
->;
+export type ReconcileDeps = RecordDeps &
+  Pick<
+    ContainerDeps,
+    "runtime" | "execRoot" | "images" | "releasers" | "logging" | "probes"
+  >;
 
 /**
  * Reconciles records with what conmon and the runtime say after a daemon
@@ -109,14 +101,12 @@ async function reconcileOne(
     if (st && (st.status === "running" || st.status === "paused")) {
       // The process lives on: its output goes to the driver again from
       // where the copier stopped.
-      await core.logging
-        .start(logTargetOf(core, r), logPathOf(core, r.id))
-        .catch((err: unknown) =>
-          core.log.warn("restore: cannot reopen the log driver", {
-            id: r.id,
-            err: errorMessage(err),
-          }),
-        );
+      await startLogCopier(core, r).catch((err: unknown) =>
+        core.log.warn("restore: cannot reopen the log driver", {
+          id: r.id,
+          err: errorMessage(err),
+        }),
+      );
       if (st.status !== r.state.status || st.pid !== r.state.pid) {
         r.state.status = st.status;
         r.state.pid = st.pid;
@@ -160,6 +150,8 @@ export async function loadRecords(
       id,
       dropped,
     });
+  for (const id of loaded.newer)
+    core.log.warn("container record of a newer wharf; not loaded", { id });
   await core.mounts.restore(core.store.all(), isRunning);
 }
 

@@ -187,7 +187,9 @@ export function cgroupsPath(r: ContainerRecord): string {
  * Docker's seccomp for the container (moby daemon/seccomp_linux.go): the
  * compiled filter goes into crun's `run.oci.seccomp_bpf_data` annotation so
  * crun skips libseccomp; execs reuse it (crun keeps the container's
- * seccomp.bpf). Throws InvalidArgumentError for a bad custom profile.
+ * seccomp.bpf). linux.seccomp carries the profile too: crun takes its flags
+ * from there, and runtimes that ignore the annotation (runc) enforce it.
+ * Throws InvalidArgumentError for a bad custom profile.
  */
 function applySeccomp(spec: OciSpec, r: ContainerRecord, f: SeccompFilters) {
   const hc = r.hostConfig;
@@ -198,9 +200,10 @@ function applySeccomp(spec: OciSpec, r: ContainerRecord, f: SeccompFilters) {
       privileged: hc.Privileged === true,
     },
   );
+  if (setup.kind === "none") return;
+  spec.linux.seccomp = setup.seccomp;
   if (setup.kind === "bpf")
     spec.annotations = { ...spec.annotations, [BPF_ANNOTATION]: setup.base64 };
-  else if (setup.kind === "oci") spec.linux.seccomp = setup.seccomp;
 }
 
 /**

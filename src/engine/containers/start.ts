@@ -3,9 +3,9 @@ import { errorMessage } from "../../util/errors.ts";
 import {
   bundleOf,
   logPathOf,
-  logTargetOf,
   nowRfc3339,
   publish,
+  startLogCopier,
   type ContainerDeps,
 } from "./deps.ts";
 import { hostFilePaths, writeHostFiles } from "./host-files.ts";
@@ -157,7 +157,7 @@ export async function startContainer(
     // compat: moby starts the logger before the task, so a driver that
     // cannot open (an unreachable syslog) fails the start.
     await hold(r, ["logger"], journal);
-    await core.logging.start(logTargetOf(core, r), logPathOf(core, id));
+    await startLogCopier(core, r);
     await hold(r, ["runtime"], journal);
     let pid: number;
     try {

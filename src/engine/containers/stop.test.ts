@@ -1,7 +1,5 @@
 import { afterEach, beforeEach, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { ConflictError, NotModifiedError } from "../../util/errors.ts";
 import { fakeEngine, type FakeEngine } from "./fake-engine.ts";
 
@@ -88,12 +86,7 @@ test("stop saves stoppedByUser before the signal reaches the runtime", async () 
   const kill = e.runtime.kill.bind(e.runtime);
   let onDisk: boolean | undefined;
   e.runtime.kill = async (cid, signal, options) => {
-    const path = join(e.dir, "data/containers", cid, "record.json");
-    onDisk = (
-      JSON.parse(await readFile(path, "utf8")) as {
-        stoppedByUser: boolean;
-      }
-    ).stoppedByUser;
+    onDisk = (await e.onDisk(cid)).stoppedByUser;
     return kill(cid, signal, options);
   };
   await e.svc.stop(id);

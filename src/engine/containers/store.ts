@@ -1,6 +1,9 @@
 import { mkdir, readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { writeJsonAtomic, readJsonIfExists } from "../../util/fs.ts";
+import {
+  NewerSchemaError,
+  RecordStore,
+} from "../../storage/metadata/record-store.ts";
 import {
   ConflictError,
   InvalidArgumentError,
@@ -11,10 +14,16 @@ import { repairRecord } from "./record-check.ts";
 import { migrateResources } from "./resources.ts";
 
 /**
+ * The schema version of container records. 0: the bare ContainerRecord
+ * (before storage/metadata's envelope); 1: the envelope.
+ */
+export const CONTAINER_SCHEMA = 1;
+
+/**
  * Container records on disk plus in-memory indexes by id and name.
  * ```
  * <dataRoot>/containers/<id>/
- *   record.json     ContainerRecord, written atomically
+ *   record.json     {"schemaVersion":1,"record":ContainerRecord}, by RecordStore
  *   ctr.log         conmon's k8s-file log
  *   hostname hosts resolv.conf   bind-mounted into the container
  * <execRoot>/containers/<id>/   the OCI bundle (see runtime/conmon-runtime.ts)
@@ -23,37 +32,65 @@ import { migrateResources } from "./resources.ts";
  */
 export class ContainerStore {
   readonly dir: string;
+  #records: RecordStore<ContainerRecord>;
   #byId = new Map<string, ContainerRecord>();
   #byName = new Map<string, string>();
 
   constructor(dataRoot: string) {
     this.dir = join(dataRoot, "containers");
+    this.#records = new RecordStore<ContainerRecord>({
+      dir: this.dir,
+      schemaVersion: CONTAINER_SCHEMA,
+      fileName: "record.json",
+      // A bare record from before the envelope: only its resource list may be missing.
+      migrate: (raw) => {
+        const r = raw as ContainerRecord;
+        migrateResources(r);
+        return r;
+      },
+    });
   }
 
   /**
-   * Loads every readable record; returns ids of directories without one and
-   * the records whose wrongly typed fields were dropped (record-check.ts).
+   * Loads every readable record, rewriting those stored in an older schema
+   * (the bare layout) in the current one; returns ids of directories
+   * without a record and the records whose wrongly typed fields were
+   * dropped (record-check.ts).
    */
   async load(): Promise<{
     orphans: string[];
     repaired: { id: string; dropped: string[] }[];
+    /** Records a newer wharf wrote: left on disk, not loaded. */
+    newer: string[];
   }> {
     await mkdir(this.dir, { recursive: true, mode: 0o710 });
+    await this.#records.init();
     const orphans: string[] = [];
     const repaired: { id: string; dropped: string[] }[] = [];
+    const newer: string[] = [];
     for (const id of await readdir(this.dir)) {
-      const r = await readJsonIfExists<ContainerRecord>(
-        join(this.dir, id, "record.json"),
-      ).catch(() => undefined);
-      if (!r || r.id !== id) orphans.push(id);
-      else {
-        migrateResources(r);
-        const dropped = repairRecord(r);
-        if (dropped.length) repaired.push({ id, dropped });
-        this.#index(r);
+      const read = RecordStore.validId(id)
+        ? await this.#records.read(id).catch((err: unknown) => {
+            // A newer wharf's record is kept as it is, neither loaded nor removed.
+            if (err instanceof NewerSchemaError) return null;
+            return undefined;
+          })
+        : undefined;
+      if (read === null) {
+        newer.push(id);
+        continue;
       }
+      const r = read?.record;
+      if (!r || r.id !== id) {
+        orphans.push(id);
+        continue;
+      }
+      const dropped = repairRecord(r);
+      if (dropped.length) repaired.push({ id, dropped });
+      if (read.version < CONTAINER_SCHEMA) await this.#records.put(id, r);
+      this.#index(r);
     }
-    return { orphans, repaired };
+    return { orphans, repaired, newer };
   }
 
   /** The directory of id's files under the data root. */
@@ -69,9 +106,7 @@ export class ContainerStore {
     r: ContainerRecord,
     options: { durable?: boolean } = {},
   ): Promise<void> {
-    await writeJsonAtomic(join(this.dir, r.id, "record.json"), r, {
-      sync: options.durable !== false,
-    });
+    await this.#records.put(r.id, r, options);
     this.#index(r);
   }
 

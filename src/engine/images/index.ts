@@ -29,6 +29,7 @@ export {
   type CommandForm,
 } from "./dockerfile/instructions.ts";
 export {
+  addDefaultPath,
   applyConfig,
   CONFIG_INSTRUCTIONS,
   DEFAULT_SHELL,

@@ -17,12 +17,19 @@ export const BPF_ANNOTATION = "run.oci.seccomp_bpf_data";
 
 /**
  * How a container gets its filter: nothing; a precompiled program for crun's
- * annotation (base64 of struct sock_filter[]); or, on hosts the compiler
- * does not cover, the runtime-spec linux.seccomp for crun to compile.
+ * annotation (base64 of struct sock_filter[]) with the runtime-spec
+ * linux.seccomp it was compiled from (crun takes the program and the
+ * profile's flags, runtimes without the annotation such as runc the
+ * profile); or, on hosts the compiler does not cover, only linux.seccomp.
  */
 export type SeccompSetup =
   | { kind: "none" }
-  | { kind: "bpf"; base64: string; instructions: number }
+  | {
+      kind: "bpf";
+      base64: string;
+      instructions: number;
+      seccomp: ResolvedProfile;
+    }
   | { kind: "oci"; seccomp: ResolvedProfile };
 
 /** Which profile a container asked for (from --security-opt seccomp=…). */
@@ -110,12 +117,19 @@ export class SeccompFilters {
       kernel: this.#kernel,
     });
     if (!resolved) return { kind: "none" };
-    if (this.#arch !== "amd64") return { kind: "oci", seccomp: resolved };
+    // compat: crun adds SECCOMP_FILTER_FLAG_SPEC_ALLOW when the spec names
+    // no flags (its "sane default"), which exempts the container from the
+    // kernel's SSBD mitigation on hosts where spec_store_bypass_disable=
+    // seccomp. Docker (runc + libseccomp) loads the filter without it, so an
+    // explicit empty list keeps crun to the profile's own flags.
+    const seccomp = { ...resolved, flags: resolved.flags ?? [] };
+    if (this.#arch !== "amd64") return { kind: "oci", seccomp };
     const program = compileX86(resolved);
     return {
       kind: "bpf",
       base64: encode(program).toString("base64"),
       instructions: program.length,
+      seccomp,
     };
   }
 }

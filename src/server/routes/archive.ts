@@ -4,23 +4,14 @@ import type {
   ContainerPathStat,
   FilesystemChange,
 } from "../../api/containers.ts";
+import type { CommitOptions } from "../../api/container-requests.ts";
 import { versionLessThan } from "../../api/version.ts";
 import { InvalidArgumentError, NotFoundError } from "../../util/errors.ts";
 import type { RequestContext } from "../http.ts";
 import type { Route } from "../router.ts";
 
 export type { ContainerPathStat, FilesystemChange };
-
-/** POST /commit's query options and body. */
-export type CommitOptions = {
-  repo?: string;
-  tag?: string;
-  author?: string;
-  comment?: string;
-  pause: boolean;
-  changes: string[];
-  config?: Partial<ContainerConfig>;
-};
+export type { CommitOptions };
 
 /** What the file routes need; ContainerService implements it. */
 export interface ArchiveBackend {

@@ -1,42 +1,15 @@
 import type { Duplex } from "node:stream";
 import type {
-  ContainerCreateBody,
-  ContainerCreateResponse,
-  ContainerInspect,
-  ContainerPruneResponse,
-  ContainerSummary,
-  ContainerTopResponse,
-  ContainerUpdateBody,
-  ContainerUpdateResponse,
-  ContainerWaitResponse,
-} from "../../api/containers.ts";
+  AttachOptions,
+  LogsOptions,
+  LogsStream,
+} from "../../api/container-requests.ts";
+import type * as api from "../../api/containers.ts";
 import type { ContainerStatsResponse } from "../../api/stats.ts";
 import { NotImplementedError } from "../../util/errors.ts";
 import type { RequestContext } from "../http.ts";
 
-/** Query options of GET /containers/{id}/logs, parsed. */
-export type LogsOptions = {
-  follow: boolean;
-  stdout: boolean;
-  stderr: boolean;
-  /** Nanoseconds since the epoch; 0n = unset. */
-  since: bigint;
-  until: bigint;
-  tail: number | "all";
-  timestamps: boolean;
-  /** Prefix each line with its log attributes (none in wharf: a space). */
-  details?: boolean;
-};
-
-/** Query options of POST /containers/{id}/attach, parsed. */
-export type AttachOptions = {
-  stream: boolean;
-  stdin: boolean;
-  stdout: boolean;
-  stderr: boolean;
-  logs: boolean;
-  detachKeys: string | undefined;
-};
+export type { AttachOptions, LogsOptions };
 
 /** What the container routes need; ContainerService implements it. */
 export interface ContainersBackend {
@@ -45,28 +18,19 @@ export interface ContainersBackend {
     limit?: number;
     size: boolean;
     filters: Record<string, string[]>;
-  }): Promise<ContainerSummary[]>;
+  }): Promise<api.ContainerSummary[]>;
   create(
-    body: ContainerCreateBody,
+    body: api.ContainerCreateBody,
     o: { name?: string; platform?: string },
-  ): Promise<ContainerCreateResponse>;
-  inspect(ref: string, o: { size: boolean }): Promise<ContainerInspect>;
-  top(ref: string, psArgs?: string): Promise<ContainerTopResponse>;
+  ): Promise<api.ContainerCreateResponse>;
+  inspect(ref: string, o: { size: boolean }): Promise<api.ContainerInspect>;
+  top(ref: string, psArgs?: string): Promise<api.ContainerTopResponse>;
   /** Throws NotFoundError before yielding; the iterable ends when the stream is over. */
   stats(
     ref: string,
     o: { stream: boolean; oneShot: boolean; signal: AbortSignal },
   ): Promise<AsyncIterable<ContainerStatsResponse>>;
-  logs(
-    ref: string,
-    o: LogsOptions,
-  ): Promise<{
-    tty: boolean;
-    write: (
-      out: { write(chunk: Buffer): void },
-      signal: AbortSignal,
-    ) => Promise<void>;
-  }>;
+  logs(ref: string, o: LogsOptions): Promise<LogsStream>;
   resize(ref: string, size: { h: number; w: number }): Promise<void>;
   start(ref: string): Promise<void>;
   stop(ref: string, o: { timeout?: number; signal?: string }): Promise<void>;
@@ -85,15 +49,15 @@ export interface ContainersBackend {
   wait(
     ref: string,
     condition: "not-running" | "next-exit" | "removed",
-  ): Promise<{ done: Promise<ContainerWaitResponse> }>;
+  ): Promise<{ done: Promise<api.ContainerWaitResponse> }>;
   remove(ref: string, o: { force: boolean; volumes: boolean }): Promise<void>;
   /** docker rm --link: drops the link named `parent/alias` (404 unknown). */
   removeLink(ref: string): Promise<void>;
-  prune(filters: Record<string, string[]>): Promise<ContainerPruneResponse>;
+  prune(filters: Record<string, string[]>): Promise<api.ContainerPruneResponse>;
   update(
     ref: string,
-    body: ContainerUpdateBody,
-  ): Promise<ContainerUpdateResponse>;
+    body: api.ContainerUpdateBody,
+  ): Promise<api.ContainerUpdateResponse>;
 }
 
 /** A handler given the request and the backend (see bind). */

@@ -24,6 +24,9 @@ export type RecordStoreOptions<T> = {
   migrate?: (record: unknown, fromVersion: number) => T;
 };
 
+/** A record written by a newer wharf (a schema version this code does not know). */
+export class NewerSchemaError extends Error {}
+
 function isEnvelope(v: unknown): v is Envelope<unknown> {
   return (
     typeof v === "object" &&
@@ -77,10 +80,19 @@ export class RecordStore<T> {
     }
   }
 
-  /** Writes (creates or replaces) a record atomically. */
-  async put(id: string, record: T): Promise<void> {
+  /**
+   * Writes (creates or replaces) a record atomically. `durable: false`
+   * skips the fsync: the write survives a daemon crash, not a power loss.
+   */
+  async put(
+    id: string,
+    record: T,
+    options: { durable?: boolean } = {},
+  ): Promise<void> {
     const env: Envelope<T> = { schemaVersion: this.schemaVersion, record };
-    await writeJsonAtomic(this.path(id), env);
+    await writeJsonAtomic(this.path(id), env, {
+      sync: options.durable !== false,
+    });
   }
 
   /**
@@ -88,7 +100,7 @@ export class RecordStore<T> {
    * Throws for a newer schema version or a file that is not JSON.
    */
   async get(id: string): Promise<T | undefined> {
-    const read = await this.#read(id);
+    const read = await this.read(id);
     return read?.record;
   }
 
@@ -99,7 +111,7 @@ export class RecordStore<T> {
   async migrateAll(): Promise<string[]> {
     const done: string[] = [];
     for (const id of await this.ids()) {
-      const read = await this.#read(id);
+      const read = await this.read(id);
       if (!read || read.version === this.schemaVersion) continue;
       await this.put(id, read.record);
       done.push(id);
@@ -154,7 +166,12 @@ export class RecordStore<T> {
     return /^[A-Za-z0-9_.:-]+$/.test(id) && !id.startsWith(".");
   }
 
-  async #read(id: string): Promise<{ record: T; version: number } | undefined> {
+  /**
+   * Reads a record, migrated to the current schema, with the version it
+   * was stored in (older: the caller may rewrite it); undefined when
+   * absent. Throws as get does.
+   */
+  async read(id: string): Promise<{ record: T; version: number } | undefined> {
     let text: string;
     try {
       text = await readFile(this.path(id), "utf8");
@@ -166,7 +183,7 @@ export class RecordStore<T> {
     const version = isEnvelope(parsed) ? parsed.schemaVersion : 0;
     const raw = isEnvelope(parsed) ? parsed.record : parsed;
     if (version > this.schemaVersion)
-      throw new Error(
+      throw new NewerSchemaError(
         `record ${id} in ${this.dir} has schema version ${version}, newer than ${this.schemaVersion}`,
       );
     if (version === this.schemaVersion) return { record: raw as T, version };

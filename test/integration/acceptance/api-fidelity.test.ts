@@ -192,9 +192,9 @@ describe(
         await d.halt();
         const path = join(d.dir, "data/containers", id, "record.json");
         const rec = JSON.parse(readFileSync(path, "utf8")) as {
-          config: Record<string, unknown>;
+          record: { config: Record<string, unknown> };
         };
-        rec.config.Image = ["busybox"];
+        rec.record.config.Image = ["busybox"];
         writeFileSync(path, JSON.stringify(rec));
         await d.start();
         const ps = await d.docker(["ps", "-a", "--format", "{{.Names}}"]);

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { skipReason, TestDaemon } from "../harness.ts";
 
@@ -150,6 +150,36 @@ describe(
           /can't create directory '\/x': Permission denied/,
         );
         assert.match(r.stdout, /NoNewPrivs:\s+1/);
+      } finally {
+        await d.docker(["rm", "-f", id]);
+      }
+    });
+
+    test("--runtime runc gets the same default profile (it ignores crun's precompiled-filter annotation); the spec names the profile's flags so crun adds no SECCOMP_FILTER_FLAG_SPEC_ALLOW", async (t) => {
+      if (!existsSync("/usr/sbin/runc"))
+        return t.skip("needs runc (apt-get install runc)");
+      const out = await sh(
+        d,
+        "grep '^Seccomp:' /proc/self/status; unshare -m true 2>&1; echo unshare=$?",
+        ["--runtime", "runc"],
+      );
+      assert.match(out, /^Seccomp:\s+2$/m);
+      assert.match(out, /Operation not permitted/);
+      assert.match(out, /unshare=[1-9]/);
+      const id = (await d.ok(["run", "-d", "busybox", "sleep", "60"])).trim();
+      try {
+        const spec = JSON.parse(
+          readFileSync(
+            join(d.dir, "run/containers", id, "config.json"),
+            "utf8",
+          ),
+        ) as {
+          annotations?: Record<string, string>;
+          linux: { seccomp?: { flags?: string[]; defaultAction: string } };
+        };
+        assert.ok(spec.annotations?.["run.oci.seccomp_bpf_data"]);
+        assert.deepEqual(spec.linux.seccomp?.flags, []);
+        assert.equal(spec.linux.seccomp?.defaultAction, "SCMP_ACT_ERRNO");
       } finally {
         await d.docker(["rm", "-f", id]);
       }

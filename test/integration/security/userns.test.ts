@@ -88,20 +88,26 @@ for (const mode of ["idmap", "copy"] as const)
         await user.create();
         // The remapped root must be able to search down to the data root (dockerd checks this too).
         chmodSync(d.dir, 0o711);
+        // The copy variant gives the keys as dockerd's flags instead.
+        const keys = {
+          bridge: "none",
+          iptables: false,
+          "userns-remap": user.name,
+        };
         writeFileSync(
           join(d.dir, "daemon.json"),
-          JSON.stringify({
-            bridge: "none",
-            iptables: false,
-            "userns-remap": user.name,
-          }),
+          JSON.stringify(mode === "idmap" ? keys : {}),
         );
+        const flags =
+          mode === "idmap"
+            ? []
+            : ["-b", "none", "--iptables=false", "--userns-remap", user.name];
         bind = join(d.dir, "bind");
         mkdirSync(bind, { mode: 0o777 });
         chmodSync(bind, 0o777);
         if (mode === "copy") process.env.WHARF_USERNS_LAYERS = "copy";
         try {
-          await d.start();
+          await d.start(flags);
         } finally {
           delete process.env.WHARF_USERNS_LAYERS;
         }

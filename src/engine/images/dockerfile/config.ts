@@ -7,6 +7,20 @@ import type { CommandForm, Instruction } from "./instructions.ts";
 /** The shell of shell-form commands when the image sets no SHELL. */
 export const DEFAULT_SHELL = ["/bin/sh", "-c"];
 
+/** The PATH a build stage gets when its base image sets none. */
+export const DEFAULT_PATH_ENV =
+  "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/**
+ * Appends the default PATH to a stage's starting config when its Env has no
+ * PATH (scratch, an imported image), in place.
+ */
+export function addDefaultPath(c: ContainerConfig): void {
+  // compat: moby's dispatchState.setDefaultPath, run as each stage begins.
+  if (!(c.Env ?? []).some((e) => e.split("=")[0] === "PATH"))
+    c.Env = [...(c.Env ?? []), DEFAULT_PATH_ENV];
+}
+
 /** What applying a config instruction needs besides the config. */
 export type ApplyContext = {
   /** Variables for expansion: the config's Env plus the stage's ARGs. */
@@ -51,15 +65,20 @@ export function applyConfig(
       return;
     case "ENTRYPOINT":
       c.Entrypoint = command(c, ins.command);
+      // compat: `ENTRYPOINT []` clears it (buildkit's parseEntrypoint: empty as nil).
+      if (c.Entrypoint.length === 0) c.Entrypoint = null;
       // compat: moby's dispatchEntrypoint drops the parent's CMD.
       if (!ctx.cmdSet) c.Cmd = null;
       return;
     case "ENV":
       for (const [k, v] of ins.pairs) {
         const name = x(k);
-        const value = x(v);
-        const env = (c.Env ?? []).filter((e) => e.split("=")[0] !== name);
-        env.push(`${name}=${value}`);
+        const entry = `${name}=${x(v)}`;
+        // compat: a variable already set keeps its place (moby's dispatchEnv).
+        const env = [...(c.Env ?? [])];
+        const at = env.findIndex((e) => e.split("=")[0] === name);
+        if (at < 0) env.push(entry);
+        else env[at] = entry;
         c.Env = env;
       }
       return;
@@ -87,7 +106,7 @@ export function applyConfig(
       c.User = x(ins.text);
       return;
     case "WORKDIR":
-      c.WorkingDir = posix.resolve(c.WorkingDir || "/", x(ins.text));
+      c.WorkingDir = workingDir(c.WorkingDir, x(ins.text));
       return;
     case "STOPSIGNAL":
       c.StopSignal = checkSignal(x(ins.text));
@@ -99,11 +118,48 @@ export function applyConfig(
       c.Shell = ins.args;
       return;
     case "HEALTHCHECK":
-      c.Healthcheck = ins.none ? { Test: ["NONE"] } : healthcheck(ins);
+      c.Healthcheck = inheritHealthcheck(
+        ins.none ? { Test: ["NONE"] } : healthcheck(ins),
+        c.Healthcheck,
+      );
       return;
     default:
       throw new InvalidArgumentError(`${ins.kind} does not change the config`);
   }
+}
+
+/**
+ * WORKDIR's new directory: a relative path joins the current one and is
+ * cleaned; an absolute path is kept as written (moby's normalizeWorkdir).
+ */
+function workingDir(current: string | undefined, requested: string): string {
+  return posix.isAbsolute(requested)
+    ? requested
+    : posix.join("/", current ?? "", requested).replace(/(.)\/+$/, "$1");
+}
+
+type Health = NonNullable<ContainerConfig["Healthcheck"]>;
+
+/**
+ * compat: the legacy builder commits each step from a container whose config
+ * was merged with the parent image's (moby's daemon merge), so a new
+ * HEALTHCHECK, NONE included, keeps the durations and retries it leaves unset.
+ */
+function inheritHealthcheck(
+  next: Health,
+  prev: Health | null | undefined,
+): Health {
+  if (!prev) return next;
+  const out: Health = { ...next };
+  for (const k of [
+    "Interval",
+    "Timeout",
+    "StartPeriod",
+    "StartInterval",
+    "Retries",
+  ] as const)
+    if (!out[k] && prev[k]) out[k] = prev[k];
+  return out;
 }
 
 function command(c: ContainerConfig, form: CommandForm): string[] {
