@@ -30,7 +30,7 @@ module.exports = {
     leaf("server", ["api", "conventions", "util"], "routes declare Backend interfaces; only daemon/ wires services in"),
     leaf("network", ["util"], "host network plumbing (ip, netns, nftables, drivers) knows no engine state"),
     leaf("engine", ["runtime", "storage", "security", "network", "registry/client", "oci", "api", "conventions", "util"], "engine services sit below the server"),
-    leaf("registry/client", ["registry/protocol", "oci", "util"], "the registry client speaks the distribution protocol only: no engine, storage or HTTP server"),
+    leaf("registry/client", ["registry/protocol", "api", "oci", "util"], "the registry client speaks the distribution protocol only: no engine, storage or HTTP server (api: the wire shapes it returns as they are, such as search results)"),
     leaf("client", ["api", "conventions", "util"], "the typed client speaks only the wire API"),
     leaf("compose", ["client", "api", "conventions", "util"], "compose is a client of the Engine API, as Docker Compose is"),
     leaf("cli", ["client", "compose", "api", "conventions", "util"], "the CLI talks to wharfd only through the client"),

@@ -59,3 +59,24 @@ export type ImagePruneResponse = {
   ImagesDeleted: ImageDeleteItem[] | null;
   SpaceReclaimed: number;
 };
+
+/** The query of POST /images/create?fromSrc=… (docker import): the source and the new image. */
+export type ImageImportOptions = {
+  /** `-` to read the request body, or an http(s) URL the daemon fetches. */
+  fromSrc: string;
+  repo?: string;
+  tag?: string;
+  message?: string;
+  /** Dockerfile instructions applied to the config (`--change`). */
+  changes?: string[];
+  platform?: string;
+};
+
+/** One row of GET /images/search (moby's registry.SearchResult, as a registry's v1 search sends it). */
+export type ImageSearchResult = {
+  name: string;
+  description: string;
+  star_count: number;
+  is_official: boolean;
+  is_automated: boolean;
+};

@@ -1,6 +1,7 @@
 /** client.images: the /images endpoints. */
 import { nonEmptyFilters } from "../conventions/filters.ts";
 import type { Readable } from "node:stream";
+import type { ImageImportOptions } from "../api/images.ts";
 import type { Transport } from "./transport.ts";
 import type {
   Filters,
@@ -16,15 +17,7 @@ const encName = (name: string): string =>
   name.split("/").map(encodeURIComponent).join("/");
 
 /** Options of import: the source and the new image's name, message and Dockerfile changes. */
-export type ImportOptions = {
-  /** `-` to read the request body, or an http(s) URL the daemon fetches. */
-  fromSrc: string;
-  repo?: string;
-  tag?: string;
-  message?: string;
-  changes?: string[];
-  platform?: string;
-};
+export type ImportOptions = ImageImportOptions;
 
 /** The /images endpoints. */
 export class ImagesApi {

@@ -4,6 +4,7 @@
  * travel in X-Registry-Auth (base64url JSON of Docker's AuthConfig).
  */
 import type { Readable } from "node:stream";
+import type { ImageSearchResult } from "../api/images.ts";
 import { nonEmptyFilters } from "../conventions/filters.ts";
 import type { Transport } from "./transport.ts";
 import type { Filters } from "./types.ts";
@@ -18,13 +19,7 @@ export type RegistryAuth = {
 };
 
 /** One row of GET /images/search. */
-export type SearchResult = {
-  name: string;
-  description: string;
-  star_count: number;
-  is_official: boolean;
-  is_automated: boolean;
-};
+export type SearchResult = ImageSearchResult;
 
 /** GET /distribution/{name}/json. */
 export type DistributionInspect = {

@@ -9,10 +9,7 @@ import type { HostConfig } from "../api/containers.ts";
 import { ComposeError } from "./errors.ts";
 import { containerName } from "./labels.ts";
 import type { Project, Service } from "./model.ts";
-
-type Dict = Record<string, unknown>;
-const isDict = (v: unknown): v is Dict =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
+import { type Dict, isDict } from "./load/dict.ts";
 
 /** The container name of a service's first replica (container_name wins). */
 export function firstContainer(project: Project, service: string): string {

@@ -7,11 +7,16 @@ import {
 } from "node:fs";
 import { readFile, rm, stat, writeFile, open } from "node:fs/promises";
 import { constants } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { execFile } from "../util/exec.ts";
 import { isErrno } from "../util/errors.ts";
 import { writeFileAtomic } from "../util/fs.ts";
 import { connectAttach } from "./attach-socket.ts";
+import { directExec } from "./direct-exec.ts";
+import { WarmSpawner } from "./warm-spawn.ts";
+
+/** One waiting shell for every runtime of the daemon (warm-spawn.ts). */
+const spawner = new WarmSpawner();
 import { spawnConmon, type ConmonProcess } from "./conmon.ts";
 import type {
   AttachConnection,
@@ -45,6 +50,8 @@ export class ConmonRuntime implements OciRuntime {
   #root: string;
   #exitDir: string;
   #globalArgs: string[];
+  /** crun runs attached execs itself (direct-exec.ts); runc goes through conmon. */
+  #directExec: boolean;
 
   /**
    * `stateDir` is a directory under the daemon's exec root (e.g.
@@ -65,6 +72,7 @@ export class ConmonRuntime implements OciRuntime {
     this.name =
       options.name ?? options.binary.split("/").pop() ?? options.binary;
     this.#conmon = options.conmon ?? "/usr/bin/conmon";
+    this.#directExec = basename(options.binary) === "crun";
     this.#root = join(options.stateDir, this.name);
     this.#exitDir = join(options.stateDir, "exits");
     mkdirSync(this.#root, { recursive: true, mode: 0o700 });
@@ -210,6 +218,8 @@ export class ConmonRuntime implements OciRuntime {
   async exec(id: string, o: ExecOptions): Promise<ExecHandle> {
     const specFile = join(o.bundle, "process.json");
     await writeFile(specFile, JSON.stringify(o.process));
+    if (o.attach && !o.terminal && this.#directExec)
+      return this.#execDirect(id, o, specFile);
     const args = this.#commonArgs(id, `${id.slice(0, 12)}-exec`, o.bundle, id);
     args.push("-l", `k8s-file:${join(o.bundle, "exec.log")}`);
     args.push("--exec", "--exec-process-spec", specFile);
@@ -240,6 +250,39 @@ export class ConmonRuntime implements OciRuntime {
       connection?.close();
       throw err;
     }
+  }
+
+  /**
+   * An attached exec without a terminal, run by crun itself as our child
+   * (direct-exec.ts): no monitor is needed since nothing outlives the
+   * client's stream. crun's errors go to a JSON log in the bundle.
+   */
+  #execDirect(id: string, o: ExecOptions, specFile: string) {
+    const pidFile = join(o.bundle, "pidfile");
+    const logFile = join(o.bundle, "runtime.log");
+    return directExec({
+      binary: this.#binary,
+      args: [
+        ...this.#globalArgs,
+        "--root",
+        this.#root,
+        `--log=file:${logFile}`,
+        "--log-format=json",
+        "exec",
+        "--pid-file",
+        pidFile,
+        "--process",
+        specFile,
+        id,
+      ],
+      bundle: o.bundle,
+      pidFile,
+      logFile,
+      stdin: o.stdin,
+      onOutput: o.onOutput ?? (() => undefined),
+      onClose: o.onClose ?? (() => undefined),
+      spawner,
+    });
   }
 
   async pids(id: string): Promise<number[]> {

@@ -169,6 +169,37 @@ export const CASES: CliCase[] = [
     cleanup: [["rm", "-f", "{n}-ex"]],
   },
   {
+    name: "exec -i pipes stdin, keeps stderr apart and returns the code",
+    setup: [["run", "-d", "--name", "{n}-ei", "busybox", "sleep", "300"]],
+    command: ["exec", "-i", "{n}-ei", "sh", "-c", "cat; echo err >&2; exit 5"],
+    stdin: "a\nb\n",
+    exit: 5,
+    stdout: "a\nb\n",
+    stderr: "err\n",
+    cleanup: [["rm", "-f", "{n}-ei"]],
+  },
+  {
+    name: "exec of a missing command exits 126 with the runtime's error alone",
+    setup: [["run", "-d", "--name", "{n}-em", "busybox", "sleep", "300"]],
+    command: ["exec", "{n}-em", "nosuchcmd"],
+    exit: 126,
+    // compat: the daemon writes it into the hijacked stream, so stdout.
+    stdout:
+      /^OCI runtime exec failed: .*executable file .*not found.*: unknown\r\n$/,
+    stderr: "",
+    cleanup: [["rm", "-f", "{n}-em"]],
+  },
+  {
+    name: "exec as an unknown user exits 126",
+    setup: [["run", "-d", "--name", "{n}-eu", "busybox", "sleep", "300"]],
+    command: ["exec", "-u", "nosuchuser", "{n}-eu", "id"],
+    exit: 126,
+    stdout:
+      "unable to find user nosuchuser: no matching entries in passwd file\r\n",
+    stderr: "",
+    cleanup: [["rm", "-f", "{n}-eu"]],
+  },
+  {
     name: "wait prints the exit code",
     setup: [["run", "-d", "--name", "{n}-wt", "busybox", "sh", "-c", "exit 6"]],
     command: ["wait", "{n}-wt"],

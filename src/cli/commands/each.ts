@@ -65,6 +65,18 @@ export const FORMAT_FLAG: FlagSpec = {
   description: "Format output using a custom template",
 };
 
+/** --format of the list commands, whose -f is --filter: no short letter. */
+export const LIST_FORMAT_FLAG: FlagSpec = {
+  name: "format",
+  type: "string",
+  description: "Format output using a custom template",
+};
+
+/** -q/--quiet with the command's own help text. */
+export function quietFlag(description: string): FlagSpec {
+  return { name: "quiet", short: "q", type: "bool", description };
+}
+
 /** --change of commit and import: a Dockerfile instruction applied to the image config. */
 export const CHANGE_FLAG: FlagSpec = {
   name: "change",

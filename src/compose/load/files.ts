@@ -15,15 +15,7 @@ import { rebaseService } from "./rebase.ts";
 import { applyTags, dropResets } from "./tags.ts";
 import { validateFile } from "./validate.ts";
 import { parseYaml, readYaml, type YamlFile } from "./yaml-file.ts";
-
-type Dict = Record<string, unknown>;
-/** A scalar as text (objects are not expected where this is used). */
-const scalar = (v: unknown): string =>
-  typeof v === "string" || typeof v === "number" || typeof v === "boolean"
-    ? String(v)
-    : "";
-const isDict = (v: unknown): v is Dict =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
+import { type Dict, isDict, scalar } from "./dict.ts";
 
 /** Where a service came from. */
 export type Origin = { file: YamlFile; dir: string };

@@ -8,16 +8,7 @@
  * are replaced. A `!reset`-free subset: the spec's `!reset`/`!override` tags
  * are refused by the YAML loader as unknown tags.
  */
-
-type Dict = Record<string, unknown>;
-/** A scalar as text (objects are not expected where this is used). */
-const scalar = (v: unknown): string =>
-  typeof v === "string" || typeof v === "number" || typeof v === "boolean"
-    ? String(v)
-    : "";
-
-const isDict = (v: unknown): v is Dict =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
+import { type Dict, isDict, scalar } from "./dict.ts";
 
 /** Keys whose list form ("K=V" or "name") is turned into a mapping before merging. */
 const MAPPINGS = new Set([

@@ -11,10 +11,7 @@ import { listToMap } from "./merge.ts";
 import { parsePort } from "./ports.ts";
 import { longVolume, parseVolume, resolvePath } from "./service-volumes.ts";
 import { shellWords } from "./shell-words.ts";
-
-type Dict = Record<string, unknown>;
-const isDict = (v: unknown): v is Dict =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
+import { type Dict, isDict } from "./dict.ts";
 
 const str = (v: unknown): string => (typeof v === "string" ? v : String(v));
 

@@ -1,21 +1,12 @@
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { loadProject } from "./project.ts";
+import { ProjectDirs } from "./testing.ts";
 
-const root = mkdtempSync(join(tmpdir(), "compose-load-"));
-after(() => rmSync(root, { recursive: true, force: true }));
-
-function project(name: string, files: Record<string, string>): string {
-  const dir = join(root, name);
-  for (const [f, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, f)), { recursive: true });
-    writeFileSync(join(dir, f), text);
-  }
-  return dir;
-}
+const dirs = new ProjectDirs("compose-load-");
+after(() => dirs.remove());
+const project = dirs.project.bind(dirs);
 
 test("discovery up the tree, the directory's name as project name, .env and the override file", () => {
   const dir = project("My_App", {

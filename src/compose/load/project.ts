@@ -20,10 +20,7 @@ import { readFiles } from "./files.ts";
 import { normalizeService } from "./normalize.ts";
 import { checkReferences } from "./references.ts";
 import { resolvePath } from "./service-volumes.ts";
-
-type Dict = Record<string, unknown>;
-const isDict = (v: unknown): v is Dict =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
+import { type Dict, isDict } from "./dict.ts";
 
 /** What the global compose flags and the environment say. */
 export type LoadOptions = {

@@ -5,10 +5,7 @@
  * absolute before the base is merged into a service of another file.
  */
 import { resolvePath } from "./service-volumes.ts";
-
-type Dict = Record<string, unknown>;
-const isDict = (v: unknown): v is Dict =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
+import { type Dict, isDict } from "./dict.ts";
 
 const relative = (p: string): boolean =>
   p.startsWith("./") || p.startsWith("../") || p === "." || p === "..";

@@ -5,10 +5,7 @@
  * `!reset` removes the key, so neither sees the earlier files' values.
  */
 import { isPair, isScalar, visit, type Document } from "yaml";
-
-type Dict = Record<string, unknown>;
-const isDict = (v: unknown): v is Dict =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
+import { type Dict, isDict } from "./dict.ts";
 
 /** One tagged node: where it is and what its tag says. */
 export type MergeTag = { path: string[]; tag: "reset" | "override" };

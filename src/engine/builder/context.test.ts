@@ -1,17 +1,18 @@
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { test } from "node:test";
 import tar from "tar-stream";
 import { contextMember, extractContext } from "./context.ts";
+import { copyEntries, entriesChecksum } from "./copy-sources.ts";
 import { DockerIgnore } from "../../conventions/dockerignore.ts";
 
 async function tarOf(
   entries: {
     name: string;
-    type?: "file" | "directory" | "symlink" | "character-device";
+    type?: "file" | "directory" | "symlink" | "link" | "character-device";
     body?: string;
     linkname?: string;
   }[],
@@ -85,6 +86,37 @@ test("extractContext() unpacks files and refuses devices and links out", async (
         await mkdtemp(join(dir, "d-")),
       ),
       /lies below a non-directory/,
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("extractContext() hashes files as it writes them: COPY's checksum equals reading them, and a file changed since is read again", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "wharf-ctx-"));
+  try {
+    const digests = await extractContext(
+      await tarOf([
+        { name: "src/", type: "directory" },
+        { name: "src/a", body: "one" },
+        { name: "src/b", body: "two" },
+        { name: "src/b", body: "TWO" },
+        { name: "src/h", type: "link", linkname: "src/a" },
+      ]),
+      dir,
+    );
+    assert.equal(await readFile(join(dir, "src/b"), "utf8"), "TWO");
+    const entries = await copyEntries({ root: dir }, ["src"], "/dst/");
+    const sum = await entriesChecksum(entries, "x", digests);
+    assert.equal(sum, await entriesChecksum(entries, "x"));
+    // Same size and mtime, other content: the stamp (ctime) no longer matches.
+    await writeFile(join(dir, "src/a"), "ONE");
+    await utimes(join(dir, "src/a"), entries[0]!.mtime, entries[0]!.mtime);
+    const again = await copyEntries({ root: dir }, ["src"], "/dst/");
+    assert.notEqual(await entriesChecksum(again, "x", digests), sum);
+    assert.equal(
+      await entriesChecksum(again, "x", digests),
+      await entriesChecksum(again, "x"),
     );
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -1,57 +1,93 @@
-import { createWriteStream } from "node:fs";
-import { chmod, link, lstat, mkdir, symlink, utimes } from "node:fs/promises";
-import { dirname, join, posix } from "node:path";
+import { createHash } from "node:crypto";
+import {
+  closeSync,
+  constants,
+  fchmodSync,
+  fstatSync,
+  futimesSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  symlinkSync,
+  chmodSync,
+  unlinkSync,
+  utimesSync,
+  writevSync,
+} from "node:fs";
+import { join, posix } from "node:path";
 import type { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import tar, { type Header } from "tar-stream";
+import type { Header } from "tar-stream";
 import { decompress } from "../../storage/archive/compression.ts";
+import { forEachMember } from "../../storage/archive/members.ts";
 import { InvalidArgumentError } from "../../util/errors.ts";
 
 /**
+ * The sha256 of each regular file's content, computed while the context
+ * was written, by host path. `stamp` (inode, size, ctime) is the file's
+ * state then: a file whose stamp no longer matches (changed since) must
+ * be read again.
+ */
+export type ContextDigests = Map<string, { digest: string; stamp: string }>;
+
+/** What identifies one state of a file for ContextDigests. */
+export function fileStamp(st: {
+  ino: number;
+  size: number;
+  ctimeMs: number;
+}): string {
+  return `${st.ino}:${st.size}:${st.ctimeMs}`;
+}
+
+/**
  * Unpacks a build context tar (plain or gzip) into dir, which must exist
- * and be empty. Refuses, with InvalidArgumentError, members whose name is
- * absolute or climbs out with "..", hard links pointing outside, and
- * anything but files, directories, symlinks and hard links (devices,
- * FIFOs). Symlinks are stored as they are: COPY resolves them inside the
- * context. Owners are not kept (COPY writes 0:0 unless --chown). On error
- * dir holds a partial tree: the caller removes it.
+ * and be empty, hashing each regular file on the way (Docker hashes the
+ * context as it receives it too): returns the digests. Refuses, with
+ * InvalidArgumentError, members whose name is absolute or climbs out with
+ * "..", hard links pointing outside, and anything but files, directories,
+ * symlinks and hard links (devices, FIFOs). Symlinks are stored as they
+ * are: COPY resolves them inside the context. Owners are not kept (COPY
+ * writes 0:0 unless --chown). On error dir holds a partial tree: the
+ * caller removes it.
  */
 export async function extractContext(
   body: Readable,
   dir: string,
   signal?: AbortSignal,
-): Promise<void> {
-  const extract = tar.extract();
-  const pumping = pipeline(
+): Promise<ContextDigests> {
+  const state: ExtractState = {
+    dir,
+    kinds: new Map(),
+    dirTimes: [],
+    digests: new Map(),
+  };
+  await forEachMember(
     await decompress(body),
-    extract,
-    signal ? { signal } : {},
+    (h, entry) => writeEntry(state, h, entry),
+    { invalid: "invalid build context", ...(signal ? { signal } : {}) },
   );
-  const dirTimes: [string, Date][] = [];
-  try {
-    for await (const entry of extract) {
-      await writeEntry(
-        dir,
-        entry.header,
-        entry as unknown as Readable,
-        dirTimes,
-      );
-      for await (const _ of entry) void _;
+  for (const [p, t] of state.dirTimes.reverse()) {
+    try {
+      utimesSync(p, t, t);
+    } catch {
+      // best effort, as tar
     }
-    await pumping;
-  } catch (err) {
-    extract.destroy();
-    await pumping.catch(() => undefined);
-    if (
-      err instanceof Error &&
-      /Invalid tar header|Unexpected end/.test(err.message)
-    )
-      throw new InvalidArgumentError(`invalid build context: ${err.message}`);
-    throw err;
   }
-  for (const [p, t] of dirTimes.reverse())
-    await utimes(p, t, t).catch(() => undefined);
+  return state.digests;
 }
+
+/**
+ * One extraction. The directory is the daemon's own and only this code
+ * writes to it, so what each path is (`kinds`, by relative path) is known
+ * without asking the filesystem; file work is done with synchronous
+ * calls on the event loop, each short, rather than a thread-pool round
+ * trip per call (a context has many small files).
+ */
+type ExtractState = {
+  dir: string;
+  kinds: Map<string, "dir" | "file" | "symlink">;
+  dirTimes: [string, Date][];
+  digests: ContextDigests;
+};
 
 /** The member's path relative to the context, or an error for an escape. */
 export function contextMember(name: string): string {
@@ -68,41 +104,55 @@ export function contextMember(name: string): string {
 }
 
 async function writeEntry(
-  dir: string,
+  st: ExtractState,
   h: Header,
   body: Readable,
-  dirTimes: [string, Date][],
 ): Promise<void> {
   const rel = contextMember(h.name);
   if (rel === "") return;
-  const path = join(dir, rel);
-  // Parents come from the tar or are made here; they are never symlinks
-  // because a member below a symlink member is refused.
-  // Checked before mkdir: a recursive mkdir would follow a symlink parent.
-  await refuseSymlinkParents(dir, rel);
-  await mkdir(dirname(path), { recursive: true, mode: 0o755 });
+  const path = join(st.dir, rel);
+  // Parents come from the tar or are made here, never through a symlink:
+  // a member below a symlink or file member is refused.
+  makeParents(st, rel);
   const mode = (h.mode ?? 0o644) & 0o7777;
   const mtime = h.mtime ?? new Date(0);
+  const existing = st.kinds.get(rel);
+  if (existing === "dir" && h.type !== "directory")
+    throw new InvalidArgumentError(
+      `invalid build context: member ${JSON.stringify(h.name)} replaces a directory`,
+    );
+  // A later member of the same name replaces the earlier one (as tar does).
+  if (existing !== undefined && existing !== "dir") {
+    unlinkSync(path);
+    st.digests.delete(path);
+    st.kinds.delete(rel);
+  }
   switch (h.type) {
     case "directory":
-      await mkdir(path, { recursive: true, mode: 0o755 });
-      await chmod(path, mode);
-      dirTimes.push([path, mtime]);
+      if (existing !== "dir") mkdirSync(path, { mode: 0o755 });
+      chmodSync(path, mode);
+      st.kinds.set(rel, "dir");
+      st.dirTimes.push([path, mtime]);
       return;
     case "file":
     case "contiguous-file":
-      await pipeline(body, createWriteStream(path, { mode, flags: "w" }));
-      await chmod(path, mode);
-      await utimes(path, mtime, mtime);
+      await writeFile(st, path, body, mode, mtime);
+      st.kinds.set(rel, "file");
       return;
     case "symlink":
-      await symlink(h.linkname ?? "", path);
+      symlinkSync(h.linkname ?? "", path);
+      st.kinds.set(rel, "symlink");
       return;
     case "link": {
       const target = contextMember(h.linkname ?? "");
       // A hard link through a symlinked directory could reach host files.
-      await refuseSymlinkParents(dir, target);
-      await link(join(dir, target), path);
+      makeParents(st, target, false);
+      if (st.kinds.get(target) !== "file")
+        throw new InvalidArgumentError(
+          `invalid build context: hard link ${JSON.stringify(h.name)} to ${JSON.stringify(h.linkname ?? "")}, which is no file before it`,
+        );
+      linkSync(join(st.dir, target), path);
+      st.kinds.set(rel, "file");
       return;
     }
     default:
@@ -112,19 +162,84 @@ async function writeEntry(
   }
 }
 
-async function refuseSymlinkParents(dir: string, rel: string): Promise<void> {
-  const parts = posix
-    .dirname(rel)
-    .split("/")
-    .filter((p) => p !== ".");
+/** Checks (and with create, makes 0755) the directories above rel. */
+function makeParents(st: ExtractState, rel: string, create = true): void {
+  const parts = posix.dirname(rel).split("/");
+  if (parts[0] === ".") return;
   for (let i = 1; i <= parts.length; i++) {
-    const st = await lstat(join(dir, ...parts.slice(0, i))).catch(
-      () => undefined,
-    );
-    if (!st) return; // missing from here down: mkdir makes plain directories
-    if (!st.isDirectory())
+    const p = parts.slice(0, i).join("/");
+    const kind = st.kinds.get(p);
+    if (kind === "dir") continue;
+    if (kind !== undefined || !create)
       throw new InvalidArgumentError(
         `invalid build context: member ${JSON.stringify(rel)} lies below a non-directory`,
       );
+    mkdirSync(join(st.dir, p), { mode: 0o755 });
+    st.kinds.set(p, "dir");
+  }
+}
+
+const WRITE_BATCH = 1 << 20;
+
+/**
+ * Writes one file member (gathered into 1 MiB writes), hashing it on the
+ * way, then sets its mode and times and records its digest and stamp.
+ */
+async function writeFile(
+  st: ExtractState,
+  path: string,
+  body: Readable,
+  mode: number,
+  mtime: Date,
+): Promise<void> {
+  const hash = createHash("sha256");
+  const fd = openSync(
+    path,
+    constants.O_WRONLY |
+      constants.O_CREAT |
+      constants.O_EXCL |
+      constants.O_NOFOLLOW,
+    0o600,
+  );
+  try {
+    let batch: Buffer[] = [];
+    let bytes = 0;
+    for await (const chunk of body) {
+      hash.update(chunk as Buffer);
+      batch.push(chunk as Buffer);
+      bytes += (chunk as Buffer).length;
+      if (bytes >= WRITE_BATCH) {
+        writeAll(fd, batch);
+        batch = [];
+        bytes = 0;
+      }
+    }
+    writeAll(fd, batch);
+    fchmodSync(fd, mode);
+    futimesSync(fd, mtime, mtime);
+    st.digests.set(path, {
+      digest: hash.digest("hex"),
+      stamp: fileStamp(fstatSync(fd)),
+    });
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** writev until every byte is written (a short write continues). */
+function writeAll(fd: number, chunks: Buffer[]): void {
+  let left = chunks;
+  while (left.length > 0) {
+    let n = writevSync(fd, left);
+    const rest: Buffer[] = [];
+    for (const c of left) {
+      if (n >= c.length) {
+        n -= c.length;
+        continue;
+      }
+      rest.push(n > 0 ? c.subarray(n) : c);
+      n = 0;
+    }
+    left = rest;
   }
 }

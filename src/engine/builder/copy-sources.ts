@@ -4,6 +4,7 @@ import { lstat, readdir, readlink } from "node:fs/promises";
 import { join, posix } from "node:path";
 import { InvalidArgumentError } from "../../util/errors.ts";
 import type { DockerIgnore } from "../../conventions/dockerignore.ts";
+import { fileStamp, type ContextDigests } from "./context.ts";
 
 /** One file system entry to write into the image, at its destination path. */
 export type CopyEntry = {
@@ -18,6 +19,8 @@ export type CopyEntry = {
   linkname?: string;
   /** Named by the instruction itself (or a wildcard), not found inside a directory: ADD unpacks it when it is a tar archive. */
   named?: boolean;
+  /** A regular file's state when listed (fileStamp), to trust a digest taken earlier. */
+  stamp?: string;
 };
 
 /** Where COPY reads from: a directory on the host and what it ignores. */
@@ -146,7 +149,7 @@ async function entry(path: string, dest: string): Promise<CopyEntry> {
   if (st.isDirectory()) return { ...base, type: "directory", size: 0 };
   if (!st.isFile())
     throw new InvalidArgumentError(`COPY failed: ${dest}: not a regular file`);
-  return { ...base, type: "file", size: st.size };
+  return { ...base, type: "file", size: st.size, stamp: fileStamp(st) };
 }
 
 /**
@@ -232,11 +235,14 @@ function globRe(part: string): RegExp {
 
 /**
  * The cache checksum of entries: paths, types, modes, sizes, link targets
- * and file contents, never times (the cache ignores mtime and atime).
+ * and file contents, never times (the cache ignores mtime and atime). A
+ * file's content counts by its sha256, taken from `digests` (computed as
+ * the context arrived) while the file is as it was then, else read.
  */
 export async function entriesChecksum(
   entries: CopyEntry[],
   extra: string,
+  digests?: ContextDigests,
 ): Promise<string> {
   const h = createHash("sha256");
   h.update(extra);
@@ -244,9 +250,20 @@ export async function entriesChecksum(
     h.update(
       `\0${e.dest}\0${e.type}\0${e.mode}\0${e.size}\0${e.linkname ?? ""}\0`,
     );
-    if (e.type === "file")
-      for await (const chunk of createReadStream(e.src))
-        h.update(chunk as Buffer);
+    if (e.type !== "file") continue;
+    const known = digests?.get(e.src);
+    h.update(
+      known && known.stamp === e.stamp ? known.digest : await fileDigest(e.src),
+    );
   }
+  return h.digest("hex");
+}
+
+async function fileDigest(path: string): Promise<string> {
+  const h = createHash("sha256");
+  for await (const chunk of createReadStream(path, {
+    highWaterMark: 1 << 20,
+  }))
+    h.update(chunk as Buffer);
   return h.digest("hex");
 }

@@ -1,4 +1,3 @@
-import type { Readable } from "node:stream";
 import {
   mkdir,
   mkdtemp,
@@ -9,10 +8,8 @@ import {
   chown,
 } from "node:fs/promises";
 import { join, posix } from "node:path";
-import { pipeline } from "node:stream/promises";
-import tar from "tar-stream";
 import { FsScope } from "../../storage/archive/fs-scope.ts";
-import { extractToDir } from "../../storage/archive/copy-in.ts";
+import { copyIn, extractToDir } from "../../storage/archive/copy-in.ts";
 import {
   InvalidArgumentError,
   NotImplementedError,
@@ -24,7 +21,7 @@ import {
   type CopyEntry,
   type CopySource,
 } from "./copy-sources.ts";
-import { withRootfs } from "./rootfs.ts";
+import { commitInRootfs, withRootfs } from "./rootfs.ts";
 import { downloadUrl, isUrlSource } from "./url-source.ts";
 import { cachedStep, stageVars } from "./step.ts";
 import type { BuildJob, StageState, CopyInstruction } from "./types.ts";
@@ -141,6 +138,7 @@ export async function copyStep(
       const checksum = await entriesChecksum(
         entries,
         JSON.stringify({ chown: flags.chown, chmod, dest }),
+        job.contextDigests,
       );
       const kind =
         entries.length === 1 && entries[0]!.type === "file" ? "file" : "dir";
@@ -150,11 +148,11 @@ export async function copyStep(
         config: s.config,
         checksum,
         make: () =>
-          withRootfs(
+          commitInRootfs(
             job.deps.images,
             job.deps.dir,
-            s.imageId,
-            async (merged, key) => {
+            { parentImageId: s.imageId, config: s.config, createdBy },
+            async (merged) => {
               const owner = flags.chown
                 ? await resolveOwner(merged, x(flags.chown))
                 : { uid: 0, gid: 0 };
@@ -164,15 +162,6 @@ export async function copyStep(
                 // compat: only ADD of a local file unpacks it (moby's
                 // allowLocalDecompression); never COPY, --from or a heredoc.
                 unpack: ins.kind === "ADD" && flags.from === undefined,
-              });
-              const diff = await job.deps.images.rootfsDiff(key, {
-                skip: () => false,
-              });
-              return job.deps.images.commit(diff, {
-                parentImageId: s.imageId,
-                config: s.config,
-                containerId: "",
-                createdBy,
               });
             },
           ),
@@ -294,36 +283,28 @@ async function makeParents(
   }
 }
 
-/** Writes the entries into merged through one tar stream, owned by options.owner. */
+/** Writes the entries into merged (files copied by the kernel), owned by options.owner. */
 async function packInto(
   merged: string,
   entries: CopyEntry[],
   options: { owner: { uid: number; gid: number }; chmod: number | undefined },
 ): Promise<void> {
-  const pack = tar.pack();
-  const feeding = (async () => {
-    for (const e of entries) {
-      const header = {
-        name: e.dest.replace(/^\/+/, "").replace(/\/+$/, ""),
-        mode: options.chmod ?? e.mode,
-        mtime: e.mtime,
-        uid: options.owner.uid,
-        gid: options.owner.gid,
-      };
-      if (e.type === "directory") pack.entry({ ...header, type: "directory" });
-      else if (e.type === "symlink")
-        pack.entry({ ...header, type: "symlink", linkname: e.linkname ?? "" });
-      else {
-        const w = pack.entry({ ...header, type: "file", size: e.size });
-        await pipeline(createReadStream(e.src), w);
-      }
-    }
-    pack.finalize();
-  })();
-  feeding.catch((err: Error) => pack.destroy(err));
+  const members = entries.map((e) => ({
+    header: {
+      name: e.dest.replace(/^\/+/, "").replace(/\/+$/, ""),
+      mode: options.chmod ?? e.mode,
+      mtime: e.mtime,
+      uid: options.owner.uid,
+      gid: options.owner.gid,
+      type: e.type,
+      size: e.size,
+      ...(e.type === "symlink" ? { linkname: e.linkname ?? "" } : {}),
+    },
+    ...(e.type === "file" ? { src: e.src } : {}),
+  }));
   const scope = new FsScope(merged, []);
   try {
-    await extractToDir(scope, "/", pack as unknown as Readable, {
+    await copyIn(scope, "/", members, {
       noOverwriteDirNonDir: false,
       chown: options.owner,
       missing: "Could not find the file / in the build rootfs",
@@ -331,7 +312,6 @@ async function packInto(
   } finally {
     scope.close();
   }
-  await feeding;
 }
 
 /**

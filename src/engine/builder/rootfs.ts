@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, rm, writeFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
+import type { ContainerConfig } from "../../oci/image.ts";
 import type { ImageService } from "../images/index.ts";
 
 /**
@@ -29,6 +30,24 @@ export async function withRootfs<T>(
     await images.removeRootfs(key).catch(() => undefined);
     await rm(marker, { force: true });
   }
+}
+
+/**
+ * One filesystem step (COPY, ADD, WORKDIR): write() changes a scratch
+ * rootfs of parentImageId, and the rootfs itself becomes the new image's
+ * layer (ImageService.commitRootfs: its files are not copied again). An
+ * unchanged rootfs gives an empty_layer image. Returns the image id.
+ */
+export function commitInRootfs(
+  images: ImageService,
+  dir: string,
+  step: { parentImageId: string; config: ContainerConfig; createdBy: string },
+  write: (merged: string) => Promise<void>,
+): Promise<string> {
+  return withRootfs(images, dir, step.parentImageId, async (merged, key) => {
+    await write(merged);
+    return images.commitRootfs(key, { ...step, containerId: "" });
+  });
 }
 
 /** Removes the scratch layers a previous daemon left behind (daemon start). */

@@ -112,7 +112,11 @@ export class BuilderService {
           signal,
         });
       }
-      await extractContext(remote?.body ?? body, contextDir, signal);
+      const contextDigests = await extractContext(
+        remote?.body ?? body,
+        contextDir,
+        signal,
+      );
       const { text, ignore } = await readContextFiles(
         contextDir,
         options.dockerfile || "Dockerfile",
@@ -136,6 +140,7 @@ export class BuilderService {
         },
         options,
         contextDir,
+        contextDigests,
         ignore,
         escape: df.escape,
         emit: options.quiet

@@ -16,11 +16,10 @@ import {
   commitConfig,
   short,
   stageVars,
-  emptyTar,
   cachedStep,
   givenProxyArgs,
 } from "./step.ts";
-import { withRootfs } from "./rootfs.ts";
+import { commitInRootfs } from "./rootfs.ts";
 import type { BuildJob, StageState } from "./types.ts";
 import { resolveDirInRoot } from "../../storage/archive/scoped-path.ts";
 import { baseImage } from "./base-image.ts";
@@ -179,11 +178,11 @@ async function workdir(
     createdBy,
     config,
     make: () =>
-      withRootfs(
+      commitInRootfs(
         job.deps.images,
         job.deps.dir,
-        s.imageId,
-        async (merged, key) => {
+        { parentImageId: s.imageId, config, createdBy },
+        async (merged) => {
           // Resolved inside the rootfs: a symlink in the image never leads out.
           const parts = config.WorkingDir!.split("/").filter(Boolean);
           const exists = await resolveDirInRoot(merged, parts, {
@@ -193,15 +192,6 @@ async function workdir(
             () => false,
           );
           if (!exists) await resolveDirInRoot(merged, parts, { create: true });
-          const diff = exists
-            ? emptyTar()
-            : await job.deps.images.rootfsDiff(key, { skip: () => false });
-          return job.deps.images.commit(diff, {
-            parentImageId: s.imageId,
-            config,
-            containerId: "",
-            createdBy,
-          });
         },
       ),
   });

@@ -4,6 +4,7 @@ import type { Logger } from "../../util/log.ts";
 import type { Credentials } from "../../registry/client/auth.ts";
 import type { ImageService, Instruction } from "../images/index.ts";
 import type { BuildCache } from "./cache.ts";
+import type { ContextDigests } from "./context.ts";
 import type { BuildContainers } from "./contract.ts";
 import type { BuildParameters } from "../../api/build.ts";
 import type { DockerIgnore } from "../../conventions/dockerignore.ts";
@@ -51,6 +52,8 @@ export type BuildJob = {
   deps: BuildDeps;
   options: BuildOptions;
   contextDir: string;
+  /** Digests of the context's files, taken as it was unpacked (context.ts). */
+  contextDigests?: ContextDigests;
   ignore: DockerIgnore | undefined;
   escape: string;
   emit: (m: BuildMessage) => void;

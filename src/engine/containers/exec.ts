@@ -129,21 +129,15 @@ async function runExec(
   const b = e.body;
   const tty = b.Tty === true;
   const bundle = execBundleOf(core, e.id);
-  const rootfs = await core.images.mountRootfs(r.id, rootfsOptions(r));
-  const user = await resolveUser(rootfs, b.User || r.config.User);
-  const process = processSpec(r, {
-    args: b.Cmd!,
-    env: [...specEnv(r), ...(b.Env ?? [])],
-    cwd: b.WorkingDir || r.config.WorkingDir || "/",
-    user,
-    terminal: tty,
-    privileged: b.Privileged === true || r.hostConfig.Privileged,
-    capAdd: r.hostConfig.CapAdd ?? [],
-    capDrop: r.hostConfig.CapDrop ?? [],
-  });
-  const size = o.consoleSize ?? b.ConsoleSize;
-  if (tty && size) process.consoleSize = { height: size[0], width: size[1] };
-  await mkdir(bundle, { recursive: true, mode: 0o700 });
+  let process;
+  try {
+    process = await execProcess(core, e, r, o, bundle);
+  } catch (err) {
+    // compat: a start that fails before the runtime runs (an unknown user)
+    // ends the exec with 126 and the bare message, as runc's does in moby.
+    await failed(e, bundle);
+    throw err;
+  }
   const attach = session !== undefined;
   let closed: () => void = () => undefined;
   const outputDone = new Promise<void>((resolve) => (closed = resolve));
@@ -159,10 +153,7 @@ async function runExec(
       onClose: () => closed(),
     });
   } catch (err) {
-    e.running = false;
-    e.exitCode = 126;
-    e.finish();
-    await rm(bundle, { recursive: true, force: true });
+    await failed(e, bundle);
     throw new Error(`OCI runtime exec failed: ${errorMessage(err)}: unknown`);
   }
   e.pid = handle.pid;
@@ -189,6 +180,51 @@ async function runExec(
     finished.catch((err: unknown) =>
       core.log.warn("exec wait failed", { id: e.id, err: errorMessage(err) }),
     );
+}
+
+/**
+ * The exec's OCI process, with its bundle directory made. The rootfs
+ * mount (a no-op for a running container), the user lookup and the mkdir
+ * run side by side: each is a few thread-pool round trips, and a client
+ * waits for all of them.
+ */
+async function execProcess(
+  core: ExecDeps,
+  e: ExecRecord,
+  r: ContainerRecord,
+  o: ExecStartOptions,
+  bundle: string,
+) {
+  const b = e.body;
+  const tty = b.Tty === true;
+  const made = mkdir(bundle, { recursive: true, mode: 0o700 });
+  try {
+    const rootfs = await core.images.mountRootfs(r.id, rootfsOptions(r));
+    const user = await resolveUser(rootfs, b.User || r.config.User);
+    const process = processSpec(r, {
+      args: b.Cmd!,
+      env: [...specEnv(r), ...(b.Env ?? [])],
+      cwd: b.WorkingDir || r.config.WorkingDir || "/",
+      user,
+      terminal: tty,
+      privileged: b.Privileged === true || r.hostConfig.Privileged,
+      capAdd: r.hostConfig.CapAdd ?? [],
+      capDrop: r.hostConfig.CapDrop ?? [],
+    });
+    const size = o.consoleSize ?? b.ConsoleSize;
+    if (tty && size) process.consoleSize = { height: size[0], width: size[1] };
+    return process;
+  } finally {
+    await made;
+  }
+}
+
+/** Ends an exec whose start failed: exit code 126, bundle removed. */
+async function failed(e: ExecRecord, bundle: string): Promise<void> {
+  e.running = false;
+  e.exitCode = 126;
+  e.finish();
+  await rm(bundle, { recursive: true, force: true });
 }
 
 /** Docker's exec inspect JSON. */

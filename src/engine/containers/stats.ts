@@ -234,17 +234,18 @@ export function emptyCpuStats(): CpuStats {
   };
 }
 
-/** blkio_stats with every list null (cgroup v2's shape, and Docker's zero value). */
-export function emptyBlkio(): BlkioStats {
+/** blkio_stats with every list null (cgroup v2's shape, and Docker's zero value), or with "empty" every list [] (cgroup v1's). */
+export function emptyBlkio(lists: "null" | "empty" = "null"): BlkioStats {
+  const none = (): BlkioStatEntry[] | null => (lists === "empty" ? [] : null);
   return {
-    io_service_bytes_recursive: null,
-    io_serviced_recursive: null,
-    io_queue_recursive: null,
-    io_service_time_recursive: null,
-    io_wait_time_recursive: null,
-    io_merged_recursive: null,
-    io_time_recursive: null,
-    sectors_recursive: null,
+    io_service_bytes_recursive: none(),
+    io_serviced_recursive: none(),
+    io_queue_recursive: none(),
+    io_service_time_recursive: none(),
+    io_wait_time_recursive: none(),
+    io_merged_recursive: none(),
+    io_time_recursive: none(),
+    sectors_recursive: none(),
   };
 }
 
@@ -361,15 +362,10 @@ async function readV1(
     // compat: runc reports pids.max "max" as limit 0 (no limit) on cgroup v1.
     pids_stats: pidsStats(pidsCur ?? "", pidsMax ?? ""),
     blkio_stats: {
-      ...emptyBlkio(),
+      // compat: on cgroup v1 the lists Docker cannot fill are empty, not null.
+      ...emptyBlkio("empty"),
       io_service_bytes_recursive: parseBlkioV1(ioBytes ?? ""),
       io_serviced_recursive: parseBlkioV1(ioOps ?? ""),
-      io_queue_recursive: [],
-      io_service_time_recursive: [],
-      io_wait_time_recursive: [],
-      io_merged_recursive: [],
-      io_time_recursive: [],
-      sectors_recursive: [],
     },
     cpu_stats: {
       cpu_usage: {

@@ -20,8 +20,10 @@ export async function resolveUser(
   spec: string,
   extraGroups: string[] = [],
 ): Promise<ResolvedUser> {
-  const passwd = await readEtc(rootfs, "passwd");
-  const group = await readEtc(rootfs, "group");
+  const [passwd, group] = await Promise.all([
+    readEtc(rootfs, "passwd"),
+    readEtc(rootfs, "group"),
+  ]);
   return resolveUserFrom(spec, passwd, group, extraGroups);
 }
 

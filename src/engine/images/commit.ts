@@ -6,6 +6,7 @@ import type {
   ImageConfig,
 } from "../../oci/image.ts";
 import { withDefaultTag, type Reference } from "../../oci/reference.ts";
+import { TarSizes } from "../../storage/archive/tar-sizes.ts";
 import { InvalidArgumentError } from "../../util/errors.ts";
 import {
   imageChainIds,
@@ -13,6 +14,7 @@ import {
   unpackLayer,
   type LayerDeps,
 } from "./layers.ts";
+import type { LayerRecord } from "./store.ts";
 import { parseRef } from "./resolve.ts";
 
 /** What a commit adds on top of the container's image. */
@@ -67,7 +69,6 @@ export async function commitImage(
   tar: Readable,
   options: CommitOptions,
 ): Promise<Digest> {
-  const parent = deps.store.config(options.parentImageId);
   const chain = imageChainIds(deps, options.parentImageId);
   const top = chain[chain.length - 1];
   const parentLayer =
@@ -78,6 +79,77 @@ export async function commitImage(
     tar,
   );
   const empty = record.diffId === EMPTY_TAR_DIFF_ID;
+  const id = await addImage(deps, empty ? undefined : record.diffId, options);
+  // An empty diff adds no layer: drop the one unpackLayer made for it.
+  if (empty && newLayer) await releaseLayers(deps, [record.chainId]);
+  return id;
+}
+
+/**
+ * Makes an image from the own changes of snapshot key (an unmounted
+ * active snapshot over the parent image's top layer, such as a build
+ * step's scratch rootfs) without copying its files, as containerd's
+ * snapshotter commits: the diff tar is streamed once, into the content
+ * store (save and push read it), and the snapshot itself becomes the
+ * layer under its chain id. When the diff is empty or that chain already
+ * exists, key is left as it was for the caller to remove. `locked`
+ * serialises the bookkeeping with other image changes (the diff streams
+ * outside it). Returns the new image id.
+ */
+export async function commitSnapshot(
+  deps: LayerDeps,
+  key: string,
+  options: CommitOptions,
+  locked: <T>(fn: () => Promise<T>) => Promise<T>,
+): Promise<Digest> {
+  const chain = imageChainIds(deps, options.parentImageId);
+  const top = chain[chain.length - 1];
+  const sizes = new TarSizes();
+  const writer = await deps.store.content.writer();
+  try {
+    for await (const chunk of await deps.layers.diff(key)) {
+      sizes.update(chunk as Buffer);
+      await writer.write(chunk as Buffer);
+    }
+    // A tar with no member is its two end blocks alone.
+    if (sizes.tarSize <= 1024)
+      return await locked(() => addImage(deps, undefined, options));
+    const { digest: diffId } = await writer.commit();
+    const chainId = top ? sha256Digest(`${top} ${diffId}`) : diffId;
+    return await locked(async () => {
+      if (!(await deps.store.layers.get(chainId.slice(7)))) {
+        const record: LayerRecord = {
+          chainId,
+          diffId,
+          size: sizes.fileSize,
+          tarSize: sizes.tarSize,
+        };
+        if (top) record.parent = top;
+        // Record first: a crash before the commit leaves a record with no
+        // snapshot and no image, which the sweep at start removes.
+        await deps.store.layers.put(chainId.slice(7), record);
+      }
+      if (!(await deps.layers.stat(chainId)))
+        await deps.layers.commit(chainId, key);
+      return addImage(deps, diffId, options);
+    });
+  } finally {
+    await writer.abort();
+  }
+}
+
+/**
+ * Writes the image config of a commit: the parent's rootfs and history
+ * plus one history entry and, unless diffId is undefined (an empty diff,
+ * marked empty_layer), one layer. Returns the image id.
+ */
+async function addImage(
+  deps: LayerDeps,
+  diffId: Digest | undefined,
+  options: CommitOptions,
+): Promise<Digest> {
+  const parent = deps.store.config(options.parentImageId);
+  const empty = diffId === undefined;
   const created = new Date().toISOString();
   const history: HistoryEntry = { created, created_by: options.createdBy };
   if (options.author) history.author = options.author;
@@ -100,7 +172,7 @@ export async function commitImage(
       type: "layers",
       diff_ids: empty
         ? [...parent.rootfs.diff_ids]
-        : [...parent.rootfs.diff_ids, record.diffId],
+        : [...parent.rootfs.diff_ids, diffId],
     },
     history: [...(parent.history ?? []), history],
   };
@@ -109,7 +181,5 @@ export async function commitImage(
   await deps.store.content.put(bytes, id);
   if (!deps.store.record(id))
     await deps.store.add({ id, parent: options.parentImageId }, image);
-  // An empty diff adds no layer: drop the one unpackLayer made for it.
-  if (empty && newLayer) await releaseLayers(deps, [record.chainId]);
   return id;
 }

@@ -1,9 +1,10 @@
 import { get as httpGet } from "node:http";
-import { arch } from "node:os";
 import type { Readable } from "node:stream";
 import { sha256Digest, type Digest } from "../../oci/digest.ts";
+import type { ImageImportOptions } from "../../api/images.ts";
 import type { ContainerConfig, ImageConfig } from "../../oci/image.ts";
 import { withDefaultTag, type Reference } from "../../oci/reference.ts";
+import { hostPlatform } from "../../registry/client/platform.ts";
 import { InvalidArgumentError } from "../../util/errors.ts";
 import type { EventBus } from "../events/index.ts";
 import { applyChanges } from "./changes.ts";
@@ -11,25 +12,7 @@ import { unpackLayer, type LayerDeps } from "./layers.ts";
 import { parseRef } from "./resolve.ts";
 
 /** Options of POST /images/create?fromSrc=… */
-export type ImportOptions = {
-  /** "-" for the request body, else a URL. */
-  fromSrc: string;
-  repo?: string;
-  tag?: string;
-  message?: string;
-  changes?: string[];
-  platform?: string;
-};
-
-/** Node's arch names → OCI's (image-spec config.md, GOARCH values). */
-export const ociArch: Record<string, string> = {
-  x64: "amd64",
-  arm64: "arm64",
-  arm: "arm",
-  ia32: "386",
-  ppc64: "ppc64le",
-  s390x: "s390x",
-};
+export type ImportOptions = ImageImportOptions;
 
 /**
  * Imports a root filesystem tarball as a one-layer image (moby's
@@ -62,7 +45,7 @@ export async function importImage(
   const created = new Date().toISOString();
   const comment = options.message || `Imported from ${options.fromSrc}`;
   const image: ImageConfig = {
-    architecture: ociArch[arch()] ?? arch(),
+    architecture: hostPlatform().architecture,
     os: "linux",
     config,
     created,

@@ -1,6 +1,6 @@
 import { createReadStream } from "node:fs";
 import { mkdir, open, readFile, rm } from "node:fs/promises";
-import { arch } from "node:os";
+import { hostPlatform } from "../../registry/client/platform.ts";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import type { Readable } from "node:stream";
@@ -24,7 +24,6 @@ import {
 } from "../../storage/archive/scoped-path.ts";
 import { InvalidArgumentError, isErrno } from "../../util/errors.ts";
 import type { EventBus } from "../events/index.ts";
-import { ociArch } from "./import.ts";
 import { releaseLayers, unpackLayer, type LayerDeps } from "./layers.ts";
 import { deleteImage, type UsageCheck } from "./remove.ts";
 import { parseRef } from "./resolve.ts";
@@ -234,7 +233,7 @@ async function pickManifest(
     return doc;
   if (depth > 4)
     throw new InvalidArgumentError("invalid archive: indexes nested too deep");
-  const want = ociArch[arch()] ?? arch();
+  const want = hostPlatform().architecture;
   const pick =
     doc.manifests.find(
       (m) => m.platform?.os === "linux" && m.platform.architecture === want,

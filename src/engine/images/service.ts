@@ -29,7 +29,12 @@ import {
 import { KeyedLock } from "../../util/lock.ts";
 import type { Logger } from "../../util/log.ts";
 import type { EventBus } from "../events/index.ts";
-import { commitImage, commitTarget, type CommitOptions } from "./commit.ts";
+import {
+  commitImage,
+  commitSnapshot,
+  commitTarget,
+  type CommitOptions,
+} from "./commit.ts";
 import type { ImageProvider, ResolvedImage, RootfsPaths } from "./contract.ts";
 import { importImage, type ImportOptions } from "./import.ts";
 import { imageChainIds, imageSize, sweepLayers } from "./layers.ts";
@@ -245,6 +250,17 @@ export class ImageService implements ImageProvider {
       if (target) await this.#tag(target, id);
       return id;
     });
+  }
+
+  /**
+   * Makes an image from the changes of rootfs key (made by prepareRootfs
+   * over options.parentImageId) by turning the rootfs itself into the
+   * layer, with no copy (commit.ts commitSnapshot); unmounts it first.
+   * Afterwards key is gone or left for removeRootfs. Returns the image id.
+   */
+  async commitRootfs(key: string, options: CommitOptions): Promise<Digest> {
+    await this.unmountRootfs(key);
+    return commitSnapshot(this.#deps(), key, options, (fn) => this.#locked(fn));
   }
 
   /** GET /images/json. Throws InvalidArgumentError for unknown filters. */

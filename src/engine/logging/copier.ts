@@ -180,7 +180,12 @@ export class LogCopier {
       return;
     }
     this.#pending.delete(stream);
-    splitLine(out, stream, p?.time ?? time, Buffer.concat(parts, len), partial);
+    splitLine(out, {
+      stream,
+      time: p?.time ?? time,
+      line: Buffer.concat(parts, len),
+      partial,
+    });
   }
 
   /**
@@ -188,20 +193,16 @@ export class LogCopier {
    * partial lines, closes the sink and empties conmon's log. Idempotent.
    */
   async finish(): Promise<void> {
-    this.#stopped = true;
-    this.#watcher?.close();
-    if (this.#timer) clearInterval(this.#timer);
-    await this.#running;
+    await this.#stopFollowing();
     await this.#drain().catch(this.#onError);
     const tail: LogEntry[] = [];
     for (const [stream, p] of this.#pending)
-      splitLine(
-        tail,
-        stream as LogEntry["stream"],
-        p.time,
-        Buffer.concat(p.parts),
-        true,
-      );
+      splitLine(tail, {
+        stream: stream as LogEntry["stream"],
+        time: p.time,
+        line: Buffer.concat(p.parts),
+        partial: true,
+      });
     this.#pending.clear();
     if (tail.length) await this.#sink.log(tail).catch(this.#onError);
     await this.#sink.close().catch(this.#onError);
@@ -211,33 +212,33 @@ export class LogCopier {
 
   /** Stops following without draining (daemon shutdown: the next start resumes). */
   async detach(): Promise<void> {
+    await this.#stopFollowing();
+    await this.#sink.close().catch(this.#onError);
+  }
+
+  /** Stops watching and polling, then waits for the read under way. */
+  async #stopFollowing(): Promise<void> {
     this.#stopped = true;
     this.#watcher?.close();
     if (this.#timer) clearInterval(this.#timer);
     await this.#running;
-    await this.#sink.close().catch(this.#onError);
   }
 }
 
-/** Pushes a line as moby's copier would: 16 KiB partial chunks, then the rest. */
-function splitLine(
-  out: LogEntry[],
-  stream: LogEntry["stream"],
-  time: string,
-  data: Buffer,
-  partial: boolean,
-): void {
+/** Pushes an entry as moby's copier would: 16 KiB partial chunks, then the rest. */
+function splitLine(out: LogEntry[], e: LogEntry): void {
+  const { line } = e;
   let o = 0;
-  while (data.length - o > MAX_LINE) {
+  while (line.length - o > MAX_LINE) {
     out.push({
-      stream,
-      time,
-      line: data.subarray(o, o + MAX_LINE),
+      stream: e.stream,
+      time: e.time,
+      line: line.subarray(o, o + MAX_LINE),
       partial: true,
     });
     o += MAX_LINE;
   }
-  out.push({ stream, time, line: o ? data.subarray(o) : data, partial });
+  out.push(o ? { ...e, line: line.subarray(o) } : e);
 }
 
 async function readPos(path: string): Promise<number> {

@@ -5,26 +5,13 @@
  */
 import { join } from "node:path";
 import { decodeJsonLines, encodeJsonLine } from "./codecs.ts";
-import type { LogDriver, LogInfo, LogSink } from "./driver.ts";
-import {
-  ATTR_OPTS,
-  atoi,
-  checkKnown,
-  extraAttributes,
-  fromHumanSize,
-  logTag,
-  parseBool,
-} from "./options.ts";
-import { RotatingFile } from "./rotating-file.ts";
-
-const OPTS = [...ATTR_OPTS, "max-file", "max-size", "compress"];
+import { fileDriver, type RotationSettings } from "./file-driver.ts";
+import { atoi, fromHumanSize, parseBool } from "./options.ts";
 
 /** json-file's settings from its options; throws Error with moby's texts. */
-export function jsonFileSettings(config: Record<string, string>): {
-  maxSize: number;
-  maxFiles: number;
-  compress: boolean;
-} {
+export function jsonFileSettings(
+  config: Record<string, string>,
+): RotationSettings {
   let maxSize = -1;
   if (config["max-size"] !== undefined) {
     maxSize = fromHumanSize(config["max-size"]);
@@ -46,59 +33,26 @@ export function jsonFileSettings(config: Record<string, string>): {
   return { maxSize, maxFiles, compress };
 }
 
-function path(info: LogInfo): string {
-  return join(info.dir, `${info.id}-json.log`);
-}
-
 /** The json-file driver. */
-export const jsonFile: LogDriver = {
+export const jsonFile = fileDriver({
   name: "json-file",
-  validate(config) {
-    checkKnown(
-      config,
-      OPTS,
-      (k) => `unknown log opt '${k}' for json-file log driver`,
-    );
-  },
-  open(info): Promise<LogSink> {
-    const s = jsonFileSettings(info.config);
-    const attrs = extraAttributes(info);
+  unknownOption: (k) => `unknown log opt '${k}' for json-file log driver`,
+  settings: jsonFileSettings,
+  path: (info) => join(info.dir, `${info.id}-json.log`),
+  encoding(attrs) {
     // compat: json-file writes the tag as an attribute only when set.
-    if (info.config["tag"]) {
-      const tag = logTag(info, "");
-      if (tag) attrs["tag"] = tag;
-    }
     const extra = Object.keys(attrs).length
       ? `,"attrs":${JSON.stringify(attrs)}`
       : "";
-    const file = RotatingFile.open(path(info), {
-      ...s,
+    return {
       encode: (e) => encodeJsonLine(e, extra),
-    });
-    return Promise.resolve({
-      log: (entries) => {
+      withAttrs: (entries) => {
         // The copier's entries are fresh: tagging them in place keeps their lazy text.
         if (extra) for (const e of entries) e.attrs = attrs;
-        return file.log(entries);
+        return entries;
       },
-      close: () => file.close(),
-      snapshot: (l) => file.snapshot(l),
-    });
+    };
   },
-  files: {
-    path,
-    decode: decodeJsonLines,
-    maxFiles: (info) =>
-      safeMaxFiles(() => jsonFileSettings(info.config).maxFiles),
-  },
+  decode: decodeJsonLines,
   showsLogPath: true,
-};
-
-/** A setting read for reading back; a bad option (the sink never opened) reads one file. */
-export function safeMaxFiles(f: () => number): number {
-  try {
-    return f();
-  } catch {
-    return 1;
-  }
-}
+});

@@ -6,28 +6,16 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { decodeFrames, encodeFrame } from "./codecs.ts";
-import type { LogDriver, LogInfo, LogSink } from "./driver.ts";
-import { safeMaxFiles } from "./json-file.ts";
-import {
-  ATTR_OPTS,
-  atoi,
-  checkKnown,
-  extraAttributes,
-  fromHumanSize,
-  logTag,
-  parseBool,
-} from "./options.ts";
-import { RotatingFile } from "./rotating-file.ts";
+import { fileDriver, type RotationSettings } from "./file-driver.ts";
+import { atoi, fromHumanSize, parseBool } from "./options.ts";
 
 const DEFAULT_MAX_SIZE = 20 * 1024 * 1024;
 const DEFAULT_MAX_FILES = 5;
 
 /** local's settings from its options; throws Error with moby's texts. */
-export function localSettings(config: Record<string, string>): {
-  maxSize: number;
-  maxFiles: number;
-  compress: boolean;
-} {
+export function localSettings(
+  config: Record<string, string>,
+): RotationSettings {
   let maxSize = DEFAULT_MAX_SIZE;
   let maxFiles = DEFAULT_MAX_FILES;
   let compress = true;
@@ -63,40 +51,20 @@ export function localSettings(config: Record<string, string>): {
   return { maxSize: maxSize || -1, maxFiles: Math.max(maxFiles, 1), compress };
 }
 
-function path(info: LogInfo): string {
-  return join(info.dir, "local-logs", "container.log");
-}
-
 /** The local driver. */
-export const local: LogDriver = {
+export const local = fileDriver({
   name: "local",
-  validate(config) {
-    checkKnown(
-      config,
-      [...ATTR_OPTS, "max-file", "max-size", "compress"],
-      (k) => `unknown log opt '${k}' for log driver local`,
-    );
-  },
-  open(info): Promise<LogSink> {
-    const s = localSettings(info.config);
-    mkdirSync(join(info.dir, "local-logs"), { recursive: true, mode: 0o700 });
-    const attrs = extraAttributes(info);
-    if (info.config["tag"]) {
-      const tag = logTag(info, "");
-      if (tag) attrs["tag"] = tag;
-    }
-    const withAttrs = Object.keys(attrs).length > 0;
-    const file = RotatingFile.open(path(info), { ...s, encode: encodeFrame });
-    return Promise.resolve({
-      log: (entries) =>
-        file.log(withAttrs ? entries.map((e) => ({ ...e, attrs })) : entries),
-      close: () => file.close(),
-      snapshot: (l) => file.snapshot(l),
-    });
-  },
-  files: {
-    path,
-    decode: decodeFrames,
-    maxFiles: (info) => safeMaxFiles(() => localSettings(info.config).maxFiles),
-  },
-};
+  unknownOption: (k) => `unknown log opt '${k}' for log driver local`,
+  settings: localSettings,
+  path: (info) => join(info.dir, "local-logs", "container.log"),
+  prepare: (info) =>
+    mkdirSync(join(info.dir, "local-logs"), { recursive: true, mode: 0o700 }),
+  encoding: (attrs) => ({
+    encode: encodeFrame,
+    withAttrs: (entries) =>
+      Object.keys(attrs).length > 0
+        ? entries.map((e) => ({ ...e, attrs }))
+        : entries,
+  }),
+  decode: decodeFrames,
+});

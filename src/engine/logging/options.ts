@@ -63,6 +63,9 @@ export const COMMON_OPTS = [
 /** The attribute options (labels, env and their regex forms) and tag. */
 export const ATTR_OPTS = ["labels", "labels-regex", "env", "env-regex", "tag"];
 
+/** The options of the drivers that write rotated files (json-file, local). */
+export const ROTATION_OPTS = [...ATTR_OPTS, "max-file", "max-size", "compress"];
+
 /**
  * moby's ValidateLogOpts checks before the driver's own: `mode` and
  * `max-buffer-size`. Throws Error with dockerd's text.
@@ -131,6 +134,19 @@ export function extraAttributes(
     for (const [k, v] of env) if (re.test(k)) out[keyMod(k)] = v;
   }
   return out;
+}
+
+/**
+ * What a file driver (json-file, local) keeps with each entry: the extra
+ * attributes, and the expanded tag when the `tag` option is set.
+ */
+export function fileAttributes(info: LogInfo): Record<string, string> {
+  const attrs = extraAttributes(info);
+  if (info.config["tag"]) {
+    const tag = logTag(info, "");
+    if (tag) attrs["tag"] = tag;
+  }
+  return attrs;
 }
 
 function goRegExp(src: string): RegExp {

@@ -2,6 +2,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { isIP } from "node:net";
 import { join } from "node:path";
 import { isErrno } from "../../util/errors.ts";
+import { inCidr } from "../../util/ip.ts";
 
 /** Docker Hub's registry API host, where docker.io names are pulled from. */
 export const DOCKER_HUB_API = "registry-1.docker.io";
@@ -127,39 +128,6 @@ export function hostName(host: string): string {
   return colon !== -1 && host.indexOf(":") === colon
     ? host.slice(0, colon)
     : host;
-}
-
-/** True when ip lies in cidr (IPv4 or IPv6, same family only). */
-export function inCidr(ip: string, cidr: string): boolean {
-  const [net, bitsText] = cidr.split("/");
-  const bits = Number(bitsText);
-  const a = ipBytes(ip);
-  const b = ipBytes(net ?? "");
-  if (!a || !b || a.length !== b.length || !Number.isInteger(bits))
-    return false;
-  for (let i = 0; i < a.length * 8 && i < bits; i++) {
-    const mask = 0x80 >> (i % 8);
-    if ((a[i >> 3]! & mask) !== (b[i >> 3]! & mask)) return false;
-  }
-  return true;
-}
-
-function ipBytes(ip: string): number[] | undefined {
-  const v = isIP(ip);
-  if (v === 4) return ip.split(".").map(Number);
-  if (v !== 6) return undefined;
-  const [head, tail] = ip.includes("::") ? ip.split("::") : [ip, undefined];
-  const h = head ? head.split(":") : [];
-  const t = tail ? tail.split(":") : [];
-  const groups =
-    tail === undefined
-      ? h
-      : [...h, ...Array<string>(8 - h.length - t.length).fill("0"), ...t];
-  if (groups.length !== 8) return undefined;
-  return groups.flatMap((g) => {
-    const n = parseInt(g, 16);
-    return [n >> 8, n & 0xff];
-  });
 }
 
 /**

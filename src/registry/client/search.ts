@@ -1,14 +1,17 @@
+import type { ImageSearchResult } from "../../api/images.ts";
 import type { Credentials } from "./auth.ts";
 import type { Endpoint } from "./hosts.ts";
 import { isFallbackError, readBody, type HttpClient } from "./http.ts";
 
 /** One result of a registry's v1 search (Docker's registry.SearchResult). */
-export type SearchResult = {
-  name: string;
-  description: string;
-  star_count: number;
-  is_official: boolean;
-  is_automated: boolean;
+export type SearchResult = ImageSearchResult;
+
+/** What a search asks: the term, how many results, the user's credentials. */
+export type SearchOptions = {
+  term: string;
+  limit: number;
+  credentials: Credentials;
+  signal?: AbortSignal;
 };
 
 /** The registry answered the search with a status other than 200 (moby: "Unexpected status code 404"). */
@@ -30,12 +33,7 @@ const MAX_SEARCH_BODY = 8 * 1024 * 1024;
 export async function searchV1(
   http: HttpClient,
   endpoints: Endpoint[],
-  options: {
-    term: string;
-    limit: number;
-    credentials: Credentials;
-    signal?: AbortSignal;
-  },
+  options: SearchOptions,
 ): Promise<SearchResult[]> {
   const sig = options.signal ? { signal: options.signal } : {};
   let last: unknown = new Error("no registry endpoint to search");

@@ -5,7 +5,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FilesystemDriver } from "./storage/filesystem.ts";
-import { testRegistry } from "./test-server.ts";
+import {
+  OCI_MANIFEST_HEADERS,
+  ociManifestJson,
+  testRegistry,
+} from "./test-server.ts";
 
 type Reg = Awaited<ReturnType<typeof testRegistry>>;
 
@@ -41,26 +45,14 @@ function manifest(
   layers: string[],
   extra: object = {},
 ): string {
-  return JSON.stringify({
-    schemaVersion: 2,
-    mediaType: "application/vnd.oci.image.manifest.v1+json",
-    config: {
-      mediaType: "application/vnd.oci.image.config.v1+json",
-      digest: config,
-      size: 2,
-    },
-    layers: layers.map((d) => ({
-      mediaType: "application/vnd.oci.image.layer.v1.tar",
-      digest: d,
-      size: 1,
-    })),
-    ...extra,
-  });
+  return ociManifestJson(
+    { digest: config, size: 2 },
+    layers.map((digest) => ({ digest, size: 1 })),
+    extra,
+  );
 }
 
-const ociManifest = {
-  "content-type": "application/vnd.oci.image.manifest.v1+json",
-};
+const ociManifest = OCI_MANIFEST_HEADERS;
 
 void test("a monolithic upload whose bytes do not match the digest gets 400 DIGEST_INVALID and leaves no blob", () =>
   withRegistry(async (r) => {

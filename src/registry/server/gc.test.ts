@@ -2,9 +2,13 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { sha256Digest } from "../../oci/digest.ts";
 import { markAndSweep } from "./gc.ts";
-import { testRegistry } from "./test-server.ts";
+import {
+  OCI_MANIFEST_HEADERS,
+  ociManifestJson,
+  testRegistry,
+} from "./test-server.ts";
 
-const oci = { "content-type": "application/vnd.oci.image.manifest.v1+json" };
+const oci = OCI_MANIFEST_HEADERS;
 
 void test("gc keeps tagged images, sweeps orphan blobs and uploads; --delete-untagged drops untagged manifests; dry run changes nothing", async () => {
   const r = await testRegistry();
@@ -24,22 +28,7 @@ void test("gc keeps tagged images, sweeps orphan blobs and uploads; --delete-unt
     const orphan = await put("orphan");
     await fetch(`${r.url}/v2/g/blobs/uploads/`, { method: "POST" });
     const m = (l: string): string =>
-      JSON.stringify({
-        schemaVersion: 2,
-        mediaType: oci["content-type"],
-        config: {
-          mediaType: "application/vnd.oci.image.config.v1+json",
-          digest: cfg,
-          size: 2,
-        },
-        layers: [
-          {
-            mediaType: "application/vnd.oci.image.layer.v1.tar",
-            digest: l,
-            size: 3,
-          },
-        ],
-      });
+      ociManifestJson({ digest: cfg, size: 2 }, [{ digest: l, size: 3 }]);
     assert.equal(
       (
         await fetch(`${r.url}/v2/g/manifests/v1`, {

@@ -1,5 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { MediaTypes } from "../../oci/media-types.ts";
 import { RegistryApp, type AppOptions } from "./app.ts";
 import { defaultConfig, type RegistryConfig } from "./config.ts";
 import { buildServices } from "./main.ts";
@@ -48,4 +49,25 @@ export async function testRegistry(
       await closed;
     },
   };
+}
+
+/** The content-type header of an OCI image manifest upload. */
+export const OCI_MANIFEST_HEADERS = { "content-type": MediaTypes.ociManifest };
+
+/**
+ * An OCI image manifest's JSON for tests: the config and the (plain tar)
+ * layers given by digest and size, plus any extra top-level fields.
+ */
+export function ociManifestJson(
+  config: { digest: string; size: number },
+  layers: { digest: string; size: number }[],
+  extra: object = {},
+): string {
+  return JSON.stringify({
+    schemaVersion: 2,
+    mediaType: MediaTypes.ociManifest,
+    config: { mediaType: MediaTypes.ociConfig, ...config },
+    layers: layers.map((l) => ({ mediaType: MediaTypes.ociLayer, ...l })),
+    ...extra,
+  });
 }

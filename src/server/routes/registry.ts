@@ -1,3 +1,4 @@
+import type { ImageSearchResult } from "../../api/images.ts";
 import { InvalidArgumentError } from "../../util/errors.ts";
 import type { RequestContext } from "../http.ts";
 import type { Route } from "../router.ts";
@@ -131,13 +132,7 @@ export interface RegistryBackend {
 }
 
 /** One row of GET /images/search (Docker's registry.SearchResult). */
-export type SearchResultView = {
-  star_count: number;
-  is_official: boolean;
-  name: string;
-  is_automated: boolean;
-  description: string;
-};
+export type SearchResultView = ImageSearchResult;
 
 /** Routes of the registry client: push, login, search and distribution inspect. */
 export function registryRoutes(backend: RegistryBackend): Route[] {

@@ -1,7 +1,15 @@
 import { constants, openSync, type Stats } from "node:fs";
-import { chmod, lchown, link, lstat, lutimes, mkdir } from "node:fs/promises";
+import {
+  chmod,
+  copyFile,
+  lchown,
+  link,
+  lstat,
+  lutimes,
+  mkdir,
+} from "node:fs/promises";
 import { posix } from "node:path";
-import type { Readable } from "node:stream";
+import { Readable } from "node:stream";
 import type { Header } from "tar-stream";
 import {
   ForbiddenError,
@@ -51,16 +59,69 @@ export async function extractToDir(
   body: Readable,
   options: ExtractOptions & { missing: string },
 ): Promise<void> {
-  const dest = await scope.canonical(absContainerPath(path), true);
-  const st = await lstatIn(scope, dest);
-  if (!st) throw new NotFoundError(options.missing);
-  if (!st.isDirectory())
-    throw new InvalidArgumentError("extraction point is not a directory");
-  checkWritable(scope, dest);
+  const dest = await extractionPoint(scope, path, options.missing);
   const dirTimes: Array<[string, Date]> = [];
   await forEachMember(await decompress(body), (h, member) =>
     extractEntry(scope, dest, h, member, { ...options, dirTimes }),
   );
+  await setDirTimes(scope, dirTimes);
+}
+
+/** A member written by copyIn: a tar-like header, and for a regular file the host file holding its content. */
+export type CopyMember = {
+  header: Partial<Header> & { name: string };
+  src?: string;
+};
+
+/**
+ * Writes members into the directory `path` of a container with the rules
+ * and confinement of extractToDir, but regular files are copied from host
+ * files (members[].src) by the kernel (copy_file_range) instead of
+ * streamed through a tar: the builder's COPY.
+ */
+export async function copyIn(
+  scope: FsScope,
+  path: string,
+  members: Iterable<CopyMember>,
+  options: ExtractOptions & { missing: string },
+): Promise<void> {
+  const dest = await extractionPoint(scope, path, options.missing);
+  const dirTimes: Array<[string, Date]> = [];
+  for (const m of members)
+    await extractEntry(
+      scope,
+      dest,
+      // Fields a member leaves out read as tar-stream leaves absent ones.
+      m.header as Header,
+      m.src ?? Readable.from([]),
+      {
+        ...options,
+        dirTimes,
+      },
+    );
+  await setDirTimes(scope, dirTimes);
+}
+
+/** The canonical destination directory of an extraction, checked to exist and be writable. */
+async function extractionPoint(
+  scope: FsScope,
+  path: string,
+  missing: string,
+): Promise<string> {
+  const dest = await scope.canonical(absContainerPath(path), true);
+  const st = await lstatIn(scope, dest);
+  if (!st) throw new NotFoundError(missing);
+  if (!st.isDirectory())
+    throw new InvalidArgumentError("extraction point is not a directory");
+  checkWritable(scope, dest);
+  return dest;
+}
+
+/** Directory times last, deepest first: writing inside a directory changes its mtime. */
+async function setDirTimes(
+  scope: FsScope,
+  dirTimes: Array<[string, Date]>,
+): Promise<void> {
   for (const [p, mtime] of dirTimes.reverse())
     await atParent(scope, p, (at) => lutimes(at, mtime, mtime)).catch(
       () => undefined,
@@ -82,7 +143,7 @@ async function extractEntry(
   scope: FsScope,
   dest: string,
   h: Header,
-  body: Readable,
+  body: Readable | string,
   o: ExtractOptions & { dirTimes: Array<[string, Date]> },
 ): Promise<void> {
   const parts = memberComponents(h.name.replace(/^\/+/, ""));
@@ -136,16 +197,26 @@ async function create(
   dest: string,
   h: Header,
   at: string,
-  body: Readable,
+  body: Readable | string,
   exists: boolean,
 ): Promise<void> {
-  await createMember(h, at, body, exists, async (name) => {
-    // compat: moby resolves hardlink targets against the extraction directory.
-    const target = memberComponents(name.replace(/^\/+/, ""));
-    if (target.length === 0) throw invalidHardlink(h);
-    const tpath = await scope.canonical(posix.join(dest, ...target), false);
-    await atParent(scope, tpath, (from) => link(from, at));
-  });
+  if (typeof body === "string" && isRegular(h)) {
+    await copyFile(body, at, constants.COPYFILE_EXCL);
+    return;
+  }
+  await createMember(
+    h,
+    at,
+    typeof body === "string" ? Readable.from([]) : body,
+    exists,
+    async (name) => {
+      // compat: moby resolves hardlink targets against the extraction directory.
+      const target = memberComponents(name.replace(/^\/+/, ""));
+      if (target.length === 0) throw invalidHardlink(h);
+      const tpath = await scope.canonical(posix.join(dest, ...target), false);
+      await atParent(scope, tpath, (from) => link(from, at));
+    },
+  );
 }
 
 /** chmod without following a symlink: through an O_PATH|O_NOFOLLOW fd. */
@@ -215,4 +286,14 @@ async function ensureDir(scope: FsScope, path: string): Promise<string> {
     throw err;
   }
   return path;
+}
+
+/** True for the tar member types written as regular files. */
+function isRegular(h: Header): boolean {
+  return (
+    h.type === "file" ||
+    h.type === "contiguous-file" ||
+    h.type === undefined ||
+    h.type === null
+  );
 }

@@ -1,7 +1,12 @@
 /** `wharf ps` / `wharf container ls`. */
 import type { Command } from "../../command.ts";
 import { formatList } from "../../format/formatter.ts";
-import { FILTER_FLAG, parseFilters } from "../each.ts";
+import {
+  FILTER_FLAG,
+  LIST_FORMAT_FLAG,
+  parseFilters,
+  quietFlag,
+} from "../each.ts";
 import { PS_HEADERS, containerRow } from "./view.ts";
 
 /** Lists containers as Docker's table, --format or -q ids. */
@@ -16,12 +21,7 @@ export const ls: Command = {
       description: "Show all containers (default shows just running)",
     },
     FILTER_FLAG,
-    {
-      name: "format",
-      type: "string",
-      description: "Format output using a custom template",
-      valueName: "string",
-    },
+    LIST_FORMAT_FLAG,
     {
       name: "last",
       short: "n",
@@ -36,12 +36,7 @@ export const ls: Command = {
       description: "Show the latest created container (includes all states)",
     },
     { name: "no-trunc", type: "bool", description: "Don't truncate output" },
-    {
-      name: "quiet",
-      short: "q",
-      type: "bool",
-      description: "Only display container IDs",
-    },
+    quietFlag("Only display container IDs"),
     {
       name: "size",
       short: "s",

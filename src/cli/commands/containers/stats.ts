@@ -3,6 +3,7 @@ import type { ContainerStatsResponse } from "../../../client/index.ts";
 import type { Command, CommandContext } from "../../command.ts";
 import { formatList } from "../../format/formatter.ts";
 import { STATS_HEADERS, STATS_TABLE, statsRow } from "./stats-view.ts";
+import { LIST_FORMAT_FLAG } from "../each.ts";
 
 /**
  * Prints Docker's stats table: once with --no-stream, else redrawn every
@@ -20,12 +21,7 @@ export const stats: Command = {
       type: "bool",
       description: "Show all containers (default shows just running)",
     },
-    {
-      name: "format",
-      type: "string",
-      description: "Format output using a custom template",
-      valueName: "string",
-    },
+    LIST_FORMAT_FLAG,
     {
       name: "no-stream",
       type: "bool",

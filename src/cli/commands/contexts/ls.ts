@@ -8,6 +8,7 @@ import {
 import { contextName } from "../../contexts/endpoint.ts";
 import { resolveHost } from "../../../client/index.ts";
 import { formatList } from "../../format/formatter.ts";
+import { LIST_FORMAT_FLAG, quietFlag } from "../each.ts";
 
 const HEADERS = {
   Name: "NAME",
@@ -20,19 +21,7 @@ const HEADERS = {
 export const ls: Command = {
   usage: "[OPTIONS]",
   short: "List contexts",
-  flags: [
-    {
-      name: "format",
-      type: "string",
-      description: "Format output using a custom template",
-    },
-    {
-      name: "quiet",
-      short: "q",
-      type: "bool",
-      description: "Only show context names",
-    },
-  ],
+  flags: [LIST_FORMAT_FLAG, quietFlag("Only show context names")],
   args: { max: 0 },
   action: (ctx) => {
     const store = new ContextStore(configDir(ctx.env));

@@ -3,17 +3,14 @@ import type { Command } from "../../command.ts";
 import { formatList } from "../../format/formatter.ts";
 import { PLATFORM_FLAG, platformJson } from "./platform-flag.ts";
 import { HISTORY_HEADERS, historyRow } from "./view.ts";
+import { LIST_FORMAT_FLAG, quietFlag } from "../each.ts";
 
 /** Prints an image's layers, newest first. */
 export const history: Command = {
   usage: "[OPTIONS] IMAGE",
   short: "Show the history of an image",
   flags: [
-    {
-      name: "format",
-      type: "string",
-      description: "Format output using a custom template",
-    },
+    LIST_FORMAT_FLAG,
     {
       name: "human",
       short: "H",
@@ -23,12 +20,7 @@ export const history: Command = {
     },
     { name: "no-trunc", type: "bool", description: "Don't truncate output" },
     PLATFORM_FLAG,
-    {
-      name: "quiet",
-      short: "q",
-      type: "bool",
-      description: "Only show image IDs",
-    },
+    quietFlag("Only show image IDs"),
   ],
   args: { min: 1, max: 1 },
   action: async (ctx) => {

@@ -1,7 +1,12 @@
 /** `wharf images` / `wharf image ls`. */
 import type { Command } from "../../command.ts";
 import { formatList } from "../../format/formatter.ts";
-import { FILTER_FLAG, parseFilters } from "../each.ts";
+import {
+  FILTER_FLAG,
+  LIST_FORMAT_FLAG,
+  parseFilters,
+  quietFlag,
+} from "../each.ts";
 import { IMAGE_HEADERS, imageRows } from "./view.ts";
 
 /** Lists images as Docker's table, --format, or -q ids. */
@@ -17,18 +22,9 @@ export const ls: Command = {
     },
     { name: "digests", type: "bool", description: "Show digests" },
     FILTER_FLAG,
-    {
-      name: "format",
-      type: "string",
-      description: "Format output using a custom template",
-    },
+    LIST_FORMAT_FLAG,
     { name: "no-trunc", type: "bool", description: "Don't truncate output" },
-    {
-      name: "quiet",
-      short: "q",
-      type: "bool",
-      description: "Only show image IDs",
-    },
+    quietFlag("Only show image IDs"),
   ],
   args: { max: 1 },
   action: async (ctx) => {

@@ -1,7 +1,12 @@
 /** `wharf network ls`. */
 import type { Command } from "../../command.ts";
 import { formatList } from "../../format/formatter.ts";
-import { FILTER_FLAG, parseFilters } from "../each.ts";
+import {
+  FILTER_FLAG,
+  LIST_FORMAT_FLAG,
+  parseFilters,
+  quietFlag,
+} from "../each.ts";
 import {
   NETWORK_HEADERS,
   NETWORK_TABLE,
@@ -15,22 +20,13 @@ export const ls: Command = {
   short: "List networks",
   flags: [
     FILTER_FLAG,
-    {
-      name: "format",
-      type: "string",
-      description: "Format output using a custom template",
-    },
+    LIST_FORMAT_FLAG,
     {
       name: "no-trunc",
       type: "bool",
       description: "Do not truncate the output",
     },
-    {
-      name: "quiet",
-      short: "q",
-      type: "bool",
-      description: "Only display network IDs",
-    },
+    quietFlag("Only display network IDs"),
   ],
   args: { max: 0 },
   action: async (ctx) => {

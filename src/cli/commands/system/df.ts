@@ -5,6 +5,7 @@ import { formatList } from "../../format/formatter.ts";
 import { humanSize } from "../../../conventions/human.ts";
 import { containerRow } from "../containers/view.ts";
 import { imageRows } from "../images/view.ts";
+import { LIST_FORMAT_FLAG } from "../each.ts";
 
 const HEADERS = {
   Type: "TYPE",
@@ -165,11 +166,7 @@ export const df: Command = {
   usage: "[OPTIONS]",
   short: "Show docker disk usage",
   flags: [
-    {
-      name: "format",
-      type: "string",
-      description: "Format output using a custom template",
-    },
+    LIST_FORMAT_FLAG,
     {
       name: "verbose",
       short: "v",

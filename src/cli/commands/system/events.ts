@@ -2,7 +2,7 @@
 import type { EventMessage } from "../../../client/index.ts";
 import type { Command } from "../../command.ts";
 import { formatEach } from "../../format/formatter.ts";
-import { parseFilters } from "../each.ts";
+import { LIST_FORMAT_FLAG, parseFilters } from "../each.ts";
 
 /** Docker's RFC3339NanoFixed in local time: 2006-01-02T15:04:05.000000000Z07:00. */
 export function rfc3339NanoFixed(timeNano: number | bigint): string {
@@ -42,11 +42,7 @@ export const events: Command = {
       description: "Filter output based on conditions provided",
       valueName: "filter",
     },
-    {
-      name: "format",
-      type: "string",
-      description: "Format output using a custom template",
-    },
+    LIST_FORMAT_FLAG,
     {
       name: "since",
       type: "string",

@@ -1,7 +1,12 @@
 /** `wharf volume ls [-q] [--filter …] [--format …]`. */
 import type { Command } from "../../command.ts";
 import { formatList } from "../../format/formatter.ts";
-import { FILTER_FLAG, parseFilters } from "../each.ts";
+import {
+  FILTER_FLAG,
+  LIST_FORMAT_FLAG,
+  parseFilters,
+  quietFlag,
+} from "../each.ts";
 
 const HEADERS = {
   Driver: "DRIVER",
@@ -19,17 +24,8 @@ export const ls: Command = {
   short: "List volumes",
   flags: [
     FILTER_FLAG,
-    {
-      name: "format",
-      type: "string",
-      description: "Format output using a custom template",
-    },
-    {
-      name: "quiet",
-      short: "q",
-      type: "bool",
-      description: "Only display volume names",
-    },
+    LIST_FORMAT_FLAG,
+    quietFlag("Only display volume names"),
   ],
   args: { max: 0 },
   action: async (ctx) => {

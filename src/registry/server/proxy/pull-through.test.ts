@@ -5,9 +5,13 @@ import { AccessRules } from "../auth/access.ts";
 import { BasicAuthenticator } from "../auth/basic.ts";
 import { Htpasswd, htpasswdLine } from "../auth/htpasswd.ts";
 import { TokenAuthenticator } from "../auth/token.ts";
-import { testRegistry } from "../test-server.ts";
+import {
+  OCI_MANIFEST_HEADERS,
+  ociManifestJson,
+  testRegistry,
+} from "../test-server.ts";
 
-const oci = { "content-type": "application/vnd.oci.image.manifest.v1+json" };
+const oci = OCI_MANIFEST_HEADERS;
 
 void test("proxy mode: misses come from the token-authenticated upstream, are cached and still served when it is gone; pushes are refused", async () => {
   const htpasswd = Htpasswd.parse(`${await htpasswdLine("up", "pw", 4)}\n`);
@@ -44,22 +48,9 @@ void test("proxy mode: misses come from the token-authenticated upstream, are ca
   };
   const cfg = await put("{}");
   const layer = await put("layer bytes");
-  const manifest = JSON.stringify({
-    schemaVersion: 2,
-    mediaType: oci["content-type"],
-    config: {
-      mediaType: "application/vnd.oci.image.config.v1+json",
-      digest: cfg,
-      size: 2,
-    },
-    layers: [
-      {
-        mediaType: "application/vnd.oci.image.layer.v1.tar",
-        digest: layer,
-        size: 11,
-      },
-    ],
-  });
+  const manifest = ociManifestJson({ digest: cfg, size: 2 }, [
+    { digest: layer, size: 11 },
+  ]);
   const mput = await fetch(`${upstream.url}/v2/lib/app/manifests/v1`, {
     method: "PUT",
     body: manifest,

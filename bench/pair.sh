@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Measures a few rows of bench/run.sh for wharfd and dockerd *interleaved*:
+# both daemons run at once and the commands alternate, so a machine whose
+# load changes during the run (other jobs on a shared box) weighs on both
+# alike. Prints one line per row with both figures, the ratio and the load
+# average. Meant for quick checks of one change; bench/run.sh stays the full
+# table.
+#
+# Usage (as root): bench/pair.sh [ROW...]     rows: rss exec run_rm http (default all)
+# The exec row also times the daemon's part alone (exec-wire.mjs: the API calls of
+# `docker exec`, without the CLI's start-up).
+# Knobs: BENCH_RUNS (20 rounds), BENCH_WARMUP (3), BENCH_HTTP_SECONDS (5), BENCH_HTTP_ROUNDS (3),
+#        BENCH_KEEP (keep the temp dir).
+set -uo pipefail
+
+BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
+REPO=$(dirname "$BENCH_DIR")
+: "${BENCH_RUNS:=20}"
+: "${BENCH_WARMUP:=3}"
+: "${BENCH_HTTP_ROUNDS:=3}"
+BENCH_NETWORK=bridge
+ROWS=${*:-rss exec run_rm http}
+
+fatal() { echo "pair: $*" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || fatal "needs root: it starts dockerd and runs containers"
+[ -f "$REPO/dist/wharfd.cjs" ] || fatal "dist/wharfd.cjs missing: npm run -s build"
+
+T=$(mktemp -d /tmp/wp.XXXXXX)
+mkdir -p "$T/logs" "$T/docker-config"
+export DOCKER_CONFIG=$T/docker-config
+echo '{}' >"$DOCKER_CONFIG/config.json"
+unset DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_CERT_PATH
+source "$BENCH_DIR/lib/engines.sh"
+trap cleanup EXIT
+trap 'echo "pair: interrupted" >&2; exit 130' INT TERM
+
+daemon_rss() { node "$BENCH_DIR/mem.mjs" rss $(engine_daemon_pids_"$1"); }
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+ratio() { node -e "console.log((Number(process.argv[1]) / Number(process.argv[2])).toFixed(2))" "$1" "$2"; }
+# alternate LABEL NAME=COMMAND...: alternate.mjs's medians, then wharf/docker.
+alternate() {
+  local label=$1 out
+  shift
+  out=$(node "$BENCH_DIR/alternate.mjs" "$BENCH_RUNS" "$BENCH_WARMUP" "$@") || fatal "$label: $out"
+  echo "$out" | sed 's/^/  /'
+  w=$(echo "$out" | awk '/^wharf:/ {print $3}')
+  d=$(echo "$out" | awk '/^docker:/ {print $3}')
+  echo "$label (median, alternating): wharf ${w} ms, docker ${d} ms, ratio $(ratio "$w" "$d"); load $(load)"
+}
+host_of() { echo "unix://$T/$([ "$1" = wharf ] && echo wharf-run/wharf.sock || echo docker.sock)"; }
+
+"$REPO/scripts/busybox-rootfs.sh" "$T/busybox.tar" || fatal "could not make the busybox rootfs tar"
+for engine in wharf docker; do
+  engine_start_"$engine" >"$T/logs/$engine-start" 2>&1 || fatal "$engine start: $(head -3 "$T/logs/$engine-start")"
+  engine_use_"$engine"
+  docker import --change 'CMD ["sh"]' "$T/busybox.tar" busybox:latest >/dev/null ||
+    fatal "$engine: import failed"
+done
+W=$(host_of wharf)
+D=$(host_of docker)
+
+for row in $ROWS; do
+  case $row in
+  rss)
+    sleep 2 # let both settle after the import
+    w=$(daemon_rss wharf)
+    d=$(daemon_rss docker)
+    echo "idle RSS after import: wharf ${w} KiB, docker ${d} KiB (dockerd+containerd), ratio $(ratio "$w" "$d"); load $(load)"
+    ;;
+  exec)
+    DOCKER_HOST=$W docker run -d --pull never --name pair-exec busybox sleep 3600 >/dev/null || fatal "wharf run"
+    DOCKER_HOST=$D docker run -d --pull never --name pair-exec busybox sleep 3600 >/dev/null || fatal "docker run"
+    # `version` is the CLI's own floor (start-up, /_ping, /version), the same for both.
+    alternate "exec true" "wharf=DOCKER_HOST=$W docker exec pair-exec true" \
+      "docker=DOCKER_HOST=$D docker exec pair-exec true" \
+      "wharf-version=DOCKER_HOST=$W docker version" "docker-version=DOCKER_HOST=$D docker version"
+    # The daemon's part alone (create, hijacked start, inspect), without the CLI's start-up.
+    node "$BENCH_DIR/exec-wire.mjs" "$BENCH_RUNS" pair-exec "wharf=$T/wharf-run/wharf.sock" "docker=$T/docker.sock" |
+      sed 's/^/  exec over the API, /'
+    echo "  load $(load)"
+    DOCKER_HOST=$W docker rm -f pair-exec >/dev/null
+    DOCKER_HOST=$D docker rm -f pair-exec >/dev/null
+    ;;
+  run_rm)
+    alternate "run --rm busybox true" \
+      "wharf=DOCKER_HOST=$W docker run --rm --pull never --network bridge busybox true" \
+      "docker=DOCKER_HOST=$D docker run --rm --pull never --network bridge busybox true"
+    ;;
+  http)
+    command -v wrk >/dev/null || fatal "wrk missing"
+    declare -A port
+    for engine in wharf docker; do
+      DOCKER_HOST=$(host_of "$engine") docker run -d --pull never --network bridge --name pair-http -p 127.0.0.1::80 \
+        busybox sh -c 'echo hello >/var/www/index.html && exec httpd -f -p 80 -h /var/www' >/dev/null || fatal "$engine http run"
+      port[$engine]=$(DOCKER_HOST=$(host_of "$engine") docker port pair-http 80/tcp | head -1 | sed 's/.*://')
+      wait_for 10 curl -fsS -o /dev/null "http://127.0.0.1:${port[$engine]}/" || fatal "$engine: no answer"
+    done
+    declare -A total=([wharf]=0 [docker]=0)
+    for i in $(seq "$BENCH_HTTP_ROUNDS"); do
+      for engine in wharf docker; do
+        wrk -t2 -c32 -d"${BENCH_HTTP_SECONDS:-5}"s "http://127.0.0.1:${port[$engine]}/" >"$T/logs/wrk-$engine-$i" 2>&1
+        rps=$(awk '/^Requests\/sec:/ {print $2}' "$T/logs/wrk-$engine-$i")
+        echo "  round $i $engine ${rps:-failed} req/s; load $(load)"
+        total[$engine]=$(awk -v a="${total[$engine]}" -v b="${rps:-0}" 'BEGIN { printf "%.0f", a + b }')
+      done
+    done
+    w=${total[wharf]} d=${total[docker]}
+    echo "HTTP via 127.0.0.1 (wrk -t2 -c32, sum of $BENCH_HTTP_ROUNDS rounds): wharf ${w}, docker ${d}, ratio $(ratio "$w" "$d"); load $(load)"
+    for engine in wharf docker; do DOCKER_HOST=$(host_of "$engine") docker rm -f pair-http >/dev/null; done
+    ;;
+  *) echo "pair: unknown row $row (rss exec run_rm http)" >&2 ;;
+  esac
+done
