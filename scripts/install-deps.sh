@@ -39,7 +39,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 command -v node >/dev/null || { echo "wharf needs Node.js 20 or newer on PATH" >&2; exit 1; }
-node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' || { echo "wharf needs Node.js 20 or newer (found $(node --version))" >&2; exit 1; }
+# 20.15: zlib.crc32 (the push-side gzip writer).
+node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 15) ? 0 : 1)' || { echo "wharf needs Node.js 20.15 or newer (found $(node --version))" >&2; exit 1; }
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   # Not `npm ci`: node-unix-socket lists platform packages that the registry

@@ -143,7 +143,12 @@ describe(
         await d.ok(["run", "--rm", "--network", "none", "cli-stdin:2"]),
         "alone\n",
       );
-      const failing = await wharf(["build", "-"], "FROM busybox\nRUN exit 7\n");
+      // --force-rm: a failed step's container would otherwise stay (as
+      // dockerd keeps it) and hold its cache image for the prune test below.
+      const failing = await wharf(
+        ["build", "--force-rm", "-"],
+        "FROM busybox\nRUN exit 7\n",
+      );
       assert.equal(failing.code, 7);
       assert.match(failing.stderr, /returned a non-zero code: 7/);
       const missing = await wharf(["build", join(root, "nope")]);
