@@ -194,9 +194,9 @@ export class BuilderService {
   }
 
   /**
-   * POST /build/prune: forgets cached steps and removes their images when
-   * nothing else uses them (untagged, no container, no child), newest
-   * first so children go before parents. Without `all`, steps whose image
+   * POST /build/prune: forgets the chosen cached steps and removes their
+   * images where nothing else uses them (untagged, no container, no
+   * child), children before parents. Without `all`, steps whose image
    * is tagged are kept; filters narrow the candidates (prune.ts);
    * keep-storage keeps the newest up to that many bytes. Throws
    * InvalidArgumentError for a bad filter.
@@ -221,19 +221,27 @@ export class BuilderService {
     );
     const deleted: string[] = [];
     let reclaimed = 0;
-    const forget = new Set<string>();
-    for (const e of drop) {
-      forget.add(e.imageId);
-      if (e.row.Shared) continue;
-      await this.#images
-        .remove(e.imageId, { force: false, noprune: true })
-        .then(
-          () => {
-            deleted.push(e.row.ID);
-            reclaimed += e.row.Size;
-          },
-          () => forget.delete(e.imageId),
-        );
+    // Every chosen step is forgotten; its image goes only when nothing else
+    // holds it (a tagged child, a kept build container): the image store
+    // keeps those, as BuildKit's prune leaves images to `docker image rm`.
+    const forget = new Set(drop.map((e) => e.imageId));
+    // Children before parents: steps made in the same second sort as equals,
+    // so repeat the pass while it still removes something.
+    let pending = drop.filter((e) => !e.row.Shared);
+    while (pending.length) {
+      const failed: CacheEntry[] = [];
+      for (const e of pending)
+        await this.#images
+          .remove(e.imageId, { force: false, noprune: true })
+          .then(
+            () => {
+              deleted.push(e.row.ID);
+              reclaimed += e.row.Size;
+            },
+            () => failed.push(e),
+          );
+      if (failed.length === pending.length) break;
+      pending = failed;
     }
     const images = new Set<string>(this.#images.store.ids());
     await this.#cache.forget((id) => !images.has(id) || forget.has(id));
