@@ -1,5 +1,4 @@
-import { readFile } from "node:fs/promises";
-import { join, posix } from "node:path";
+import { posix } from "node:path";
 import { InvalidArgumentError } from "../../util/errors.ts";
 import {
   expandWord,
@@ -8,6 +7,7 @@ import {
   type Dockerfile,
 } from "../images/index.ts";
 import { DockerIgnore } from "../../conventions/dockerignore.ts";
+import type { BuildContext } from "./context.ts";
 import { buildStage, type Stage } from "./stage.ts";
 import { short } from "./step.ts";
 import type { BuildJob } from "./types.ts";
@@ -28,29 +28,24 @@ export type Plan = {
 };
 
 /** Reads the Dockerfile and .dockerignore (`<Dockerfile>.dockerignore` first) from the context. */
-export async function readContextFiles(
-  contextDir: string,
+export function readContextFiles(
+  context: BuildContext,
   dockerfile: string,
-): Promise<{ text: string; ignore: DockerIgnore | undefined }> {
+): { text: string; ignore: DockerIgnore | undefined } {
   const rel = posix.normalize(`/${dockerfile}`).slice(1);
-  const text = await readFile(join(contextDir, rel), "utf8").catch(() => {
-    // compat: the legacy builder's text for a missing Dockerfile.
+  const text = context.readFile(rel)?.toString("utf8");
+  // compat: the legacy builder's text for a missing Dockerfile.
+  if (text === undefined)
     throw new InvalidArgumentError(
       `Cannot locate specified Dockerfile: ${dockerfile}`,
     );
-  });
-  const own = await readFile(
-    join(contextDir, `${rel}.dockerignore`),
-    "utf8",
-  ).catch(() => undefined);
   const shared =
-    own ??
-    (await readFile(join(contextDir, ".dockerignore"), "utf8").catch(
-      () => undefined,
-    ));
+    context.readFile(`${rel}.dockerignore`) ??
+    context.readFile(".dockerignore");
   return {
     text,
-    ignore: shared === undefined ? undefined : new DockerIgnore(shared),
+    ignore:
+      shared === undefined ? undefined : new DockerIgnore(shared.toString()),
   };
 }
 

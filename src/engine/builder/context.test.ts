@@ -1,11 +1,19 @@
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm, utimes, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import {
+  lstat,
+  mkdtemp,
+  readFile,
+  readdir,
+  readlink,
+  rm,
+} from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { test } from "node:test";
 import tar from "tar-stream";
-import { contextMember, extractContext } from "./context.ts";
+import { BuildContext, contextMember } from "./context.ts";
 import { copyEntries, entriesChecksum } from "./copy-sources.ts";
 import { DockerIgnore } from "../../conventions/dockerignore.ts";
 
@@ -52,72 +60,135 @@ test("contextMember() refuses absolute names and .. escapes", () => {
   assert.throws(() => contextMember("a/../../x"), /climbs out of the context/);
 });
 
-test("extractContext() unpacks files and refuses devices and links out", async () => {
+/** Receives entries into a new context under dir. */
+async function receive(
+  dir: string,
+  entries: Parameters<typeof tarOf>[0],
+): Promise<BuildContext> {
+  return BuildContext.receive(
+    await tarOf(entries),
+    await mkdtemp(join(dir, "c-")),
+  );
+}
+
+test("BuildContext.receive() indexes members and refuses devices, escapes and links out", async () => {
   const dir = await mkdtemp(join(tmpdir(), "wharf-ctx-"));
   try {
-    await extractContext(
-      await tarOf([
-        { name: "d/", type: "directory" },
-        { name: "d/f", body: "hi" },
-      ]),
-      dir,
-    );
-    assert.equal(await readFile(join(dir, "d/f"), "utf8"), "hi");
+    const ctx = await receive(dir, [
+      { name: "d/", type: "directory" },
+      { name: "d/f", body: "hi" },
+    ]);
+    assert.equal(ctx.readFile("d/f")?.toString(), "hi");
+    assert.deepEqual(await ctx.readdir(""), ["d"]);
+    // Nothing is on disk until a step unpacks it.
+    assert.equal(existsSync(ctx.root), false);
+    ctx.close();
     await assert.rejects(
-      extractContext(
-        await tarOf([{ name: "null", type: "character-device" }]),
-        await mkdtemp(join(dir, "b-")),
-      ),
+      receive(dir, [{ name: "null", type: "character-device" }]),
       /is a character-device, not a file, directory or link/,
     );
     await assert.rejects(
-      extractContext(
-        await tarOf([{ name: "../x", body: "no" }]),
-        await mkdtemp(join(dir, "c-")),
-      ),
+      receive(dir, [{ name: "../x", body: "no" }]),
       /climbs out of the context/,
     );
     await assert.rejects(
-      extractContext(
-        await tarOf([
-          { name: "l", type: "symlink", linkname: "/etc" },
-          { name: "l/wharf-test-new/f", body: "x" },
-        ]),
-        await mkdtemp(join(dir, "d-")),
-      ),
+      receive(dir, [
+        { name: "l", type: "symlink", linkname: "/etc" },
+        { name: "l/wharf-test-new/f", body: "x" },
+      ]),
       /lies below a non-directory/,
     );
+    await assert.rejects(
+      receive(dir, [
+        { name: "d/", type: "directory" },
+        { name: "d", body: "x" },
+      ]),
+      /replaces a directory/,
+    );
+    await assert.rejects(
+      receive(dir, [{ name: "h", type: "link", linkname: "nothing" }]),
+      /which is no file before it/,
+    );
+    // A failed receive leaves no spool behind (the caller removes the dir).
+    for (const c of await readdir(dir))
+      assert.deepEqual(await readdir(join(dir, c)), []);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 });
 
-test("extractContext() hashes files as it writes them: COPY's checksum equals reading them, and a file changed since is read again", async () => {
+test("BuildContext: COPY's checksum from the digests taken on arrival equals reading the unpacked files; later members replace earlier ones", async () => {
   const dir = await mkdtemp(join(tmpdir(), "wharf-ctx-"));
   try {
-    const digests = await extractContext(
-      await tarOf([
-        { name: "src/", type: "directory" },
-        { name: "src/a", body: "one" },
-        { name: "src/b", body: "two" },
-        { name: "src/b", body: "TWO" },
-        { name: "src/h", type: "link", linkname: "src/a" },
-      ]),
-      dir,
+    const ctx = await receive(dir, [
+      { name: "src/", type: "directory" },
+      { name: "src/a", body: "one" },
+      { name: "src/b", body: "two" },
+      { name: "src/b", body: "TWO" },
+      { name: "src/h", type: "link", linkname: "src/a" },
+      { name: "src/l", type: "symlink", linkname: "a" },
+      { name: "up", type: "symlink", linkname: "../../etc" },
+    ]);
+    const entries = await copyEntries({ tree: ctx }, ["src"], "/dst/");
+    assert.deepEqual(
+      entries.map((e) => `${e.type} ${e.dest}`),
+      ["file /dst/a", "file /dst/b", "file /dst/h", "symlink /dst/l"],
     );
-    assert.equal(await readFile(join(dir, "src/b"), "utf8"), "TWO");
-    const entries = await copyEntries({ root: dir }, ["src"], "/dst/");
-    const sum = await entriesChecksum(entries, "x", digests);
-    assert.equal(sum, await entriesChecksum(entries, "x"));
-    // Same size and mtime, other content: the stamp (ctime) no longer matches.
-    await writeFile(join(dir, "src/a"), "ONE");
-    await utimes(join(dir, "src/a"), entries[0]!.mtime, entries[0]!.mtime);
-    const again = await copyEntries({ root: dir }, ["src"], "/dst/");
-    assert.notEqual(await entriesChecksum(again, "x", digests), sum);
+    assert.ok(entries.every((e) => e.type !== "file" || e.digest));
+    await ctx.unpack(entries.map((e) => e.rel));
+    assert.equal(await readFile(join(ctx.root, "src/b"), "utf8"), "TWO");
+    assert.equal(await readFile(join(ctx.root, "src/h"), "utf8"), "one");
+    const read = entries.map(({ digest: _, ...e }) => e);
     assert.equal(
-      await entriesChecksum(again, "x", digests),
-      await entriesChecksum(again, "x"),
+      await entriesChecksum(entries, "x"),
+      await entriesChecksum(read, "x"),
     );
+    // Sources through symlinks resolve inside the context, or are refused.
+    assert.equal(
+      (await copyEntries({ tree: ctx }, ["src/l"], "/f"))[0]!.rel,
+      "src/a",
+    );
+    await assert.rejects(
+      copyEntries({ tree: ctx }, ["up/passwd"], "/"),
+      /forbidden path outside the build context/,
+    );
+    await assert.rejects(
+      copyEntries({ tree: ctx }, ["../x"], "/"),
+      /forbidden path outside the build context/,
+    );
+    ctx.close();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("BuildContext.unpackInto() writes a subtree with its modes, links and times", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "wharf-ctx-"));
+  try {
+    const mtime = new Date("2020-01-02T03:04:05Z");
+    const pack = tar.pack();
+    pack.entry({ name: "t/", type: "directory", mode: 0o750, mtime });
+    pack.entry({ name: "t/x", mode: 0o640, mtime }, "x");
+    pack.entry({ name: "t/s", type: "symlink", linkname: "x", mtime });
+    pack.entry({ name: "other", mtime }, "o");
+    pack.finalize();
+    const ctx = await BuildContext.receive(
+      pack as unknown as Readable,
+      await mkdtemp(join(dir, "c-")),
+    );
+    const out = join(dir, "out");
+    await ctx.unpackInto(out, ["t"]);
+    assert.deepEqual((await readdir(out)).sort(), ["t"]);
+    const st = await lstat(join(out, "t/x"));
+    assert.equal(st.mode & 0o7777, 0o640);
+    assert.equal(st.mtime.getTime(), mtime.getTime());
+    assert.equal((await lstat(join(out, "t"))).mode & 0o7777, 0o750);
+    assert.equal(
+      (await lstat(join(out, "t"))).mtime.getTime(),
+      mtime.getTime(),
+    );
+    assert.equal(await readlink(join(out, "t/s")), "x");
+    ctx.close();
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

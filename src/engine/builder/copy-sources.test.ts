@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { copyEntries } from "./copy-sources.ts";
+import { copyEntries, hostSource } from "./copy-sources.ts";
 
 function tree(files: string[]): string {
   const root = mkdtempSync(join(tmpdir(), "wharf-copy-src-"));
@@ -20,7 +20,7 @@ const dests = async (
   dest: string,
   parents: boolean,
 ): Promise<string[]> =>
-  (await copyEntries({ root }, sources, dest, { parents })).map(
+  (await copyEntries(hostSource(root), sources, dest, { parents })).map(
     (e) => `${e.type[0]} ${e.dest}`,
   );
 

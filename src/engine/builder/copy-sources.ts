@@ -1,17 +1,18 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { lstat, readdir, readlink } from "node:fs/promises";
 import { join, posix } from "node:path";
 import { InvalidArgumentError } from "../../util/errors.ts";
 import type { DockerIgnore } from "../../conventions/dockerignore.ts";
-import { fileStamp, type ContextDigests } from "./context.ts";
+import { hostTree, type SourceTree, type TreeStat } from "./source-tree.ts";
 
 /** One file system entry to write into the image, at its destination path. */
 export type CopyEntry = {
   /** Absolute path in the image. */
   dest: string;
-  /** Host path of the source (under the context or a stage's rootfs). */
+  /** Host path of the source: join(tree.root, rel) (for the context, once unpacked). */
   src: string;
+  /** Its path in the tree it comes from. */
+  rel: string;
   type: "file" | "directory" | "symlink";
   mode: number;
   size: number;
@@ -19,12 +20,17 @@ export type CopyEntry = {
   linkname?: string;
   /** Named by the instruction itself (or a wildcard), not found inside a directory: ADD unpacks it when it is a tar archive. */
   named?: boolean;
-  /** A regular file's state when listed (fileStamp), to trust a digest taken earlier. */
-  stamp?: string;
+  /** A regular file's sha256 (hex), when its tree knew it (the context). */
+  digest?: string;
 };
 
-/** Where COPY reads from: a directory on the host and what it ignores. */
-export type CopySource = { root: string; ignore?: DockerIgnore };
+/** Where COPY reads from: a tree of files and what it ignores. */
+export type CopySource = { tree: SourceTree; ignore?: DockerIgnore };
+
+/** A host directory as a CopySource. */
+export function hostSource(root: string): CopySource {
+  return { tree: hostTree(root) };
+}
 
 const MAX_HOPS = 40;
 
@@ -79,7 +85,7 @@ export async function copyEntries(
           `COPY failed: file not found in build context or excluded by .dockerignore: stat ${rel}: file does not exist`,
         );
       matched.push({
-        rel: await resolveInRoot(source.root, rel, s),
+        rel: await resolveInRoot(source.tree, rel, s),
         name: options.parents
           ? rel.split("/").slice(dropped).join("/")
           : posix.basename(rel),
@@ -89,28 +95,24 @@ export async function copyEntries(
   const toDir = dest.endsWith("/") || matched.length > 1 || options.parents;
   const out: CopyEntry[] = [];
   for (const m of matched) {
-    const path = join(source.root, m.rel);
-    const st = await lstat(path);
-    if (st.isDirectory()) {
+    const st = (await source.tree.lstat(m.rel))!;
+    if (st.type === "directory") {
       const under = options.parents
         ? posix.join(dest, m.name)
         : posix.normalize(dest);
-      if (options.parents && m.name !== "") out.push(await entry(path, under));
+      if (options.parents && m.name !== "")
+        out.push(entry(source.tree, m.rel, st, under));
       await walk(source, m.rel, under, out);
       continue;
     }
     const target = toDir ? posix.join(dest, m.name) : posix.normalize(dest);
-    out.push({ ...(await entry(path, target)), named: true });
+    out.push({ ...entry(source.tree, m.rel, st, target), named: true });
   }
   return out;
 }
 
 async function isDir(source: CopySource, rel: string): Promise<boolean> {
-  return (
-    (
-      await lstat(join(source.root, rel)).catch(() => undefined)
-    )?.isDirectory() ?? false
-  );
+  return (await source.tree.lstat(rel))?.type === "directory";
 }
 
 async function walk(
@@ -119,45 +121,55 @@ async function walk(
   dest: string,
   out: CopyEntry[],
 ): Promise<void> {
-  const names = (await readdir(join(source.root, rel))).sort();
-  for (const name of names) {
+  for (const name of await source.tree.readdir(rel)) {
     const childRel = rel === "" ? name : `${rel}/${name}`;
     const ignored = source.ignore?.ignores(childRel) ?? false;
-    const path = join(source.root, childRel);
     const target = posix.join(dest, name);
-    const st = await lstat(path);
-    if (st.isDirectory()) {
+    const st = await source.tree.lstat(childRel);
+    if (!st) continue;
+    if (st.type === "directory") {
       if (ignored && !source.ignore!.hasExceptions) continue;
-      if (!ignored) out.push(await entry(path, target));
+      if (!ignored) out.push(entry(source.tree, childRel, st, target));
       await walk(source, childRel, target, out);
       continue;
     }
-    if (!ignored) out.push(await entry(path, target));
+    if (!ignored) out.push(entry(source.tree, childRel, st, target));
   }
 }
 
-async function entry(path: string, dest: string): Promise<CopyEntry> {
-  const st = await lstat(path);
-  const base = { dest, src: path, mode: st.mode & 0o7777, mtime: st.mtime };
-  if (st.isSymbolicLink())
-    return {
-      ...base,
-      type: "symlink",
-      size: 0,
-      linkname: await readlink(path),
-    };
-  if (st.isDirectory()) return { ...base, type: "directory", size: 0 };
-  if (!st.isFile())
+function entry(
+  tree: SourceTree,
+  rel: string,
+  st: TreeStat,
+  dest: string,
+): CopyEntry {
+  const base = {
+    dest,
+    src: join(tree.root, rel),
+    rel,
+    mode: st.mode,
+    mtime: st.mtime,
+  };
+  if (st.type === "symlink")
+    return { ...base, type: "symlink", size: 0, linkname: st.linkname ?? "" };
+  if (st.type === "directory") return { ...base, type: "directory", size: 0 };
+  if (st.type !== "file")
     throw new InvalidArgumentError(`COPY failed: ${dest}: not a regular file`);
-  return { ...base, type: "file", size: st.size, stamp: fileStamp(st) };
+  return {
+    ...base,
+    type: "file",
+    size: st.size,
+    ...(st.digest !== undefined ? { digest: st.digest } : {}),
+  };
 }
 
 /**
- * Follows symlinks in rel inside root (an absolute link target starts at
- * root); refuses a path that climbs out. Returns the real relative path.
+ * Follows symlinks in rel inside the tree (an absolute link target starts
+ * at its top); refuses a path that climbs out. Returns the real relative
+ * path.
  */
 export async function resolveInRoot(
-  root: string,
+  tree: SourceTree,
   rel: string,
   original: string,
 ): Promise<string> {
@@ -175,18 +187,17 @@ export async function resolveInRoot(
       done.pop();
       continue;
     }
-    const p = join(root, ...done, c);
-    const st = await lstat(p).catch(() => undefined);
+    const st = await tree.lstat([...done, c].join("/"));
     if (!st)
       throw new InvalidArgumentError(
         `COPY failed: file not found in build context or excluded by .dockerignore: stat ${original}: file does not exist`,
       );
-    if (st.isSymbolicLink()) {
+    if (st.type === "symlink") {
       if (++hops > MAX_HOPS)
         throw new InvalidArgumentError(
           `COPY failed: too many symlinks: ${original}`,
         );
-      const target = await readlink(p);
+      const target = st.linkname ?? "";
       if (target.startsWith("/")) done.length = 0;
       queue.unshift(...target.split("/").filter(Boolean));
       continue;
@@ -205,12 +216,10 @@ async function glob(source: CopySource, pattern: string): Promise<string[]> {
     for (const dir of found) {
       if (!re) {
         const rel = dir ? `${dir}/${part}` : part;
-        if (await lstat(join(source.root, rel)).catch(() => undefined))
-          next.push(rel);
+        if (await source.tree.lstat(rel)) next.push(rel);
         continue;
       }
-      const names = await readdir(join(source.root, dir)).catch(() => []);
-      for (const n of names.sort())
+      for (const n of await source.tree.readdir(dir))
         if (re.test(n)) next.push(dir ? `${dir}/${n}` : n);
     }
     found = next;
@@ -236,13 +245,12 @@ function globRe(part: string): RegExp {
 /**
  * The cache checksum of entries: paths, types, modes, sizes, link targets
  * and file contents, never times (the cache ignores mtime and atime). A
- * file's content counts by its sha256, taken from `digests` (computed as
- * the context arrived) while the file is as it was then, else read.
+ * file's content counts by its sha256: the one its tree knew (the
+ * context hashes files as they arrive), else read from src.
  */
 export async function entriesChecksum(
   entries: CopyEntry[],
   extra: string,
-  digests?: ContextDigests,
 ): Promise<string> {
   const h = createHash("sha256");
   h.update(extra);
@@ -251,10 +259,7 @@ export async function entriesChecksum(
       `\0${e.dest}\0${e.type}\0${e.mode}\0${e.size}\0${e.linkname ?? ""}\0`,
     );
     if (e.type !== "file") continue;
-    const known = digests?.get(e.src);
-    h.update(
-      known && known.stamp === e.stamp ? known.digest : await fileDigest(e.src),
-    );
+    h.update(e.digest ?? (await fileDigest(e.src)));
   }
   return h.digest("hex");
 }

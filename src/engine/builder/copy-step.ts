@@ -18,6 +18,7 @@ import { expandWord } from "../images/index.ts";
 import {
   copyEntries,
   entriesChecksum,
+  hostSource,
   type CopyEntry,
   type CopySource,
 } from "./copy-sources.ts";
@@ -93,6 +94,8 @@ export async function copyStep(
         sources.length > 1 && !dest.endsWith("/") ? `${dest}/` : dest,
         { parents: flags.parents !== undefined && flags.parents !== "false" },
       );
+    // Context files are put on disk only when the step is made (a miss).
+    let fromContext: CopyEntry[] = [];
     const withSource = async (
       fn: (entries: CopyEntry[]) => Promise<void>,
     ): Promise<void> => {
@@ -100,7 +103,7 @@ export async function copyStep(
       if (fromHeredoc.length)
         entries.push(
           ...(await run(
-            { root: tmp },
+            hostSource(tmp),
             fromHeredoc
               .map((p) => p.replace(/^<<-?["']?|["']?$/g, ""))
               .filter((n) => heredocNames.has(n)),
@@ -109,36 +112,34 @@ export async function copyStep(
       // compat: a downloaded file is never unpacked (moby's noDecompress).
       for (const d of downloaded)
         entries.push(
-          ...(await run({ root: d.root }, [d.name])).map((e) => ({
+          ...(await run(hostSource(d.root), [d.name])).map((e) => ({
             ...e,
             named: false,
           })),
         );
       if (!other.length) return fn(entries);
-      if (flags.from === undefined)
-        return fn([
-          ...entries,
-          ...(await run(
-            {
-              root: job.contextDir,
-              ...(job.ignore ? { ignore: job.ignore } : {}),
-            },
-            other,
-          )),
-        ]);
+      if (flags.from === undefined) {
+        fromContext = await run(
+          {
+            tree: job.context,
+            ...(job.ignore ? { ignore: job.ignore } : {}),
+          },
+          other,
+        );
+        return fn([...entries, ...fromContext]);
+      }
       const fromRef = x(flags.from);
       const imageId =
         (await job.stageImage(fromRef)) ??
         (await job.deps.images.resolve(fromRef)).id;
       await withRootfs(job.deps.images, job.deps.dir, imageId, async (root) =>
-        fn([...entries, ...(await run({ root }, other))]),
+        fn([...entries, ...(await run(hostSource(root), other))]),
       );
     };
     await withSource(async (entries) => {
       const checksum = await entriesChecksum(
         entries,
         JSON.stringify({ chown: flags.chown, chmod, dest }),
-        job.contextDigests,
       );
       const kind =
         entries.length === 1 && entries[0]!.type === "file" ? "file" : "dir";
@@ -153,6 +154,9 @@ export async function copyStep(
             job.deps.dir,
             { parentImageId: s.imageId, config: s.config, createdBy },
             async (merged) => {
+              await job.context.unpack(
+                fromContext.filter((e) => e.type === "file").map((e) => e.rel),
+              );
               const owner = flags.chown
                 ? await resolveOwner(merged, x(flags.chown))
                 : { uid: 0, gid: 0 };

@@ -5,6 +5,7 @@ import { Readable } from "node:stream";
 import tar from "tar-stream";
 import { InvalidArgumentError } from "../../util/errors.ts";
 import { resolveInRoot } from "./copy-sources.ts";
+import { hostTree } from "./source-tree.ts";
 
 /** A context fetched for POST /build?remote=…: its tar stream and what to remove afterwards. */
 export type RemoteContext = { body: Readable; cleanup: () => Promise<void> };
@@ -99,7 +100,7 @@ async function gitContext(
       options,
     );
     const rel = await resolveInRoot(
-      dir,
+      hostTree(dir),
       posix.normalize(`/${subdir}`).slice(1),
       subdir,
     );

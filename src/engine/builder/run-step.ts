@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdir } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { join, posix } from "node:path";
 import {
   InvalidArgumentError,
@@ -42,7 +42,7 @@ export async function runStep(
     ...(args.length ? [`|${args.length}`, ...args] : []),
     ...(ins.command.json ? cmd : [...shell, ins.command.text]),
   ].join(" ");
-  const mounts = await runMounts(job, ins.mounts);
+  const { mounts, binds } = await runMounts(job, ins.mounts);
   const env = [...(s.config.Env ?? [])];
   const names = new Set(env.map((e) => e.split("=")[0]));
   for (const [k, v] of s.args)
@@ -75,8 +75,12 @@ export async function runStep(
     make: async () => {
       let id: string | undefined;
       let ok = false;
+      const tmp = binds.length
+        ? await mkdtemp(join(job.deps.dir, "tmp", "bind-"))
+        : undefined;
       try {
         if (job.signal.aborted) throw new WharfError("build cancelled");
+        for (const b of binds) await b(tmp!);
         const r = await job.deps.containers.run(spec, {
           onCreated: (cid) => {
             id = cid;
@@ -103,6 +107,7 @@ export async function runStep(
         return image;
       } finally {
         if (id !== undefined) await endContainer(job, id, ok);
+        if (tmp) await rm(tmp, { recursive: true, force: true });
       }
     },
   });
@@ -136,8 +141,13 @@ function outputText(chunk: Buffer, stream: "stdout" | "stderr"): string {
 async function runMounts(
   job: BuildJob,
   specs: string[],
-): Promise<RunSpec["mounts"]> {
+): Promise<{
+  mounts: RunSpec["mounts"];
+  /** Puts the context paths of bind mounts on disk (rw ones under tmp). */
+  binds: ((tmp: string) => Promise<void>)[];
+}> {
   const out: RunSpec["mounts"] = [];
+  const binds: ((tmp: string) => Promise<void>)[] = [];
   for (const spec of specs) {
     const o: Record<string, string> = {};
     for (const part of spec.split(",")) {
@@ -167,20 +177,32 @@ async function runMounts(
           "not implemented: RUN --mount=type=bind,from=…",
         );
       const rel = await resolveInRoot(
-        job.contextDir,
+        job.context,
         posix.normalize(`/${o.source ?? ""}`).slice(1),
         o.source ?? ".",
       );
-      out.push({
-        type: "bind",
-        source: join(job.contextDir, rel),
+      const rw = o.rw === "true" || o.readwrite === "true";
+      // Unpacked when the step runs: read-only into the context's shared
+      // tree; read-write into a copy of its own whose writes are dropped
+      // with it (BuildKit's rw bind).
+      const bind = {
+        type: "bind" as const,
+        source: "",
         target,
-        readOnly: !(o.rw === "true" || o.readwrite === "true"),
+        readOnly: !rw,
+      };
+      out.push(bind);
+      binds.push(async (tmp) => {
+        const dir = rw ? tmp : job.context.root;
+        await (rw
+          ? job.context.unpackInto(dir, [rel])
+          : job.context.unpack([rel]));
+        bind.source = join(dir, rel);
       });
     } else
       throw new NotImplementedError(
         `not implemented: RUN --mount=type=${type}`,
       );
   }
-  return out;
+  return { mounts: out, binds };
 }

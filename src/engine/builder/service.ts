@@ -10,7 +10,7 @@ import type { Logger } from "../../util/log.ts";
 import { parseDockerfile, type ImageService } from "../images/index.ts";
 import { planBuild, readContextFiles, runPlan } from "./build.ts";
 import { BuildCache } from "./cache.ts";
-import { extractContext } from "./context.ts";
+import { BuildContext } from "./context.ts";
 import type { BuildContainers } from "./contract.ts";
 import { sweepRootfs } from "./rootfs.ts";
 import { remoteContext, type RemoteContext } from "./remote.ts";
@@ -103,6 +103,7 @@ export class BuilderService {
       : controller.signal;
     const contextDir = await mkdtemp(join(this.#dir, "tmp", "context-"));
     let remote: RemoteContext | undefined;
+    let context: BuildContext | undefined;
     try {
       if (options.remote) {
         body.resume();
@@ -112,13 +113,13 @@ export class BuilderService {
           signal,
         });
       }
-      const contextDigests = await extractContext(
+      context = await BuildContext.receive(
         remote?.body ?? body,
         contextDir,
         signal,
       );
-      const { text, ignore } = await readContextFiles(
-        contextDir,
+      const { text, ignore } = readContextFiles(
+        context,
         options.dockerfile || "Dockerfile",
       );
       const df = parseDockerfile(text, {
@@ -139,8 +140,7 @@ export class BuilderService {
           keep: (id) => this.#keep(id),
         },
         options,
-        contextDir,
-        contextDigests,
+        context,
         ignore,
         escape: df.escape,
         emit: options.quiet
@@ -177,6 +177,7 @@ export class BuilderService {
     } finally {
       this.#builds.delete(buildId);
       await remote?.cleanup();
+      context?.close();
       await rm(contextDir, { recursive: true, force: true });
     }
   }

@@ -4,7 +4,7 @@ import type { Logger } from "../../util/log.ts";
 import type { Credentials } from "../../registry/client/auth.ts";
 import type { ImageService, Instruction } from "../images/index.ts";
 import type { BuildCache } from "./cache.ts";
-import type { ContextDigests } from "./context.ts";
+import type { BuildContext } from "./context.ts";
 import type { BuildContainers } from "./contract.ts";
 import type { BuildParameters } from "../../api/build.ts";
 import type { DockerIgnore } from "../../conventions/dockerignore.ts";
@@ -51,9 +51,8 @@ export type BuildDeps = {
 export type BuildJob = {
   deps: BuildDeps;
   options: BuildOptions;
-  contextDir: string;
-  /** Digests of the context's files, taken as it was unpacked (context.ts). */
-  contextDigests?: ContextDigests;
+  /** The build context: its index, and its files on disk as steps need them. */
+  context: BuildContext;
   ignore: DockerIgnore | undefined;
   escape: string;
   emit: (m: BuildMessage) => void;

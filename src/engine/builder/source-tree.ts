@@ -1,0 +1,65 @@
+import { lstat, readdir, readlink } from "node:fs/promises";
+import { join } from "node:path";
+
+/** What COPY needs to know of one path of a source tree (lstat's answer). */
+export type TreeStat = {
+  type: "file" | "directory" | "symlink" | "other";
+  /** Permission bits (& 0o7777). */
+  mode: number;
+  /** Bytes of a regular file, else 0. */
+  size: number;
+  mtime: Date;
+  /** A symlink's target. */
+  linkname?: string;
+  /** A regular file's sha256 (hex) when the tree knows it without reading. */
+  digest?: string;
+};
+
+/**
+ * A tree of files COPY and ADD read from: a directory on the host (a
+ * stage's rootfs, a heredoc's or a download's temporary directory) or the
+ * build context, which is held as an index over one spooled file and put
+ * on disk only for the paths a step actually writes (context.ts).
+ * Paths are relative to the tree's top ("" is the top), "/"-separated.
+ */
+export interface SourceTree {
+  /**
+   * The host directory a path lives under once unpack() has run for it:
+   * `join(root, rel)` is where COPY reads its bytes.
+   */
+  readonly root: string;
+  /**
+   * Like lstat(2) at rel: intermediate symlinks are followed (inside the
+   * tree for the context), the last component is not. Undefined when
+   * nothing is there.
+   */
+  lstat(rel: string): Promise<TreeStat | undefined>;
+  /** The names in the directory rel (symlinks followed), sorted; [] when it is none. */
+  readdir(rel: string): Promise<string[]>;
+  /**
+   * Makes the regular files among rels (and, for a directory, everything
+   * below it) exist under root. A host directory has them already.
+   */
+  unpack(rels: string[]): Promise<void>;
+}
+
+/** A host directory as a SourceTree: every call asks the filesystem. */
+export function hostTree(root: string): SourceTree {
+  return {
+    root,
+    lstat: async (rel) => {
+      const path = join(root, rel);
+      const st = await lstat(path).catch(() => undefined);
+      if (!st) return undefined;
+      const base = { mode: st.mode & 0o7777, mtime: st.mtime, size: 0 };
+      if (st.isSymbolicLink())
+        return { ...base, type: "symlink", linkname: await readlink(path) };
+      if (st.isDirectory()) return { ...base, type: "directory" };
+      if (st.isFile()) return { ...base, type: "file", size: st.size };
+      return { ...base, type: "other" };
+    },
+    readdir: async (rel) =>
+      (await readdir(join(root, rel)).catch(() => [])).sort(),
+    unpack: async () => undefined,
+  };
+}
