@@ -25,7 +25,7 @@ function lazyContext(total: number, fileSize = 256 << 20): tar.Pack {
       const body = pack.entry({ name: `big/${i}`, size: fileSize });
       for (let n = 0; n < fileSize; n += zeros.length)
         if (!body.write(zeros)) await once(body, "drain");
-      body.end();
+      body.end(Buffer.alloc(0));
     }
     pack.finalize();
   })().catch(() => undefined); // destroyed by the abort
