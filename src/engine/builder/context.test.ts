@@ -137,6 +137,10 @@ test("BuildContext: COPY's checksum from the digests taken on arrival equals rea
     assert.ok(entries.every((e) => e.type !== "file" || e.digest));
     await ctx.unpack(entries.map((e) => e.rel));
     assert.equal(await readFile(join(ctx.root, "src/b"), "utf8"), "TWO");
+    // COPY writes context files from the spool, without unpacking them.
+    const chunks: Buffer[] = [];
+    for await (const c of entries[2]!.open!()) chunks.push(c as Buffer);
+    assert.equal(Buffer.concat(chunks).toString(), "one");
     assert.equal(await readFile(join(ctx.root, "src/h"), "utf8"), "one");
     const read = entries.map(({ digest: _, ...e }) => e);
     assert.equal(

@@ -12,11 +12,11 @@ import {
   utimesSync,
 } from "node:fs";
 import { join, posix } from "node:path";
-import type { Readable } from "node:stream";
+import { Readable } from "node:stream";
 import { decompress } from "../../storage/archive/compression.ts";
 import { forEachMember } from "../../storage/archive/members.ts";
 import { ContextIndex, type ContextNode } from "./context-index.ts";
-import { ContextSpool } from "./context-spool.ts";
+import { ContextSpool, type MemoryBudget } from "./context-spool.ts";
 import type { SourceTree, TreeStat } from "./source-tree.ts";
 
 export { contextMember } from "./context-index.ts";
@@ -40,25 +40,27 @@ export class BuildContext implements SourceTree {
   #spool: ContextSpool;
   #unpacked = new Set<string>();
 
-  private constructor(dir: string) {
+  private constructor(dir: string, budget?: MemoryBudget) {
     this.root = join(dir, "files");
-    this.#spool = new ContextSpool(join(dir, "spool"));
+    this.#spool = new ContextSpool(join(dir, "spool"), budget);
   }
 
   /**
    * Receives a context tar (plain or compressed) into dir, which must
    * exist and be empty: indexes each member and appends each regular
-   * file's bytes to the spool, hashing them on the way (as dockerd hashes
-   * the context it receives). Refuses, with InvalidArgumentError, what
+   * file's bytes to the spool (in memory while `memory` allows, else in
+   * `<dir>/spool`), hashing them on the way (as dockerd hashes the
+   * context it receives). Refuses, with InvalidArgumentError, what
    * ContextIndex refuses and a malformed tar. On error the spool is
    * closed; the caller removes dir.
    */
   static async receive(
     body: Readable,
     dir: string,
-    signal?: AbortSignal,
+    options: { signal?: AbortSignal; memory?: MemoryBudget } = {},
   ): Promise<BuildContext> {
-    const ctx = new BuildContext(dir);
+    const ctx = new BuildContext(dir, options.memory);
+    const { signal } = options;
     const spool = ctx.#spool;
     try {
       await forEachMember(
@@ -108,6 +110,16 @@ export class BuildContext implements SourceTree {
     return this.#spool.read(node.offset!, node.size);
   }
 
+  /** SourceTree.open: a regular file's content as a stream, from the spool. */
+  open(rel: string): Readable {
+    const node = this.index.get(rel);
+    if (node?.type !== "file")
+      throw new Error(`build context: ${rel} is no regular file`);
+    return Readable.from(this.#spool.pieces(node.offset!, node.size), {
+      objectMode: false,
+    });
+  }
+
   /** SourceTree.unpack: writes the files (whole trees for directories) not yet under root. */
   unpack(rels: string[]): Promise<void> {
     return this.unpackInto(this.root, rels, this.#unpacked);
@@ -137,7 +149,6 @@ export class BuildContext implements SourceTree {
     const sorted = [...todo].sort(
       ([, a], [, b]) => (a.offset ?? -1) - (b.offset ?? -1),
     );
-    const scratch = Buffer.allocUnsafe(1 << 20);
     const dirs: [string, ContextNode][] = [];
     let sinceYield = 0;
     for (const [rel, node] of sorted) {
@@ -153,7 +164,7 @@ export class BuildContext implements SourceTree {
         symlinkSync(node.linkname!, path);
         lutimesSync(path, node.mtime, node.mtime);
       } else {
-        this.#writeFile(path, node, scratch);
+        this.#writeFile(path, node);
         sinceYield += node.size;
         if (sinceYield >= YIELD_BYTES) {
           sinceYield = 0;
@@ -166,7 +177,7 @@ export class BuildContext implements SourceTree {
       utimesSync(path, node.mtime, node.mtime);
   }
 
-  #writeFile(path: string, node: ContextNode, scratch: Buffer): void {
+  #writeFile(path: string, node: ContextNode): void {
     const fd = openSync(
       path,
       constants.O_WRONLY |
@@ -176,7 +187,7 @@ export class BuildContext implements SourceTree {
       0o600,
     );
     try {
-      this.#spool.copyTo(fd, node.offset!, node.size, scratch);
+      this.#spool.copyTo(fd, node.offset!, node.size);
       fchmodSync(fd, node.mode);
       futimesSync(fd, node.mtime, node.mtime);
     } finally {

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { join, posix } from "node:path";
+import type { Readable } from "node:stream";
 import { InvalidArgumentError } from "../../util/errors.ts";
 import type { DockerIgnore } from "../../conventions/dockerignore.ts";
 import { hostTree, type SourceTree, type TreeStat } from "./source-tree.ts";
@@ -22,6 +23,8 @@ export type CopyEntry = {
   named?: boolean;
   /** A regular file's sha256 (hex), when its tree knew it (the context). */
   digest?: string;
+  /** A regular file's content, when its tree gives it without src on disk (the context). */
+  open?: () => Readable;
 };
 
 /** Where COPY reads from: a tree of files and what it ignores. */
@@ -160,6 +163,7 @@ function entry(
     type: "file",
     size: st.size,
     ...(st.digest !== undefined ? { digest: st.digest } : {}),
+    ...(tree.open ? { open: () => tree.open!(rel) } : {}),
   };
 }
 

@@ -94,8 +94,6 @@ export async function copyStep(
         sources.length > 1 && !dest.endsWith("/") ? `${dest}/` : dest,
         { parents: flags.parents !== undefined && flags.parents !== "false" },
       );
-    // Context files are put on disk only when the step is made (a miss).
-    let fromContext: CopyEntry[] = [];
     const withSource = async (
       fn: (entries: CopyEntry[]) => Promise<void>,
     ): Promise<void> => {
@@ -118,16 +116,17 @@ export async function copyStep(
           })),
         );
       if (!other.length) return fn(entries);
-      if (flags.from === undefined) {
-        fromContext = await run(
-          {
-            tree: job.context,
-            ...(job.ignore ? { ignore: job.ignore } : {}),
-          },
-          other,
-        );
-        return fn([...entries, ...fromContext]);
-      }
+      if (flags.from === undefined)
+        return fn([
+          ...entries,
+          ...(await run(
+            {
+              tree: job.context,
+              ...(job.ignore ? { ignore: job.ignore } : {}),
+            },
+            other,
+          )),
+        ]);
       const fromRef = x(flags.from);
       const imageId =
         (await job.stageImage(fromRef)) ??
@@ -154,18 +153,24 @@ export async function copyStep(
             job.deps.dir,
             { parentImageId: s.imageId, config: s.config, createdBy },
             async (merged) => {
-              await job.context.unpack(
-                fromContext.filter((e) => e.type === "file").map((e) => e.rel),
-              );
+              // compat: only ADD of a local file unpacks it (moby's
+              // allowLocalDecompression); never COPY, --from or a heredoc.
+              const unpack = ins.kind === "ADD" && flags.from === undefined;
+              // Context files are written from the spool; those ADD may
+              // unpack are put on disk first, to be sniffed and read.
+              if (unpack)
+                await job.context.unpack(
+                  entries
+                    .filter((e) => e.named && e.type === "file" && e.open)
+                    .map((e) => e.rel),
+                );
               const owner = flags.chown
                 ? await resolveOwner(merged, x(flags.chown))
                 : { uid: 0, gid: 0 };
               await writeEntries(merged, entries, {
                 owner,
                 chmod,
-                // compat: only ADD of a local file unpacks it (moby's
-                // allowLocalDecompression); never COPY, --from or a heredoc.
-                unpack: ins.kind === "ADD" && flags.from === undefined,
+                unpack,
               });
             },
           ),
@@ -304,7 +309,7 @@ async function packInto(
       size: e.size,
       ...(e.type === "symlink" ? { linkname: e.linkname ?? "" } : {}),
     },
-    ...(e.type === "file" ? { src: e.src } : {}),
+    ...(e.type !== "file" ? {} : e.open ? { body: e.open } : { src: e.src }),
   }));
   const scope = new FsScope(merged, []);
   try {

@@ -11,12 +11,16 @@ import { parseDockerfile, type ImageService } from "../images/index.ts";
 import { planBuild, readContextFiles, runPlan } from "./build.ts";
 import { BuildCache } from "./cache.ts";
 import { BuildContext } from "./context.ts";
+import { MemoryBudget } from "./context-spool.ts";
 import type { BuildContainers } from "./contract.ts";
 import { sweepRootfs } from "./rootfs.ts";
 import { remoteContext, type RemoteContext } from "./remote.ts";
 import { cacheRow, overBudget, prunePlan, type CacheEntry } from "./prune.ts";
 import { emptyTar } from "./step.ts";
 import type { BuildMessage, BuildOptions, BuildJob } from "./types.ts";
+
+/** Bytes of build contexts kept in memory at once, daemon-wide. */
+const CONTEXT_MEMORY = 256 << 20;
 
 /**
  * The builder service: POST /build on the classic API, its cache, prune.
@@ -42,6 +46,12 @@ export class BuilderService {
   #steps = new KeyedLock();
   #kept = new Set<string>();
   #keptLock = new KeyedLock();
+  /**
+   * What the contexts of all builds may hold in memory at once; a context
+   * past it goes to its spool file. Most contexts are far smaller: those
+   * are never written to disk unless a step needs their files there.
+   */
+  #contextMemory = new MemoryBudget(CONTEXT_MEMORY);
 
   constructor(options: {
     root: string;
@@ -113,11 +123,10 @@ export class BuilderService {
           signal,
         });
       }
-      context = await BuildContext.receive(
-        remote?.body ?? body,
-        contextDir,
+      context = await BuildContext.receive(remote?.body ?? body, contextDir, {
         signal,
-      );
+        memory: this.#contextMemory,
+      });
       const { text, ignore } = readContextFiles(
         context,
         options.dockerfile || "Dockerfile",

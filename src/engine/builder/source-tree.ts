@@ -1,5 +1,6 @@
 import { lstat, readdir, readlink } from "node:fs/promises";
 import { join } from "node:path";
+import type { Readable } from "node:stream";
 
 /** What COPY needs to know of one path of a source tree (lstat's answer). */
 export type TreeStat = {
@@ -36,6 +37,12 @@ export interface SourceTree {
   lstat(rel: string): Promise<TreeStat | undefined>;
   /** The names in the directory rel (symlinks followed), sorted; [] when it is none. */
   readdir(rel: string): Promise<string[]>;
+  /**
+   * A regular file's content as a stream, when the tree can give it
+   * without the file being on disk (the context): COPY writes it into the
+   * image from there instead of unpacking it first.
+   */
+  open?(rel: string): Readable;
   /**
    * Makes the regular files among rels (and, for a directory, everything
    * below it) exist under root. A host directory has them already.

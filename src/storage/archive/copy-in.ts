@@ -67,17 +67,22 @@ export async function extractToDir(
   await setDirTimes(scope, dirTimes);
 }
 
-/** A member written by copyIn: a tar-like header, and for a regular file the host file holding its content. */
+/**
+ * A member written by copyIn: a tar-like header, and for a regular file
+ * the host file holding its content (src) or, instead, a stream of it
+ * (body, called once when the file is written).
+ */
 export type CopyMember = {
   header: Partial<Header> & { name: string };
   src?: string;
+  body?: () => Readable;
 };
 
 /**
  * Writes members into the directory `path` of a container with the rules
  * and confinement of extractToDir, but regular files are copied from host
- * files (members[].src) by the kernel (copy_file_range) instead of
- * streamed through a tar: the builder's COPY.
+ * files (members[].src) by the kernel (copy_file_range), or written from
+ * members[].body, instead of streamed through a tar: the builder's COPY.
  */
 export async function copyIn(
   scope: FsScope,
@@ -93,7 +98,7 @@ export async function copyIn(
       dest,
       // Fields a member leaves out read as tar-stream leaves absent ones.
       m.header as Header,
-      m.src ?? Readable.from([]),
+      m.src ?? m.body?.() ?? Readable.from([]),
       {
         ...options,
         dirTimes,
