@@ -1,6 +1,15 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import http from "node:http";
 import { once } from "node:events";
 import { join } from "node:path";
@@ -32,6 +41,14 @@ function lazyContext(total: number, fileSize = 256 << 20): tar.Pack {
   return pack;
 }
 
+/** The ids of the build cache records (GET /system/df). */
+async function cacheIds(d: TestDaemon): Promise<string[]> {
+  const df = JSON.parse(
+    (await d.curl(["/system/df?type=build-cache"])).stdout,
+  ) as { BuildCache: { ID: string }[] | null };
+  return (df.BuildCache ?? []).map((r) => r.ID).sort();
+}
+
 /** Every path under dir (files and directories), relative. */
 function tree(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -39,20 +56,50 @@ function tree(dir: string): string[] {
 }
 
 describe(
-  "a build context aborted halfway leaves nothing behind",
+  "the build context: bind mounts and links from the index, an aborted upload leaves nothing",
   { skip: skipReason() },
   () => {
     const d = new TestDaemon();
+    const root = mkdtempSync("/tmp/wharf-build-context-it-");
     const tmp = join(d.dir, "data/builder/tmp");
     before(async () => {
       await d.start();
       await d.importBusybox();
     });
-    after(() => d.stop());
+    after(async () => {
+      await d.stop();
+      rmSync(root, { recursive: true, force: true });
+    });
+
+    test("RUN --mount=type=bind sees the context (read-only, or a read-write copy whose writes are dropped); COPY follows a symlinked directory inside it; a rebuild is cached", async () => {
+      const dir = join(root, "binds");
+      mkdirSync(join(dir, "sub"), { recursive: true });
+      writeFileSync(join(dir, "sub/a.txt"), "original\n");
+      symlinkSync("sub", join(dir, "link"));
+      writeFileSync(
+        join(dir, "Dockerfile"),
+        [
+          "FROM busybox",
+          "RUN --mount=type=bind,target=/ctx cat /ctx/sub/a.txt > /seen-ro && ! touch /ctx/x 2>/dev/null",
+          "RUN --mount=type=bind,source=link,target=/s,rw echo changed > /s/a.txt && cat /s/a.txt > /seen-rw",
+          "COPY link/a.txt /copied",
+          'CMD ["cat", "/seen-ro", "/seen-rw", "/copied"]',
+          "",
+        ].join("\n"),
+      );
+      await d.ok(["build", "-q", "-t", "binds:1", dir]);
+      assert.deepEqual(
+        (await d.ok(["run", "--rm", "binds:1"])).trim().split("\n"),
+        ["original", "changed", "original"],
+      );
+      const again = await d.ok(["build", "-t", "binds:1", dir]);
+      assert.equal(again.match(/Using cache/g)?.length, 4, again);
+    });
 
     test("POST /build with a 2 GiB context, the socket destroyed after 1 GiB: no temp file, container, cache record or mount stays, and wharfd answers", async () => {
       const images = (await d.ok(["images", "-aq", "--no-trunc"])).trim();
       const mounts = mountsUnder(d.dir);
+      const cached = await cacheIds(d);
       assert.deepEqual(tree(tmp), []);
       const req = http.request({
         socketPath: d.socket,
@@ -89,10 +136,7 @@ describe(
         images,
         "no image made",
       );
-      const df = JSON.parse(
-        (await d.curl(["/system/df?type=build-cache"])).stdout,
-      ) as { BuildCache: unknown[] | null };
-      assert.deepEqual(df.BuildCache ?? [], [], "no build cache record");
+      assert.deepEqual(await cacheIds(d), cached, "no build cache record");
       assert.deepEqual(mountsUnder(d.dir), mounts, "no mount left");
       assert.equal((await d.curl(["/_ping"])).stdout, "OK");
       assert.doesNotMatch(d.log(), /uncaught|unhandled/i);
