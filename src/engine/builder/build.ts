@@ -28,20 +28,20 @@ export type Plan = {
 };
 
 /** Reads the Dockerfile and .dockerignore (`<Dockerfile>.dockerignore` first) from the context. */
-export function readContextFiles(
+export async function readContextFiles(
   context: BuildContext,
   dockerfile: string,
-): { text: string; ignore: DockerIgnore | undefined } {
+): Promise<{ text: string; ignore: DockerIgnore | undefined }> {
   const rel = posix.normalize(`/${dockerfile}`).slice(1);
-  const text = context.readFile(rel)?.toString("utf8");
+  const text = (await context.readFile(rel))?.toString("utf8");
   // compat: the legacy builder's text for a missing Dockerfile.
   if (text === undefined)
     throw new InvalidArgumentError(
       `Cannot locate specified Dockerfile: ${dockerfile}`,
     );
   const shared =
-    context.readFile(`${rel}.dockerignore`) ??
-    context.readFile(".dockerignore");
+    (await context.readFile(`${rel}.dockerignore`)) ??
+    (await context.readFile(".dockerignore"));
   return {
     text,
     ignore:

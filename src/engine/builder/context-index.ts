@@ -17,8 +17,6 @@ export type ContextNode = {
   offset?: number;
 };
 
-const MAX_HOPS = 40;
-
 /**
  * The index of a build context: every member by its path relative to the
  * context ("" is the top), with the names in each directory. It applies
@@ -126,37 +124,6 @@ export class ContextIndex {
           ...file,
         });
     }
-  }
-
-  /**
-   * rel with every symlink in it followed inside the context (an absolute
-   * target starts at the top); with `last` false the final component is
-   * kept as it is. Undefined when a component is missing, a link climbs
-   * out, or links loop.
-   */
-  resolve(rel: string, last = true): string | undefined {
-    const done: string[] = [];
-    const queue = rel.split("/").filter(Boolean);
-    let hops = 0;
-    while (queue.length) {
-      const c = queue.shift()!;
-      if (c === ".") continue;
-      if (c === "..") {
-        if (done.pop() === undefined) return undefined;
-        continue;
-      }
-      const path = [...done, c].join("/");
-      const node = this.#nodes.get(path);
-      if (node?.type === "symlink" && (last || queue.length > 0)) {
-        if (++hops > MAX_HOPS) return undefined;
-        if (node.linkname!.startsWith("/")) done.length = 0;
-        queue.unshift(...node.linkname!.split("/").filter(Boolean));
-        continue;
-      }
-      if (!node && (last || queue.length > 0)) return undefined;
-      done.push(c);
-    }
-    return done.join("/");
   }
 
   #set(rel: string, node: ContextNode): void {

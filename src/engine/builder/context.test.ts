@@ -78,7 +78,7 @@ test("BuildContext.receive() indexes members and refuses devices, escapes and li
       { name: "d/", type: "directory" },
       { name: "d/f", body: "hi" },
     ]);
-    assert.equal(ctx.readFile("d/f")?.toString(), "hi");
+    assert.equal((await ctx.readFile("d/f"))?.toString(), "hi");
     assert.deepEqual(await ctx.readdir(""), ["d"]);
     // Nothing is on disk until a step unpacks it.
     assert.equal(existsSync(ctx.root), false);

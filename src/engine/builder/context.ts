@@ -17,7 +17,7 @@ import { decompress } from "../../storage/archive/compression.ts";
 import { forEachMember } from "../../storage/archive/members.ts";
 import { ContextIndex, type ContextNode } from "./context-index.ts";
 import { ContextSpool, type MemoryBudget } from "./context-spool.ts";
-import type { SourceTree, TreeStat } from "./source-tree.ts";
+import { followInTree, type SourceTree, type TreeStat } from "./source-tree.ts";
 
 export { contextMember } from "./context-index.ts";
 
@@ -92,20 +92,20 @@ export class BuildContext implements SourceTree {
   async lstat(rel: string): Promise<TreeStat | undefined> {
     const direct = this.index.get(rel);
     if (direct) return direct;
-    const real = this.index.resolve(rel, false);
-    return real === undefined ? undefined : this.index.get(real);
+    const r = await followInTree(this, rel, false);
+    return "rel" in r ? this.index.get(r.rel) : undefined;
   }
 
   /** SourceTree.readdir over the index. */
   async readdir(rel: string): Promise<string[]> {
-    const real = this.index.resolve(rel);
-    return real === undefined ? [] : this.index.names(real);
+    const r = await followInTree(this, rel);
+    return "rel" in r ? this.index.names(r.rel) : [];
   }
 
   /** A regular file's content (symlinks followed inside the context), or undefined. */
-  readFile(rel: string): Buffer | undefined {
-    const real = this.index.resolve(rel);
-    const node = real === undefined ? undefined : this.index.get(real);
+  async readFile(rel: string): Promise<Buffer | undefined> {
+    const r = await followInTree(this, rel);
+    const node = "rel" in r ? this.index.get(r.rel) : undefined;
     if (node?.type !== "file") return undefined;
     return this.#spool.read(node.offset!, node.size);
   }

@@ -4,7 +4,12 @@ import { join, posix } from "node:path";
 import type { Readable } from "node:stream";
 import { InvalidArgumentError } from "../../util/errors.ts";
 import type { DockerIgnore } from "../../conventions/dockerignore.ts";
-import { hostTree, type SourceTree, type TreeStat } from "./source-tree.ts";
+import {
+  followInTree,
+  hostTree,
+  type SourceTree,
+  type TreeStat,
+} from "./source-tree.ts";
 
 /** One file system entry to write into the image, at its destination path. */
 export type CopyEntry = {
@@ -34,8 +39,6 @@ export type CopySource = { tree: SourceTree; ignore?: DockerIgnore };
 export function hostSource(root: string): CopySource {
   return { tree: hostTree(root) };
 }
-
-const MAX_HOPS = 40;
 
 /**
  * Resolves COPY/ADD sources against root into entries under dest, with
@@ -169,46 +172,23 @@ function entry(
 
 /**
  * Follows symlinks in rel inside the tree (an absolute link target starts
- * at its top); refuses a path that climbs out. Returns the real relative
- * path.
+ * at its top); refuses a path that climbs out, or is missing. Returns the
+ * real relative path.
  */
 export async function resolveInRoot(
   tree: SourceTree,
   rel: string,
   original: string,
 ): Promise<string> {
-  const done: string[] = [];
-  const queue = rel.split("/").filter(Boolean);
-  let hops = 0;
-  while (queue.length) {
-    const c = queue.shift()!;
-    if (c === ".") continue;
-    if (c === "..") {
-      if (done.length === 0)
-        throw new InvalidArgumentError(
-          `COPY failed: forbidden path outside the build context: ${original} ()`,
-        );
-      done.pop();
-      continue;
-    }
-    const st = await tree.lstat([...done, c].join("/"));
-    if (!st)
-      throw new InvalidArgumentError(
-        `COPY failed: file not found in build context or excluded by .dockerignore: stat ${original}: file does not exist`,
-      );
-    if (st.type === "symlink") {
-      if (++hops > MAX_HOPS)
-        throw new InvalidArgumentError(
-          `COPY failed: too many symlinks: ${original}`,
-        );
-      const target = st.linkname ?? "";
-      if (target.startsWith("/")) done.length = 0;
-      queue.unshift(...target.split("/").filter(Boolean));
-      continue;
-    }
-    done.push(c);
-  }
-  return done.join("/");
+  const r = await followInTree(tree, rel);
+  if ("rel" in r) return r.rel;
+  throw new InvalidArgumentError(
+    r.error === "outside"
+      ? `COPY failed: forbidden path outside the build context: ${original} ()`
+      : r.error === "loop"
+        ? `COPY failed: too many symlinks: ${original}`
+        : `COPY failed: file not found in build context or excluded by .dockerignore: stat ${original}: file does not exist`,
+  );
 }
 
 async function glob(source: CopySource, pattern: string): Promise<string[]> {

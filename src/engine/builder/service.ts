@@ -127,7 +127,7 @@ export class BuilderService {
         signal,
         memory: this.#contextMemory,
       });
-      const { text, ignore } = readContextFiles(
+      const { text, ignore } = await readContextFiles(
         context,
         options.dockerfile || "Dockerfile",
       );

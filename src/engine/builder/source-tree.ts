@@ -70,3 +70,45 @@ export function hostTree(root: string): SourceTree {
     unpack: async () => undefined,
   };
 }
+
+const MAX_HOPS = 40;
+
+/**
+ * rel with every symlink in it followed inside the tree (an absolute
+ * target starts at its top, "/.." stays at the top's parent: outside);
+ * with `last` false the final component is kept as it is, present or
+ * not. Fails with why: a link or ".." climbing out, a missing component,
+ * links looping.
+ */
+export async function followInTree(
+  tree: SourceTree,
+  rel: string,
+  last = true,
+): Promise<{ rel: string } | { error: "outside" | "missing" | "loop" }> {
+  const done: string[] = [];
+  const queue = rel.split("/").filter(Boolean);
+  let hops = 0;
+  while (queue.length) {
+    const c = queue.shift()!;
+    if (c === ".") continue;
+    if (c === "..") {
+      if (done.pop() === undefined) return { error: "outside" };
+      continue;
+    }
+    if (!last && queue.length === 0) {
+      done.push(c);
+      break;
+    }
+    const st = await tree.lstat([...done, c].join("/"));
+    if (!st) return { error: "missing" };
+    if (st.type === "symlink") {
+      if (++hops > MAX_HOPS) return { error: "loop" };
+      const target = st.linkname ?? "";
+      if (target.startsWith("/")) done.length = 0;
+      queue.unshift(...target.split("/").filter(Boolean));
+      continue;
+    }
+    done.push(c);
+  }
+  return { rel: done.join("/") };
+}
