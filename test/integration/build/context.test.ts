@@ -3,9 +3,7 @@ import assert from "node:assert/strict";
 import {
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
-  rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
@@ -60,19 +58,15 @@ describe(
   { skip: skipReason() },
   () => {
     const d = new TestDaemon();
-    const root = mkdtempSync("/tmp/wharf-build-context-it-");
     const tmp = join(d.dir, "data/builder/tmp");
     before(async () => {
       await d.start();
       await d.importBusybox();
     });
-    after(async () => {
-      await d.stop();
-      rmSync(root, { recursive: true, force: true });
-    });
+    after(() => d.stop()); // removes d.dir, the contexts too
 
     test("RUN --mount=type=bind sees the context (read-only, or a read-write copy whose writes are dropped); COPY follows a symlinked directory inside it; a rebuild is cached", async () => {
-      const dir = join(root, "binds");
+      const dir = join(d.dir, "binds");
       mkdirSync(join(dir, "sub"), { recursive: true });
       writeFileSync(join(dir, "sub/a.txt"), "original\n");
       symlinkSync("sub", join(dir, "link"));
