@@ -18,6 +18,7 @@ export type ExecDeps = Pick<
 import type { ExecRecord } from "./exec-store.ts";
 import { checkExec, type ContainerRecord } from "./record.ts";
 import { processSpec, specEnv } from "./spec.ts";
+import { rootfsPathsOf } from "./rootfs-paths.ts";
 import { resolveUser } from "./user.ts";
 import { rootfsOptions } from "./userns.ts";
 
@@ -183,10 +184,11 @@ async function runExec(
 }
 
 /**
- * The exec's OCI process. The rootfs mount is a no-op for a running
- * container; it gives the root whose /etc/passwd names the user, as
- * moby's getUser reads it. The runtime makes the exec's bundle directory
- * when it needs one (an exec through the monitor).
+ * The exec's OCI process. The user is looked up in the container's rootfs
+ * as moby's getUser reads it (its /etc/passwd, not a volume over it); a
+ * running container's rootfs is mounted, so its path is all that is
+ * needed. The runtime makes the exec's bundle directory when it needs one
+ * (an exec through the monitor).
  */
 async function execProcess(
   core: ExecDeps,
@@ -196,7 +198,9 @@ async function execProcess(
 ) {
   const b = e.body;
   const tty = b.Tty === true;
-  const rootfs = await core.images.mountRootfs(r.id, rootfsOptions(r));
+  const rootfs =
+    (await rootfsPathsOf(core.images, r))?.mergedDir ??
+    (await core.images.mountRootfs(r.id, rootfsOptions(r)));
   const user = await resolveUser(rootfs, b.User || r.config.User);
   const process = processSpec(r, {
     args: b.Cmd!,
