@@ -21,6 +21,23 @@ export function libc(): LibraryHandle {
   return lib;
 }
 
+/**
+ * Declares libc functions on first use: `decls` maps each name to its C
+ * prototype (koffi's syntax); the returned getter binds them all once.
+ */
+export function libcFunctions<T>(decls: { [K in keyof T]: string }): () => T {
+  let bound: T | undefined;
+  return () => {
+    if (bound) return bound;
+    const lib = libc();
+    const fns: Partial<T> = {};
+    for (const name of Object.keys(decls) as (keyof T)[])
+      fns[name] = lib.func(decls[name]) as T[keyof T];
+    bound = fns as T;
+    return bound;
+  };
+}
+
 const errnoNames = new Map<number, string>(
   Object.entries(constants.errno).map(([name, n]) => [n, name]),
 );
