@@ -32,8 +32,9 @@ const PASSES = ["major", "minor", "major"] as const;
  * a few runs) would keep that peak resident while it idles. After `quietMs`
  * without an API request this runs full collections (which also free the
  * Buffers of finished streams) and malloc_trim(0). A request re-arms the
- * timer; a quiet period after little allocation (RSS grew less than
- * `minGrowth`) costs nothing. One reclaim takes a few tens of milliseconds.
+ * timer as it arrives and as it ends; a quiet period after little
+ * allocation (RSS grew less than `minGrowth`) costs nothing. One reclaim
+ * takes a few tens of milliseconds.
  */
 export class IdleReclaim {
   #parts: ReclaimParts;

@@ -117,7 +117,8 @@ export class ApiServer {
 
   /**
    * `audit` records every state-changing call (POST, PUT, DELETE);
-   * `onRequest` is told of every request as it arrives (the daemon's idle timer).
+   * `onRequest` is told of every request as it arrives and as its handler
+   * ends (the daemon's idle timer).
    */
   constructor(
     router: Router,
@@ -311,6 +312,7 @@ export class ApiServer {
         });
       this.#fail(ctx, req, res, socket, status, errorMessage(err));
     } finally {
+      this.#onRequest?.();
       if (audit)
         this.#auditEnd(audit, {
           path: url.pathname,
