@@ -122,3 +122,17 @@ export async function umountAsync(target: string, flags = 0): Promise<void> {
   );
   if (rc !== 0) umount(target, flags);
 }
+
+let trimCall: ((pad: number) => number) | undefined;
+
+/**
+ * malloc_trim(3) with no padding: glibc hands the free pages of every malloc
+ * arena back to the kernel (free() keeps them otherwise). True when some
+ * memory was released.
+ */
+export function mallocTrim(): boolean {
+  trimCall ??= libc().func("int malloc_trim(size_t pad)") as (
+    pad: number,
+  ) => number;
+  return trimCall(0) === 1;
+}
