@@ -9,6 +9,7 @@ import {
   makeImage,
   registrySkip,
   upload,
+  uploadIndex,
 } from "./registry.ts";
 
 const skip = skipReason() ?? registrySkip();
@@ -79,34 +80,13 @@ test(
       os: "linux",
       architecture: "arm64",
     });
-    await upload(reg.host, "multi", digestOf(amd.manifest), amd);
-    await upload(reg.host, "multi", digestOf(arm.manifest), arm);
-    const mt = "application/vnd.docker.distribution.manifest.v2+json";
-    const index = Buffer.from(
-      JSON.stringify({
-        schemaVersion: 2,
-        mediaType: "application/vnd.docker.distribution.manifest.list.v2+json",
-        manifests: [
-          {
-            mediaType: mt,
-            size: arm.manifest.length,
-            digest: digestOf(arm.manifest),
-            platform: { os: "linux", architecture: "arm64", variant: "v8" },
-          },
-          {
-            mediaType: mt,
-            size: amd.manifest.length,
-            digest: digestOf(amd.manifest),
-            platform: { os: "linux", architecture: "amd64" },
-          },
-        ],
-      }),
-    );
-    await upload(reg.host, "multi", "1", {
-      manifest: index,
-      blobs: new Map(),
-      mediaType: "application/vnd.docker.distribution.manifest.list.v2+json",
-    });
+    await uploadIndex(reg.host, "multi", "1", [
+      {
+        image: arm,
+        platform: { os: "linux", architecture: "arm64", variant: "v8" },
+      },
+      { image: amd, platform: { os: "linux", architecture: "amd64" } },
+    ]);
     await d.ok(["pull", `${reg.host}/multi:1`]);
     const id = (
       await d.ok(["image", "inspect", "-f", "{{.Id}}", `${reg.host}/multi:1`])

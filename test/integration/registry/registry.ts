@@ -209,3 +209,40 @@ export async function upload(
   if (r.status !== 201)
     throw new Error(`manifest upload: ${r.status} ${await r.text()}`);
 }
+
+/** Docker's manifest list media type, what uploadIndex() uploads. */
+const manifestListType =
+  "application/vnd.docker.distribution.manifest.list.v2+json";
+
+/**
+ * Uploads each image under its manifest digest to `repo`, then a manifest
+ * list naming them in this order with their platforms under `tag`; returns
+ * the list's bytes.
+ */
+export async function uploadIndex(
+  host: string,
+  repo: string,
+  tag: string,
+  entries: Array<{ image: TestImage; platform: Record<string, string> }>,
+): Promise<Buffer> {
+  for (const { image } of entries)
+    await upload(host, repo, digestOf(image.manifest), image);
+  const index = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: manifestListType,
+      manifests: entries.map(({ image, platform }) => ({
+        mediaType: "application/vnd.docker.distribution.manifest.v2+json",
+        size: image.manifest.length,
+        digest: digestOf(image.manifest),
+        platform,
+      })),
+    }),
+  );
+  await upload(host, repo, tag, {
+    manifest: index,
+    blobs: new Map(),
+    mediaType: manifestListType,
+  });
+  return index;
+}

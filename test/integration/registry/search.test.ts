@@ -18,6 +18,7 @@ import {
   makeImage,
   registrySkip,
   upload,
+  uploadIndex,
 } from "./registry.ts";
 
 const wharfBin = resolve(import.meta.dirname, "../../../dist/wharf.cjs");
@@ -121,36 +122,16 @@ test(
       architecture: "arm64",
     });
     await upload(reg.host, "dist/one", "1", amd);
-    await upload(reg.host, "dist/multi", digestOf(amd.manifest), amd);
-    await upload(reg.host, "dist/multi", digestOf(arm.manifest), arm);
+    const index = await uploadIndex(reg.host, "dist/multi", "latest", [
+      { image: amd, platform: { os: "linux", architecture: "amd64" } },
+      {
+        image: arm,
+        platform: { os: "linux", architecture: "arm64", variant: "v8" },
+      },
+    ]);
     const mt = "application/vnd.docker.distribution.manifest.v2+json";
     const listType =
       "application/vnd.docker.distribution.manifest.list.v2+json";
-    const index = Buffer.from(
-      JSON.stringify({
-        schemaVersion: 2,
-        mediaType: listType,
-        manifests: [
-          {
-            mediaType: mt,
-            size: amd.manifest.length,
-            digest: digestOf(amd.manifest),
-            platform: { os: "linux", architecture: "amd64" },
-          },
-          {
-            mediaType: mt,
-            size: arm.manifest.length,
-            digest: digestOf(arm.manifest),
-            platform: { os: "linux", architecture: "arm64", variant: "v8" },
-          },
-        ],
-      }),
-    );
-    await upload(reg.host, "dist/multi", "latest", {
-      manifest: index,
-      blobs: new Map(),
-      mediaType: listType,
-    });
     const auth = Buffer.from(JSON.stringify({})).toString("base64url");
     const one = await d.curl([
       `/v1.50/distribution/${reg.host}/dist/one:1/json`,
