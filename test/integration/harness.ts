@@ -15,6 +15,7 @@ import {
   rmSync,
   mkdirSync,
 } from "node:fs";
+import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { execFile, type ExecResult } from "../../src/util/exec.ts";
 
@@ -264,4 +265,16 @@ export function busyboxTar(): string {
   if (r.status !== 0) throw new Error(`busybox-rootfs.sh failed: ${r.stderr}`);
   process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
   return tarPath;
+}
+
+/** A free TCP port on 127.0.0.1 (nothing listens on it when this resolves). */
+export function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once("error", fail);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => ok(port));
+    });
+  });
 }

@@ -12,27 +12,15 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { freePort } from "../harness.ts";
 
 /** Why registry tests cannot run here, or undefined. */
 export function registrySkip(): string | undefined {
   return spawnSync("/usr/bin/docker-registry", ["--version"]).status === 0
     ? undefined
     : "needs Debian's docker-registry (apt-get install docker-registry)";
-}
-
-/** A free TCP port on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.on("error", fail);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => ok(port));
-    });
-  });
 }
 
 /** One running docker-registry. */
