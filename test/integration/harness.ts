@@ -5,6 +5,7 @@
  * daemon made (containers, mounts, temp dirs) is removed by `stop()`.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { after, before } from "node:test";
 import {
   existsSync,
   mkdtempSync,
@@ -277,4 +278,19 @@ export function freePort(): Promise<number> {
       s.close(() => ok(port));
     });
   });
+}
+
+/**
+ * A TestDaemon shared by the tests of the enclosing describe block: its
+ * before() starts wharfd and imports busybox, its after() stops it and
+ * removes all it made. Call it inside the describe callback.
+ */
+export function suiteDaemon(): TestDaemon {
+  const d = new TestDaemon();
+  before(async () => {
+    await d.start();
+    await d.importBusybox();
+  });
+  after(() => d.stop());
+  return d;
 }
