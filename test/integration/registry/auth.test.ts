@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { skipReason } from "../harness.ts";
-import { htpasswdSkip, registryFixture } from "./fixture.ts";
+import { htpasswdSkip, registryWithBusybox } from "./fixture.ts";
 import { registrySkip } from "./registry.ts";
 
 const skip = skipReason() ?? registrySkip() ?? htpasswdSkip();
@@ -10,12 +10,9 @@ test(
   "htpasswd registry: push and pull refused before docker login, work after; a wrong password is refused",
   { skip },
   async (t) => {
-    const { reg, d } = await registryFixture(t, {
+    const { reg, d, name } = await registryWithBusybox(t, "private/bb:1", {
       htpasswd: { user: "alice", password: "s3cret" },
-      busybox: true,
     });
-    const name = `${reg.host}/private/bb:1`;
-    await d.ok(["tag", "busybox", name]);
     const refused = await d.docker(["push", name]);
     assert.notEqual(refused.code, 0);
     assert.match(refused.stderr, /no basic auth credentials/);

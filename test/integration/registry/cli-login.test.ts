@@ -11,7 +11,11 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { execFile } from "../../../src/util/exec.ts";
 import { skipReason, type TestDaemon } from "../harness.ts";
-import { htpasswdSkip, registryFixture } from "./fixture.ts";
+import {
+  htpasswdSkip,
+  registryFixture,
+  registryWithBusybox,
+} from "./fixture.ts";
 import { registrySkip } from "./registry.ts";
 
 const wharfBin = resolve(import.meta.dirname, "../../../dist/wharf.cjs");
@@ -32,12 +36,9 @@ test(
   "wharf login stores what docker pull uses, docker login stores what wharf push/pull use; logout removes it",
   { skip },
   async (t) => {
-    const { reg, d } = await registryFixture(t, {
+    const { reg, d, name } = await registryWithBusybox(t, "private/bb:1", {
       htpasswd: { user: "alice", password: "s3cret" },
-      busybox: true,
     });
-    const name = `${reg.host}/private/bb:1`;
-    await d.ok(["tag", "busybox", name]);
     const config = join(d.env.DOCKER_CONFIG!, "config.json");
 
     const refused = await wharf(d, ["push", name]);

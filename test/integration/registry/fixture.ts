@@ -58,3 +58,18 @@ export async function registryFixture(
   if (options.busybox) await d.importBusybox();
   return { reg, d };
 }
+
+/**
+ * registryFixture() with busybox imported and tagged `<registry>/<repoTag>`
+ * (e.g. private/bb:1); also returns that name, ready to push.
+ */
+export async function registryWithBusybox(
+  t: TestContext,
+  repoTag: string,
+  options: { htpasswd?: { user: string; password: string }; extra?: string },
+): Promise<RegistryFixture & { name: string }> {
+  const { reg, d } = await registryFixture(t, { ...options, busybox: true });
+  const name = `${reg.host}/${repoTag}`;
+  await d.ok(["tag", "busybox", name]);
+  return { reg, d, name };
+}

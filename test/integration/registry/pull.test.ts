@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { busyboxTar, skipReason } from "../harness.ts";
 import { registryFixture } from "./fixture.ts";
 import {
+  archImages,
   digestOf,
   layerTar,
   makeImage,
@@ -75,11 +76,7 @@ test(
   { skip },
   async (t) => {
     const { reg, d } = await registryFixture(t);
-    const amd = makeImage([layerTar("arch", Buffer.from("amd64\n"))]);
-    const arm = makeImage([layerTar("arch", Buffer.from("arm64\n"))], {
-      os: "linux",
-      architecture: "arm64",
-    });
+    const { amd, arm } = archImages();
     await uploadIndex(reg.host, "multi", "1", [
       {
         image: arm,

@@ -198,6 +198,20 @@ export async function upload(
     throw new Error(`manifest upload: ${r.status} ${await r.text()}`);
 }
 
+/**
+ * Two one-layer images alike but for their platform: linux/amd64 and
+ * linux/arm64, each with a file /arch naming it.
+ */
+export function archImages(): { amd: TestImage; arm: TestImage } {
+  return {
+    amd: makeImage([layerTar("arch", Buffer.from("amd64\n"))]),
+    arm: makeImage([layerTar("arch", Buffer.from("arm64\n"))], {
+      os: "linux",
+      architecture: "arm64",
+    }),
+  };
+}
+
 /** Docker's manifest list media type, what uploadIndex() uploads. */
 const manifestListType =
   "application/vnd.docker.distribution.manifest.list.v2+json";

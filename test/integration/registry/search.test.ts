@@ -13,6 +13,7 @@ import { skipReason, TestDaemon } from "../harness.ts";
 import { registrySkipReason, startRegistry } from "./harness.ts";
 import { registryFixture } from "./fixture.ts";
 import {
+  archImages,
   digestOf,
   layerTar,
   makeImage,
@@ -116,11 +117,7 @@ test(
   { skip },
   async (t) => {
     const { reg, d } = await registryFixture(t);
-    const amd = makeImage([layerTar("arch", Buffer.from("amd64\n"))]);
-    const arm = makeImage([layerTar("arch", Buffer.from("arm64\n"))], {
-      os: "linux",
-      architecture: "arm64",
-    });
+    const { amd, arm } = archImages();
     await upload(reg.host, "dist/one", "1", amd);
     const index = await uploadIndex(reg.host, "dist/multi", "latest", [
       { image: amd, platform: { os: "linux", architecture: "amd64" } },

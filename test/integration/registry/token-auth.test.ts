@@ -15,7 +15,7 @@ import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 import { skipReason } from "../harness.ts";
-import { registryFixture } from "./fixture.ts";
+import { registryWithBusybox } from "./fixture.ts";
 import { registrySkip, TestRegistry } from "./registry.ts";
 
 const skip =
@@ -112,12 +112,9 @@ test(
     await new Promise<void>((ok) => tokens.listen(0, "127.0.0.1", ok));
     t.after(() => new Promise((ok) => tokens.close(ok)));
     const realm = `http://127.0.0.1:${(tokens.address() as { port: number }).port}/token`;
-    const { reg, d } = await registryFixture(t, {
+    const { reg, d, name } = await registryWithBusybox(t, "private/bb:1", {
       extra: `auth:\n  token:\n    realm: ${realm}\n    service: wharf-test-registry\n    issuer: wharf-test-issuer\n    rootcertbundle: ${certFile}\n`,
-      busybox: true,
     });
-    const name = `${reg.host}/private/bb:1`;
-    await d.ok(["tag", "busybox", name]);
     const id = (await d.ok(["image", "inspect", "-f", "{{.Id}}", name])).trim();
 
     const anonymous = await d.docker(["push", name]);

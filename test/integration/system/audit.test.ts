@@ -8,14 +8,8 @@ import assert from "node:assert/strict";
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { execFile } from "../../../src/util/exec.ts";
-import {
-  dockerBin,
-  freePort,
-  skipReason,
-  TestDaemon,
-  wharfOnly,
-} from "../harness.ts";
-import { tlsDaemonArgs } from "./fixture.ts";
+import { dockerBin, skipReason, TestDaemon, wharfOnly } from "../harness.ts";
+import { tcpHost, tlsDaemonArgs } from "./fixture.ts";
 
 const wharfCli = resolve(import.meta.dirname, "../../../dist/wharf.cjs");
 
@@ -59,7 +53,7 @@ describe(
         "auditor",
       ]);
       assert.equal(r.code, 0, r.stderr);
-      host = `tcp://127.0.0.1:${await freePort()}`;
+      host = await tcpHost();
       writeFileSync(
         join(d.dir, "daemon.json"),
         JSON.stringify({ "audit-log": file }),

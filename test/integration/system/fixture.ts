@@ -1,8 +1,14 @@
 /**
- * Set-up the system tests share: the flags of a wharfd that listens on its
- * UNIX socket and on a TCP address with mutual TLS.
+ * Set-up the system tests share: the address and flags of a wharfd that
+ * listens on its UNIX socket and on a loopback TCP port with mutual TLS.
  */
 import { join } from "node:path";
+import { freePort } from "../harness.ts";
+
+/** tcp://127.0.0.1:PORT on a port that is free now. */
+export async function tcpHost(): Promise<string> {
+  return `tcp://127.0.0.1:${await freePort()}`;
+}
 
 /**
  * wharfd's flags to listen on `socket` and on `host` (tcp://127.0.0.1:PORT)

@@ -10,14 +10,8 @@ import assert from "node:assert/strict";
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { execFile, type ExecResult } from "../../../src/util/exec.ts";
-import {
-  dockerBin,
-  freePort,
-  skipReason,
-  TestDaemon,
-  wharfOnly,
-} from "../harness.ts";
-import { tlsDaemonArgs } from "./fixture.ts";
+import { dockerBin, skipReason, TestDaemon, wharfOnly } from "../harness.ts";
+import { tcpHost, tlsDaemonArgs } from "./fixture.ts";
 
 const wharfCli = resolve(import.meta.dirname, "../../../dist/wharf.cjs");
 
@@ -79,7 +73,7 @@ describe(
         );
         assert.equal(r.code, 0, r.stderr);
       }
-      host = `tcp://127.0.0.1:${await freePort()}`;
+      host = await tcpHost();
       await a.start(tlsDaemonArgs(a.socket, host, certs));
       await b.start();
       ids = {

@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { freePort, skipReason, TestDaemon } from "../harness.ts";
-import { tlsDaemonArgs } from "./fixture.ts";
+import { skipReason, TestDaemon } from "../harness.ts";
+import { tcpHost, tlsDaemonArgs } from "./fixture.ts";
 
 /** Makes a CA, a server cert for 127.0.0.1 and a client cert with openssl. */
 function makeCerts(dir: string): void {
@@ -71,8 +71,7 @@ describe("wharfd on TCP with mutual TLS", { skip: skipReason() }, () => {
     certs = join(d.dir, "certs");
     mkdirSync(certs);
     makeCerts(certs);
-    const port = await freePort();
-    host = `tcp://127.0.0.1:${port}`;
+    host = await tcpHost();
     await d.start(tlsDaemonArgs(d.socket, host, certs));
   });
   after(() => d.stop());
