@@ -12,6 +12,7 @@ import { execFile } from "../util/exec.ts";
 import { isErrno } from "../util/errors.ts";
 import { writeFileAtomic } from "../util/fs.ts";
 import { connectAttach } from "./attach-socket.ts";
+import { deleteStopped, startCreated } from "./crun-state.ts";
 import { directExec } from "./direct-exec.ts";
 import { WarmSpawner } from "./warm-spawn.ts";
 import { spawnConmon, type ConmonProcess } from "./conmon.ts";
@@ -52,6 +53,8 @@ export class ConmonRuntime implements OciRuntime {
   #globalArgs: string[];
   /** crun runs attached execs itself (direct-exec.ts); runc goes through conmon. */
   #directExec: boolean;
+  /** crun without runtime arguments: start and delete may be done in-process (crun-state.ts). */
+  #crunState: boolean;
 
   /**
    * `stateDir` is a directory under the daemon's exec root (e.g.
@@ -73,6 +76,7 @@ export class ConmonRuntime implements OciRuntime {
       options.name ?? options.binary.split("/").pop() ?? options.binary;
     this.#conmon = options.conmon ?? "/usr/bin/conmon";
     this.#directExec = basename(options.binary) === "crun";
+    this.#crunState = this.#directExec && this.#globalArgs.length === 0;
     this.#root = join(options.stateDir, this.name);
     this.#exitDir = join(options.stateDir, "exits");
     mkdirSync(this.#root, { recursive: true, mode: 0o700 });
@@ -104,6 +108,7 @@ export class ConmonRuntime implements OciRuntime {
   }
 
   async start(id: string): Promise<void> {
+    if (this.#crunState && (await startCreated(join(this.#root, id)))) return;
     await this.#run(["start", id]);
   }
 
@@ -128,6 +133,7 @@ export class ConmonRuntime implements OciRuntime {
     // crun keeps one directory per container under its root: without it
     // there is nothing to delete, and the spawn (≈ 7 ms) is saved.
     if (!existsSync(join(this.#root, id))) return;
+    if (this.#crunState && (await deleteStopped(join(this.#root, id)))) return;
     const force = options.force ? ["--force"] : [];
     const r = await execFile(this.#binary, [
       ...this.#globalArgs,
