@@ -7,13 +7,14 @@ import {
 } from "node:fs";
 import { readFile, rm, stat, writeFile, open } from "node:fs/promises";
 import { constants } from "node:fs";
-import { basename, join } from "node:path";
+import { join } from "node:path";
 import { execFile } from "../util/exec.ts";
 import { isErrno } from "../util/errors.ts";
 import { writeFileAtomic } from "../util/fs.ts";
 import { connectAttach } from "./attach-socket.ts";
 import { directExec } from "./direct-exec.ts";
 import { WarmSpawner } from "./warm-spawn.ts";
+import { isCrun, specForRuntime } from "./seccomp-delivery.ts";
 import { spawnConmon, type ConmonProcess } from "./conmon.ts";
 import type {
   AttachConnection,
@@ -52,6 +53,8 @@ export class ConmonRuntime implements OciRuntime {
   #globalArgs: string[];
   /** crun runs attached execs itself (direct-exec.ts); runc goes through conmon. */
   #directExec: boolean;
+  /** crun loads precompiled seccomp filters (seccomp-delivery.ts). */
+  #crun: boolean;
 
   /**
    * `stateDir` is a directory under the daemon's exec root (e.g.
@@ -72,7 +75,8 @@ export class ConmonRuntime implements OciRuntime {
     this.name =
       options.name ?? options.binary.split("/").pop() ?? options.binary;
     this.#conmon = options.conmon ?? "/usr/bin/conmon";
-    this.#directExec = basename(options.binary) === "crun";
+    this.#crun = isCrun(options.binary);
+    this.#directExec = this.#crun;
     this.#root = join(options.stateDir, this.name);
     this.#exitDir = join(options.stateDir, "exits");
     mkdirSync(this.#root, { recursive: true, mode: 0o700 });
@@ -84,7 +88,9 @@ export class ConmonRuntime implements OciRuntime {
     // only (a crash before crun reads it just fails the start).
     await writeFile(
       join(o.bundle, "config.json"),
-      JSON.stringify(withoutNoQuota(o.spec)),
+      JSON.stringify(
+        specForRuntime(withoutNoQuota(o.spec), o.seccompFilter, this.#crun),
+      ),
     );
     const args = this.#commonArgs(id, id, o.bundle, o.name ?? id);
     args.push("-l", `k8s-file:${o.logPath}`, "--exit-dir", this.#exitDir);
