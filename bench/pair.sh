@@ -10,7 +10,8 @@
 # The exec row also times the daemon's part alone (exec-wire.mjs: the API calls of
 # `docker exec`, without the CLI's start-up).
 # Knobs: BENCH_RUNS (20 rounds), BENCH_WARMUP (3), BENCH_HTTP_SECONDS (5), BENCH_HTTP_ROUNDS (3),
-#        BENCH_KEEP (keep the temp dir).
+#        BENCH_KEEP (keep the temp dir), BENCH_BASE (another checkout with a built dist/, e.g.
+#        the main branch's: the run_rm row then also runs its wharfd, interleaved, for an A/B).
 set -uo pipefail
 fatal() { echo "pair: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || fatal "needs root: it starts dockerd and runs containers"
@@ -34,6 +35,7 @@ alternate() {
   shift
   out=$(node "$BENCH_DIR/alternate.mjs" "$BENCH_RUNS" "$BENCH_WARMUP" "$@") || fatal "$label: $out"
   echo "$out" | sed 's/^/  /'
+  ALT_OUT=$out
   w=$(echo "$out" | awk '/^wharf:/ {print $3}')
   d=$(echo "$out" | awk '/^docker:/ {print $3}')
   echo "$label (median, alternating): wharf ${w} ms, docker ${d} ms, ratio $(ratio "$w" "$d"); load $(load)"
@@ -49,6 +51,19 @@ for engine in wharf docker; do
 done
 W=$(host_of wharf)
 D=$(host_of docker)
+BASE_PID=""
+if [ -n "${BENCH_BASE:-}" ]; then
+  [ -f "$BENCH_BASE/dist/wharfd.cjs" ] || fatal "BENCH_BASE: $BENCH_BASE/dist/wharfd.cjs missing"
+  mkdir -p "$T/base-run"
+  node "$BENCH_BASE/dist/wharfd.cjs" --data-root "$T/base-data" --exec-root "$T/base-run" \
+    >"$T/logs/base-wharfd.log" 2>&1 </dev/null &
+  BASE_PID=$!
+  trap 's=$?; stop_pid "$BASE_PID" base-wharfd; (exit $s); cleanup' EXIT
+  B=unix://$T/base-run/wharf.sock
+  wait_for 20 env DOCKER_HOST="$B" docker version || fatal "base wharfd did not start"
+  DOCKER_HOST=$B docker import --change 'CMD ["sh"]' "$T/busybox.tar" busybox:latest >/dev/null ||
+    fatal "base: import failed"
+fi
 
 for row in $ROWS; do
   case $row in
@@ -75,7 +90,12 @@ for row in $ROWS; do
   run_rm)
     alternate "run --rm busybox true" \
       "wharf=DOCKER_HOST=$W docker run --rm --pull never --network bridge busybox true" \
-      "docker=DOCKER_HOST=$D docker run --rm --pull never --network bridge busybox true"
+      "docker=DOCKER_HOST=$D docker run --rm --pull never --network bridge busybox true" \
+      ${BASE_PID:+"base=DOCKER_HOST=$B docker run --rm --pull never --network bridge busybox true"}
+    if [ -n "$BASE_PID" ]; then
+      b=$(echo "$ALT_OUT" | awk '/^base:/ {print $3}')
+      echo "  base (BENCH_BASE) ${b} ms, ratio to docker $(ratio "$b" "$d"); this build / base $(ratio "$w" "$b")"
+    fi
     ;;
   http)
     command -v wrk >/dev/null || fatal "wrk missing"

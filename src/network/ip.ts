@@ -89,7 +89,7 @@ export async function addNetns(name: string): Promise<string> {
 
 /** Deletes the named namespace; a missing one is fine. */
 export async function deleteNetns(name: string): Promise<void> {
-  deleteNetnsAt(`${NETNS_DIR}/${name}`);
+  await deleteNetnsAt(`${NETNS_DIR}/${name}`);
 }
 
 /** IPv4/IPv6 destinations of the host's routes (all tables), e.g. "172.17.0.0/16". */

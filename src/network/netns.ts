@@ -9,7 +9,7 @@
  * namespace; libuv's worker threads are other tasks and never move.
  */
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
-import { lastErrno, libc, mount, umount } from "../util/libc.ts";
+import { lastErrno, libc, mount, umountAsync } from "../util/libc.ts";
 
 const CLONE_NEWNET = 0x40000000;
 const MS_BIND = 4096;
@@ -81,10 +81,13 @@ export function createNetnsAt(path: string, dir: string): void {
   }
 }
 
-/** Unmounts and removes a namespace made by createNetnsAt or `ip netns add`; a missing one is fine. */
-export function deleteNetnsAt(path: string): void {
+/**
+ * Unmounts and removes a namespace made by createNetnsAt or `ip netns add`;
+ * a missing one is fine. The unmount runs off the main thread (umountAsync).
+ */
+export async function deleteNetnsAt(path: string): Promise<void> {
   try {
-    umount(path, MNT_DETACH);
+    await umountAsync(path, MNT_DETACH);
   } catch (err) {
     // EINVAL: not mounted (half-made); ENOENT: already gone.
     if (!["EINVAL", "ENOENT"].includes((err as { code?: string }).code ?? ""))

@@ -21,6 +21,23 @@ export function libc(): LibraryHandle {
   return lib;
 }
 
+/**
+ * Declares libc functions on first use: `decls` maps each name to its C
+ * prototype (koffi's syntax); the returned getter binds them all once.
+ */
+export function libcFunctions<T>(decls: { [K in keyof T]: string }): () => T {
+  let bound: T | undefined;
+  return () => {
+    if (bound) return bound;
+    const lib = libc();
+    const fns: Partial<T> = {};
+    for (const name of Object.keys(decls) as (keyof T)[])
+      fns[name] = lib.func(decls[name]) as T[keyof T];
+    bound = fns as T;
+    return bound;
+  };
+}
+
 const errnoNames = new Map<number, string>(
   Object.entries(constants.errno).map(([name, n]) => [n, name]),
 );
@@ -84,4 +101,24 @@ export function mount(options: {
 export function umount(target: string, flags = 0): void {
   if (mountCalls().umount2(target, flags) !== 0)
     syscallFailed("umount", target);
+}
+
+/**
+ * umount2(2) on a libuv worker thread (koffi's async call), for unmounts
+ * that wait for an RCU grace period in the kernel (a namespace's bind
+ * mount: ≈ 1–10 ms) and would stall the event loop. errno is per thread,
+ * so a failure is repeated on the calling thread for its code.
+ */
+export async function umountAsync(target: string, flags = 0): Promise<void> {
+  const call = mountCalls().umount2 as unknown as {
+    async: (
+      target: string,
+      flags: number,
+      done: (err: Error | null, rc: number) => void,
+    ) => void;
+  };
+  const rc = await new Promise<number>((resolve, reject) =>
+    call.async(target, flags, (err, n) => (err ? reject(err) : resolve(n))),
+  );
+  if (rc !== 0) umount(target, flags);
 }

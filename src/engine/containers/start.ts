@@ -139,6 +139,11 @@ export async function startContainer(
       shared,
     });
     applyUserns(spec, r);
+    // The interfaces are made while the runtime creates the container,
+    // unless a sysctl may name one (net.ipv4.conf.eth0.…: crun, or the
+    // user-namespace path below, writes them before the process runs).
+    if (net.ready && (r.idMappings || namesInterfaces(spec.linux.sysctl)))
+      await net.ready;
     await writeNetSysctls(spec, r, netns);
     // compat: moby puts link variables before Config.Env, which wins.
     if (net.env?.length) spec.process.env.splice(1, 0, ...net.env);
@@ -160,15 +165,10 @@ export async function startContainer(
     await hold(r, ["logger"], journal);
     await startLogCopier(core, r);
     await hold(r, ["runtime"], journal);
-    let pid: number;
-    try {
-      ({ pid } = await core.runtime.create(id, createOptions));
-    } catch (err) {
-      if (!/already exists/.test(errorMessage(err))) throw err;
-      // Stale runtime state from a crash between exit and cleanup.
-      await core.runtime.remove(id, { force: true });
-      ({ pid } = await core.runtime.create(id, createOptions));
-    }
+    const [{ pid }] = await allOrFirstError([
+      createProcess(core, id, createOptions),
+      net.ready ?? Promise.resolve(),
+    ] as const);
     fault("start:created");
     r.state = {
       ...r.state,
@@ -189,6 +189,28 @@ export async function startContainer(
   core.probes.started(r);
   await core.store.save(r);
   publish(core, r, "start");
+}
+
+/** The runtime's create; stale state from a crash between exit and cleanup is deleted first. */
+async function createProcess(
+  core: StartDeps,
+  id: string,
+  options: Parameters<StartDeps["runtime"]["create"]>[1],
+): Promise<{ pid: number }> {
+  try {
+    return await core.runtime.create(id, options);
+  } catch (err) {
+    if (!/already exists/.test(errorMessage(err))) throw err;
+    await core.runtime.remove(id, { force: true });
+    return core.runtime.create(id, options);
+  }
+}
+
+/** True when a sysctl may name an interface (conf.<if>, neigh.<if>). */
+function namesInterfaces(sysctl: Record<string, string> | undefined): boolean {
+  return Object.keys(sysctl ?? {}).some((k) =>
+    /^net\.ipv[46]\.(conf|neigh)\./.test(k),
+  );
 }
 
 async function failStart(

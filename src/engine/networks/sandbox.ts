@@ -141,11 +141,15 @@ export function sandboxOf(core: NetCore, c: NetContainer): SandboxRecord {
 /**
  * Brings a container's network up: a named namespace `<table>-<shortId>`,
  * one interface per endpoint, published ports. Undoes everything on failure.
- * The caller holds core.lock for c.id.
+ * The caller holds core.lock for c.id. `onAddressed` is called once the
+ * namespace exists and the addresses and ports are taken (all in-process,
+ * plus the port listeners and rules), before the interfaces are made (the
+ * `ip` spawns): a start builds the container's spec from it meanwhile.
  */
 export async function sandboxUp(
   core: NetCore,
   c: NetContainer,
+  onAddressed?: (active: NonNullable<SandboxRecord["active"]>) => void,
 ): Promise<NonNullable<SandboxRecord["active"]>> {
   const sb = sandboxOf(core, c);
   if (sb.active) await sandboxDown(core, c.id);
@@ -161,7 +165,7 @@ export async function sandboxUp(
   try {
     // Saved once, after the plumbing: a crash before that leaves a namespace
     // no record owns, which reconcile deletes (its interfaces die with it).
-    for (const epc of sb.endpoints) await joinEndpoint(core, c, sb, epc);
+    const joins = sb.endpoints.map((epc) => allocateEndpoint(core, sb, epc));
     const external = active.endpoints.find(
       (e) => e.ipv4 && !core.networks.get(e.networkId)?.internal,
     );
@@ -178,13 +182,20 @@ export async function sandboxUp(
       await core.proxy?.start(c.id, rules, endpoint);
       await core.firewall.setPorts(c.id, rules);
     }
-    await core.sandboxStore.put(c.id, sb);
+    onAddressed?.(active);
+    for (const join of joins) await plumbEndpoint(core, c, join);
+    // Not fsynced: the active part dies with a power loss anyway (netns,
+    // interfaces, listeners), and a daemon crash keeps the page cache.
+    await core.sandboxStore.put(c.id, sb, { durable: false });
     return active;
   } catch (err) {
     await sandboxDown(core, c.id).catch(() => undefined);
     throw err;
   }
 }
+
+/** An endpoint whose addresses are taken and whose interface is still to be made. */
+type PendingJoin = { n: NetworkRecord; ep: ActiveEndpoint; route: boolean };
 
 /** Joins one endpoint of a sandbox whose namespace exists (start and connect). */
 export async function joinEndpoint(
@@ -193,10 +204,30 @@ export async function joinEndpoint(
   sb: SandboxRecord,
   epc: EndpointConfig,
 ): Promise<ActiveEndpoint> {
+  const join = allocateEndpoint(core, sb, epc);
+  try {
+    await plumbEndpoint(core, c, join);
+  } catch (err) {
+    sb.active!.endpoints = sb.active!.endpoints.filter((e) => e !== join.ep);
+    releaseAddresses(core, join.ep);
+    throw err;
+  }
+  return join.ep;
+}
+
+/**
+ * Takes an endpoint's addresses (IPAM, in-process) and lists it in the
+ * sandbox's active endpoints; its interface is made by plumbEndpoint.
+ */
+function allocateEndpoint(
+  core: NetCore,
+  sb: SandboxRecord,
+  epc: EndpointConfig,
+): PendingJoin {
   const active = sb.active!;
   const n = core.networks.get(epc.networkId);
   if (!n) throw new ForbiddenError(`network ${epc.networkId} not found`);
-  const driver = driverOf(core, n.driver);
+  driverOf(core, n.driver);
   const spec = specOf(n);
   const pools = core.pools.get(n.id) ?? [];
   const v4 = pools.find((p) => p.subnet.family === 4);
@@ -224,9 +255,13 @@ export async function joinEndpoint(
       spec.subnets.find((s) => !s.subnet.includes(":"))?.gateway ?? "";
   }
   if (v6) {
-    const addr = epc.ipv6
-      ? (v6.reserve(epc.ipv6), epc.ipv6)
-      : v6.allocate(what);
+    let addr: string;
+    try {
+      addr = epc.ipv6 ? (v6.reserve(epc.ipv6), epc.ipv6) : v6.allocate(what);
+    } catch (err) {
+      releaseAddresses(core, ep);
+      throw err;
+    }
     ep.ipv6 = `${addr}/${v6.subnet.bits}`;
     ep.ipv6Gateway =
       spec.subnets.find((s) => s.subnet.includes(":"))?.gateway ?? "";
@@ -237,18 +272,21 @@ export async function joinEndpoint(
     (e) => e.gateway && !core.networks.get(e.networkId)?.internal,
   );
   active.endpoints.push(ep);
-  try {
-    await driver.join(
-      spec,
-      endpointOf(c.id, active.netnsPath, ep, !n.internal && !hasRoute),
-    );
-  } catch (err) {
-    active.endpoints.pop();
-    releaseAddresses(core, ep);
-    throw err;
-  }
+  return { n, ep, route: !n.internal && !hasRoute };
+}
+
+/** Makes an allocated endpoint's interface (the driver's spawns) and publishes connect. */
+async function plumbEndpoint(
+  core: NetCore,
+  c: NetContainer,
+  { n, ep, route }: PendingJoin,
+): Promise<void> {
+  const netnsPath = core.sandboxes.get(c.id)!.active!.netnsPath;
+  await driverOf(core, n.driver).join(
+    specOf(n),
+    endpointOf(c.id, netnsPath, ep, route),
+  );
   publishNetwork(core, n, "connect", { container: c.id });
-  return ep;
 }
 
 /**
@@ -291,7 +329,9 @@ export async function sandboxDown(
     await leaveEndpoint(core, containerId, sb, ep, { namespaceGoing: true });
   await deleteNetns(basename(active.netnsPath));
   delete sb.active;
-  await core.sandboxStore.put(containerId, sb);
+  // Not fsynced, like sandboxUp's save: what it records gone is gone after
+  // a power loss as well.
+  await core.sandboxStore.put(containerId, sb, { durable: false });
 }
 
 function releaseAddresses(core: NetCore, ep: ActiveEndpoint): void {

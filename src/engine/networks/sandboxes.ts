@@ -25,6 +25,13 @@ export type PreparedNetwork = {
   env?: string[];
   /** The address --add-host's "host-gateway" stands for. */
   hostGateway?: string;
+  /**
+   * Settles once the interfaces are made (the addresses above are taken
+   * already): the container's process must not run before. Rejects, after
+   * the sandbox was torn down, when they could not be made. Absent when
+   * there is nothing left to wait for.
+   */
+  ready?: Promise<void>;
 };
 
 /**
@@ -69,7 +76,19 @@ export class Sandboxes {
       };
     }
     const links = await this.#links(c);
-    const active = await core.lock.run(c.id, () => sandboxUp(core, c));
+    // The lock is held until the interfaces are made; the addresses are
+    // handed back before, so the start overlaps the `ip` spawns with its
+    // own work (host files, spec, the runtime's create).
+    let addressed!: (a: Awaited<ReturnType<typeof sandboxUp>>) => void;
+    const early = new Promise<Awaited<ReturnType<typeof sandboxUp>>>(
+      (resolve) => (addressed = resolve),
+    );
+    const up = core.lock.run(c.id, () => sandboxUp(core, c, addressed));
+    const active = await Promise.race([early, up]);
+    const ready = up.then(() => undefined);
+    // Handled here so a start that fails before awaiting it leaves no
+    // unhandled rejection (its release waits for the lock anyway).
+    ready.catch(() => undefined);
     const sb = core.sandboxes.get(c.id)!;
     const hosts: string[] = [];
     const first = active.endpoints.find((e) => e.ipv4);
@@ -94,6 +113,7 @@ export class Sandboxes {
       netns: active.netnsPath,
       hosts,
       env: links.env,
+      ready,
     };
     if (userNet) out.nameservers = [userNet.gateway];
     else if (core.opts.dns.length) out.nameservers = core.opts.dns;
