@@ -7,13 +7,14 @@ import {
 } from "node:fs";
 import { mkdir, readFile, rm, stat, writeFile, open } from "node:fs/promises";
 import { constants } from "node:fs";
-import { basename, join } from "node:path";
+import { join } from "node:path";
 import { execFile } from "../util/exec.ts";
 import { isErrno } from "../util/errors.ts";
 import { writeFileAtomic } from "../util/fs.ts";
 import { connectAttach } from "./attach-socket.ts";
 import { deleteStopped, startCreated } from "./crun-state.ts";
 import { DIRECT_EXEC_FDS, directExec } from "./direct-exec.ts";
+import { isCrun, specForRuntime } from "./seccomp-delivery.ts";
 import { SealedBinary } from "./sealed-binary.ts";
 import { spawnConmon, type ConmonProcess } from "./conmon.ts";
 import type {
@@ -52,6 +53,8 @@ export class ConmonRuntime implements OciRuntime {
   #directExec: SealedBinary | undefined;
   /** crun without runtime arguments: start and delete may be done in-process (crun-state.ts). */
   #crunState: boolean;
+  /** crun loads precompiled seccomp filters (seccomp-delivery.ts). */
+  #crun: boolean;
 
   /**
    * `stateDir` is a directory under the daemon's exec root (e.g.
@@ -72,10 +75,10 @@ export class ConmonRuntime implements OciRuntime {
     this.name =
       options.name ?? options.binary.split("/").pop() ?? options.binary;
     this.#conmon = options.conmon ?? "/usr/bin/conmon";
-    this.#directExec =
-      basename(options.binary) === "crun"
-        ? new SealedBinary(options.binary)
-        : undefined;
+    this.#crun = isCrun(options.binary);
+    this.#directExec = this.#crun
+      ? new SealedBinary(options.binary)
+      : undefined;
     this.#crunState =
       this.#directExec !== undefined && this.#globalArgs.length === 0;
     this.#root = join(options.stateDir, this.name);
@@ -89,7 +92,9 @@ export class ConmonRuntime implements OciRuntime {
     // only (a crash before crun reads it just fails the start).
     await writeFile(
       join(o.bundle, "config.json"),
-      JSON.stringify(withoutNoQuota(o.spec)),
+      JSON.stringify(
+        specForRuntime(withoutNoQuota(o.spec), o.seccompFilter, this.#crun),
+      ),
     );
     const args = this.#commonArgs(id, id, o.bundle, o.name ?? id);
     args.push("-l", `k8s-file:${o.logPath}`, "--exit-dir", this.#exitDir);
