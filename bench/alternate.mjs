@@ -1,6 +1,9 @@
-// Runs several shell-free commands in turn, round after round (A B A B …),
-// so a machine whose load changes during the run weighs on each alike
-// (hyperfine runs all of one command before the next). Prints the median
+// Runs several shell-free commands in turn, round after round, the order
+// reversed every other round (A B, B A, …), so a machine whose load changes
+// during the run weighs on each alike (hyperfine runs all of one command
+// before the next), and so does the work one engine leaves running after
+// its command returns (dockerd's shim and event clean-up slowed whatever
+// came right after it: always the same command in A B A B order). Prints the median
 // and 10th percentile wall time per command, in ms; exits 1 when a command
 // fails.
 //
@@ -46,7 +49,8 @@ function run(c) {
 
 for (let i = 0; i < Number(warmup); i++) for (const c of commands) run(c);
 for (let i = 0; i < Number(rounds); i++)
-  for (const c of commands) c.times.push(run(c));
+  for (const c of i % 2 ? [...commands].reverse() : commands)
+    c.times.push(run(c));
 for (const c of commands) {
   const t = c.times.sort((a, b) => a - b);
   const at = (q) => t[Math.min(t.length - 1, Math.floor(q * t.length))];

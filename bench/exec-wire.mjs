@@ -1,7 +1,8 @@
 // The daemon's side of `docker exec C true`, without the CLI's start-up:
 // exec create, exec start (hijacked, read to the end of the stream) and exec
-// inspect over the Engine API, for several daemons in turn (interleaved, so
-// a changing machine load weighs on each alike). Prints the median and the
+// inspect over the Engine API, for several daemons in turn (interleaved, the
+// order reversed every other round, so a changing machine load and the work
+// a daemon leaves running after an exec weigh on each alike). Prints the median and the
 // 10th percentile of the whole sequence per daemon, in ms.
 //
 //   node bench/exec-wire.mjs ROUNDS CONTAINER NAME=SOCKET...
@@ -89,7 +90,8 @@ const engines = targets.map((t) => {
 });
 for (const e of engines) for (let i = 0; i < 3; i++) await once(e.socket);
 for (let i = 0; i < Number(rounds); i++)
-  for (const e of engines) e.times.push(await once(e.socket));
+  for (const e of i % 2 ? [...engines].reverse() : engines)
+    e.times.push(await once(e.socket));
 for (const e of engines) {
   const t = e.times.sort((a, b) => a - b);
   const at = (q) => t[Math.min(t.length - 1, Math.floor(q * t.length))];

@@ -5,11 +5,13 @@
 #     containerd-shim (from /proc, user+system, while the container idles
 #     after printing; containerd's own share is printed beside it).
 #  2. `run --rm busybox true` with the default seccomp profile against
-#     `--security-opt seccomp=unconfined`, on wharf and on Docker: CPU time of
-#     the engine and the container per run (alternating rounds, an accounting
-#     cgroup: bench/lib/seccomp.sh) and wall time (hyperfine, all four
-#     commands in one invocation). Target: wharf's difference at most 5 ms.
-# BENCH_LOGGING=0 skips part 1; BENCH_SECCOMP_ROUNDS (default 30) rounds.
+#     `--security-opt seccomp=unconfined`, on wharf and on Docker: wall time
+#     and the CPU time of the engine and the container (an accounting
+#     cgroup) per run, the four variants interleaved round after round
+#     (bench/lib/seccomp.sh); then hyperfine medians, in two passes of
+#     opposite command order. Target: wharf's difference at most 5 ms.
+# BENCH_LOGGING=0 skips part 1; BENCH_SECCOMP_ROUNDS (default 30) rounds;
+# BENCH_RUNS (default 20) hyperfine runs per command and pass.
 # Every engine runs on private paths under a temp dir (bench/lib/engines.sh);
 # Docker gets busybox from `wharf save`. Usage (as root): bench/logging.sh
 set -uo pipefail
@@ -79,22 +81,28 @@ fi
 echo "== run --rm busybox true: default seccomp vs unconfined, wharf and Docker =="
 seccomp_cpu_setup || exit 1
 seccomp_cpu_adopt "$WHARF_PID" "$DOCKER_PID" $(node "$BENCH_DIR/mem.mjs" children "$DOCKER_PID" containerd) || exit 1
-read -r wd wu wdw wuw < <(seccomp_cpu wharf "$BENCH_SECCOMP_ROUNDS")
-read -r dd du ddw duw < <(seccomp_cpu docker "$BENCH_SECCOMP_ROUNDS")
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
+# Warm-up: each engine's first default run compiles and caches its filter.
+for v in "${SC_VARIANTS[@]}"; do sc_run "$v" >/dev/null || exit 1; done
+seccomp_rounds "$BENCH_SECCOMP_ROUNDS" "$T/seccomp-runs" || exit 1
+seccomp_summary "$T/seccomp-runs"
+echo "interleaved: $BENCH_SECCOMP_ROUNDS rounds of the four variants, order rotating; load before: $load0, after: $(cut -d' ' -f1-3 /proc/loadavg)"
+# hyperfine runs each command's runs in one block: twice, in opposite
+# orders, so a drift in load shows as disagreement between the two passes.
 W="env DOCKER_HOST=unix://$T/wharf-run/wharf.sock docker run --rm --network none"
 D="env DOCKER_HOST=unix://$T/docker.sock docker run --rm --network none"
 U="--security-opt seccomp=unconfined"
-hyperfine -N --warmup 3 --runs "$BENCH_RUNS" --export-json "$T/seccomp.json" \
-  "$W busybox true" "$W $U busybox true" "$D busybox true" "$D $U busybox true" >"$T/logs/hyperfine" 2>&1
-read -r hw hwu hd hdu < <(node -e '
-console.log(require(process.argv[1]).results.map((x) => (x.median * 1000).toFixed(1)).join(" "));
-' "$T/seccomp.json")
-printf '| engine | CPU default | CPU unconfined | CPU difference | wall default | wall unconfined | wall difference (hyperfine medians) |\n|---|---|---|---|---|---|---|\n'
-for e in wharf docker; do
-  if [ $e = wharf ]; then set -- "$wd" "$wu" "$hw" "$hwu"; else set -- "$dd" "$du" "$hd" "$hdu"; fi
-  printf '| %s | %s ms | %s ms | %s ms | %s ms | %s ms | %s ms |\n' "$e" "$1" "$2" \
-    "$(awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.1f", a - b }')" "$3" "$4" \
-    "$(awk -v a="$3" -v b="$4" 'BEGIN { printf "%+.1f", a - b }')"
+for pass in forward backward; do
+  cmds=("$W busybox true" "$W $U busybox true" "$D busybox true" "$D $U busybox true")
+  [ $pass = backward ] && cmds=("${cmds[3]}" "${cmds[2]}" "${cmds[1]}" "${cmds[0]}")
+  hyperfine -N --warmup 3 --runs "$BENCH_RUNS" --export-json "$T/seccomp-$pass.json" "${cmds[@]}" >"$T/logs/hyperfine-$pass" 2>&1 ||
+    { tail -5 "$T/logs/hyperfine-$pass"; exit 1; }
+  node -e '
+const r = require(process.argv[1]).results;
+const m = (cmd) => r.find((x) => x.command === cmd).median * 1000;
+const [w, wu, d, du] = process.argv.slice(3).map(m);
+const f = (x) => (x >= 0 ? "+" : "") + x.toFixed(1);
+console.log(`hyperfine ${process.argv[2]} (medians of ${r[0].times.length}): wharf ${w.toFixed(1)} vs ${wu.toFixed(1)} ms (${f(w - wu)}), docker ${d.toFixed(1)} vs ${du.toFixed(1)} ms (${f(d - du)})`);
+' "$T/seccomp-$pass.json" "$pass" "$W busybox true" "$W $U busybox true" "$D busybox true" "$D $U busybox true"
 done
-echo "rounds: $BENCH_SECCOMP_ROUNDS alternating (CPU), $BENCH_RUNS per command (hyperfine); load: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "spec_store_bypass: $(cat /sys/devices/system/cpu/vulnerabilities/spec_store_bypass 2>/dev/null || echo unknown) (target: wharf's difference <= 5 ms)"
+echo "load: $(cut -d' ' -f1-3 /proc/loadavg); spec_store_bypass: $(cat /sys/devices/system/cpu/vulnerabilities/spec_store_bypass 2>/dev/null || echo unknown) (target: wharf's difference <= 5 ms)"

@@ -4,6 +4,7 @@
 //                                whose command line contains SUBSTRING (the bench's private
 //                                temp dir, so other engines on the machine are never counted)
 //   mem.mjs rss PID...           total VmRSS KiB of the given pids (missing pids count 0)
+//   mem.mjs status PID...        "<VmRSS> <RssAnon> <RssFile>" KiB, each summed over the pids
 //   mem.mjs children PID COMM    pids of PID's direct children named COMM, one per line
 import { readdirSync, readFileSync } from "node:fs";
 
@@ -47,6 +48,10 @@ if (command === "pss") {
     0,
   );
   console.log(String(total));
+} else if (command === "status") {
+  const sum = (name) =>
+    args.reduce((total, pid) => total + field(proc(pid, "status"), name), 0);
+  console.log(["VmRSS", "RssAnon", "RssFile"].map(sum).join(" "));
 } else if (command === "children") {
   const [parent, comm] = args;
   for (const pid of pids()) {
@@ -58,7 +63,7 @@ if (command === "pss") {
   }
 } else {
   console.error(
-    "usage: mem.mjs (pss COMM SUBSTRING | rss PID... | children PID COMM)",
+    "usage: mem.mjs (pss COMM SUBSTRING | rss PID... | status PID... | children PID COMM)",
   );
   process.exit(2);
 }

@@ -6,7 +6,13 @@
 # average. Meant for quick checks of one change; bench/run.sh stays the full
 # table.
 #
-# Usage (as root): bench/pair.sh [ROW...]     rows: rss exec run_rm http (default all)
+# Usage (as root): bench/pair.sh [ROW...]     rows: rss exec run_rm http rss_work (default all)
+# rss: the daemons' resident memory after start, the busybox import and
+# BENCH_IDLE_SECONDS (8) of quiet: VmRSS, RssAnon and RssFile from /proc/<pid>/status,
+# wharfd alone (its warm-spawn shell and conmons are other processes, not counted;
+# Podman has no daemon) against dockerd + its containerd (shims not counted).
+# rss_work: the same read again after the rows before it (exec, run_rm, http) and
+# the same idle time: what work leaves behind.
 # The exec row also times the daemon's part alone (exec-wire.mjs: the API calls of
 # `docker exec`, without the CLI's start-up).
 # Knobs: BENCH_RUNS (20 rounds), BENCH_WARMUP (3), BENCH_HTTP_SECONDS (5), BENCH_HTTP_ROUNDS (3),
@@ -21,12 +27,24 @@ REPO=$(dirname "$BENCH_DIR")
 source "$BENCH_DIR/lib/engines.sh"
 make_bench_dir wp
 BENCH_NETWORK=bridge
-ROWS=${*:-rss exec run_rm http}
+ROWS=${*:-rss exec run_rm http rss_work}
 : "${BENCH_RUNS:=20}" "${BENCH_WARMUP:=3}" "${BENCH_HTTP_ROUNDS:=3}"
 trap cleanup EXIT
 trap 'echo "pair: interrupted" >&2; exit 130' INT TERM
 
-daemon_rss() { node "$BENCH_DIR/mem.mjs" rss $(engine_daemon_pids_"$1"); }
+# daemon_status ENGINE: "<VmRSS> <RssAnon> <RssFile>" KiB of its daemon process(es).
+daemon_status() { node "$BENCH_DIR/mem.mjs" status $(engine_daemon_pids_"$1"); }
+# rss_row LABEL: both daemons' memory after BENCH_IDLE_SECONDS of quiet.
+rss_row() {
+  local w d
+  sleep "$BENCH_IDLE_SECONDS"
+  read -r -a w <<<"$(daemon_status wharf)"
+  read -r -a d <<<"$(daemon_status docker)"
+  echo "$1 (${BENCH_IDLE_SECONDS} s idle): wharf ${w[0]} KiB ($(mib "${w[0]}") MiB; anon ${w[1]}, file ${w[2]})," \
+    "docker ${d[0]} KiB ($(mib "${d[0]}") MiB; anon ${d[1]}, file ${d[2]}; dockerd+containerd)," \
+    "ratio $(ratio "${w[0]}" "${d[0]}"); load $(load)"
+}
+mib() { node -e "console.log((Number(process.argv[1]) / 1024).toFixed(1))" "$1"; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 ratio() { node -e "console.log((Number(process.argv[1]) / Number(process.argv[2])).toFixed(2))" "$1" "$2"; }
 # alternate LABEL NAME=COMMAND...: alternate.mjs's medians, then wharf/docker.
@@ -67,12 +85,8 @@ fi
 
 for row in $ROWS; do
   case $row in
-  rss)
-    sleep 2 # let both settle after the import
-    w=$(daemon_rss wharf)
-    d=$(daemon_rss docker)
-    echo "idle RSS after import: wharf ${w} KiB, docker ${d} KiB (dockerd+containerd), ratio $(ratio "$w" "$d"); load $(load)"
-    ;;
+  rss) rss_row "idle RSS after start + import" ;;
+  rss_work) rss_row "RSS after work (rows before: ${done_rows:-none})" ;;
   exec)
     DOCKER_HOST=$W docker run -d --pull never --name pair-exec busybox sleep 3600 >/dev/null || fatal "wharf run"
     DOCKER_HOST=$D docker run -d --pull never --name pair-exec busybox sleep 3600 >/dev/null || fatal "docker run"
@@ -119,6 +133,7 @@ for row in $ROWS; do
     echo "HTTP via 127.0.0.1 (wrk -t2 -c32, sum of $BENCH_HTTP_ROUNDS rounds): wharf ${w}, docker ${d}, ratio $(ratio "$w" "$d"); load $(load)"
     for engine in wharf docker; do DOCKER_HOST=$(host_of "$engine") docker rm -f pair-http >/dev/null; done
     ;;
-  *) echo "pair: unknown row $row (rss exec run_rm http)" >&2 ;;
+  *) echo "pair: unknown row $row (rss exec run_rm http rss_work)" >&2 ;;
   esac
+  done_rows="${done_rows:+$done_rows }$row"
 done

@@ -6,6 +6,10 @@ const entries = {
   wharf: "src/bin/cli.ts",
   "wharf-registry": "src/bin/registry.ts",
 };
+// wharfd's bundle drops comments and whitespace: V8 keeps a script's whole
+// source resident, and one non-Latin-1 character in a comment doubles it
+// (two bytes per character). Its source map still points into src/.
+const memoryLean = new Set(["wharfd"]);
 await Promise.all(
   Object.entries(entries).map(([name, entry]) =>
     build({
@@ -18,6 +22,7 @@ await Promise.all(
       sourcemap: "linked",
       external: ["koffi", "node-unix-socket"],
       logLevel: "warning",
+      minifyWhitespace: memoryLean.has(name),
       // util/lazy-require.ts reads import.meta.url only outside the CJS bundle.
       logOverride: { "empty-import-meta": "silent" },
     }),

@@ -76,7 +76,7 @@ bench_engine() {
   timeout --foreground 60 $CLI import --change 'CMD ["sh"]' "$T/busybox.tar" busybox:latest >"$T/logs/$engine-import" 2>&1 ||
     imported=""
 
-  sleep 2 # let the daemon settle after start and import
+  sleep "$BENCH_IDLE_SECONDS" # let the daemon settle after start and import
   if [ "$engine" = podman ]; then
     rec podman idle_rss skipped "n/a: daemonless"
   else

@@ -1,9 +1,21 @@
-import { test } from "node:test";
+import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtemp, writeFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig, parseArgs, parseConfigFile } from "./config.ts";
+
+/** Writes keys as daemon.json in a temp dir removed after the test; returns its path. */
+async function daemonJson(
+  t: TestContext,
+  keys: Record<string, unknown>,
+): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "wharf-config-"));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const file = join(dir, "daemon.json");
+  await writeFile(file, JSON.stringify(keys));
+  return file;
+}
 
 test("parseArgs() takes dockerd's flag names in both spellings", () => {
   const r = parseArgs([
@@ -87,58 +99,40 @@ test("parseConfigFile() names unknown keys as dockerd does", () => {
   );
 });
 
-test("loadConfig() refuses a key given both as a flag and in the file, in dockerd's words, and applies key flags", async () => {
-  const dir = await mkdtemp(join(tmpdir(), "wharf-config-"));
-  try {
-    const file = join(dir, "daemon.json");
-    await writeFile(
-      file,
-      JSON.stringify({
-        "data-root": "/from-file",
-        labels: ["x=1"],
-        "userns-remap": "",
-      }),
-    );
-    const both = parseArgs(["--data-root", "/from-flag", "--label", "y=2"]);
-    assert.equal(both.action, "run");
-    if (both.action !== "run") return;
-    await assert.rejects(
-      loadConfig({ ...both.flags, configFile: file }),
-      new RegExp(
-        `unable to configure the wharf daemon with file ${file}: the following directives are specified both as a flag and in the configuration file: data-root: \\(from flag: /from-flag, from file: /from-file\\), labels: \\(from flag: \\[y=2\\], from file: \\[x=1\\]\\)`,
-      ),
-    );
-    await writeFile(file, JSON.stringify({ "data-root": "/from-file" }));
-    const keyFlags = parseArgs(["--label", "y=2", "--default-shm-size=128m"]);
-    if (keyFlags.action !== "run") return;
-    const c = await loadConfig({ ...keyFlags.flags, configFile: file });
-    assert.deepEqual(c.extra.labels, ["y=2"]);
-    assert.equal(c.extra.defaultShmSize, 128 * 1024 * 1024);
-    assert.equal(c.dataRoot, "/from-file");
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+test("loadConfig() refuses a key given both as a flag and in the file, in dockerd's words, and applies key flags", async (t) => {
+  const file = await daemonJson(t, {
+    "data-root": "/from-file",
+    labels: ["x=1"],
+    "userns-remap": "",
+  });
+  const both = parseArgs(["--data-root", "/from-flag", "--label", "y=2"]);
+  assert.equal(both.action, "run");
+  if (both.action !== "run") return;
+  await assert.rejects(
+    loadConfig({ ...both.flags, configFile: file }),
+    new RegExp(
+      `unable to configure the wharf daemon with file ${file}: the following directives are specified both as a flag and in the configuration file: data-root: \\(from flag: /from-flag, from file: /from-file\\), labels: \\(from flag: \\[y=2\\], from file: \\[x=1\\]\\)`,
+    ),
+  );
+  await writeFile(file, JSON.stringify({ "data-root": "/from-file" }));
+  const keyFlags = parseArgs(["--label", "y=2", "--default-shm-size=128m"]);
+  if (keyFlags.action !== "run") return;
+  const c = await loadConfig({ ...keyFlags.flags, configFile: file });
+  assert.deepEqual(c.extra.labels, ["y=2"]);
+  assert.equal(c.extra.defaultShmSize, 128 * 1024 * 1024);
+  assert.equal(c.dataRoot, "/from-file");
 });
 
-test("loadConfig() lays typed flags over the file's other keys and derives socket and pidfile from the exec root", async () => {
-  const dir = await mkdtemp(join(tmpdir(), "wharf-config-"));
-  try {
-    const file = join(dir, "daemon.json");
-    await writeFile(
-      file,
-      JSON.stringify({
-        "exec-root": "/run/x",
-        "log-level": "warn",
-      }),
-    );
-    const c = await loadConfig({ configFile: file, dataRoot: "/from-flag" });
-    assert.equal(c.dataRoot, "/from-flag");
-    assert.equal(c.logLevel, "warn");
-    assert.deepEqual(c.hosts, ["unix:///run/x/wharf.sock"]);
-    assert.equal(c.pidfile, "/run/x/wharfd.pid");
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+test("loadConfig() lays typed flags over the file's other keys and derives socket and pidfile from the exec root", async (t) => {
+  const file = await daemonJson(t, {
+    "exec-root": "/run/x",
+    "log-level": "warn",
+  });
+  const c = await loadConfig({ configFile: file, dataRoot: "/from-flag" });
+  assert.equal(c.dataRoot, "/from-flag");
+  assert.equal(c.logLevel, "warn");
+  assert.deepEqual(c.hosts, ["unix:///run/x/wharf.sock"]);
+  assert.equal(c.pidfile, "/run/x/wharfd.pid");
 });
 
 test("loadConfig() fails when an explicitly named config file is missing", async () => {

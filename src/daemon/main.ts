@@ -10,6 +10,7 @@ import { loadConfig, parseArgs, usage } from "./config.ts";
 import { wire } from "./wire.ts";
 import { AuditLog } from "./audit-log.ts";
 import { peerCred } from "./peer-cred.ts";
+import { idleReclaim } from "./idle-reclaim.ts";
 
 /**
  * wharfd's entry: parse flags and config, take the pidfile, wire services,
@@ -94,7 +95,11 @@ export async function main(argv: string[]): Promise<number> {
     log.error(`audit log: ${errorMessage(err)}`);
     return 1;
   }
-  const server = new ApiServer(daemon.router, log, audit);
+  // Memory a start-up or a burst of requests left behind goes back to the kernel once quiet.
+  const reclaim = idleReclaim(log);
+  const server = new ApiServer(daemon.router, log, audit, () =>
+    reclaim.activity(),
+  );
   await server.listen(addresses);
   log.info("API listen on " + config.hosts.join(", "), {
     version: WHARF_VERSION,
@@ -106,6 +111,7 @@ export async function main(argv: string[]): Promise<number> {
   });
   process.off("SIGHUP", onHup);
   log.info("shutting down: containers keep running");
+  reclaim.close();
   await server.close();
   await daemon.close();
   await rm(config.pidfile, { force: true });

@@ -4,7 +4,7 @@
  * the client claims). Read through koffi's getsockopt(2) on the socket's fd.
  */
 import type { Socket } from "node:net";
-import koffi from "koffi";
+import { koffi } from "../util/libc.ts";
 
 /** Who is on the other end of a UNIX socket. */
 export type PeerCred = { uid: number; gid: number; pid: number };
@@ -25,7 +25,7 @@ let getsockopt: Getsockopt | undefined;
 export function peerCred(socket: Socket): PeerCred | undefined {
   const fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
   if (typeof fd !== "number" || fd < 0) return undefined;
-  getsockopt ??= koffi
+  getsockopt ??= koffi()
     .load("libc.so.6")
     .func(
       "int getsockopt(int fd, int level, int name, _Out_ uint8_t *value, _Inout_ uint32_t *len)",

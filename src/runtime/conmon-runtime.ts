@@ -5,16 +5,17 @@ import {
   readdirSync,
   type FSWatcher,
 } from "node:fs";
-import { readFile, rm, stat, writeFile, open } from "node:fs/promises";
+import { mkdir, readFile, rm, stat, writeFile, open } from "node:fs/promises";
 import { constants } from "node:fs";
-import { basename, join } from "node:path";
+import { join } from "node:path";
 import { execFile } from "../util/exec.ts";
 import { isErrno } from "../util/errors.ts";
 import { writeFileAtomic } from "../util/fs.ts";
 import { connectAttach } from "./attach-socket.ts";
 import { deleteStopped, startCreated } from "./crun-state.ts";
-import { directExec } from "./direct-exec.ts";
-import { WarmSpawner } from "./warm-spawn.ts";
+import { DIRECT_EXEC_FDS, directExec } from "./direct-exec.ts";
+import { isCrun, specForRuntime } from "./seccomp-delivery.ts";
+import { SealedBinary } from "./sealed-binary.ts";
 import { spawnConmon, type ConmonProcess } from "./conmon.ts";
 import type {
   AttachConnection,
@@ -27,9 +28,6 @@ import type {
   RuntimeState,
 } from "./oci-runtime.ts";
 import type { OciResources } from "./oci-spec.ts";
-
-/** One waiting shell for every runtime of the daemon (warm-spawn.ts). */
-const spawner = new WarmSpawner();
 
 /**
  * OciRuntime over conmon plus crun (or runc), following DESIGN.md's measured
@@ -51,10 +49,12 @@ export class ConmonRuntime implements OciRuntime {
   #root: string;
   #exitDir: string;
   #globalArgs: string[];
-  /** crun runs attached execs itself (direct-exec.ts); runc goes through conmon. */
-  #directExec: boolean;
+  /** crun runs attached execs itself (direct-exec.ts), from a sealed copy; runc goes through conmon. */
+  #directExec: SealedBinary | undefined;
   /** crun without runtime arguments: start and delete may be done in-process (crun-state.ts). */
   #crunState: boolean;
+  /** crun loads precompiled seccomp filters (seccomp-delivery.ts). */
+  #crun: boolean;
 
   /**
    * `stateDir` is a directory under the daemon's exec root (e.g.
@@ -75,8 +75,12 @@ export class ConmonRuntime implements OciRuntime {
     this.name =
       options.name ?? options.binary.split("/").pop() ?? options.binary;
     this.#conmon = options.conmon ?? "/usr/bin/conmon";
-    this.#directExec = basename(options.binary) === "crun";
-    this.#crunState = this.#directExec && this.#globalArgs.length === 0;
+    this.#crun = isCrun(options.binary);
+    this.#directExec = this.#crun
+      ? new SealedBinary(options.binary)
+      : undefined;
+    this.#crunState =
+      this.#directExec !== undefined && this.#globalArgs.length === 0;
     this.#root = join(options.stateDir, this.name);
     this.#exitDir = join(options.stateDir, "exits");
     mkdirSync(this.#root, { recursive: true, mode: 0o700 });
@@ -88,7 +92,9 @@ export class ConmonRuntime implements OciRuntime {
     // only (a crash before crun reads it just fails the start).
     await writeFile(
       join(o.bundle, "config.json"),
-      JSON.stringify(withoutNoQuota(o.spec)),
+      JSON.stringify(
+        specForRuntime(withoutNoQuota(o.spec), o.seccompFilter, this.#crun),
+      ),
     );
     const args = this.#commonArgs(id, id, o.bundle, o.name ?? id);
     args.push("-l", `k8s-file:${o.logPath}`, "--exit-dir", this.#exitDir);
@@ -222,10 +228,11 @@ export class ConmonRuntime implements OciRuntime {
   }
 
   async exec(id: string, o: ExecOptions): Promise<ExecHandle> {
+    if (o.attach && !o.terminal && this.#directExec)
+      return this.#execDirect(id, o, this.#directExec);
+    await mkdir(o.bundle, { recursive: true, mode: 0o700 });
     const specFile = join(o.bundle, "process.json");
     await writeFile(specFile, JSON.stringify(o.process));
-    if (o.attach && !o.terminal && this.#directExec)
-      return this.#execDirect(id, o, specFile);
     const args = this.#commonArgs(id, `${id.slice(0, 12)}-exec`, o.bundle, id);
     args.push("-l", `k8s-file:${join(o.bundle, "exec.log")}`);
     args.push("--exec", "--exec-process-spec", specFile);
@@ -261,33 +268,31 @@ export class ConmonRuntime implements OciRuntime {
   /**
    * An attached exec without a terminal, run by crun itself as our child
    * (direct-exec.ts): no monitor is needed since nothing outlives the
-   * client's stream. crun's errors go to a JSON log in the bundle.
+   * client's stream, and no bundle: the spec, the pid and crun's JSON log
+   * go through pipes.
    */
-  #execDirect(id: string, o: ExecOptions, specFile: string) {
-    const pidFile = join(o.bundle, "pidfile");
-    const logFile = join(o.bundle, "runtime.log");
+  #execDirect(id: string, o: ExecOptions, sealed: SealedBinary) {
+    const path = sealed.path();
     return directExec({
-      binary: this.#binary,
-      args: [
+      argv: [
+        this.#binary,
         ...this.#globalArgs,
         "--root",
         this.#root,
-        `--log=file:${logFile}`,
+        `--log=file:${DIRECT_EXEC_FDS.log}`,
         "--log-format=json",
         "exec",
         "--pid-file",
-        pidFile,
+        DIRECT_EXEC_FDS.pidFile,
         "--process",
-        specFile,
+        DIRECT_EXEC_FDS.spec,
         id,
       ],
-      bundle: o.bundle,
-      pidFile,
-      logFile,
+      ...(path ? { path } : {}),
+      spec: JSON.stringify(o.process),
       stdin: o.stdin,
       onOutput: o.onOutput ?? (() => undefined),
       onClose: o.onClose ?? (() => undefined),
-      spawner,
     });
   }
 

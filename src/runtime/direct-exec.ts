@@ -1,28 +1,31 @@
-import { spawn } from "node:child_process";
-import { readFileSync, watch, type FSWatcher } from "node:fs";
-import { constants } from "node:os";
-import { basename } from "node:path";
-import type { Readable } from "node:stream";
+import type { Socket } from "node:net";
 import type { AttachConnection, ExecHandle } from "./oci-runtime.ts";
-import type { WarmSpawner } from "./warm-spawn.ts";
+import { spawnDirect } from "./posix-spawn.ts";
+
+/**
+ * The runtime's side of the descriptors directExec hands it: crun reads
+ * the process spec from the first, writes the pid file to the second and
+ * its JSON log to the third (`--process`, `--pid-file`, `--log=file:`).
+ * Pipes instead of files: no exec bundle to make, write, watch and remove.
+ */
+export const DIRECT_EXEC_FDS = {
+  spec: "/proc/self/fd/3",
+  pidFile: "/proc/self/fd/4",
+  log: "/proc/self/fd/5",
+} as const;
 
 /** Input of directExec. */
 export type DirectExecOptions = {
-  /** The runtime binary (crun). */
-  binary: string;
-  /** Its whole command line: global options, `exec --pid-file <pidFile> … id`. */
-  args: string[];
-  /** The exec's bundle directory: pidFile and logFile live in it. */
-  bundle: string;
-  pidFile: string;
-  /** The runtime's JSON log (`--log-format=json`): its error when it fails. */
-  logFile: string;
+  /** The runtime's whole command line (argv[0] first), naming DIRECT_EXEC_FDS. */
+  argv: string[];
+  /** The file to exec (a sealed copy, sealed-binary.ts); default argv[0]. */
+  path?: string;
+  /** The process spec (JSON), written to the spec descriptor. */
+  spec: string;
   /** Give the process a stdin pipe (else /dev/null). */
   stdin: boolean;
   onOutput: (stream: 1 | 2, data: Buffer) => void;
   onClose: () => void;
-  /** Takes a shell started ahead (warm-spawn.ts) instead of spawning now. */
-  spawner?: WarmSpawner;
 };
 
 /**
@@ -36,47 +39,41 @@ export type DirectExecOptions = {
  * crun's child writes its own errors (executable not found, bad cwd) on
  * the process's stderr, then the runtime exits 255 without writing the pid
  * file; it writes the pid file only once the process is about to run. So
- * output is held until the pid file exists: a start that fails rejects with
- * the runtime's message (from its JSON log) and none of its text reaches the
- * client, as with the monitor. Resolves once the pid file is there.
+ * output is held until the pid arrives: a start that fails rejects with
+ * the runtime's message (from its JSON log) and none of its text reaches
+ * the client, as with the monitor. Resolves once the pid is known.
  */
 export function directExec(o: DirectExecOptions): Promise<ExecHandle> {
   return new Promise((resolve, reject) => {
+    let child;
+    try {
+      child = spawnDirect(o.argv, {
+        stdin: o.stdin,
+        extra: ["to-child", "from-child", "from-child"],
+        ...(o.path ? { path: o.path } : {}),
+      });
+    } catch (err) {
+      reject(err instanceof Error ? err : new Error(String(err)));
+      return;
+    }
+    const [spec, pidPipe, logPipe] = child.extra as [Socket, Socket, Socket];
+    spec.end(o.spec);
     let started = false;
     let failed = false;
     let dropped = false;
     const held: [1 | 2, Buffer][] = [];
     let exitCode: (code: number) => void = () => undefined;
     const exited = new Promise<number>((r) => (exitCode = r));
-    // Watch before the spawn: the pid file may come before spawn() returns.
-    let watcher: FSWatcher;
-    try {
-      watcher = watch(o.bundle, (_event, name) => {
-        if (name === basename(o.pidFile)) begin();
-      });
-    } catch (err) {
-      reject(err instanceof Error ? err : new Error(String(err)));
-      return;
-    }
-    watcher.on("error", () => undefined);
-    const child =
-      o.spawner?.take([o.binary, ...o.args], { stdin: o.stdin }) ??
-      spawn(o.binary, o.args, {
-        // Its own session: a terminal's signals to the daemon's group stay there.
-        detached: true,
-        stdio: [o.stdin ? "pipe" : "ignore", "pipe", "pipe"],
-      });
-    const stdin = o.stdin ? child.stdin : null;
-    stdin?.on("error", () => undefined); // EPIPE once the process has ended
+    const stdin = child.stdin;
     const emit = (stream: 1 | 2, data: Buffer): void => {
       if (!dropped) o.onOutput(stream, data);
     };
+    let pidText = "";
     const begin = (): void => {
       if (started || failed) return;
-      const pid = readPid(o.pidFile);
-      if (pid === undefined) return;
+      const pid = Number(pidText.trim());
+      if (!Number.isInteger(pid) || pid <= 0) return;
       started = true;
-      watcher.close();
       for (const [stream, data] of held.splice(0)) emit(stream, data);
       const connection: AttachConnection = {
         write: (data) => void stdin?.write(data),
@@ -88,63 +85,54 @@ export function directExec(o: DirectExecOptions): Promise<ExecHandle> {
       };
       resolve({ pid, connection, exited });
     };
-    const fail = (err: Error): void => {
-      if (started || failed) return;
-      failed = true;
-      watcher.close();
-      held.length = 0;
-      reject(err);
-    };
-    const pipe = (stream: 1 | 2, from: Readable): void => {
-      from.on("error", () => undefined);
+    pidPipe.on("data", (d: Buffer) => {
+      pidText += d.toString();
+      begin();
+    });
+    let log = "";
+    logPipe.on("data", (d: Buffer) => (log += d.toString()));
+    const pipe = (stream: 1 | 2, from: Socket): void => {
       from.on("data", (data: Buffer) => {
         if (started) return emit(stream, data);
-        if (failed) return;
-        held.push([stream, data]);
-        begin();
+        if (!failed) held.push([stream, data]);
       });
     };
-    pipe(1, child.stdout!);
-    pipe(2, child.stderr!);
+    pipe(1, child.stdout);
+    pipe(2, child.stderr);
     let open = 2;
     const closed = (): void => {
       if (--open === 0) o.onClose();
     };
-    child.stdout!.on("close", closed);
-    child.stderr!.on("close", closed);
-    child.on("error", (err) => fail(err));
-    child.on("exit", (code, signal) => {
+    child.stdout.on("close", closed);
+    child.stderr.on("close", closed);
+    // After the runtime's exit its pid and log pipes end at once: read them
+    // to their end before telling a start from a failure.
+    const drained = Promise.all([ended(pidPipe), ended(logPipe)]);
+    void child.exited.then(async (code) => {
+      await drained;
       begin();
-      if (started) return exitCode(code ?? 128 + signalNumber(signal));
+      if (started) return exitCode(code);
+      failed = true;
       const said = held
         .map(([, d]) => d.toString())
         .join("")
         .trim();
-      const why =
-        runtimeMessage(o.logFile) ?? (said || `exit ${code ?? signal}`);
-      fail(new Error(why));
+      held.length = 0;
+      reject(new Error(runtimeMessage(log) ?? (said || `exit ${code}`)));
     });
   });
 }
 
-/** The pid in a pid file, or undefined while it is missing or half-written. */
-function readPid(path: string): number | undefined {
-  try {
-    const pid = Number(readFileSync(path, "utf8").trim());
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
+/** Resolves when a pipe we read has ended (or failed). */
+function ended(s: Socket): Promise<void> {
+  return new Promise((resolve) => {
+    s.on("close", () => resolve());
+    s.resume();
+  });
 }
 
 /** The last error message of crun's JSON log (`{"msg": …, "level": "error"}` lines). */
-function runtimeMessage(logFile: string): string | undefined {
-  let text;
-  try {
-    text = readFileSync(logFile, "utf8");
-  } catch {
-    return undefined;
-  }
+function runtimeMessage(text: string): string | undefined {
   let message: string | undefined;
   for (const line of text.split("\n")) {
     try {
@@ -156,8 +144,4 @@ function runtimeMessage(logFile: string): string | undefined {
     }
   }
   return message;
-}
-
-function signalNumber(signal: NodeJS.Signals | null): number {
-  return (signal && constants.signals[signal]) || constants.signals.SIGKILL;
 }

@@ -17,6 +17,7 @@ export type {
   OciResources,
   OciDevice,
   OciThrottleDevice,
+  OciSeccomp,
 } from "./oci-spec.ts";
 export { ConmonRuntime } from "./conmon-runtime.ts";
 export { RuntimeSet } from "./runtime-set.ts";

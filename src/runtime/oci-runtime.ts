@@ -163,6 +163,13 @@ export type CreateOptions = {
   name?: string;
   /** The registered runtime to run it with (HostConfig.Runtime); default the daemon's. */
   runtime?: string;
+  /**
+   * spec.linux.seccomp compiled to a BPF program (base64 of struct
+   * sock_filter[]). A runtime that loads precompiled programs (crun) uses
+   * it and skips compiling the profile; the others ignore it
+   * (seccomp-delivery.ts).
+   */
+  seccompFilter?: string;
 };
 
 /** Input of OciRuntime.attach. */

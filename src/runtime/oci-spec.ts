@@ -108,11 +108,25 @@ export type OciSpec = {
     readonlyPaths?: string[];
     sysctl?: Record<string, string>;
     devices?: OciDevice[];
-    seccomp?: unknown;
+    seccomp?: OciSeccomp;
     /** With a "user" namespace: container id ranges → host id ranges. */
     uidMappings?: OciIdMapping[];
     gidMappings?: OciIdMapping[];
   };
+};
+
+/**
+ * linux.seccomp: the fields wharf reads (runtime-spec config-linux.md);
+ * the rules stay opaque here (the engine resolves them, the runtime
+ * binary compiles them).
+ */
+export type OciSeccomp = {
+  defaultAction: string;
+  defaultErrnoRet?: number;
+  architectures?: string[];
+  /** SECCOMP_FILTER_FLAG_* names; crun adds SPEC_ALLOW when absent, not when []. */
+  flags?: string[];
+  syscalls?: unknown[];
 };
 
 /** One range of a user namespace's uid or gid mapping. */

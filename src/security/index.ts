@@ -7,7 +7,6 @@
 export { DEFAULT_CAPS } from "./caps.ts";
 export { parseSecurityOpt, type SecurityOptions } from "./options.ts";
 export {
-  BPF_ANNOTATION,
   SeccompFilters,
   type SeccompChoice,
   type SeccompSetup,

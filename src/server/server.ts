@@ -113,12 +113,23 @@ export class ApiServer {
   #sockets: string[] = [];
   #memory: Server | undefined;
   #audit: AuditOptions | undefined;
+  #onRequest: (() => void) | undefined;
 
-  /** `audit` records every state-changing call (POST, PUT, DELETE). */
-  constructor(router: Router, log: Logger, audit?: AuditOptions) {
+  /**
+   * `audit` records every state-changing call (POST, PUT, DELETE);
+   * `onRequest` is told of every request as it arrives and as its handler
+   * ends (the daemon's idle timer).
+   */
+  constructor(
+    router: Router,
+    log: Logger,
+    audit?: AuditOptions,
+    onRequest?: () => void,
+  ) {
     this.#router = router;
     this.#log = log;
     this.#audit = audit;
+    this.#onRequest = onRequest;
   }
 
   /** Starts listening on every address; resolves when all are bound. */
@@ -263,6 +274,7 @@ export class ApiServer {
     socket: Duplex | undefined,
     head: Buffer | undefined,
   ): Promise<void> {
+    this.#onRequest?.();
     const url = new URL(req.url ?? "/", "http://wharf");
     let ctx: RequestContext | undefined;
     const audit = this.#auditStart(req);
@@ -300,6 +312,7 @@ export class ApiServer {
         });
       this.#fail(ctx, req, res, socket, status, errorMessage(err));
     } finally {
+      this.#onRequest?.();
       if (audit)
         this.#auditEnd(audit, {
           path: url.pathname,

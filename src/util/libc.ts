@@ -21,6 +21,23 @@ export function libc(): LibraryHandle {
   return lib;
 }
 
+/**
+ * Declares libc functions on first use: `decls` maps each name to its C
+ * prototype (koffi's syntax); the returned getter binds them all once.
+ */
+export function libcFunctions<T>(decls: { [K in keyof T]: string }): () => T {
+  let bound: T | undefined;
+  return () => {
+    if (bound) return bound;
+    const lib = libc();
+    const fns: Partial<T> = {};
+    for (const name of Object.keys(decls) as (keyof T)[])
+      fns[name] = lib.func(decls[name]) as T[keyof T];
+    bound = fns as T;
+    return bound;
+  };
+}
+
 const errnoNames = new Map<number, string>(
   Object.entries(constants.errno).map(([name, n]) => [n, name]),
 );
@@ -104,4 +121,18 @@ export async function umountAsync(target: string, flags = 0): Promise<void> {
     call.async(target, flags, (err, n) => (err ? reject(err) : resolve(n))),
   );
   if (rc !== 0) umount(target, flags);
+}
+
+let trimCall: ((pad: number) => number) | undefined;
+
+/**
+ * malloc_trim(3) with no padding: glibc hands the free pages of every malloc
+ * arena back to the kernel (free() keeps them otherwise). True when some
+ * memory was released.
+ */
+export function mallocTrim(): boolean {
+  trimCall ??= libc().func("int malloc_trim(size_t pad)") as (
+    pad: number,
+  ) => number;
+  return trimCall(0) === 1;
 }

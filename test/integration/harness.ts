@@ -5,6 +5,7 @@
  * daemon made (containers, mounts, temp dirs) is removed by `stop()`.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { after, before } from "node:test";
 import {
   existsSync,
   mkdtempSync,
@@ -15,6 +16,7 @@ import {
   rmSync,
   mkdirSync,
 } from "node:fs";
+import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { execFile, type ExecResult } from "../../src/util/exec.ts";
 
@@ -264,4 +266,31 @@ export function busyboxTar(): string {
   if (r.status !== 0) throw new Error(`busybox-rootfs.sh failed: ${r.stderr}`);
   process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
   return tarPath;
+}
+
+/** A free TCP port on 127.0.0.1 (nothing listens on it when this resolves). */
+export function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once("error", fail);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => ok(port));
+    });
+  });
+}
+
+/**
+ * A TestDaemon shared by the tests of the enclosing describe block: its
+ * before() starts wharfd and imports busybox, its after() stops it and
+ * removes all it made. Call it inside the describe callback.
+ */
+export function suiteDaemon(): TestDaemon {
+  const d = new TestDaemon();
+  before(async () => {
+    await d.start();
+    await d.importBusybox();
+  });
+  after(() => d.stop());
+  return d;
 }

@@ -1,4 +1,4 @@
-import { mkdir, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import type { Duplex } from "node:stream";
 import type { ExecCreateBody, ExecInspect } from "../../api/containers.ts";
 import {
@@ -18,6 +18,7 @@ export type ExecDeps = Pick<
 import type { ExecRecord } from "./exec-store.ts";
 import { checkExec, type ContainerRecord } from "./record.ts";
 import { processSpec, specEnv } from "./spec.ts";
+import { rootfsPathsOf } from "./rootfs-paths.ts";
 import { resolveUser } from "./user.ts";
 import { rootfsOptions } from "./userns.ts";
 
@@ -131,7 +132,7 @@ async function runExec(
   const bundle = execBundleOf(core, e.id);
   let process;
   try {
-    process = await execProcess(core, e, r, o, bundle);
+    process = await execProcess(core, e, r, o);
   } catch (err) {
     // compat: a start that fails before the runtime runs (an unknown user)
     // ends the exec with 126 and the bare message, as runc's does in moby.
@@ -183,40 +184,37 @@ async function runExec(
 }
 
 /**
- * The exec's OCI process, with its bundle directory made. The rootfs
- * mount (a no-op for a running container), the user lookup and the mkdir
- * run side by side: each is a few thread-pool round trips, and a client
- * waits for all of them.
+ * The exec's OCI process. The user is looked up in the container's rootfs
+ * as moby's getUser reads it (its /etc/passwd, not a volume over it); a
+ * running container's rootfs is mounted, so its path is all that is
+ * needed. The runtime makes the exec's bundle directory when it needs one
+ * (an exec through the monitor).
  */
 async function execProcess(
   core: ExecDeps,
   e: ExecRecord,
   r: ContainerRecord,
   o: ExecStartOptions,
-  bundle: string,
 ) {
   const b = e.body;
   const tty = b.Tty === true;
-  const made = mkdir(bundle, { recursive: true, mode: 0o700 });
-  try {
-    const rootfs = await core.images.mountRootfs(r.id, rootfsOptions(r));
-    const user = await resolveUser(rootfs, b.User || r.config.User);
-    const process = processSpec(r, {
-      args: b.Cmd!,
-      env: [...specEnv(r), ...(b.Env ?? [])],
-      cwd: b.WorkingDir || r.config.WorkingDir || "/",
-      user,
-      terminal: tty,
-      privileged: b.Privileged === true || r.hostConfig.Privileged,
-      capAdd: r.hostConfig.CapAdd ?? [],
-      capDrop: r.hostConfig.CapDrop ?? [],
-    });
-    const size = o.consoleSize ?? b.ConsoleSize;
-    if (tty && size) process.consoleSize = { height: size[0], width: size[1] };
-    return process;
-  } finally {
-    await made;
-  }
+  const rootfs =
+    (await rootfsPathsOf(core.images, r))?.mergedDir ??
+    (await core.images.mountRootfs(r.id, rootfsOptions(r)));
+  const user = await resolveUser(rootfs, b.User || r.config.User);
+  const process = processSpec(r, {
+    args: b.Cmd!,
+    env: [...specEnv(r), ...(b.Env ?? [])],
+    cwd: b.WorkingDir || r.config.WorkingDir || "/",
+    user,
+    terminal: tty,
+    privileged: b.Privileged === true || r.hostConfig.Privileged,
+    capAdd: r.hostConfig.CapAdd ?? [],
+    capDrop: r.hostConfig.CapDrop ?? [],
+  });
+  const size = o.consoleSize ?? b.ConsoleSize;
+  if (tty && size) process.consoleSize = { height: size[0], width: size[1] };
+  return process;
 }
 
 /** Ends an exec whose start failed: exit code 126, bundle removed. */

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { HostConfig } from "../../api/containers.ts";
-import type { SeccompFilters } from "../../security/index.ts";
+import { SeccompFilters } from "../../security/index.ts";
 import { NotImplementedError } from "../../util/errors.ts";
 import { defaultHostConfig } from "./create.ts";
 import { devNumbers, parseDeviceCgroupRule } from "./devices.ts";
@@ -229,7 +229,7 @@ test("buildSpec() sets oom score, devices, annotations, cgroup parent, domain na
     { Domainname: "example.org" },
   );
   const node = { path: "/dev/xnull", type: "c", major: 1, minor: 3 };
-  const spec = buildSpec(
+  const { spec } = buildSpec(
     r,
     specInputs({ devices: { nodes: [node], rules: [], blockIO: {} } }),
   );
@@ -243,8 +243,24 @@ test("buildSpec() sets oom score, devices, annotations, cgroup parent, domain na
   assert.equal(cgroupsPath(record({})), `/wharf/${r.id}`);
 });
 
+test("buildSpec() puts the default profile in linux.seccomp and returns its compiled program beside the spec, not in it", () => {
+  const seccomp = new SeccompFilters({ arch: "amd64", kernel: [6, 1] });
+  const out = buildSpec(record({}), specInputs({ seccomp }));
+  assert.match(out.seccompFilter ?? "", /^[A-Za-z0-9+/]+=*$/);
+  assert.equal(out.spec.linux.seccomp?.defaultAction, "SCMP_ACT_ERRNO");
+  assert.deepEqual(out.spec.linux.seccomp?.flags, []);
+  assert.ok((out.spec.linux.seccomp?.syscalls ?? []).length > 0);
+  assert.equal(out.spec.annotations, undefined);
+  const none = buildSpec(
+    record({ SecurityOpt: ["seccomp=unconfined"] }),
+    specInputs({ seccomp }),
+  );
+  assert.equal(none.seccompFilter, undefined);
+  assert.equal(none.spec.linux.seccomp, undefined);
+});
+
 test("buildSpec() joins a donor's PID and IPC namespaces and binds the shared /dev/shm", () => {
-  const spec = buildSpec(
+  const { spec } = buildSpec(
     record({ PidMode: "container:web", IpcMode: "container:web" }),
     specInputs({
       shared: {
@@ -265,7 +281,7 @@ test("buildSpec() joins a donor's PID and IPC namespaces and binds the shared /d
 
 test("buildSpec() sets Docker's netns sysctls only in the container's own network namespace; HostConfig.Sysctls win", () => {
   const spec = (hc: Partial<HostConfig>, netns?: string) =>
-    buildSpec(record(hc), specInputs({ netns }));
+    buildSpec(record(hc), specInputs({ netns })).spec;
   assert.deepEqual(spec({}, "/run/netns/x").linux.sysctl, {
     "net.ipv4.ping_group_range": "0 2147483647",
     "net.ipv4.ip_unprivileged_port_start": "0",

@@ -16,6 +16,7 @@ export type ListDeps = Pick<
 import { hostFilePaths } from "./host-files.ts";
 import { isRunning, type ContainerRecord } from "./record.ts";
 import { inspectView, labelMatches, listFilter, summaryView } from "./view.ts";
+import { rootfsPathsOf } from "./rootfs-paths.ts";
 
 /** The fields of a ps Ports row the publish filter reads. */
 type PortView = { PublicPort?: number; Type?: string };
@@ -95,7 +96,7 @@ export async function inspectContainer(
   return inspectView(r, {
     paths: { ...files, logPath: core.logging.logPath(logTargetOf(core, r)) },
     execIds: core.execs.idsOf(r.id),
-    rootfs: await core.images.rootfsPaths(r.id).catch(() => undefined),
+    rootfs: await rootfsPathsOf(core.images, r).catch(() => undefined),
     ...(options.size ? { size: await sizeOf(core, r) } : {}),
     network: core.networking.view(r),
   });

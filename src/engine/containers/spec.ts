@@ -6,11 +6,7 @@ import type {
   OciSpec,
 } from "../../runtime/index.ts";
 import { clampRlimits } from "../../runtime/index.ts";
-import {
-  BPF_ANNOTATION,
-  parseSecurityOpt,
-  type SeccompFilters,
-} from "../../security/index.ts";
+import { parseSecurityOpt, type SeccompFilters } from "../../security/index.ts";
 import { capabilities } from "./caps.ts";
 import type { HostDevices } from "./devices.ts";
 import {
@@ -50,9 +46,14 @@ export type SpecInputs = {
 
 /**
  * Builds the OCI spec for a container from its record (Docker's create
- * body, already merged with the image config at create). Pure.
+ * body, already merged with the image config at create), and the seccomp
+ * filter precompiled from its linux.seccomp where the host's is (for
+ * OciRuntime.create's `seccompFilter`). Pure.
  */
-export function buildSpec(r: ContainerRecord, inputs: SpecInputs): OciSpec {
+export function buildSpec(
+  r: ContainerRecord,
+  inputs: SpecInputs,
+): { spec: OciSpec; seccompFilter?: string } {
   const hc = r.hostConfig;
   const privileged = hc.Privileged === true;
   const args = [r.path, ...r.args];
@@ -135,7 +136,7 @@ export function buildSpec(r: ContainerRecord, inputs: SpecInputs): OciSpec {
   const annotations = hc.Annotations;
   if (annotations && typeof annotations === "object")
     spec.annotations = { ...(annotations as Record<string, string>) };
-  applySeccomp(spec, r, inputs.seccomp);
+  const seccompFilter = applySeccomp(spec, r, inputs.seccomp);
   if (inputs.netns !== "host" && hc.UTSMode !== "host") {
     spec.hostname = r.config.Hostname;
     if (r.config.Domainname) spec.domainname = r.config.Domainname;
@@ -152,7 +153,7 @@ export function buildSpec(r: ContainerRecord, inputs: SpecInputs): OciSpec {
       : {}),
   };
   if (Object.keys(sysctl).length) spec.linux.sysctl = sysctl;
-  return spec;
+  return seccompFilter ? { spec, seccompFilter } : { spec };
 }
 
 /**
@@ -185,13 +186,17 @@ export function cgroupsPath(r: ContainerRecord): string {
 
 /**
  * Docker's seccomp for the container (moby daemon/seccomp_linux.go): the
- * compiled filter goes into crun's `run.oci.seccomp_bpf_data` annotation so
- * crun skips libseccomp; execs reuse it (crun keeps the container's
- * seccomp.bpf). linux.seccomp carries the profile too: crun takes its flags
- * from there, and runtimes that ignore the annotation (runc) enforce it.
- * Throws InvalidArgumentError for a bad custom profile.
+ * resolved profile goes into linux.seccomp, the form every runtime reads;
+ * the filter compiled from it (cached per profile and capability set) is
+ * returned as base64 for the runtimes that load a precompiled program
+ * instead (crun: runtime/seccomp-delivery.ts picks per runtime). Throws
+ * InvalidArgumentError for a bad custom profile.
  */
-function applySeccomp(spec: OciSpec, r: ContainerRecord, f: SeccompFilters) {
+function applySeccomp(
+  spec: OciSpec,
+  r: ContainerRecord,
+  f: SeccompFilters,
+): string | undefined {
   const hc = r.hostConfig;
   const setup = f.forContainer(
     parseSecurityOpt(hc.SecurityOpt as string[]).seccomp,
@@ -200,10 +205,9 @@ function applySeccomp(spec: OciSpec, r: ContainerRecord, f: SeccompFilters) {
       privileged: hc.Privileged === true,
     },
   );
-  if (setup.kind === "none") return;
+  if (setup.kind === "none") return undefined;
   spec.linux.seccomp = setup.seccomp;
-  if (setup.kind === "bpf")
-    spec.annotations = { ...spec.annotations, [BPF_ANNOTATION]: setup.base64 };
+  return setup.kind === "bpf" ? setup.base64 : undefined;
 }
 
 /**

@@ -127,7 +127,7 @@ export async function startContainer(
     const files = hostFilePaths(core.store.dirOf(id));
     await writeHostFiles(r, files, { ...net, hostNetwork: netns === "host" });
     await chownContainerFiles(r, core.store.dirOf(id), Object.values(files));
-    const spec = buildSpec(r, {
+    const { spec, seccompFilter } = buildSpec(r, {
       rootfs,
       ...files,
       netns,
@@ -155,6 +155,7 @@ export async function startContainer(
       stdinOnce: r.config.StdinOnce,
       logPath: logsDisabled(r) ? "/dev/null" : logPathOf(core, id),
       name: r.name.slice(1),
+      ...(seccompFilter ? { seccompFilter } : {}),
       ...(typeof r.hostConfig.Runtime === "string" && r.hostConfig.Runtime
         ? { runtime: r.hostConfig.Runtime }
         : {}),

@@ -90,7 +90,11 @@ export function assemble(items: AsmItem[]): SockFilter[] {
         let f = where(it.f);
         const near = (i: number): number => out.length - i - 1;
         if (near(f) > 255) f = trampoline(out, f);
-        if (near(t) > 255) t = trampoline(out, t);
+        if (near(t) > 255) {
+          t = trampoline(out, t);
+          // t's trampoline pushed f one further: it may now be out of reach.
+          if (near(f) > 255) f = trampoline(out, f);
+        }
         out.push({ code: OP[it.op], jt: near(t), jf: near(f), k: it.k >>> 0 });
       }
     }

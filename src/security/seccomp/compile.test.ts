@@ -6,13 +6,14 @@ import {
   X32_SYSCALL_BIT,
   X86_ARCHES,
 } from "./arch.ts";
-import { MAX_INSNS, decode, encode } from "./bpf.ts";
+import { MAX_INSNS, assemble, decode, encode, type AsmItem } from "./bpf.ts";
 import { runFilter } from "./bpf-vm.ts";
 import { RET, actionValue, compileX86 } from "./compile.ts";
 import {
   DEFAULT_PROFILE,
   resolveProfile,
   type ResolvedProfile,
+  type SeccompArg,
 } from "./profile.ts";
 import { DEFAULT_CAPS } from "../caps.ts";
 
@@ -235,6 +236,24 @@ test("far targets go through ja trampolines and every jump stays in range", () =
   );
 });
 
+test("a jump whose false target sits at the 255 limit keeps it in reach when its true target needs a trampoline", () => {
+  const fill = (n: number): AsmItem[] =>
+    Array.from({ length: n }, () => ({ op: "ld", offset: 0 }));
+  const p = assemble([
+    { op: "ld", offset: 0 },
+    { op: "jge", k: 10, t: "far", f: "near" },
+    ...fill(255),
+    { op: "label", name: "near" },
+    { op: "ret", k: 1 },
+    ...fill(100),
+    { op: "label", name: "far" },
+    { op: "ret", k: 2 },
+  ]);
+  encode(p); // throws on a jt/jf above 255
+  assert.equal(runFilter(p, { nr: 9, arch: 0 }), 1);
+  assert.equal(runFilter(p, { nr: 10, arch: 0 }), 2);
+});
+
 test("encode writes 8-byte little-endian sock_filter and decode reads it back", () => {
   const buf = encode(dflt);
   assert.equal(buf.length, dflt.length * 8);
@@ -243,4 +262,76 @@ test("encode writes 8-byte little-endian sock_filter and decode reads it back", 
     Buffer.from([0x20, 0, 0, 0, 4, 0, 0, 0]),
   );
   assert.deepEqual(decode(buf), dflt);
+});
+
+/**
+ * What `profile` means for one syscall with all arguments 0, read from the
+ * profile itself (an unconditional rule wins, else the first argument rule
+ * whose comparisons hold, else the default): the reference the compiled
+ * program must agree with on every number.
+ */
+function expected(p: ResolvedProfile, arch: number, nr: number): number {
+  const def = actionValue(p.defaultAction, p.defaultErrnoRet);
+  const listed = new Set(["SCMP_ARCH_X86_64", ...p.architectures]);
+  let a = Object.values(X86_ARCHES).find(
+    (x) => x.audit === arch && x.nrBase === 0 && listed.has(x.name),
+  );
+  if (!a) return RET.killProcess;
+  if (a.name === "SCMP_ARCH_X86_64" && nr >>> 0 >= X32_SYSCALL_BIT) {
+    if (!listed.has("SCMP_ARCH_X32")) return RET.killProcess;
+    a = X86_ARCHES.SCMP_ARCH_X32!;
+  }
+  const rules = p.syscalls
+    .filter((r) => r.names.some((n) => a.table[n]! + a.nrBase === nr >>> 0))
+    .map((r) => ({ ...r, action: actionValue(r.action, r.errnoRet) }))
+    .filter((r) => r.action !== def);
+  const plain = rules.find((r) => r.args.length === 0);
+  if (plain) return plain.action;
+  const low = (v: number) => (a.bits === 64 ? v : v % 2 ** 32);
+  const holds = (c: SeccompArg): boolean => {
+    const v = low(c.value);
+    switch (c.op) {
+      case "SCMP_CMP_EQ":
+      case "SCMP_CMP_GE":
+        return v === 0;
+      case "SCMP_CMP_NE":
+      case "SCMP_CMP_LT":
+        return v !== 0;
+      case "SCMP_CMP_GT":
+        return false;
+      case "SCMP_CMP_LE":
+        return true;
+      default: // SCMP_CMP_MASKED_EQ: (0 & mask) == valueTwo
+        return low(c.valueTwo ?? 0) === 0;
+    }
+  };
+  return rules.find((r) => r.args.every(holds))?.action ?? def;
+}
+
+test("every syscall number of every section gets the profile's verdict (exhaustive, arguments 0)", () => {
+  for (const caps of [[...DEFAULT_CAPS], [...DEFAULT_CAPS, "CAP_SYS_ADMIN"]]) {
+    const resolved = resolveProfile(DEFAULT_PROFILE, {
+      caps,
+      nativeArch: "amd64",
+      kernel: [6, 18],
+    })!;
+    const prog = compileX86(resolved);
+    for (const [arch, base] of [
+      [AUDIT_ARCH_X86_64, 0],
+      [AUDIT_ARCH_X86_64, X32_SYSCALL_BIT],
+      [AUDIT_ARCH_I386, 0],
+      [0xdeadbeef, 0],
+    ] as const) {
+      const nrs = [...Array(1100).keys()].map((n) => n + base);
+      nrs.push(X32_SYSCALL_BIT - 1, 0x7fffffff, 0x80000000, 0xffffffff);
+      for (const nr of nrs) {
+        const args = [0n, 0n, 0n, 0n, 0n, 0n];
+        assert.equal(
+          runFilter(prog, { nr, arch, args }) >>> 0,
+          expected(resolved, arch, nr) >>> 0,
+          `arch ${arch.toString(16)} nr ${nr.toString(16)} (${caps.length} caps)`,
+        );
+      }
+    }
+  }
 });

@@ -5,9 +5,10 @@
  *
  *   ld arch; jeq AUDIT_ARCH_X86_64 → x86_64; jeq AUDIT_ARCH_I386 → x86
  *   ret KILL_PROCESS                          (an architecture not listed)
- *   x86_64: ld nr; jge X32_BIT → x32 (or kill); binary search over the nrs
- *   x32:    binary search over nr|X32_BIT     (A still holds nr)
- *   x86:    ld nr; binary search
+ *   x86_64: ld nr; jge X32_BIT → x32 (or kill); binary search over runs
+ *           of neighbouring nrs with one outcome (one jge per split)
+ *   x32:    the same over nr|X32_BIT          (A still holds nr)
+ *   x86:    ld nr; the same
  *   per syscall with argument rules: one block of comparisons per rule
  *   shared `ret` instructions, one per action
  *
@@ -145,7 +146,7 @@ export function compileX86(profile: ResolvedProfile): SockFilter[] {
         blocks.push({ op: "ja", to: `ret:${def}` });
         return { nr, target: start };
       });
-    searchTree(code, leaves, `ret:${def}`, label);
+    searchRanges(code, ranges(leaves, `ret:${def}`), label);
     code.push(...blocks);
   }
   for (const k of rets)
@@ -153,25 +154,56 @@ export function compileX86(profile: ResolvedProfile): SockFilter[] {
   return assemble(code);
 }
 
-/** Binary search over sorted nrs: jge splits, short runs are jeq chains. */
-function searchTree(
-  code: AsmItem[],
+/**
+ * The number line cut into runs with one target each: `leaves` (sorted by
+ * nr) merged where neighbouring numbers share a target, the gaps `miss`.
+ * Docker's profile has ≈ 300 numbered leaves per section but only 60–120
+ * runs, so the program is ≈ 5 times shorter than one test per number.
+ */
+function ranges(
   leaves: { nr: number; target: string }[],
   miss: string,
+): { from: number; target: string }[] {
+  const out: { from: number; target: string }[] = [];
+  const cut = (from: number, target: string): void => {
+    const last = out.at(-1);
+    if (last?.target === target) return; // the run goes on
+    if (last?.from === from) {
+      out.pop(); // an empty run: the new one replaces it
+      cut(from, target);
+      return;
+    }
+    out.push({ from, target });
+  };
+  cut(0, miss);
+  for (const l of leaves) {
+    cut(l.nr, l.target);
+    cut(l.nr + 1, miss);
+  }
+  return out;
+}
+
+/** Binary search over runs: one unsigned jge per split, leaves jump to their run's target. */
+function searchRanges(
+  code: AsmItem[],
+  runs: { from: number; target: string }[],
   label: (p: string) => string,
 ): void {
-  if (leaves.length <= 4) {
-    for (const l of leaves)
-      code.push({ op: "jeq", k: l.nr, t: l.target, f: null });
-    code.push({ op: "ja", to: miss });
+  if (runs.length === 1) {
+    code.push({ op: "ja", to: runs[0]!.target });
     return;
   }
-  const mid = leaves.length >> 1;
-  const right = label("ge");
-  code.push({ op: "jge", k: leaves[mid]!.nr, t: right, f: null });
-  searchTree(code, leaves.slice(0, mid), miss, label);
-  code.push({ op: "label", name: right });
-  searchTree(code, leaves.slice(mid), miss, label);
+  const mid = runs.length >> 1;
+  const left = runs.slice(0, mid);
+  const right = runs.slice(mid);
+  const t = right.length === 1 ? right[0]!.target : label("ge");
+  const f = left.length === 1 ? left[0]!.target : null;
+  code.push({ op: "jge", k: runs[mid]!.from, t, f });
+  if (left.length > 1) searchRanges(code, left, label);
+  if (right.length > 1) {
+    code.push({ op: "label", name: t });
+    searchRanges(code, right, label);
+  }
 }
 
 /**

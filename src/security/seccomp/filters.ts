@@ -12,15 +12,12 @@ import {
   type SeccompProfile,
 } from "./profile.ts";
 
-/** The crun annotation that carries a precompiled filter (crun container.c). */
-export const BPF_ANNOTATION = "run.oci.seccomp_bpf_data";
-
 /**
- * How a container gets its filter: nothing; a precompiled program for crun's
- * annotation (base64 of struct sock_filter[]) with the runtime-spec
- * linux.seccomp it was compiled from (crun takes the program and the
- * profile's flags, runtimes without the annotation such as runc the
- * profile); or, on hosts the compiler does not cover, only linux.seccomp.
+ * How a container gets its filter: nothing; the runtime-spec linux.seccomp
+ * with the program compiled from it (base64 of struct sock_filter[]: crun
+ * loads it from an annotation, runc and other runtimes compile the profile,
+ * src/runtime/seccomp-delivery.ts); or, on hosts the compiler does not
+ * cover, only linux.seccomp.
  */
 export type SeccompSetup =
   | { kind: "none" }

@@ -1,8 +1,8 @@
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { skipReason, TestDaemon, wharfOnly } from "../harness.ts";
+import { skipReason, suiteDaemon, wharfOnly } from "../harness.ts";
 
 /**
  * What client libraries (docker-py, dockerode, the Go client at old API
@@ -13,12 +13,7 @@ describe(
   "request bodies are checked as dockerd's decoder checks them",
   { skip: skipReason() },
   () => {
-    const d = new TestDaemon();
-    before(async () => {
-      await d.start();
-      await d.importBusybox();
-    });
-    after(() => d.stop());
+    const d = suiteDaemon();
 
     const post = async (
       path: string,

@@ -1,20 +1,15 @@
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execFile } from "../../../src/util/exec.ts";
-import { skipReason, TestDaemon } from "../harness.ts";
+import { skipReason, suiteDaemon } from "../harness.ts";
 
 describe(
   "bad input gets Docker's status and message and leaves nothing behind",
   { skip: skipReason() },
   () => {
-    const d = new TestDaemon();
-    before(async () => {
-      await d.start();
-      await d.importBusybox();
-    });
-    after(() => d.stop());
+    const d = suiteDaemon();
 
     const status = async (
       args: string[],

@@ -1,15 +1,10 @@
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "../../../src/util/exec.ts";
-import { dockerBin, mountsUnder, skipReason, TestDaemon } from "../harness.ts";
+import { dockerBin, mountsUnder, skipReason, suiteDaemon } from "../harness.ts";
 
 describe("kill -9 of wharfd loses nothing", { skip: skipReason() }, () => {
-  const d = new TestDaemon();
-  before(async () => {
-    await d.start();
-    await d.importBusybox();
-  });
-  after(() => d.stop());
+  const d = suiteDaemon();
 
   test("running containers survive, exits during the outage are seen with their real code and time", async () => {
     await d.ok([

@@ -1,14 +1,9 @@
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { skipReason, TestDaemon } from "../harness.ts";
+import { skipReason, suiteDaemon } from "../harness.ts";
 
 describe("docker events against wharfd", { skip: skipReason() }, () => {
-  const d = new TestDaemon();
-  before(async () => {
-    await d.start();
-    await d.importBusybox();
-  });
-  after(() => d.stop());
+  const d = suiteDaemon();
 
   test("events --since replays a container's life in Docker's order", async () => {
     const since = Math.floor(Date.now() / 1000) - 1;

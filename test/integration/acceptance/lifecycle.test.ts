@@ -1,18 +1,13 @@
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "../../../src/util/exec.ts";
-import { dockerBin, skipReason, TestDaemon } from "../harness.ts";
+import { dockerBin, skipReason, suiteDaemon } from "../harness.ts";
 
 describe(
   "a detached web server through its whole lifecycle",
   { skip: skipReason() },
   () => {
-    const d = new TestDaemon();
-    before(async () => {
-      await d.start();
-      await d.importBusybox();
-    });
-    after(() => d.stop());
+    const d = suiteDaemon();
 
     test("run -d --name web busybox httpd -f -p 8080 prints the id and runs", async () => {
       const id = (

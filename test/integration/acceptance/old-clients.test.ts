@@ -1,6 +1,6 @@
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { skipReason, TestDaemon } from "../harness.ts";
+import { skipReason, suiteDaemon } from "../harness.ts";
 
 /**
  * Old clients: API versions from 1.12 are accepted, as dockerd 20.10
@@ -8,12 +8,7 @@ import { skipReason, TestDaemon } from "../harness.ts";
  * history gives each version. Raw HTTP: the Docker CLI never speaks them.
  */
 describe("API versions 1.12 to 1.24", { skip: skipReason() }, () => {
-  const d = new TestDaemon();
-  before(async () => {
-    await d.start();
-    await d.importBusybox();
-  });
-  after(() => d.stop());
+  const d = suiteDaemon();
 
   const call = async (
     args: string[],

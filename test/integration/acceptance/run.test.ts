@@ -1,16 +1,11 @@
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { execFile } from "../../../src/util/exec.ts";
-import { dockerBin, skipReason, TestDaemon } from "../harness.ts";
+import { dockerBin, skipReason, suiteDaemon } from "../harness.ts";
 
 describe("docker run against wharfd", { skip: skipReason() }, () => {
-  const d = new TestDaemon();
-  before(async () => {
-    await d.start();
-    await d.importBusybox();
-  });
-  after(() => d.stop());
+  const d = suiteDaemon();
 
   test("run --rm busybox echo hi prints hi and leaves no container", async () => {
     const r = await d.docker(["run", "--rm", "busybox", "echo", "hi"]);

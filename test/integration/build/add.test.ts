@@ -1,13 +1,12 @@
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { skipReason, TestDaemon } from "../harness.ts";
+import { skipReason } from "../harness.ts";
+import { buildFixture } from "./fixture.ts";
 
 /** A tar of {name: content} made by GNU tar, compressed with flag ("" = plain). */
 function tarOf(
@@ -41,19 +40,17 @@ describe(
   "ADD: local archives unpacked, URLs downloaded (real Docker CLI, classic builder)",
   { skip: skipReason() },
   () => {
-    const d = new TestDaemon();
-    const root = mkdtempSync("/tmp/wharf-build-add-");
-    let server: Server;
+    const { d, root, serve } = buildFixture({
+      prefix: "/tmp/wharf-build-add-",
+      classic: true,
+    });
     let base = "";
     const served = new Map<string, Buffer>([
       ["/files/hello.txt", Buffer.from("hello from the web\n")],
       ["/files/pack.tar.gz", gzipSync(Buffer.from("not really a tar"))],
     ]);
-    delete d.env.DOCKER_BUILDKIT;
     before(async () => {
-      await d.start();
-      await d.importBusybox();
-      server = createServer((req, res) => {
+      base = await serve((req, res) => {
         const body = served.get(req.url ?? "");
         if (!body) {
           res.writeHead(404).end("no such file");
@@ -65,13 +62,6 @@ describe(
         });
         res.end(body);
       });
-      await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
-      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    });
-    after(async () => {
-      server?.close();
-      await d.stop();
-      rmSync(root, { recursive: true, force: true });
     });
 
     for (const [kind, flag] of [

@@ -1,44 +1,17 @@
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  mkdtempSync,
-  mkdirSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
+import { rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { skipReason, TestDaemon } from "../harness.ts";
-
-/** Writes files (path → content) into a new context dir. */
-function context(
-  root: string,
-  name: string,
-  files: Record<string, string>,
-): string {
-  const dir = join(root, name);
-  for (const [p, content] of Object.entries(files)) {
-    mkdirSync(join(dir, p, ".."), { recursive: true });
-    writeFileSync(join(dir, p), content);
-  }
-  return dir;
-}
+import { skipReason } from "../harness.ts";
+import { buildFixture, context } from "./fixture.ts";
 
 describe(
   "docker build (classic builder) through the real Docker CLI",
   { skip: skipReason() },
   () => {
-    const d = new TestDaemon();
-    const root = mkdtempSync("/tmp/wharf-build-it-");
-    // compat: plain `docker build` must pick the classic builder from the ping header.
-    delete d.env.DOCKER_BUILDKIT;
-    before(async () => {
-      await d.start();
-      await d.importBusybox();
-    });
-    after(async () => {
-      await d.stop();
-      rmSync(root, { recursive: true, force: true });
+    const { d, root } = buildFixture({
+      prefix: "/tmp/wharf-build-it-",
+      classic: true,
     });
 
     test("the cache demonstration: shared steps hit with the same ids, content changes invalidate, mtime does not, restarts keep it", async () => {

@@ -1,4 +1,4 @@
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -7,11 +7,11 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
-  rmSync,
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
-import { dockerBin, skipReason, TestDaemon } from "../harness.ts";
+import { dockerBin, skipReason } from "../harness.ts";
+import { buildFixture } from "./fixture.ts";
 
 /** A context dir holding only this Dockerfile. */
 function context(root: string, dockerfile: string): string {
@@ -62,25 +62,20 @@ describe(
   "build containers: rm/forcerm, cancel, disconnect, daemon kill, concurrent builds",
   { skip: skipReason() },
   () => {
-    const d = new TestDaemon();
-    const root = mkdtempSync("/tmp/wharf-buildctr-it-");
-    delete d.env.DOCKER_BUILDKIT;
+    const { d, root } = buildFixture({
+      prefix: "/tmp/wharf-buildctr-it-",
+      classic: true,
+      beforeStop: () => {
+        for (const pid of processesWith(root))
+          try {
+            process.kill(pid, "SIGKILL");
+          } catch {
+            // gone meanwhile
+          }
+      },
+    });
     const ps = async (): Promise<string[]> =>
       (await d.ok(["ps", "-aq", "--no-trunc"])).split("\n").filter(Boolean);
-    before(async () => {
-      await d.start();
-      await d.importBusybox();
-    });
-    after(async () => {
-      for (const pid of processesWith(root))
-        try {
-          process.kill(pid, "SIGKILL");
-        } catch {
-          // gone meanwhile
-        }
-      await d.stop();
-      rmSync(root, { recursive: true, force: true });
-    });
 
     test("rm=false keeps a successful step's container; a failed step's stays unless --force-rm, as dockerd 20.10", async () => {
       const ok = context(root, "FROM busybox\nRUN echo ok > /ok\n");

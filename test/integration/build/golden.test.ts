@@ -1,8 +1,8 @@
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { join, resolve } from "node:path";
 import { execFile } from "../../../src/util/exec.ts";
-import { skipReason, TestDaemon } from "../harness.ts";
+import { skipReason, suiteDaemon } from "../harness.ts";
 import {
   buildFlags,
   corpusDir,
@@ -23,14 +23,9 @@ describe(
   "the Dockerfile corpus builds as Docker 20.10's legacy builder built it (golden configs)",
   { skip: skipReason() },
   () => {
-    const d = new TestDaemon();
+    const d = suiteDaemon();
     // compat: plain `docker build` picks the classic builder from the ping header.
     delete d.env.DOCKER_BUILDKIT;
-    before(async () => {
-      await d.start();
-      await d.importBusybox();
-    });
-    after(() => d.stop());
 
     /** The golden fields of an image and, when asked, its listed files. */
     async function observe(

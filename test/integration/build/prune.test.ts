@@ -1,16 +1,18 @@
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { skipReason, TestDaemon } from "../harness.ts";
+import { skipReason } from "../harness.ts";
+import { buildFixture } from "./fixture.ts";
 
 describe(
   "build cache through the real Docker CLI: system df, builder prune, system prune",
   { skip: skipReason() },
   () => {
-    const d = new TestDaemon();
-    const root = mkdtempSync("/tmp/wharf-buildprune-it-");
-    delete d.env.DOCKER_BUILDKIT;
+    const { d, root } = buildFixture({
+      prefix: "/tmp/wharf-buildprune-it-",
+      classic: true,
+    });
     /** Builds a two-RUN Dockerfile (the second writes `bytes` bytes); returns its context. */
     const build = async (name: string, bytes: number): Promise<void> => {
       const dir = mkdtempSync(join(root, `${name}-`));
@@ -29,14 +31,6 @@ describe(
     };
     const cacheIds = async (): Promise<string[]> =>
       (await cache()).map((r) => r.ID);
-    before(async () => {
-      await d.start();
-      await d.importBusybox();
-    });
-    after(async () => {
-      await d.stop();
-      rmSync(root, { recursive: true, force: true });
-    });
 
     test("system df lists each cached step with its layer size; builder prune --filter and --keep-storage narrow what goes", async () => {
       await build("one", 300_000);

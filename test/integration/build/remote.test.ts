@@ -1,25 +1,18 @@
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import {
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { skipReason, TestDaemon } from "../harness.ts";
+import { skipReason } from "../harness.ts";
+import { buildFixture } from "./fixture.ts";
 
 describe(
   "POST /build?remote=: a tar URL on loopback, a Git repository by path",
   { skip: skipReason() },
   () => {
-    const d = new TestDaemon();
-    const root = mkdtempSync("/tmp/wharf-buildremote-it-");
-    let server: Server;
+    const { d, root, serve } = buildFixture({
+      prefix: "/tmp/wharf-buildremote-it-",
+    });
     let base = "";
     /** POST /build with query; returns the JSON lines' streams and errors, and the status. */
     const build = async (
@@ -58,8 +51,6 @@ describe(
         },
       );
     before(async () => {
-      await d.start();
-      await d.importBusybox();
       const ctx = join(root, "ctx");
       mkdirSync(ctx);
       writeFileSync(
@@ -68,7 +59,7 @@ describe(
       );
       writeFileSync(join(ctx, "hello"), "from a tar URL\n");
       execFileSync("tar", ["-C", ctx, "-czf", join(root, "ctx.tar.gz"), "."]);
-      server = createServer((req, res) => {
+      base = await serve((req, res) => {
         if (req.url === "/ctx.tar.gz") {
           res.writeHead(200, { "Content-Type": "application/gzip" });
           res.end(readFileSync(join(root, "ctx.tar.gz")));
@@ -80,13 +71,6 @@ describe(
           res.end("no");
         }
       });
-      await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
-      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    });
-    after(async () => {
-      server?.close();
-      await d.stop();
-      rmSync(root, { recursive: true, force: true });
     });
 
     test("a context tar (gzip) from a loopback URL builds; a text/plain URL is the Dockerfile; a 404 fails", async () => {

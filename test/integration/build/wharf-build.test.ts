@@ -1,15 +1,10 @@
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { execFile } from "../../../src/util/exec.ts";
-import { skipReason, TestDaemon, wharfOnly } from "../harness.ts";
+import { skipReason, wharfOnly } from "../harness.ts";
+import { buildFixture } from "./fixture.ts";
 
 const cli = resolve(import.meta.dirname, "../../../dist/wharf.cjs");
 
@@ -17,21 +12,12 @@ describe(
   "wharf build and wharf builder prune against wharfd",
   { skip: skipReason() ?? wharfOnly("the wharf CLI's own build command") },
   () => {
-    const d = new TestDaemon();
-    const root = mkdtempSync("/tmp/wharf-cli-build-");
+    const { d, root } = buildFixture({ prefix: "/tmp/wharf-cli-build-" });
     const wharf = (args: string[], input?: string) =>
       execFile(process.execPath, [cli, ...args], {
         env: d.env,
         ...(input !== undefined ? { input } : {}),
       });
-    before(async () => {
-      await d.start();
-      await d.importBusybox();
-    });
-    after(async () => {
-      await d.stop();
-      rmSync(root, { recursive: true, force: true });
-    });
 
     test("plain progress prints the legacy builder's lines; tags, build args, labels, --iidfile", async () => {
       const dir = join(root, "plain");

@@ -10,8 +10,8 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { execFile } from "../../../src/util/exec.ts";
-import { dockerBin, skipReason, TestDaemon } from "../harness.ts";
-import { freePort, httpGet, Project, until } from "./project.ts";
+import { dockerBin, freePort, skipReason, TestDaemon } from "../harness.ts";
+import { httpGet, Project, until } from "./project.ts";
 
 const repo = resolve(import.meta.dirname, "../../..");
 

@@ -4,7 +4,6 @@
  * loopback port, and polling.
  */
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { execFile, type ExecResult } from "../../../src/util/exec.ts";
 import type { TestDaemon } from "../harness.ts";
@@ -66,18 +65,6 @@ export class Project {
   remove(): void {
     rmSync(this.dir, { recursive: true, force: true });
   }
-}
-
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once("error", fail);
-    s.listen(0, "127.0.0.1", () => {
-      const a = s.address();
-      s.close(() => ok(typeof a === "object" && a ? a.port : 0));
-    });
-  });
 }
 
 /** Polls fn until it returns a value other than undefined, or throws after `tries` attempts. */

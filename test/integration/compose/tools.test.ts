@@ -9,8 +9,8 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { execFile } from "../../../src/util/exec.ts";
-import { dockerBin, skipReason, TestDaemon } from "../harness.ts";
-import { freePort, httpGet, Project, until } from "./project.ts";
+import { dockerBin, freePort, skipReason, TestDaemon } from "../harness.ts";
+import { httpGet, Project, until } from "./project.ts";
 
 const repo = resolve(import.meta.dirname, "../../..");
 const COMPOSE_129 = "/usr/bin/docker-compose";

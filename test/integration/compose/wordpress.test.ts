@@ -6,8 +6,8 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { skipReason, TestDaemon } from "../harness.ts";
-import { freePort, httpGet, Project, until, wharfCli } from "./project.ts";
+import { freePort, skipReason, TestDaemon } from "../harness.ts";
+import { httpGet, Project, until, wharfCli } from "./project.ts";
 
 const WORDPRESS = `
 services:

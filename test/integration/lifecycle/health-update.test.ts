@@ -1,7 +1,7 @@
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
-import { skipReason, TestDaemon } from "../harness.ts";
+import { skipReason, suiteDaemon } from "../harness.ts";
 import { eventsOf, inspect, nowSeconds, until } from "./util.ts";
 
 /** The memory limit file of a container's cgroup (v1 hybrid or v2). */
@@ -15,12 +15,7 @@ describe(
   "health checks and docker update through the Docker CLI",
   { skip: skipReason() },
   () => {
-    const d = new TestDaemon();
-    before(async () => {
-      await d.start();
-      await d.importBusybox();
-    });
-    after(() => d.stop());
+    const d = suiteDaemon();
 
     const run = (...args: string[]) =>
       d.ok(["run", "-d", "--network", "none", ...args]);

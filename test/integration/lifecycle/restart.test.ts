@@ -1,18 +1,13 @@
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { skipReason, TestDaemon } from "../harness.ts";
+import { skipReason, suiteDaemon } from "../harness.ts";
 import { eventsOf, inspect, nowSeconds, sleep, until } from "./util.ts";
 
 describe(
   "restart policies through the Docker CLI",
   { skip: skipReason() },
   () => {
-    const d = new TestDaemon();
-    before(async () => {
-      await d.start();
-      await d.importBusybox();
-    });
-    after(() => d.stop());
+    const d = suiteDaemon();
 
     const run = (...args: string[]) =>
       d.ok(["run", "-d", "--network", "none", ...args]);
@@ -181,12 +176,7 @@ describe(
         : undefined),
   },
   () => {
-    const d = new TestDaemon();
-    before(async () => {
-      await d.start();
-      await d.importBusybox();
-    });
-    after(() => d.stop());
+    const d = suiteDaemon();
 
     test("always restarts a container that died while the daemon was down; unless-stopped stopped by the user stays stopped", async () => {
       const run = (...args: string[]) =>

@@ -1,14 +1,16 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { busyboxTar, skipReason, TestDaemon } from "../harness.ts";
+import { busyboxTar, skipReason } from "../harness.ts";
+import { registryFixture } from "./fixture.ts";
 import {
+  archImages,
   digestOf,
   layerTar,
   makeImage,
   registrySkip,
-  TestRegistry,
   upload,
+  uploadIndex,
 } from "./registry.ts";
 
 const skip = skipReason() ?? registrySkip();
@@ -16,139 +18,97 @@ const skip = skipReason() ?? registrySkip();
 test(
   "docker pull from a registry by tag and by digest: progress, RepoDigests, run, up to date",
   { skip },
-  async () => {
-    const reg = new TestRegistry();
-    const d = new TestDaemon();
-    try {
-      await reg.start();
-      await d.start();
-      const img = makeImage([
-        readFileSync(busyboxTar()),
-        layerTar("hello.txt", Buffer.from("hello from the registry\n")),
-      ]);
-      await upload(reg.host, "team/app", "1", img);
-      const name = `${reg.host}/team/app:1`;
-      const out = await d.ok(["pull", name]);
-      assert.match(out, /1: Pulling from team\/app/);
-      assert.match(out, /Pull complete/);
-      assert.match(out, new RegExp(`Digest: ${digestOf(img.manifest)}`));
-      assert.match(
-        out,
-        /Status: Downloaded newer image for 127\.0\.0\.1:\d+\/team\/app:1/,
-      );
-      const inspect = JSON.parse(
-        await d.ok(["image", "inspect", name]),
-      ) as Array<{
-        Id: string;
-        RepoDigests: string[];
-      }>;
-      assert.equal(inspect[0]!.Id, img.id);
-      assert.deepEqual(inspect[0]!.RepoDigests, [
-        `${reg.host}/team/app@${digestOf(img.manifest)}`,
-      ]);
-      assert.equal(
-        await d.ok(["run", "--rm", name, "cat", "/hello.txt"]),
-        "hello from the registry\n",
-      );
-      assert.match(await d.ok(["pull", name]), /Image is up to date for/);
-      // By digest, after removing the tag: as in Docker, the repository's
-      // digest reference goes with its last tag, and the layers with it.
-      const byDigest = `${reg.host}/team/app@${digestOf(img.manifest)}`;
-      const rmi = await d.ok(["rmi", name]);
-      assert.match(rmi, new RegExp(`Untagged: ${byDigest}`));
-      assert.match(rmi, new RegExp(`Deleted: ${img.id}`));
-      const again = await d.ok(["pull", byDigest]);
-      assert.match(again, /Pull complete/);
-      assert.match(
-        await d.ok(["images", "--digests", "--format", "{{.Digest}}"]),
-        new RegExp(digestOf(img.manifest)),
-      );
-      // A missing tag: Docker's message and status.
-      const missing = await d.docker(["pull", `${reg.host}/team/app:nope`]);
-      assert.notEqual(missing.code, 0);
-      assert.match(
-        missing.stderr,
-        /manifest for 127\.0\.0\.1:\d+\/team\/app:nope not found: manifest unknown/,
-      );
-    } finally {
-      await d.stop();
-      await reg.stop();
-    }
+  async (t) => {
+    const { reg, d } = await registryFixture(t);
+    const img = makeImage([
+      readFileSync(busyboxTar()),
+      layerTar("hello.txt", Buffer.from("hello from the registry\n")),
+    ]);
+    await upload(reg.host, "team/app", "1", img);
+    const name = `${reg.host}/team/app:1`;
+    const out = await d.ok(["pull", name]);
+    assert.match(out, /1: Pulling from team\/app/);
+    assert.match(out, /Pull complete/);
+    assert.match(out, new RegExp(`Digest: ${digestOf(img.manifest)}`));
+    assert.match(
+      out,
+      /Status: Downloaded newer image for 127\.0\.0\.1:\d+\/team\/app:1/,
+    );
+    const inspect = JSON.parse(
+      await d.ok(["image", "inspect", name]),
+    ) as Array<{
+      Id: string;
+      RepoDigests: string[];
+    }>;
+    assert.equal(inspect[0]!.Id, img.id);
+    assert.deepEqual(inspect[0]!.RepoDigests, [
+      `${reg.host}/team/app@${digestOf(img.manifest)}`,
+    ]);
+    assert.equal(
+      await d.ok(["run", "--rm", name, "cat", "/hello.txt"]),
+      "hello from the registry\n",
+    );
+    assert.match(await d.ok(["pull", name]), /Image is up to date for/);
+    // By digest, after removing the tag: as in Docker, the repository's
+    // digest reference goes with its last tag, and the layers with it.
+    const byDigest = `${reg.host}/team/app@${digestOf(img.manifest)}`;
+    const rmi = await d.ok(["rmi", name]);
+    assert.match(rmi, new RegExp(`Untagged: ${byDigest}`));
+    assert.match(rmi, new RegExp(`Deleted: ${img.id}`));
+    const again = await d.ok(["pull", byDigest]);
+    assert.match(again, /Pull complete/);
+    assert.match(
+      await d.ok(["images", "--digests", "--format", "{{.Digest}}"]),
+      new RegExp(digestOf(img.manifest)),
+    );
+    // A missing tag: Docker's message and status.
+    const missing = await d.docker(["pull", `${reg.host}/team/app:nope`]);
+    assert.notEqual(missing.code, 0);
+    assert.match(
+      missing.stderr,
+      /manifest for 127\.0\.0\.1:\d+\/team\/app:nope not found: manifest unknown/,
+    );
   },
 );
 
 test(
   "a multi-platform index pulls the host's image by default and arm64 with --platform",
   { skip },
-  async () => {
-    const reg = new TestRegistry();
-    const d = new TestDaemon();
-    try {
-      await reg.start();
-      await d.start();
-      const amd = makeImage([layerTar("arch", Buffer.from("amd64\n"))]);
-      const arm = makeImage([layerTar("arch", Buffer.from("arm64\n"))], {
-        os: "linux",
-        architecture: "arm64",
-      });
-      await upload(reg.host, "multi", digestOf(amd.manifest), amd);
-      await upload(reg.host, "multi", digestOf(arm.manifest), arm);
-      const mt = "application/vnd.docker.distribution.manifest.v2+json";
-      const index = Buffer.from(
-        JSON.stringify({
-          schemaVersion: 2,
-          mediaType:
-            "application/vnd.docker.distribution.manifest.list.v2+json",
-          manifests: [
-            {
-              mediaType: mt,
-              size: arm.manifest.length,
-              digest: digestOf(arm.manifest),
-              platform: { os: "linux", architecture: "arm64", variant: "v8" },
-            },
-            {
-              mediaType: mt,
-              size: amd.manifest.length,
-              digest: digestOf(amd.manifest),
-              platform: { os: "linux", architecture: "amd64" },
-            },
-          ],
-        }),
-      );
-      await upload(reg.host, "multi", "1", {
-        manifest: index,
-        blobs: new Map(),
-        mediaType: "application/vnd.docker.distribution.manifest.list.v2+json",
-      });
-      await d.ok(["pull", `${reg.host}/multi:1`]);
-      const id = (
-        await d.ok(["image", "inspect", "-f", "{{.Id}}", `${reg.host}/multi:1`])
-      ).trim();
-      assert.equal(id, amd.id);
-      await d.ok(["pull", "--platform", "linux/arm64", `${reg.host}/multi:1`]);
-      const armId = (
-        await d.ok([
-          "image",
-          "inspect",
-          "-f",
-          "{{.Id}} {{.Architecture}}",
-          `${reg.host}/multi:1`,
-        ])
-      ).trim();
-      assert.equal(armId, `${arm.id} arm64`);
-      const none = await d.docker([
-        "pull",
-        "--platform",
-        "linux/s390x",
+  async (t) => {
+    const { reg, d } = await registryFixture(t);
+    const { amd, arm } = archImages();
+    await uploadIndex(reg.host, "multi", "1", [
+      {
+        image: arm,
+        platform: { os: "linux", architecture: "arm64", variant: "v8" },
+      },
+      { image: amd, platform: { os: "linux", architecture: "amd64" } },
+    ]);
+    await d.ok(["pull", `${reg.host}/multi:1`]);
+    const id = (
+      await d.ok(["image", "inspect", "-f", "{{.Id}}", `${reg.host}/multi:1`])
+    ).trim();
+    assert.equal(id, amd.id);
+    await d.ok(["pull", "--platform", "linux/arm64", `${reg.host}/multi:1`]);
+    const armId = (
+      await d.ok([
+        "image",
+        "inspect",
+        "-f",
+        "{{.Id}} {{.Architecture}}",
         `${reg.host}/multi:1`,
-      ]);
-      assert.match(
-        none.stderr,
-        /no matching manifest for linux\/s390x in the manifest list entries/,
-      );
-    } finally {
-      await d.stop();
-      await reg.stop();
-    }
+      ])
+    ).trim();
+    assert.equal(armId, `${arm.id} arm64`);
+    const none = await d.docker([
+      "pull",
+      "--platform",
+      "linux/s390x",
+      `${reg.host}/multi:1`,
+    ]);
+    assert.match(
+      none.stderr,
+      /no matching manifest for linux\/s390x in the manifest list entries/,
+    );
   },
 );

@@ -12,27 +12,15 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { freePort } from "../harness.ts";
 
 /** Why registry tests cannot run here, or undefined. */
 export function registrySkip(): string | undefined {
   return spawnSync("/usr/bin/docker-registry", ["--version"]).status === 0
     ? undefined
     : "needs Debian's docker-registry (apt-get install docker-registry)";
-}
-
-/** A free TCP port on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.on("error", fail);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => ok(port));
-    });
-  });
 }
 
 /** One running docker-registry. */
@@ -208,4 +196,55 @@ export async function upload(
   await r.arrayBuffer();
   if (r.status !== 201)
     throw new Error(`manifest upload: ${r.status} ${await r.text()}`);
+}
+
+/**
+ * Two one-layer images alike but for their platform: linux/amd64 and
+ * linux/arm64, each with a file /arch naming it.
+ */
+export function archImages(): { amd: TestImage; arm: TestImage } {
+  return {
+    amd: makeImage([layerTar("arch", Buffer.from("amd64\n"))]),
+    arm: makeImage([layerTar("arch", Buffer.from("arm64\n"))], {
+      os: "linux",
+      architecture: "arm64",
+    }),
+  };
+}
+
+/** Docker's manifest list media type, what uploadIndex() uploads. */
+const manifestListType =
+  "application/vnd.docker.distribution.manifest.list.v2+json";
+
+/**
+ * Uploads each image under its manifest digest to `repo`, then a manifest
+ * list naming them in this order with their platforms under `tag`; returns
+ * the list's bytes.
+ */
+export async function uploadIndex(
+  host: string,
+  repo: string,
+  tag: string,
+  entries: Array<{ image: TestImage; platform: Record<string, string> }>,
+): Promise<Buffer> {
+  for (const { image } of entries)
+    await upload(host, repo, digestOf(image.manifest), image);
+  const index = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: manifestListType,
+      manifests: entries.map(({ image, platform }) => ({
+        mediaType: "application/vnd.docker.distribution.manifest.v2+json",
+        size: image.manifest.length,
+        digest: digestOf(image.manifest),
+        platform,
+      })),
+    }),
+  );
+  await upload(host, repo, tag, {
+    manifest: index,
+    blobs: new Map(),
+    mediaType: manifestListType,
+  });
+  return index;
 }

@@ -14,7 +14,8 @@ import { randomUUID, sign } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { join } from "node:path";
-import { skipReason, TestDaemon } from "../harness.ts";
+import { skipReason } from "../harness.ts";
+import { registryWithBusybox } from "./fixture.ts";
 import { registrySkip, TestRegistry } from "./registry.ts";
 
 const skip =
@@ -82,8 +83,9 @@ function tokenServer(key: string, certDer: Buffer, scopes: string[]): Server {
 test(
   "token-auth registry: push and pull through the challenge after login, wrong password and anonymous refused",
   { skip },
-  async () => {
+  async (t) => {
     const holder = new TestRegistry();
+    t.after(() => holder.stop());
     const keyFile = join(holder.dir, "token.key");
     const certFile = join(holder.dir, "token.crt");
     execFileSync("openssl", [
@@ -108,70 +110,56 @@ test(
     const scopes: string[] = [];
     const tokens = tokenServer(readFileSync(keyFile, "utf8"), certDer, scopes);
     await new Promise<void>((ok) => tokens.listen(0, "127.0.0.1", ok));
+    t.after(() => new Promise((ok) => tokens.close(ok)));
     const realm = `http://127.0.0.1:${(tokens.address() as { port: number }).port}/token`;
-    const reg = new TestRegistry({
+    const { reg, d, name } = await registryWithBusybox(t, "private/bb:1", {
       extra: `auth:\n  token:\n    realm: ${realm}\n    service: wharf-test-registry\n    issuer: wharf-test-issuer\n    rootcertbundle: ${certFile}\n`,
     });
-    const d = new TestDaemon();
-    try {
-      await reg.start();
-      await d.start();
-      await d.importBusybox();
-      const name = `${reg.host}/private/bb:1`;
-      await d.ok(["tag", "busybox", name]);
-      const id = (
-        await d.ok(["image", "inspect", "-f", "{{.Id}}", name])
-      ).trim();
+    const id = (await d.ok(["image", "inspect", "-f", "{{.Id}}", name])).trim();
 
-      const anonymous = await d.docker(["push", name]);
-      assert.notEqual(anonymous.code, 0);
-      assert.match(anonymous.stderr, /unauthorized: authentication required/);
+    const anonymous = await d.docker(["push", name]);
+    assert.notEqual(anonymous.code, 0);
+    assert.match(anonymous.stderr, /unauthorized: authentication required/);
 
-      const wrong = await d.docker(
-        ["login", "-u", "alice", "--password-stdin", reg.host],
-        { input: "nope\n" },
-      );
-      assert.notEqual(wrong.code, 0);
-      assert.match(
-        wrong.stderr,
-        new RegExp(
-          `Get "https?://${reg.host.replace(/\./g, "\\.")}/v2/": unauthorized: incorrect username or password`,
-        ),
-      );
-      assert.match(
-        await d.ok(["login", "-u", "alice", "--password-stdin", reg.host], {
-          input: "s3cret\n",
-        }),
-        /Login Succeeded/,
-      );
-      scopes.length = 0;
-      assert.match(await d.ok(["push", name]), /Pushed/);
-      assert.ok(
-        scopes.includes("repository:private/bb:pull,push"),
-        `push asked for ${JSON.stringify(scopes)}`,
-      );
-      await d.ok(["rmi", name]);
-      await d.ok(["rmi", "busybox"]);
-      scopes.length = 0;
-      assert.match(await d.ok(["pull", name]), /Downloaded newer image/);
-      assert.ok(
-        scopes.includes("repository:private/bb:pull"),
-        JSON.stringify(scopes),
-      );
-      assert.equal(
-        (await d.ok(["image", "inspect", "-f", "{{.Id}}", name])).trim(),
-        id,
-      );
-      await d.ok(["logout", reg.host]);
-      await d.ok(["rmi", name]);
-      const after = await d.docker(["pull", name]);
-      assert.notEqual(after.code, 0);
-      assert.match(after.stderr, /unauthorized: authentication required/);
-    } finally {
-      await d.stop();
-      await reg.stop();
-      await holder.stop();
-      await new Promise((ok) => tokens.close(ok));
-    }
+    const wrong = await d.docker(
+      ["login", "-u", "alice", "--password-stdin", reg.host],
+      { input: "nope\n" },
+    );
+    assert.notEqual(wrong.code, 0);
+    assert.match(
+      wrong.stderr,
+      new RegExp(
+        `Get "https?://${reg.host.replace(/\./g, "\\.")}/v2/": unauthorized: incorrect username or password`,
+      ),
+    );
+    assert.match(
+      await d.ok(["login", "-u", "alice", "--password-stdin", reg.host], {
+        input: "s3cret\n",
+      }),
+      /Login Succeeded/,
+    );
+    scopes.length = 0;
+    assert.match(await d.ok(["push", name]), /Pushed/);
+    assert.ok(
+      scopes.includes("repository:private/bb:pull,push"),
+      `push asked for ${JSON.stringify(scopes)}`,
+    );
+    await d.ok(["rmi", name]);
+    await d.ok(["rmi", "busybox"]);
+    scopes.length = 0;
+    assert.match(await d.ok(["pull", name]), /Downloaded newer image/);
+    assert.ok(
+      scopes.includes("repository:private/bb:pull"),
+      JSON.stringify(scopes),
+    );
+    assert.equal(
+      (await d.ok(["image", "inspect", "-f", "{{.Id}}", name])).trim(),
+      id,
+    );
+    await d.ok(["logout", reg.host]);
+    await d.ok(["rmi", name]);
+    const after = await d.docker(["pull", name]);
+    assert.notEqual(after.code, 0);
+    assert.match(after.stderr, /unauthorized: authentication required/);
   },
 );

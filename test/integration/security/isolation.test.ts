@@ -4,20 +4,15 @@
  * --read-only, the OOM killer (exit 137, OOMKilled, an oom event), --cpus,
  * on-failure:3, --sysctl and --memory-swap rules, --privileged's warning.
  */
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { skipReason, TestDaemon } from "../harness.ts";
+import { skipReason, suiteDaemon } from "../harness.ts";
 
 const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 
 describe("isolation through the Docker CLI", { skip: skipReason() }, () => {
-  const d = new TestDaemon();
-  before(async () => {
-    await d.start();
-    await d.importBusybox();
-  });
-  after(() => d.stop());
+  const d = suiteDaemon();
 
   test("ip link add fails by default and works with --cap-add NET_ADMIN", async () => {
     const script = "ip link add v0 type veth peer name v1 && echo made";

@@ -1,6 +1,6 @@
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { skipReason, TestDaemon } from "../harness.ts";
+import { skipReason, suiteDaemon } from "../harness.ts";
 
 /**
  * What dockerd sets up in a container without being asked (#12 point 10):
@@ -13,12 +13,7 @@ describe(
   "network namespace defaults and system paths",
   { skip: skipReason() },
   () => {
-    const d = new TestDaemon();
-    before(async () => {
-      await d.start();
-      await d.importBusybox();
-    });
-    after(() => d.stop());
+    const d = suiteDaemon();
 
     /** Binds port 80 as nobody for one second: 143 when bound (timeout's TERM), 1 when refused. */
     const BIND_80 = "timeout 1 nc -l -p 80; echo rc=$?";

@@ -6,10 +6,10 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { execFile } from "../../../src/util/exec.ts";
 import { dockerBin, skipReason, TestDaemon, wharfOnly } from "../harness.ts";
+import { tcpHost, tlsDaemonArgs } from "./fixture.ts";
 
 const wharfCli = resolve(import.meta.dirname, "../../../dist/wharf.cjs");
 
@@ -22,15 +22,6 @@ type Line = {
   object: string;
   status: number;
 };
-
-function freePort(): Promise<number> {
-  return new Promise((ok) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => ok(port));
-    });
-  });
-}
 
 describe(
   "audit log",
@@ -62,24 +53,12 @@ describe(
         "auditor",
       ]);
       assert.equal(r.code, 0, r.stderr);
-      host = `tcp://127.0.0.1:${await freePort()}`;
+      host = await tcpHost();
       writeFileSync(
         join(d.dir, "daemon.json"),
         JSON.stringify({ "audit-log": file }),
       );
-      await d.start([
-        "-H",
-        `unix://${d.socket}`,
-        "-H",
-        host,
-        "--tlsverify",
-        "--tlscacert",
-        join(certs, "ca.pem"),
-        "--tlscert",
-        join(certs, "server-cert.pem"),
-        "--tlskey",
-        join(certs, "server-key.pem"),
-      ]);
+      await d.start(tlsDaemonArgs(d.socket, host, certs));
       await d.importBusybox();
     });
     after(() => d.stop());

@@ -8,21 +8,12 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { execFile, type ExecResult } from "../../../src/util/exec.ts";
 import { dockerBin, skipReason, TestDaemon, wharfOnly } from "../harness.ts";
+import { tcpHost, tlsDaemonArgs } from "./fixture.ts";
 
 const wharfCli = resolve(import.meta.dirname, "../../../dist/wharf.cjs");
-
-function freePort(): Promise<number> {
-  return new Promise((ok) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => ok(port));
-    });
-  });
-}
 
 /** The environment of a client with no daemon address of its own. */
 function bareEnv(
@@ -82,20 +73,8 @@ describe(
         );
         assert.equal(r.code, 0, r.stderr);
       }
-      host = `tcp://127.0.0.1:${await freePort()}`;
-      await a.start([
-        "-H",
-        `unix://${a.socket}`,
-        "-H",
-        host,
-        "--tlsverify",
-        "--tlscacert",
-        join(certs, "ca.pem"),
-        "--tlscert",
-        join(certs, "server-cert.pem"),
-        "--tlskey",
-        join(certs, "server-key.pem"),
-      ]);
+      host = await tcpHost();
+      await a.start(tlsDaemonArgs(a.socket, host, certs));
       await b.start();
       ids = {
         a: (await a.ok(["info", "--format", "{{.ID}}"])).trim(),

@@ -1,20 +1,10 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { createServer } from "node:net";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { skipReason, TestDaemon } from "../harness.ts";
-
-/** A free TCP port on loopback. */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+import { tcpHost, tlsDaemonArgs } from "./fixture.ts";
 
 /** Makes a CA, a server cert for 127.0.0.1 and a client cert with openssl. */
 function makeCerts(dir: string): void {
@@ -81,21 +71,8 @@ describe("wharfd on TCP with mutual TLS", { skip: skipReason() }, () => {
     certs = join(d.dir, "certs");
     mkdirSync(certs);
     makeCerts(certs);
-    const port = await freePort();
-    host = `tcp://127.0.0.1:${port}`;
-    await d.start([
-      "-H",
-      `unix://${d.socket}`,
-      "-H",
-      host,
-      "--tlsverify",
-      "--tlscacert",
-      join(certs, "ca.pem"),
-      "--tlscert",
-      join(certs, "server-cert.pem"),
-      "--tlskey",
-      join(certs, "server-key.pem"),
-    ]);
+    host = await tcpHost();
+    await d.start(tlsDaemonArgs(d.socket, host, certs));
   });
   after(() => d.stop());
 
