@@ -1,4 +1,4 @@
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
   existsSync,
@@ -12,7 +12,8 @@ import http from "node:http";
 import { once } from "node:events";
 import { join } from "node:path";
 import tar from "tar-stream";
-import { mountsUnder, skipReason, TestDaemon } from "../harness.ts";
+import { mountsUnder, skipReason, type TestDaemon } from "../harness.ts";
+import { buildFixture } from "./fixture.ts";
 
 const GiB = 1 << 30;
 
@@ -57,16 +58,14 @@ describe(
   "the build context: bind mounts and links from the index, an aborted upload leaves nothing",
   { skip: skipReason() },
   () => {
-    const d = new TestDaemon();
-    const tmp = join(d.dir, "data/builder/tmp");
-    before(async () => {
-      await d.start();
-      await d.importBusybox();
+    const { d, root } = buildFixture({
+      prefix: "/tmp/wharf-build-context-it-",
+      classic: true,
     });
-    after(() => d.stop()); // removes d.dir, the contexts too
+    const tmp = join(d.dir, "data/builder/tmp");
 
     test("RUN --mount=type=bind sees the context (read-only, or a read-write copy whose writes are dropped); COPY follows a symlinked directory inside it; a rebuild is cached", async () => {
-      const dir = join(d.dir, "binds");
+      const dir = join(root, "binds");
       mkdirSync(join(dir, "sub"), { recursive: true });
       writeFileSync(join(dir, "sub/a.txt"), "original\n");
       symlinkSync("sub", join(dir, "link"));
