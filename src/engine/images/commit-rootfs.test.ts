@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -107,6 +107,10 @@ test("commitRootfs() of the same change twice shares one layer; the second rootf
     for (const key of ["build-c", "build-d"]) {
       const paths = await svc.prepareRootfs(key, base);
       await writeFile(join(paths.upperDir, "same"), "x");
+      // The same change means the same mtimes too: two writes a second
+      // apart would otherwise give two tars (headers hold whole seconds).
+      for (const p of [join(paths.upperDir, "same"), paths.upperDir])
+        await utimes(p, 1_000_000_000, 1_000_000_000);
       ids.push(await svc.commitRootfs(key, options(base, `RUN ${key}`)));
     }
     const [a, b] = ids.map((i) => svc.store.config(i).rootfs.diff_ids);
