@@ -175,8 +175,9 @@ export function isGzipLayer(mediaType: string): boolean {
 
 /**
  * Removes what a crash left of layer work: snapshots still named
- * extract-* and committed layers no image uses and nothing sits on
- * (a pull or load cut short). Returns how many were removed.
+ * extract-*, committed snapshots with no layer record, and committed
+ * layers no image uses and nothing sits on (a pull or load cut short).
+ * Returns how many were removed.
  */
 export async function sweepLayers(deps: LayerDeps): Promise<number> {
   let swept = 0;
@@ -185,6 +186,7 @@ export async function sweepLayers(deps: LayerDeps): Promise<number> {
       await deps.layers.remove(s.name);
       swept++;
     }
+  swept += await sweepUnrecorded(deps);
   const used = new Set<Digest>();
   for (const id of deps.store.ids())
     for (const c of imageChainIds(deps, id)) used.add(c);
@@ -206,4 +208,30 @@ export async function sweepLayers(deps: LayerDeps): Promise<number> {
     swept += (await releaseLayers(deps, chain)).length;
   }
   return swept;
+}
+
+/**
+ * Committed snapshots that no layer record names: a crash between a
+ * layer's commit and its record (unpackLayer, attach, commit) leaves one.
+ * Only the image engine commits snapshots, always under a chain id, so
+ * every other one is such a leftover; tops go first, until none is left.
+ */
+async function sweepUnrecorded(deps: LayerDeps): Promise<number> {
+  const recorded = new Set<string>();
+  for (const [, rec] of await deps.store.layers.list()) {
+    recorded.add(rec.chainId);
+    recorded.add(rec.chainId.slice(7));
+  }
+  let swept = 0;
+  for (;;) {
+    const all = await deps.layers.list();
+    const parents = new Set(all.map((s) => s.parent).filter(Boolean));
+    const tops = all.filter(
+      (s) =>
+        s.kind === "committed" && !recorded.has(s.name) && !parents.has(s.name),
+    );
+    if (tops.length === 0) return swept;
+    for (const s of tops) await deps.layers.remove(s.name);
+    swept += tops.length;
+  }
 }
