@@ -1,6 +1,6 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, rmdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmdirSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { skipReason, TestDaemon } from "../harness.ts";
 
@@ -28,18 +28,8 @@ describe(
     });
     after(async () => {
       await d.stop();
-      for (const c of [
-        "memory",
-        "cpu",
-        "pids",
-        "blkio",
-        "devices",
-        "cpuset",
-        "freezer",
-        "cpuacct",
-        "hugetlb",
-        "systemd",
-      ]) {
+      // Every hierarchy (v1 controllers, the unified v2 tree of a hybrid host).
+      for (const c of readdirSync("/sys/fs/cgroup")) {
         const dir = `/sys/fs/cgroup/${c}/${cgroupParent}`;
         if (existsSync(dir)) rmdirSync(dir);
       }
