@@ -6,11 +6,14 @@
 #   2. push then pull (after rmi) of a 200 MB, 5-layer image through the real
 #      Docker CLI via wharfd and a private dockerd, and through Podman, to
 #      each registry, with the registry's and the daemon's peak RSS; rounds
-#      interleave the engines.
+#      interleave the engines;
+#   3. `load -i` then `save -o` of a 100 MB, 2-layer image through the same
+#      engines, alternating (BENCH_SAVELOAD=0 skips it).
 # Usage (as root for part 2): bench/registry.sh
 #   knobs: BENCH_WRK_SECONDS=10 BENCH_WRK_CONNS=16 BENCH_REGISTRY_GETS=1
 #          BENCH_REGISTRY_PUSH=1 BENCH_XFER_ENGINES="wharf docker podman"
 #          BENCH_XFER_REGISTRIES="wharf distribution" BENCH_XFER_ROUNDS=1
+#          BENCH_SAVELOAD=1 BENCH_SAVELOAD_ROUNDS=5
 #   only the transfer part, against distribution, twice:
 #     BENCH_REGISTRY_GETS=0 BENCH_XFER_REGISTRIES=distribution BENCH_XFER_ROUNDS=2 bench/registry.sh
 # Prints markdown tables; also writes bench/results/registry-<UTC stamp>.md.
@@ -87,6 +90,7 @@ done
 # registry gets a fresh image: wharfd keeps a layer's gzip from its first
 # push, so pushing the same layers again would skip compressing.
 xfer_rows=()
+saveload_rows=()
 xfer_note=""
 engine_row() { case $1 in wharf) echo wharfd ;; docker) echo dockerd ;; *) echo "$1" ;; esac; }
 if [ "${BENCH_REGISTRY_PUSH:-1}" != 1 ]; then
@@ -130,6 +134,33 @@ else
       done
     done
   done
+  # ---- 3. save and load of a 100 MB, 2-layer image, engines alternating ----
+  if [ "${BENCH_SAVELOAD:-1}" = 1 ]; then
+    node "$BENCH_DIR/image-tar.mjs" "$T/save.tar" bench/save:1 2 "$SAVE_MB" || exit 1
+    for round in $(seq "${BENCH_SAVELOAD_ROUNDS:-5}"); do
+      for engine in "${engines[@]}"; do
+        engine_use_"$engine"
+        $CLI rmi bench/save:1 >/dev/null 2>&1
+        rm -f "$T/saved.tar"
+        load=$(cut -d' ' -f1 /proc/loadavg)
+        start=$(now_ms)
+        if ! timeout --foreground 300 $CLI load -i "$T/save.tar" >"$T/logs/$engine-load" 2>&1; then
+          saveload_rows+=("| $(engine_row "$engine") | $round | failed: $(first_error "$T/logs/$engine-load") | | $load |")
+          continue
+        fi
+        load_ms=$(($(now_ms) - start))
+        start=$(now_ms)
+        if timeout --foreground 300 $CLI save -o "$T/saved.tar" bench/save:1 >"$T/logs/$engine-save" 2>&1; then
+          save_cell="$(($(now_ms) - start)) ms"
+        else
+          save_cell="failed: $(first_error "$T/logs/$engine-save")"
+        fi
+        saveload_rows+=("| $(engine_row "$engine") | $round | $load_ms ms | $save_cell | $load |")
+        $CLI rmi bench/save:1 >/dev/null 2>&1
+      done
+    done
+    rm -f "$T/saved.tar" "$T/save.tar"
+  fi
   for engine in "${engines[@]}"; do engine_stop_"$engine"; done
 fi
 
@@ -148,6 +179,12 @@ mkdir -p "$BENCH_DIR/results"
   echo "| daemon | registry | round | push | pull | registry peak RSS | daemon peak RSS | load |"
   echo "|---|---|---|---|---|---|---|---|"
   [ ${#xfer_rows[@]} -gt 0 ] && printf '%s\n' "${xfer_rows[@]}"
+  echo
+  echo "Load (\`load -i\`) then save (\`save -o\`) of a ${SAVE_MB} MB, 2-layer image of random bytes through the same CLIs, engines alternating each round${xfer_note:+ ($xfer_note)}; load is the 1-minute load average at the start of each row."
+  echo
+  echo "| daemon | round | load | save | load average |"
+  echo "|---|---|---|---|---|"
+  [ ${#saveload_rows[@]} -gt 0 ] && printf '%s\n' "${saveload_rows[@]}"
   echo
   echo "$(nproc) cores; node $(node --version); $(dockerd --version 2>/dev/null || echo 'no dockerd')."
 } | tee "$BENCH_DIR/results/registry-$(date -u +%Y%m%dT%H%M%SZ).md"

@@ -5,11 +5,13 @@ const entries = {
   wharfd: "src/bin/daemon.ts",
   wharf: "src/bin/cli.ts",
   "wharf-registry": "src/bin/registry.ts",
+  // The layer apply worker thread (storage/archive/apply-file.ts), beside wharfd.
+  "apply-worker": "src/storage/archive/apply-worker.ts",
 };
 // wharfd's bundle drops comments and whitespace: V8 keeps a script's whole
 // source resident, and one non-Latin-1 character in a comment doubles it
 // (two bytes per character). Its source map still points into src/.
-const memoryLean = new Set(["wharfd"]);
+const memoryLean = new Set(["wharfd", "apply-worker"]);
 await Promise.all(
   Object.entries(entries).map(([name, entry]) =>
     build({

@@ -12,6 +12,13 @@ export interface ContentWriter {
   /** Appends one chunk. */
   write(chunk: Uint8Array): Promise<void>;
   /**
+   * The ingest's temp file, for a reader that follows it as it grows: it
+   * holds the first `written` bytes (small writes are gathered first).
+   */
+  readonly path: string;
+  /** Bytes written out to `path` so far. */
+  readonly written: number;
+  /**
    * Finishes the ingest: checks the digest (and size) when expected values
    * were given, then renames the temp file into place. Throws
    * InvalidArgumentError on a mismatch (and removes the temp file).

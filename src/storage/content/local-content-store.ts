@@ -205,6 +205,11 @@ class LocalWriter implements ContentWriter {
   /** Chunks not written yet: small writes are gathered into one writev. */
   #pending: Uint8Array[] = [];
   #pendingBytes = 0;
+  written = 0;
+
+  get path(): string {
+    return this.#tmp;
+  }
 
   async write(chunk: Uint8Array): Promise<void> {
     if (!this.#fh) throw new Error("content writer is closed");
@@ -218,7 +223,9 @@ class LocalWriter implements ContentWriter {
     const batch = this.#pending;
     this.#pending = [];
     this.#pendingBytes = 0;
-    if (batch.length > 0 && this.#fh) await this.#fh.writev(batch);
+    if (batch.length === 0 || !this.#fh) return;
+    const { bytesWritten } = await this.#fh.writev(batch);
+    this.written += bytesWritten;
   }
 
   async commit(

@@ -9,6 +9,8 @@ import {
   type ApplyResult,
   type WhiteoutMode,
 } from "../archive/apply.ts";
+import { applyTarFile } from "../archive/apply-file.ts";
+import type { GrowingFile } from "../archive/growing-file.ts";
 import type { SnapshotInfo, Usage } from "./layer-store.ts";
 import { readInfo, snapshotDirName, treeUsage } from "./snapshot-dir.ts";
 
@@ -57,6 +59,19 @@ export abstract class DirLayerStore {
   ): Promise<ApplyResult> {
     await this.needActive(key);
     return applyTar(tar, join(this.dir(key), this.filesDir), {
+      whiteouts: this.whiteouts,
+      ...options,
+    });
+  }
+
+  /** Unpacks a layer tar file into an active snapshot (LayerStore.applyFile). */
+  async applyFile(
+    key: string,
+    file: string | number,
+    options: { growing?: GrowingFile } = {},
+  ): Promise<ApplyResult> {
+    await this.needActive(key);
+    return applyTarFile(file, join(this.dir(key), this.filesDir), {
       whiteouts: this.whiteouts,
       ...options,
     });

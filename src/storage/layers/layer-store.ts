@@ -2,6 +2,7 @@ import type { Readable } from "node:stream";
 import type { IdMappings } from "../../oci/id-mapping.ts";
 import type { Mount } from "../../oci/mount.ts";
 import type { ApplyResult } from "../archive/apply.ts";
+import type { GrowingFile } from "../archive/growing-file.ts";
 
 /** Options of LayerStore.mount. */
 export type MountOptions = { idmap?: IdMappings };
@@ -114,6 +115,18 @@ export interface LayerStore {
     key: string,
     tar: Readable,
     options?: { tee?: (chunk: Buffer) => Promise<void> },
+  ): Promise<ApplyResult>;
+  /**
+   * Unpacks the layer tar (plain or gzip) in `file` (a path, or an fd open
+   * for reading that the caller closes afterwards) into an
+   * active snapshot's own layer, on a worker thread. With `growing` the
+   * file is still being written (a download): the apply follows it.
+   * Settles only once nothing writes into the snapshot any more.
+   */
+  applyFile(
+    key: string,
+    file: string | number,
+    options?: { growing?: GrowingFile },
   ): Promise<ApplyResult>;
   /**
    * The snapshot's own changes against its parent, as a layer tar with
