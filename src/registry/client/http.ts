@@ -77,14 +77,19 @@ export class HttpClient {
       r.on("response", (res) => {
         res.on("error", () => undefined);
         // The idle timeout goes on while the body streams.
-        res.socket.setTimeout(this.#timeoutMs, () =>
+        const socket = res.socket;
+        const idle = (): void => {
           res.destroy(
             new RegistryConnectionError(
               `${label}: net/http: request canceled (Client.Timeout exceeded while reading body)`,
               "ETIMEDOUT",
             ),
-          ),
-        );
+          );
+        };
+        socket.setTimeout(this.#timeoutMs, idle);
+        // A kept-alive socket serves many responses: without this each
+        // one left its listener (and its response) on it for good.
+        res.once("close", () => socket.removeListener("timeout", idle));
       });
       const body = req.body;
       if (body === undefined) r.end();
