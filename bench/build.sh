@@ -26,7 +26,8 @@ source "$BENCH_DIR/lib/engines.sh"
 source "$BENCH_DIR/lib/steps.sh"
 source "$BENCH_DIR/lib/compose.sh" # median
 source "$BENCH_DIR/lib/build.sh"
-trap cleanup EXIT
+# The floor server goes first, quietly (cleanup would kill it); cleanup keeps the exit status.
+trap 'status=$?; engine_stop_floor; (exit $status); cleanup' EXIT
 trap 'echo "bench: interrupted" >&2; exit 130' INT TERM
 
 "$REPO/scripts/busybox-rootfs.sh" "$T/busybox.tar" >/dev/null || { echo "bench: no busybox rootfs" >&2; exit 1; }
