@@ -12,6 +12,27 @@
 
 BUILD_METRICS="build_cold build_cached build_parallel"
 
+# ---- floor: the Docker CLI against a server that only reads and drops the
+# context (lib/floor-server.mjs); BENCH_ENGINES="floor wharf docker" puts
+# the CLI's own time beside the daemons' (every metric is the same upload).
+FLOOR_PID=""
+engine_check_floor() { command -v node >/dev/null || { echo "node not found"; return 1; }; }
+engine_use_floor() {
+  export DOCKER_HOST=unix://$T/floor.sock
+  CLI=docker
+  RM="rm -f"
+}
+engine_start_floor() {
+  node "$BENCH_DIR/lib/floor-server.mjs" "$T/floor.sock" >"$T/logs/floor.log" 2>&1 </dev/null &
+  FLOOR_PID=$!
+  engine_use_floor
+  wait_for 10 test -S "$T/floor.sock"
+}
+engine_stop_floor() {
+  stop_pid "$FLOOR_PID" floor-server
+  FLOOR_PID=""
+}
+
 write_build_contexts() {
   local d=$T/build-big i
   [ -d "$d" ] && return

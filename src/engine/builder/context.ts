@@ -13,10 +13,10 @@ import {
 } from "node:fs";
 import { join, posix } from "node:path";
 import { Readable } from "node:stream";
-import { decompress } from "../../storage/archive/compression.ts";
-import { forEachMember } from "../../storage/archive/members.ts";
 import { ContextIndex, type ContextNode } from "./context-index.ts";
 import { ContextSpool, type MemoryBudget } from "./context-spool.ts";
+import { readTar } from "./context-read.ts";
+import { ContextTarParser } from "./context-tar.ts";
 import { followInTree, type SourceTree, type TreeStat } from "./source-tree.ts";
 
 export { contextMember } from "./context-index.ts";
@@ -50,7 +50,8 @@ export class BuildContext implements SourceTree {
    * exist and be empty: indexes each member and appends each regular
    * file's bytes to the spool (in memory while `memory` allows, else in
    * `<dir>/spool`), hashing them on the way (as dockerd hashes the
-   * context it receives). Refuses, with InvalidArgumentError, what
+   * context it receives), synchronously as the chunks arrive
+   * (context-tar.ts, context-read.ts). Refuses, with InvalidArgumentError, what
    * ContextIndex refuses and a malformed tar. On error the spool is
    * closed; the caller removes dir.
    */
@@ -63,23 +64,25 @@ export class BuildContext implements SourceTree {
     const { signal } = options;
     const spool = ctx.#spool;
     try {
-      await forEachMember(
-        await decompress(body),
-        async (h, entry) => {
-          const rel = ctx.index.prepare(h);
-          if (rel === "") return;
-          if (h.type !== "file" && h.type !== "contiguous-file")
-            return ctx.index.add(rel, h);
-          const offset = spool.size;
-          const hash = createHash("sha256");
-          for await (const chunk of entry) {
-            hash.update(chunk as Buffer);
-            spool.append(chunk as Buffer);
-          }
-          ctx.index.add(rel, h, { digest: hash.digest("hex"), offset });
-        },
-        { invalid: "invalid build context", ...(signal ? { signal } : {}) },
-      );
+      const parser = new ContextTarParser((h) => {
+        const rel = ctx.index.prepare(h);
+        if (rel === "") return undefined;
+        if (h.type !== "file" && h.type !== "contiguous-file") {
+          ctx.index.add(rel, h);
+          return undefined;
+        }
+        const offset = spool.size;
+        const hash = createHash("sha256");
+        return {
+          data: (piece) => {
+            hash.update(piece);
+            spool.append(piece);
+          },
+          end: () =>
+            ctx.index.add(rel, h, { digest: hash.digest("hex"), offset }),
+        };
+      }, "invalid build context");
+      await readTar(body, parser, signal);
       spool.flush();
     } catch (err) {
       ctx.close();
