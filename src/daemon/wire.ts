@@ -32,6 +32,7 @@ import { Firewall } from "../network/firewall.ts";
 import { networkRoutes } from "../server/routes/networks.ts";
 import {
   ConmonRuntime,
+  execDirect,
   RuntimeSet,
   ensureCgroupV1Controllers,
   type OciRuntime,
@@ -128,7 +129,7 @@ export async function wire(config: DaemonConfig, log: Logger): Promise<Daemon> {
   // The driver registry; ipvlan and 802.1q parents check the kernel first.
   const kernel = new KernelProbe();
   const drivers = new Map<string, NetworkDriver>([
-    ["bridge", new BridgeDriver({ firewall })],
+    ["bridge", new BridgeDriver({ firewall, exec: execDirect })],
     ["macvlan", macvlanDriver({ kernel })],
     ["ipvlan", ipvlanDriver({ kernel })],
   ]);

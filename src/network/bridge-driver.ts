@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import { InvalidArgumentError } from "../util/errors.ts";
+import { execFile, type ExecFn } from "../util/exec.ts";
 import type { Endpoint, NetworkDriver, NetworkSpec } from "./driver.ts";
 import { randomMac } from "./cidr.ts";
 import type { Firewall } from "./firewall.ts";
@@ -28,11 +29,22 @@ export class BridgeDriver implements NetworkDriver {
   readonly name = "bridge";
   #firewall: Firewall;
   #routeLocalnet: boolean;
+  #exec: ExecFn;
 
-  /** routeLocalnet: set route_localnet on bridges (default true: published ports DNAT 127.0.0.1). */
-  constructor(options: { firewall: Firewall; routeLocalnet?: boolean }) {
+  /**
+   * routeLocalnet: set route_localnet on bridges (default true: published
+   * ports DNAT 127.0.0.1). exec: runs the `ip` commands of a container's
+   * join and leave (default execFile; the daemon passes
+   * runtime/posix-spawn.ts's execDirect, which does not fork the daemon).
+   */
+  constructor(options: {
+    firewall: Firewall;
+    routeLocalnet?: boolean;
+    exec?: ExecFn;
+  }) {
     this.#firewall = options.firewall;
     this.#routeLocalnet = options.routeLocalnet ?? true;
+    this.#exec = options.exec ?? execFile;
   }
 
   async createNetwork(n: NetworkSpec): Promise<void> {
@@ -107,18 +119,21 @@ export class BridgeDriver implements NetworkDriver {
   async join(n: NetworkSpec, e: Endpoint): Promise<void> {
     const br = bridgeName(n);
     const host = `veth${randomBytes(4).toString("hex").slice(0, 7)}`;
-    await ipBatch([
-      `link add ${host} type veth peer name ${e.ifname} address ${e.mac} netns ${e.netnsPath}`,
-      `link set ${host} master ${br}`,
-      // Hairpin lets a container reach itself through a published port.
-      `link set ${host} type bridge_slave hairpin on`,
-      // icc=false: isolated ports cannot reach each other, only the host,
-      // without depending on br_netfilter handing bridged traffic to nft.
-      ...(n.options[BRIDGE_ICC] === "false"
-        ? [`link set ${host} type bridge_slave isolated on`]
-        : []),
-      `link set ${host} up`,
-    ]);
+    await ipBatch(
+      [
+        `link add ${host} type veth peer name ${e.ifname} address ${e.mac} netns ${e.netnsPath}`,
+        `link set ${host} master ${br}`,
+        // Hairpin lets a container reach itself through a published port.
+        `link set ${host} type bridge_slave hairpin on`,
+        // icc=false: isolated ports cannot reach each other, only the host,
+        // without depending on br_netfilter handing bridged traffic to nft.
+        ...(n.options[BRIDGE_ICC] === "false"
+          ? [`link set ${host} type bridge_slave isolated on`]
+          : []),
+        `link set ${host} up`,
+      ],
+      { exec: this.#exec },
+    );
     const lines = e.addresses.map(
       (a) => `addr add ${a} dev ${e.ifname}${a.includes(":") ? " nodad" : ""}`,
     );
@@ -129,9 +144,11 @@ export class BridgeDriver implements NetworkDriver {
     if (e.gateway && v6gw && e.addresses.some((a) => a.includes(":")))
       lines.push(`route replace default via ${v6gw} dev ${e.ifname}`);
     try {
-      await ipBatch(lines, { netnsPath: e.netnsPath });
+      await ipBatch(lines, { netnsPath: e.netnsPath, exec: this.#exec });
     } catch (err) {
-      await ip(["link", "delete", host]).catch(() => undefined);
+      await ip(["link", "delete", host], { exec: this.#exec }).catch(
+        () => undefined,
+      );
       throw err;
     }
   }
@@ -140,6 +157,7 @@ export class BridgeDriver implements NetworkDriver {
     await ipBatch([`link delete ${e.ifname}`], {
       netnsPath: e.netnsPath,
       force: true,
+      exec: this.#exec,
     });
   }
 }

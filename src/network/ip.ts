@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { basename, dirname } from "node:path";
-import { execFile } from "../util/exec.ts";
+import { execFile, type ExecFn } from "../util/exec.ts";
 import { createNetnsAt, deleteNetnsAt, isMountPoint } from "./netns.ts";
 
 /** Where `ip netns add` keeps named namespaces. */
@@ -9,13 +9,15 @@ export const NETNS_DIR = "/run/netns";
 /**
  * Runs `ip` with args (inside the namespace at netnsPath when given) and
  * returns stdout. Throws an Error carrying ip's stderr when it fails.
+ * `exec` runs it (default execFile).
  */
 export async function ip(
   args: string[],
-  options: { netnsPath?: string; input?: string } = {},
+  options: { netnsPath?: string; input?: string; exec?: ExecFn } = {},
 ): Promise<string> {
   const [file, argv] = inNetns(["ip", ...args], options.netnsPath);
-  const r = await execFile(file, argv, { input: options.input ?? "" });
+  const run = options.exec ?? execFile;
+  const r = await run(file, argv, { input: options.input ?? "" });
   if (r.code !== 0)
     throw new Error(
       `ip ${args.join(" ")}: ${r.stderr.trim() || `exit ${r.code}`}`,
@@ -26,16 +28,18 @@ export async function ip(
 /**
  * Runs several `ip` commands in one process (`ip -batch -`): about 4 ms for a
  * whole veth plumbing instead of one spawn per command. Throws on the first
- * failing line; with `force` runs every line and ignores failures.
+ * failing line; with `force` runs every line and ignores failures. `exec`
+ * runs it (default execFile).
  */
 export async function ipBatch(
   lines: string[],
-  options: { netnsPath?: string; force?: boolean } = {},
+  options: { netnsPath?: string; force?: boolean; exec?: ExecFn } = {},
 ): Promise<void> {
   if (!lines.length) return;
   const args = options.force ? ["-force", "-batch", "-"] : ["-batch", "-"];
   const [file, argv] = inNetns(["ip", ...args], options.netnsPath);
-  const r = await execFile(file, argv, { input: lines.join("\n") + "\n" });
+  const run = options.exec ?? execFile;
+  const r = await run(file, argv, { input: lines.join("\n") + "\n" });
   if (r.code !== 0 && !options.force)
     throw new Error(`ip -batch: ${r.stderr.trim() || `exit ${r.code}`}`);
 }

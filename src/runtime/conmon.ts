@@ -1,5 +1,6 @@
-import { spawn } from "node:child_process";
-import type { Readable, Writable } from "node:stream";
+import type { Socket } from "node:net";
+import type { Readable } from "node:stream";
+import { spawnDirect, type ExtraFd } from "./posix-spawn.ts";
 
 /**
  * Spawning conmon and speaking its pipe protocol (conmon 2.x, --api-version 1).
@@ -30,63 +31,57 @@ export type ConmonProcess = {
 
 /**
  * Spawns conmon with cwd=bundle in its own session (it double-forks and
- * outlives us). `attachPipe` adds fd 5 for --exec-attach.
+ * outlives us). `attachPipe` adds fd 5 for --exec-attach. posix_spawn
+ * (posix-spawn.ts), not Node's spawn: a fork of the daemon costs a few
+ * milliseconds of a blocked event loop on every container start. conmon
+ * points its own stdio at /dev/null once it has forked, so stdout and
+ * stderr reach their end when it is running or gone. Throws when conmon
+ * cannot be started.
  */
 export function spawnConmon(
   conmonPath: string,
   args: string[],
   options: { cwd: string; attachPipe: boolean },
 ): ConmonProcess {
-  const stdio: ("ignore" | "pipe")[] = [
-    "ignore",
-    "ignore",
-    "pipe",
-    "pipe",
-    "pipe",
-  ];
-  if (options.attachPipe) stdio.push("pipe");
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
+  const extra: ExtraFd[] = ["from-child", "to-child"];
+  const env: Record<string, string> = {
     _OCI_SYNCPIPE: "3",
     _OCI_STARTPIPE: "4",
   };
-  if (options.attachPipe) env._OCI_ATTACHPIPE = "5";
-  const child = spawn(conmonPath, args, {
+  if (options.attachPipe) {
+    extra.push("from-child");
+    env._OCI_ATTACHPIPE = "5";
+  }
+  const child = spawnDirect([conmonPath, ...args], {
+    stdin: false,
+    extra,
     cwd: options.cwd,
-    detached: true,
-    stdio,
     env,
   });
   const stderr: Buffer[] = [];
-  child.stderr?.on("data", (b: Buffer) => stderr.push(b));
-  const pipes = child.stdio as unknown as (Readable | Writable | null)[];
-  const sync = pipes[3] as Readable;
-  const start = pipes[4] as Writable;
-  const attach = pipes[5] as Readable | undefined;
-  // conmon closes pipes abruptly when it is done with them; that is not an error.
-  for (const s of [sync, start, attach, child.stderr])
-    s?.on("error", () => undefined);
-  child.on("error", () => undefined);
-  const spawnError = new Promise<never>((_, reject) =>
-    child.once("error", (err) => reject(err)),
-  );
-  spawnError.catch(() => undefined);
+  child.stderr.on("data", (b: Buffer) => stderr.push(b));
+  child.stdout.resume();
+  const [sync, start, attach] = child.extra as [
+    Socket,
+    Socket,
+    Socket | undefined,
+  ];
   const syncLines = new LineQueue(sync, () =>
     Buffer.concat(stderr).toString().trim(),
   );
   const attachLines = attach
     ? new LineQueue(attach, () => "conmon closed the attach pipe")
     : undefined;
-  child.unref();
   return {
-    nextSync: () => Promise.race([syncLines.next(), spawnError]),
+    nextSync: () => syncLines.next(),
     nextAttach: () => {
       if (!attachLines) throw new Error("conmon spawned without attach pipe");
-      return Promise.race([attachLines.next(), spawnError]);
+      return attachLines.next();
     },
     proceed: () => void start.write(Buffer.from([0])),
     release: () => {
-      for (const s of [sync, start, attach, child.stderr]) s?.destroy();
+      for (const s of [sync, start, attach, child.stdout, child.stderr])
+        s?.destroy();
     },
   };
 }

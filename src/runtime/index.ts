@@ -20,6 +20,7 @@ export type {
   OciSeccomp,
 } from "./oci-spec.ts";
 export { ConmonRuntime } from "./conmon-runtime.ts";
+export { execDirect } from "./posix-spawn.ts";
 export { RuntimeSet } from "./runtime-set.ts";
 export { FakeRuntime } from "./fake-runtime.ts";
 export { ensureCgroupV1Controllers } from "./cgroups.ts";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import type { Socket } from "node:net";
 import { describe, test } from "node:test";
-import { spawnDirect } from "./posix-spawn.ts";
+import { execDirect, spawnDirect } from "./posix-spawn.ts";
 
 /** Everything a pipe we read carries, once it has ended. */
 function text(s: Socket): Promise<string> {
@@ -23,6 +23,35 @@ describe("spawnDirect (posix_spawn through koffi)", () => {
       c.exited,
     ]);
     assert.deepEqual([out, err, code], ["out\n", "err\n", 3]);
+  });
+
+  test("cwd and env reach the child; the daemon's environment stays", async () => {
+    const c = spawnDirect(["sh", "-c", 'pwd; echo "$WHARF_T1 $PATH"'], {
+      stdin: false,
+      cwd: "/proc",
+      env: { WHARF_T1: "one" },
+    });
+    assert.equal(await text(c.stdout), `/proc\none ${process.env.PATH}\n`);
+    assert.equal(await c.exited, 0);
+  });
+
+  test("a missing cwd fails the spawn with the errno's name", () => {
+    assert.throws(
+      () => spawnDirect(["true"], { stdin: false, cwd: "/nonexistent-wharf" }),
+      { code: "ENOENT" },
+    );
+  });
+
+  test("execDirect feeds its input, collects both outputs and the exit code", async () => {
+    assert.deepEqual(
+      await execDirect("sh", ["-c", "cat; echo err >&2; exit 4"], {
+        input: "in\n",
+      }),
+      { code: 4, stdout: "in\n", stderr: "err\n" },
+    );
+    await assert.rejects(execDirect("/nonexistent-wharf", []), {
+      code: "ENOENT",
+    });
   });
 
   test("a killed program exits 128+signal", async () => {

@@ -1,6 +1,7 @@
 import { closeSync } from "node:fs";
 import { Socket } from "node:net";
 import { constants } from "node:os";
+import type { ExecResult } from "../util/exec.ts";
 import { libcFunctions, syscallFailed } from "../util/libc.ts";
 
 /** What a child's extra descriptor (3, 4, …) is: a pipe it reads or one it writes. */
@@ -33,11 +34,19 @@ export type DirectChild = {
  * on 0, 1, 2 (stdin /dev/null unless asked) and on 3… as `extra` says; any
  * other descriptor of the daemon is close-on-exec. libuv reaps only the
  * children it started, so a SIGCHLD listener reaps these by pid.
+ * `cwd` is the child's working directory (glibc's addchdir, done in the
+ * child before exec); `env` adds variables to the daemon's environment.
  * Throws (code set to the errno name) when the program cannot be started.
  */
 export function spawnDirect(
   argv: string[],
-  o: { stdin: boolean; extra?: ExtraFd[]; path?: string },
+  o: {
+    stdin: boolean;
+    extra?: ExtraFd[];
+    path?: string;
+    cwd?: string;
+    env?: Record<string, string>;
+  },
 ): DirectChild {
   const c = calls();
   listen();
@@ -65,6 +74,10 @@ export function spawnDirect(
     const extra = (o.extra ?? []).map((kind, i) =>
       pipe(3 + i, kind === "to-child"),
     );
+    if (o.cwd !== undefined) {
+      const rc = c.faChdir(fa, o.cwd);
+      if (rc !== 0) spawnFailed(o.cwd, rc);
+    }
     // Every bit set by hand: glibc's sigfillset leaves out its two internal
     // signals (32, 33), which posix_spawn then leaves ignored in the child,
     // and crun passes that on to the container's process.
@@ -73,7 +86,9 @@ export function spawnDirect(
     c.attrSetflags(attr, SETSID | SETSIGDEF | SETSIGMASK);
     c.attrSetsigdefault(attr, all);
     c.attrSetsigmask(attr, none);
-    const env = Object.entries(process.env).map(([k, v]) => `${k}=${v}`);
+    const env = Object.entries({ ...process.env, ...o.env }).map(
+      ([k, v]) => `${k}=${v}`,
+    );
     const pid = [0];
     const rc = c.spawn(
       pid,
@@ -106,6 +121,39 @@ export function spawnDirect(
     c.faDestroy(fa);
     c.attrDestroy(attr);
   }
+}
+
+/**
+ * util/exec.ts's execFile on spawnDirect: runs a program (no shell) with
+ * `input` on its stdin and collects its output, without forking the
+ * daemon. For the short helpers a container start waits on (the bridge
+ * driver's `ip -batch`). Never throws for a non-zero exit; throws only
+ * when the program cannot be started.
+ */
+export async function execDirect(
+  file: string,
+  args: string[],
+  options: { input?: string | Buffer } = {},
+): Promise<ExecResult> {
+  const child = spawnDirect([file, ...args], { stdin: true });
+  // A child that exits without reading its input: EPIPE is not our error.
+  child.stdin!.on("error", () => undefined);
+  child.stdin!.end(options.input ?? "");
+  const [stdout, stderr, code] = await Promise.all([
+    collect(child.stdout),
+    collect(child.stderr),
+    child.exited,
+  ]);
+  return { code, stdout, stderr };
+}
+
+/** Everything a pipe carries, once it has closed. */
+function collect(s: Socket): Promise<string> {
+  const parts: Buffer[] = [];
+  s.on("data", (b: Buffer) => parts.push(b));
+  return new Promise((resolve) =>
+    s.on("close", () => resolve(Buffer.concat(parts).toString())),
+  );
 }
 
 /** Children started here and not yet reaped: pid → resolve(exit code). */
@@ -169,6 +217,7 @@ type Calls = {
     flags: number,
     mode: number,
   ) => number;
+  faChdir: (fa: Buffer, path: string) => number;
   faDestroy: (fa: Buffer) => number;
   attrInit: (attr: Buffer) => number;
   attrSetflags: (attr: Buffer, flags: number) => number;
@@ -192,6 +241,8 @@ const calls = libcFunctions<Calls>({
   faDup2: "int posix_spawn_file_actions_adddup2(void *fa, int fd, int newfd)",
   faOpen:
     "int posix_spawn_file_actions_addopen(void *fa, int fd, const char *path, int flags, uint32_t mode)",
+  faChdir:
+    "int posix_spawn_file_actions_addchdir_np(void *fa, const char *path)",
   faDestroy: "int posix_spawn_file_actions_destroy(void *fa)",
   attrInit: "int posix_spawnattr_init(void *attr)",
   attrSetflags: "int posix_spawnattr_setflags(void *attr, short flags)",

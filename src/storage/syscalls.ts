@@ -5,7 +5,7 @@ import {
   syscallFailed as fail,
 } from "../util/libc.ts";
 
-export { mount, umount } from "../util/libc.ts";
+export { mount, umount, umountAsync } from "../util/libc.ts";
 
 /**
  * The few Linux syscalls storage needs that Node lacks, called through koffi

@@ -3,6 +3,13 @@ import { spawn } from "node:child_process";
 /** Result of a finished child process. */
 export type ExecResult = { code: number; stdout: string; stderr: string };
 
+/** A way to run a program as execFile does (e.g. runtime/posix-spawn.ts's execDirect). */
+export type ExecFn = (
+  file: string,
+  args: string[],
+  options?: { input?: string | Buffer },
+) => Promise<ExecResult>;
+
 /**
  * Runs a program (no shell) and collects its output. Never throws for a
  * non-zero exit; throws only when the program cannot be started.

@@ -137,9 +137,19 @@ export async function writeNetSysctls(
     throw new Error(`write sysctls ${net.join(", ")}: ${r2.stderr.trim()}`);
 }
 
-/** The options for mounting the container's rootfs (its mapping, if any). */
-export function rootfsOptions(r: ContainerRecord): { idmap?: IdMappings } {
-  return r.idMappings ? { idmap: r.idMappings } : {};
+/**
+ * The options for mounting the container's rootfs: its mapping, if any,
+ * and `volatile` for an AutoRemove container, whose writable layer is
+ * removed after its run (Podman mounts `--rm` containers so too).
+ */
+export function rootfsOptions(r: ContainerRecord): {
+  idmap?: IdMappings;
+  volatile?: boolean;
+} {
+  return {
+    ...(r.idMappings ? { idmap: r.idMappings } : {}),
+    ...(r.hostConfig.AutoRemove ? { volatile: true } : {}),
+  };
 }
 
 /**

@@ -44,8 +44,13 @@ export interface ImageProvider {
    * Mounts the overlay for key (no-op if mounted); returns the merged dir.
    * `idmap`: the container's user-namespace mapping (its layers are seen
    * owned through it, its top directory owned by the mapped root).
+   * `volatile`: the layer goes with its run (AutoRemove), so it need not
+   * survive a crash (storage/layers' MountOptions).
    */
-  mountRootfs(key: string, options?: { idmap?: IdMappings }): Promise<string>;
+  mountRootfs(
+    key: string,
+    options?: { idmap?: IdMappings; volatile?: boolean },
+  ): Promise<string>;
   /** Unmounts key's overlay; no-op if not mounted. */
   unmountRootfs(key: string): Promise<void>;
   /** Unmounts and removes key's writable layer; no-op if unknown. */

@@ -211,7 +211,7 @@ export class ImageService implements ImageProvider {
 
   async mountRootfs(
     key: string,
-    options: { idmap?: IdMappings } = {},
+    options: { idmap?: IdMappings; volatile?: boolean } = {},
   ): Promise<string> {
     return this.layers.mount(key, options);
   }

@@ -4,8 +4,13 @@ import type { Mount } from "../../oci/mount.ts";
 import type { ApplyResult } from "../archive/apply.ts";
 import type { GrowingFile } from "../archive/growing-file.ts";
 
-/** Options of LayerStore.mount. */
-export type MountOptions = { idmap?: IdMappings };
+/**
+ * Options of LayerStore.mount. `volatile`: the writable layer is thrown
+ * away after its run (`run --rm`), so nothing has to reach the disk: the
+ * overlay store mounts it with overlayfs's `volatile` (no syncfs of the
+ * whole upper filesystem at unmount; a store without it ignores the flag).
+ */
+export type MountOptions = { idmap?: IdMappings; volatile?: boolean };
 
 /** Options of LayerStore.diff. */
 export type DiffOptions = {

@@ -157,6 +157,24 @@ export function layerStoreSuite(
     },
   );
 
+  run(
+    "a volatile mount (run --rm) shows the same tree and the layer mounts again after it",
+    async (s) => {
+      await layer(s, "l1", undefined, [{ name: "a", body: "1" }]);
+      await s.prepare("ctr", { parent: "l1" });
+      const root = await s.mount("ctr", { volatile: true });
+      await writeFile(`${root}/b`, "2");
+      assert.deepEqual((await readdir(root)).sort(), ["a", "b"]);
+      await s.unmount("ctr");
+      const again = await s.mount("ctr");
+      assert.deepEqual((await readdir(again)).sort(), ["a", "b"]);
+      await s.unmount("ctr");
+      await s.mount("ctr", { volatile: true });
+      await s.remove("ctr");
+      assert.equal(await s.stat("ctr"), undefined);
+    },
+  );
+
   run("a stack of 60 layers still mounts", async (s) => {
     let parent: string | undefined;
     for (let i = 0; i < 60; i++) {
